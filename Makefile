@@ -1,0 +1,120 @@
+# csvbatch — one plain Makefile. Each variant builds in its own directory: build/<variant>/.
+# Targets: all (release), test, asan, ubsan, tsan (clang), conformance, fuzz, bench, install,
+#          format, lint, clean. WERROR=0 relaxes -Werror.
+
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BINDIR   ?= $(PREFIX)/bin
+MANDIR   ?= $(PREFIX)/share/man/man1
+VARIANT  ?= release
+WERROR   ?= 1
+CC       ?= gcc
+ifeq ($(origin CC),default)
+CC := gcc
+endif
+
+VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+BUILD    := build/$(VARIANT)
+
+WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion -Wformat=2 \
+            -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wcast-qual -Wundef
+ifeq ($(WERROR),1)
+WARN     += -Werror
+endif
+
+OPT_release := -O2 -g
+OPT_debug   := -O0 -g3
+OPT_asan    := -O1 -g -fsanitize=address,leak -fno-omit-frame-pointer
+OPT_ubsan   := -O1 -g -fsanitize=undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+OPT_tsan    := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
+OPT_fuzz    := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+
+CPPFLAGS += -Iinclude -D_GNU_SOURCE -DCSVB_VERSION='"$(VERSION)"'
+CFLAGS   += -std=c11 $(WARN) $(OPT_$(VARIANT)) -fopenmp -MMD -MP
+LDFLAGS  += $(filter -fsanitize=%,$(OPT_$(VARIANT))) -fopenmp
+LDLIBS   += -lcsv -ljansson
+
+LIB_SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
+MAIN_OBJ := $(BUILD)/obj/main.o
+BIN      := $(BUILD)/csvbatch
+TEST_SRCS:= $(wildcard tests/test_*.c)
+TEST_BINS:= $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
+
+.PHONY: all test unit e2e asan ubsan tsan conformance fuzz fuzz-smoke bench install uninstall \
+        format format-check lint clean golden
+
+all: $(BIN)
+
+$(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/tests/%.o: tests/%.c | $(BUILD)/obj/tests
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -c $< -o $@
+
+$(BUILD)/libcsvbatch.a: $(LIB_OBJS)
+	$(AR) rcs $@ $^
+
+$(BIN): $(MAIN_OBJ) $(BUILD)/libcsvbatch.a
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(BUILD)/libcsvbatch.a | $(BUILD)/tests
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -lcriterion -o $@
+
+$(BUILD)/obj $(BUILD)/obj/tests $(BUILD)/tests:
+	mkdir -p $@
+
+# Unit suites (Criterion) then the end-to-end golden tests against the built binary.
+unit: $(TEST_BINS)
+	@set -e; for t in $(TEST_BINS); do echo "== $$t"; $$t --jobs 2 --short-filename; done
+
+e2e: $(BIN)
+	CSVBATCH=$(BIN) bash tests/e2e/run.sh
+
+test: unit e2e conformance
+
+# Regenerate the e2e golden files (review the diff before committing).
+golden: $(BIN)
+	CSVBATCH=$(BIN) bash tests/e2e/run.sh --update
+
+conformance: $(BIN)
+	CSVBATCH=$(BIN) bash tests/conformance.sh
+
+asan:
+	$(MAKE) VARIANT=asan test
+ubsan:
+	$(MAKE) VARIANT=ubsan test
+# gcc's TSan reports false races inside libgomp; clang with libomp is the supported pairing.
+tsan:
+	$(MAKE) VARIANT=tsan CC=clang LDLIBS_OMP=-lomp unit-tsan
+
+unit-tsan: $(TEST_BINS) $(BIN)
+	@set -e; for t in $(TEST_BINS); do echo "== $$t"; \
+	  TSAN_OPTIONS="ignore_noninstrumented_modules=1 halt_on_error=1" $$t --jobs 1 --short-filename; done
+	TSAN_OPTIONS="ignore_noninstrumented_modules=1 halt_on_error=1" CSVBATCH=$(BIN) bash tests/e2e/run.sh
+
+bench: $(BIN)
+	CSVBATCH=$(BIN) bash scripts/bench.sh
+
+install: $(BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/csvbatch
+	install -m 0644 man/csvbatch.1 $(DESTDIR)$(MANDIR)/csvbatch.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/csvbatch $(DESTDIR)$(MANDIR)/csvbatch.1
+
+FMT_FILES := $(wildcard src/*.c include/csvbatch/*.h tests/*.c tests/fuzz/*.c)
+format:
+	clang-format -i $(FMT_FILES)
+format-check:
+	clang-format --dry-run --Werror $(FMT_FILES)
+lint:
+	clang-tidy $(LIB_SRCS) src/main.c -- $(CPPFLAGS) -std=c11
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+	  --suppress=missingIncludeSystem -Iinclude src
+
+clean:
+	rm -rf build
+
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/tests/*.d)

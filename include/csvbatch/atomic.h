@@ -1,0 +1,35 @@
+/* atomic.h — an output that appears whole or not at all: temp file in the destination directory,
+ * then flush, fsync, checked close, rename. Abort unlinks the temp file. */
+#ifndef CSVBATCH_ATOMIC_H
+#define CSVBATCH_ATOMIC_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "csvbatch/diag.h"
+
+/* Temp names are ".<output name>.tmp-XXXXXX": hidden, so enumeration never takes them. */
+#define CSVB_TMP_MARK ".tmp-"
+
+struct csvb_atomic {
+    int fd;         /* -1 when not open */
+    char *tmp_path; /* owned */
+    char *final_path; /* owned copy */
+};
+
+/* Creates any missing directories of final_path (mode 0777 & ~umask) when make_dirs, then the temp
+ * file beside it with mode 0666 & ~umask. Errors: CSVB_E_IO naming the path. */
+enum csvb_err csvb_atomic_open(struct csvb_atomic *a, const char *final_path, bool make_dirs,
+                               mode_t mode, struct csvb_diag *d);
+
+/* fsync (when do_fsync), close, rename over final_path. On error the temp file is removed and
+ * final_path is untouched. Errors: CSVB_E_IO. Frees a's strings either way. */
+enum csvb_err csvb_atomic_commit(struct csvb_atomic *a, bool do_fsync, struct csvb_diag *d);
+
+/* Closes and unlinks the temp file, if any. NULL-safe, safe to call twice. */
+void csvb_atomic_abort(struct csvb_atomic *a);
+
+/* True when the base name of path looks like one of our temp files. */
+bool csvb_atomic_is_temp_name(const char *name);
+
+#endif

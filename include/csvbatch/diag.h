@@ -1,0 +1,46 @@
+/* diag.h — the error model: one code, the errno, the line, and a message, first error wins. */
+#ifndef CSVBATCH_DIAG_H
+#define CSVBATCH_DIAG_H
+
+#include <stddef.h>
+
+enum csvb_err {
+    CSVB_OK = 0,
+    CSVB_E_USAGE,     /* bad option or configuration: exit 2 */
+    CSVB_E_IO,        /* open/read/write/fsync/rename failed */
+    CSVB_E_PARSE,     /* malformed CSV, bad encoding, wrong field count */
+    CSVB_E_SCHEMA,    /* missing or ambiguous column */
+    CSVB_E_LIMIT,     /* a field or record over --max-field-size */
+    CSVB_E_NOMEM,     /* allocation failed */
+    CSVB_E_CONFLICT,  /* output collides with another output or an input */
+    CSVB_E_CANCELLED, /* interrupted by a signal */
+};
+
+#define CSVB_DIAG_MESSAGE_MAX 768
+
+struct csvb_diag {
+    enum csvb_err code;
+    int sys_errno;      /* errno of the failing call, 0 if none */
+    unsigned long line; /* 1-based physical line, 0 when the error has no line */
+    char message[CSVB_DIAG_MESSAGE_MAX];
+};
+
+/* Clears d to "no error". NULL-safe. */
+void csvb_diag_init(struct csvb_diag *d);
+
+/* Records an error unless d already holds one (the first error wins). Returns the code now held
+ * in d, so callers can write `return csvb_diag_set(d, ...)`. */
+enum csvb_err csvb_diag_set(struct csvb_diag *d, enum csvb_err code, unsigned long line,
+                            const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Like csvb_diag_set, appending ": strerror(err)" and storing err in sys_errno. */
+enum csvb_err csvb_diag_errno(struct csvb_diag *d, enum csvb_err code, int err, const char *fmt,
+                              ...) __attribute__((format(printf, 4, 5)));
+
+/* Formats "PATH:LINE: message" (or "PATH: message" when line is 0) into buf; returns buf. */
+const char *csvb_diag_format(const struct csvb_diag *d, const char *path, char *buf, size_t size);
+
+/* Writes a printable rendering of byte c ('x', "tab", "byte 0x1F") into buf (>= 16 bytes). */
+const char *csvb_diag_byte(unsigned char c, char *buf, size_t size);
+
+#endif

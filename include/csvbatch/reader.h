@@ -1,0 +1,78 @@
+/* reader.h — the only module that talks to libcsv: bytes in (big blocks), rows out to a sink.
+ *
+ * Rows are delivered one at a time; the fields borrow the reader's buffers and are valid only
+ * during the sink call. Lines are physical lines (LF, CRLF or a lone CR each end one), 1-based;
+ * a row carries the line it starts on. A UTF-8 BOM at the start is stripped; UTF-16 BOMs, NUL
+ * bytes and invalid UTF-8 are errors; blank lines are skipped; parsing is strict RFC 4180.
+ *
+ * Lines without any quote character (the common case) are split directly (the fast path); every
+ * other line goes through libcsv. Both give the same rows and the same errors on every input:
+ * tests/test_reader.c and the fuzz target check this against `fast_path = false`. */
+#ifndef CSVBATCH_READER_H
+#define CSVBATCH_READER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "csvbatch/diag.h"
+
+struct csvb_field {
+    const char *ptr; /* not NUL-terminated */
+    size_t len;
+};
+
+struct csvb_row {
+    const struct csvb_field *fields;
+    size_t nfields;
+    unsigned long line; /* line the record starts on */
+};
+
+/* Called once per record (the header included). Returning anything but CSVB_OK stops the reader,
+ * which then returns that code; the sink fills the diag itself. */
+struct csvb_sink {
+    enum csvb_err (*row)(void *ctx, const struct csvb_row *row, struct csvb_diag *d);
+    void *ctx;
+};
+
+/* Where bytes come from: fill dst with up to cap bytes; return the count, 0 at end of input, or
+ * -1 with errno set. */
+struct csvb_source {
+    long (*fill)(void *ctx, char *dst, size_t cap);
+    void *ctx;
+};
+
+struct csvb_reader_config {
+    char delimiter;        /* ',' by default */
+    size_t block_size;     /* read size and line buffer; lines longer are streamed to libcsv */
+    size_t max_field_size; /* a field or a record larger than this is CSVB_E_LIMIT */
+    bool fast_path;        /* false: every line through libcsv */
+    const _Atomic int *cancel; /* polled between blocks; non-zero = stop with CSVB_E_CANCELLED */
+};
+
+struct csvb_reader_stats {
+    uint64_t bytes_read;
+    unsigned long lines; /* physical lines seen */
+};
+
+/* Fills cfg with the defaults: ',', 1 MiB blocks, 64 MiB field limit, fast path on. */
+void csvb_reader_config_init(struct csvb_reader_config *cfg);
+
+/* Reads src to its end, delivering every record to sink. Returns CSVB_OK, the sink's code, or
+ * an error with d filled (line and message, no path: the caller owns the path). stats may be
+ * NULL. Allocates only buffers bounded by block_size and max_field_size; frees them itself. */
+enum csvb_err csvb_reader_run(const struct csvb_reader_config *cfg, struct csvb_source src,
+                              struct csvb_sink sink, struct csvb_reader_stats *stats,
+                              struct csvb_diag *d);
+
+/* A source over a file descriptor (ctx points to the int fd); retries EINTR. */
+long csvb_source_fd_fill(void *ctx, char *dst, size_t cap);
+
+/* A source over memory, at most `chunk` bytes per fill (tests feed every chunk size). */
+struct csvb_mem_source {
+    const char *data;
+    size_t len, pos, chunk;
+};
+long csvb_source_mem_fill(void *ctx, char *dst, size_t cap);
+
+#endif

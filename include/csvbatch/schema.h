@@ -1,0 +1,20 @@
+/* schema.h — header record to column indexes; missing or ambiguous columns are errors. */
+#ifndef CSVBATCH_SCHEMA_H
+#define CSVBATCH_SCHEMA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "csvbatch/diag.h"
+#include "csvbatch/reader.h"
+
+/* Finds `name` in header (ASCII case-insensitive). On success stores its index in *index. A name
+ * absent from the header, or present more than once, is CSVB_E_SCHEMA with a message that lists
+ * the header (line 1 of the file, `line`). `role` names what the column is for ("filter"). */
+enum csvb_err csvb_schema_find(const struct csvb_row *header, const char *name, const char *role,
+                               size_t *index, struct csvb_diag *d);
+
+/* ASCII case-insensitive equality of a[0..alen) and b[0..blen). */
+bool csvb_ascii_ieq(const char *a, size_t alen, const char *b, size_t blen);
+
+#endif

@@ -1,0 +1,39 @@
+/* writer.h — CSV encoding (RFC 4180 minimal quoting, LF) into a buffer, flushed to an fd with
+ * every write checked. A writer without an fd (fd < 0) only counts bytes (dry run). */
+#ifndef CSVBATCH_WRITER_H
+#define CSVBATCH_WRITER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "csvbatch/diag.h"
+#include "csvbatch/reader.h"
+
+struct csvb_writer {
+    int fd;  /* borrowed; < 0 = count only */
+    char *buf;
+    size_t len, cap;
+    uint64_t bytes; /* bytes encoded so far */
+    char delimiter;
+    int sys_errno; /* first write error, sticky */
+};
+
+/* Sets w up for fd with a buffer of cap bytes. Errors: CSVB_E_NOMEM. */
+enum csvb_err csvb_writer_init(struct csvb_writer *w, int fd, size_t cap, char delimiter);
+
+/* Encodes one record. A field is quoted iff it holds the delimiter, '"', CR or LF; a record of
+ * a single empty field is written as "" so it does not read back as a blank line. Errors:
+ * CSVB_E_IO (errno in w->sys_errno). */
+enum csvb_err csvb_writer_row(struct csvb_writer *w, const struct csvb_field *fields, size_t n);
+
+/* Writes out what is buffered. Errors: CSVB_E_IO. */
+enum csvb_err csvb_writer_flush(struct csvb_writer *w);
+
+/* Frees the buffer (does not close fd). NULL-safe, safe to call twice. */
+void csvb_writer_fini(struct csvb_writer *w);
+
+/* write(2) all of buf, retrying EINTR and short writes. Returns 0 or an errno value. */
+int csvb_write_all(int fd, const char *buf, size_t len);
+
+#endif

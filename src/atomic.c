@@ -1,0 +1,113 @@
+/* atomic.c — temp file beside the destination, fsync, checked close, rename; abort unlinks. */
+#include "csvbatch/atomic.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* mkdir -p of every directory above path's last component. Returns 0 or an errno value. */
+static int make_parents(const char *path, mode_t mode)
+{
+    char *copy = strdup(path);
+    if (copy == NULL)
+        return ENOMEM;
+    int err = 0;
+    for (char *p = copy + 1; *p != '\0' && err == 0; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(copy, mode) != 0 && errno != EEXIST)
+            err = errno;
+        *p = '/';
+    }
+    free(copy);
+    return err;
+}
+
+enum csvb_err csvb_atomic_open(struct csvb_atomic *a, const char *final_path, bool make_dirs,
+                               mode_t mode, struct csvb_diag *d)
+{
+    a->fd = -1;
+    a->tmp_path = NULL;
+    a->final_path = strdup(final_path);
+    const char *slash = strrchr(final_path, '/');
+    size_t dir_len = slash != NULL ? (size_t)(slash - final_path) + 1 : 0;
+    const char *base = final_path + dir_len;
+    size_t size = dir_len + strlen(base) + sizeof "." CSVB_TMP_MARK "XXXXXX";
+    a->tmp_path = malloc(size);
+    if (a->final_path == NULL || a->tmp_path == NULL) {
+        csvb_atomic_abort(a);
+        return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
+    }
+    snprintf(a->tmp_path, size, "%.*s.%s" CSVB_TMP_MARK "XXXXXX", (int)dir_len, final_path, base);
+    if (make_dirs) {
+        int err = make_parents(final_path, 0777);
+        if (err != 0) {
+            csvb_atomic_abort(a);
+            return csvb_diag_errno(d, CSVB_E_IO, err, "cannot create directory for %s",
+                                   final_path);
+        }
+    }
+    a->fd = mkostemp(a->tmp_path, O_CLOEXEC);
+    if (a->fd < 0) {
+        int err = errno;
+        free(a->tmp_path);
+        a->tmp_path = NULL;
+        csvb_atomic_abort(a);
+        return csvb_diag_errno(d, CSVB_E_IO, err, "cannot create a file beside %s", final_path);
+    }
+    if (fchmod(a->fd, mode) != 0) {
+        int err = errno;
+        csvb_atomic_abort(a);
+        return csvb_diag_errno(d, CSVB_E_IO, err, "cannot set mode of %s", final_path);
+    }
+    return CSVB_OK;
+}
+
+enum csvb_err csvb_atomic_commit(struct csvb_atomic *a, bool do_fsync, struct csvb_diag *d)
+{
+    enum csvb_err result = CSVB_OK;
+    if (do_fsync && fsync(a->fd) != 0) {
+        result = csvb_diag_errno(d, CSVB_E_IO, errno, "cannot write %s (fsync)", a->final_path);
+        goto out;
+    }
+    int fd = a->fd;
+    a->fd = -1;
+    if (close(fd) != 0) {
+        result = csvb_diag_errno(d, CSVB_E_IO, errno, "cannot write %s (close)", a->final_path);
+        goto out;
+    }
+    if (rename(a->tmp_path, a->final_path) != 0) {
+        result = csvb_diag_errno(d, CSVB_E_IO, errno, "cannot rename into %s", a->final_path);
+        goto out;
+    }
+    free(a->tmp_path);
+    a->tmp_path = NULL;
+out:
+    csvb_atomic_abort(a);
+    return result;
+}
+
+void csvb_atomic_abort(struct csvb_atomic *a)
+{
+    if (a == NULL)
+        return;
+    if (a->fd >= 0)
+        close(a->fd);
+    a->fd = -1;
+    if (a->tmp_path != NULL)
+        unlink(a->tmp_path);
+    free(a->tmp_path);
+    free(a->final_path);
+    a->tmp_path = NULL;
+    a->final_path = NULL;
+}
+
+bool csvb_atomic_is_temp_name(const char *name)
+{
+    return name[0] == '.' && strstr(name, CSVB_TMP_MARK) != NULL;
+}

@@ -1,0 +1,66 @@
+/* driver.c — the only file with OpenMP: one job per iteration, largest inputs first. */
+#include "csvbatch/driver.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct order {
+    off_t size;
+    size_t job;
+};
+
+/* Largest first (LPT), ties in input order, so the schedule is deterministic. */
+static int cmp_order(const void *a, const void *b)
+{
+    const struct order *x = a, *y = b;
+    if (x->size != y->size)
+        return x->size > y->size ? -1 : 1;
+    return x->job < y->job ? -1 : x->job > y->job;
+}
+
+static void preset(struct csvb_result *res, enum csvb_status status, enum csvb_err code,
+                   const char *message)
+{
+    memset(res, 0, sizeof *res);
+    csvb_diag_init(&res->diag);
+    res->status = status;
+    if (message != NULL)
+        csvb_diag_set(&res->diag, code, 0, "%s", message);
+}
+
+void csvb_driver_run(const struct csvb_plan *plan, const struct csvb_joblist *list, int threads,
+                     struct csvb_result *results)
+{
+    size_t n = list->n, nrun = 0;
+    struct order *order = calloc(n + 1, sizeof *order);
+    for (size_t i = 0; i < n; i++) {
+        const struct csvb_job *job = &list->jobs[i];
+        if (job->kind == CSVB_JOB_SKIP)
+            preset(&results[i], CSVB_STATUS_SKIPPED, CSVB_E_IO, job->reason);
+        else if (job->kind == CSVB_JOB_FAIL)
+            preset(&results[i], CSVB_STATUS_FAILED, CSVB_E_CONFLICT, job->reason);
+        else if (order != NULL)
+            order[nrun++] = (struct order){job->size, i};
+        else /* no memory for the schedule: run in input order, one thread */
+            csvb_pipeline_run(plan, job, &results[i]);
+    }
+    qsort(order, nrun, sizeof *order, cmp_order);
+    if (threads < 1)
+        threads = 1;
+    if ((size_t)threads > nrun)
+        threads = nrun > 0 ? (int)nrun : 1;
+    const _Atomic int *cancel = plan->cancel;
+    long total = (long)nrun;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads) default(none)                  \
+    shared(plan, list, results, order, total, cancel)
+    for (long k = 0; k < total; k++) {
+        size_t i = order[k].job;
+        if (cancel != NULL && atomic_load_explicit(cancel, memory_order_relaxed))
+            preset(&results[i], CSVB_STATUS_SKIPPED, CSVB_E_CANCELLED,
+                   "not started: interrupted");
+        else
+            csvb_pipeline_run(plan, &list->jobs[i], &results[i]);
+    }
+    free(order);
+}

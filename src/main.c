@@ -1,0 +1,155 @@
+/* main.c — wiring only: options → stamp → enumerate → run → diagnostics → report → exit code. */
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "csvbatch/cli.h"
+#include "csvbatch/driver.h"
+#include "csvbatch/enumerate.h"
+#include "csvbatch/report.h"
+#include "csvbatch/stamp.h"
+
+static atomic_int cancel_signal;
+
+static void on_signal(int signo)
+{
+    atomic_store(&cancel_signal, signo);
+}
+
+static void install_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+/* -j, else OMP_NUM_THREADS (its first number), else the online CPUs. */
+static int thread_count(const struct csvb_options *opt)
+{
+    if (opt->jobs > 0)
+        return opt->jobs;
+    const char *env = getenv("OMP_NUM_THREADS");
+    if (env != NULL) {
+        char *end = NULL;
+        long v = strtol(env, &end, 10);
+        if (end != env && v >= 1 && v <= 1024)
+            return (int)v;
+    }
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    return cpus >= 1 && cpus <= 1024 ? (int)cpus : 1;
+}
+
+static double wall_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void print_diagnostics(const struct csvb_joblist *list, const struct csvb_result *results)
+{
+    char line[CSVB_DIAG_MESSAGE_MAX + 4200];
+    for (size_t i = 0; i < list->nnotices; i++)
+        fprintf(stderr, "csvbatch: notice: %s\n", list->notices[i]);
+    for (size_t i = 0; i < list->n; i++) {
+        const struct csvb_result *r = &results[i];
+        if (r->status == CSVB_STATUS_SUCCESS)
+            continue;
+        csvb_diag_format(&r->diag, list->jobs[i].path, line, sizeof line);
+        fprintf(stderr, "csvbatch: %s%s\n", r->status == CSVB_STATUS_SKIPPED ? "notice: " : "",
+                line);
+    }
+}
+
+static int run(struct csvb_options *opt)
+{
+    char stamp[CSVB_STAMP_MAX];
+    struct csvb_diag d;
+    csvb_diag_init(&d);
+    if (csvb_stamp_make(stamp, sizeof stamp, opt->timestamp, getenv("SOURCE_DATE_EPOCH"),
+                        time(NULL), &d) != CSVB_OK) {
+        fprintf(stderr, "csvbatch: %s\n", d.message);
+        return 2;
+    }
+    double start = wall_seconds();
+    struct csvb_joblist list;
+    if (csvb_enumerate(opt, &list, &d) != CSVB_OK) {
+        fprintf(stderr, "csvbatch: %s\n", d.message);
+        csvb_joblist_fini(&list);
+        return d.code == CSVB_E_USAGE ? 2 : 1;
+    }
+    struct csvb_result *results = calloc(list.n + 1, sizeof *results);
+    if (results == NULL) {
+        fprintf(stderr, "csvbatch: out of memory\n");
+        csvb_joblist_fini(&list);
+        return 1;
+    }
+    mode_t mask = umask(0);
+    umask(mask);
+    struct csvb_plan plan;
+    memset(&plan, 0, sizeof plan);
+    plan.opt = opt;
+    plan.stamp = stamp;
+    plan.file_mode = 0666 & ~mask;
+    plan.dir_mode = 0777 & ~mask;
+    plan.cancel = &cancel_signal;
+    csvb_reader_config_init(&plan.reader);
+    plan.reader.delimiter = opt->delimiter;
+    plan.reader.max_field_size = opt->max_field_size;
+    plan.reader.fast_path = opt->fast_path;
+    plan.reader.cancel = &cancel_signal;
+
+    install_signals();
+    csvb_driver_run(&plan, &list, thread_count(opt), results);
+    struct csvb_totals totals;
+    csvb_totals_sum(results, list.n, wall_seconds() - start, &totals);
+    print_diagnostics(&list, results);
+    int status = totals.failed > 0 ? 1 : 0;
+    if (!opt->quiet && (list.n > 0 || opt->format != CSVB_FORMAT_TABLE) &&
+        csvb_report_write(stdout, opt->format, opt->dry_run, &list, results, &totals) != 0) {
+        fprintf(stderr, "csvbatch: cannot write the summary to standard output\n");
+        status = 1;
+    }
+    int sig = atomic_load(&cancel_signal);
+    if (sig != 0)
+        status = 128 + sig;
+    free(results);
+    csvb_joblist_fini(&list);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    struct csvb_options opt;
+    struct csvb_diag d;
+    csvb_diag_init(&d);
+    int status;
+    switch (csvb_cli_parse(argc, argv, &opt, &d)) {
+    case CSVB_CLI_HELP:
+        csvb_cli_help(stdout);
+        status = fflush(stdout) == 0 ? 0 : 1;
+        break;
+    case CSVB_CLI_VERSION:
+        printf("csvbatch %s\n", CSVB_VERSION);
+        status = 0;
+        break;
+    case CSVB_CLI_USAGE:
+        fprintf(stderr, "csvbatch: %s\nTry 'csvbatch --help' for more information.\n",
+                d.message);
+        status = 2;
+        break;
+    default:
+        status = run(&opt);
+        break;
+    }
+    csvb_options_fini(&opt);
+    return status;
+}

@@ -1,0 +1,107 @@
+/* project.c — the output columns: the selected input columns, then the stamp. */
+#include "csvbatch/project.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "csvbatch/schema.h"
+
+static const char *const default_select[] = {"Name", "ID"};
+
+/* Copies the output header names into p->names and points p->header at them. */
+static enum csvb_err copy_header(struct csvb_projection *p, const struct csvb_row *header,
+                                 const char *stamp_column, struct csvb_diag *d)
+{
+    size_t total = stamp_column ? strlen(stamp_column) : 0;
+    for (size_t i = 0; i < p->ncolumns; i++)
+        total += header->fields[p->columns[i]].len;
+    p->names = malloc(total + 1);
+    p->header = calloc(p->nout, sizeof *p->header);
+    if (p->names == NULL || p->header == NULL)
+        return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
+    size_t used = 0;
+    for (size_t i = 0; i < p->nout; i++) {
+        const char *src;
+        size_t len;
+        if (i < p->ncolumns) {
+            src = header->fields[p->columns[i]].ptr;
+            len = header->fields[p->columns[i]].len;
+        } else {
+            src = stamp_column;
+            len = strlen(stamp_column);
+        }
+        if (len > 0)
+            memcpy(p->names + used, src, len);
+        p->header[i].ptr = p->names + used;
+        p->header[i].len = len;
+        used += len;
+    }
+    return CSVB_OK;
+}
+
+enum csvb_err csvb_projection_bind(struct csvb_projection *p, const struct csvb_options *opt,
+                                   const char *stamp, const struct csvb_row *header,
+                                   struct csvb_diag *d)
+{
+    memset(p, 0, sizeof *p);
+    size_t nsel = opt->select_all ? header->nfields : opt->select ? opt->nselect : 2;
+    p->columns = calloc(nsel ? nsel : 1, sizeof *p->columns);
+    p->out = calloc(nsel + 1, sizeof *p->out);
+    if (p->columns == NULL || p->out == NULL)
+        return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
+    for (size_t i = 0; i < nsel; i++) {
+        if (opt->select_all) {
+            p->columns[i] = i;
+            continue;
+        }
+        const char *name = opt->select ? opt->select[i] : default_select[i];
+        enum csvb_err e = csvb_schema_find(header, name, "output", &p->columns[i], d);
+        if (e != CSVB_OK)
+            return e;
+    }
+    p->ncolumns = nsel;
+    p->nout = nsel;
+    const char *stamp_column = NULL;
+    if (!opt->no_stamp) {
+        stamp_column = opt->stamp_column;
+        size_t slen = strlen(stamp_column);
+        for (size_t i = 0; i < nsel; i++) {
+            const struct csvb_field *f = &header->fields[p->columns[i]];
+            if (csvb_ascii_ieq(f->ptr, f->len, stamp_column, slen))
+                return csvb_diag_set(d, CSVB_E_SCHEMA, header->line,
+                                     "expected output columns with distinct names, found "
+                                     "'%s' both selected and as the stamp column (use "
+                                     "--stamp-column NAME or --no-stamp)",
+                                     stamp_column);
+        }
+        p->stamp = stamp;
+        p->stamp_len = strlen(stamp);
+        p->nout = nsel + 1;
+    }
+    return copy_header(p, header, stamp_column, d);
+}
+
+const struct csvb_field *csvb_project(struct csvb_projection *p, const struct csvb_row *row)
+{
+    for (size_t i = 0; i < p->ncolumns; i++)
+        p->out[i] = row->fields[p->columns[i]];
+    if (p->stamp != NULL) {
+        p->out[p->ncolumns].ptr = p->stamp;
+        p->out[p->ncolumns].len = p->stamp_len;
+    }
+    return p->out;
+}
+
+void csvb_projection_fini(struct csvb_projection *p)
+{
+    if (p == NULL)
+        return;
+    free(p->columns);
+    free(p->out);
+    free(p->header);
+    free(p->names);
+    p->columns = NULL;
+    p->out = NULL;
+    p->header = NULL;
+    p->names = NULL;
+}
