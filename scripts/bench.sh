@@ -8,6 +8,7 @@
 #   BENCH_SCALE      float size factor for the workloads (default 1; e.g. 0.05 for a quick run)
 #   BENCH_RUNS       timed runs per tool and workload (default 5), after one untimed warm-up
 #   BENCH_WORKLOADS  comma-separated subset of W1,W2,W3 (default all)
+#   BENCH_DUCKDB_PKG npm spec for the DuckDB peer (default pinned @duckdb/node-api@1.5.6-r.1)
 #
 # Workloads (scale 1; generated once, deterministically, by scripts/gen-bench-data.py and
 # cached in .bench/data/ with a stamp):
@@ -39,6 +40,7 @@ fi
 BENCH_SCALE=${BENCH_SCALE:-1}
 BENCH_RUNS=${BENCH_RUNS:-5}
 BENCH_WORKLOADS=${BENCH_WORKLOADS:-W1,W2,W3}
+BENCH_DUCKDB_PKG=${BENCH_DUCKDB_PKG:-@duckdb/node-api@1.5.6-r.1} # npm spec, installed once into .bench/tools
 STAMP=2026-01-01T00:00:00Z
 PAR=2 # csvbatch -j, DuckDB threads, xargs -P for the per-file peers
 
@@ -134,9 +136,9 @@ if ! command -v node >/dev/null; then
     skip "duckdb: node not found (needs Node.js >= 18 and npm)"
 else
     if [[ ! -d $TOOLS_DIR/node_modules/@duckdb/node-api ]] && command -v npm >/dev/null; then
-        say "  installing @duckdb/node-api into .bench/tools ..."
+        say "  installing $BENCH_DUCKDB_PKG into .bench/tools ..."
         mkdir -p "$TOOLS_DIR"
-        timeout 600 npm install --prefix "$TOOLS_DIR" --no-audit --no-fund @duckdb/node-api \
+        timeout 600 npm install --prefix "$TOOLS_DIR" --no-audit --no-fund "$BENCH_DUCKDB_PKG" \
             >"$LOGS/npm-duckdb.log" 2>&1 || say "  npm install failed (see $LOGS/npm-duckdb.log)"
     fi
     if DUCKDB_VERSION=$(BENCH_TOOLS_DIR=$TOOLS_DIR node "$SCRIPTS/bench-duckdb.mjs" --version 2>"$LOGS/duckdb-probe.log"); then
@@ -240,7 +242,7 @@ for wl in "${WORKLOADS[@]}"; do
     find "${WL_DIR[$wl]}" -maxdepth 1 -type f -name '*.csv' | sort >"${WL_LIST[$wl]}"
     WL_FILES[$wl]=$(wc -l <"${WL_LIST[$wl]}")
     WL_BYTES[$wl]=$(find "${WL_DIR[$wl]}" -maxdepth 1 -type f -name '*.csv' -printf '%s\n' | awk '{s += $1} END {print s + 0}')
-    say "  ${WL_DIR[$wl]#"$ROOT"/}: ${WL_FILES[$wl]} files, $((WL_BYTES[$wl] / 1048576)) MiB (ready in $((SECONDS - t0))s)"
+    say "  ${WL_DIR[$wl]#"$ROOT"/}: ${WL_FILES[$wl]} files, $(awk -v b="${WL_BYTES[$wl]}" 'BEGIN { printf "%.1f", b / 1048576 }') MiB (ready in $((SECONDS - t0))s)"
     tsv "$wl" "${WL_FILES[$wl]}" "${WL_BYTES[$wl]}" >>"$RUN/workloads.tsv"
 
     # --- warm-up + verification -----------------------------------------------------------

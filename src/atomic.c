@@ -48,8 +48,7 @@ enum csvb_err csvb_atomic_open(struct csvb_atomic *a, const char *final_path, bo
         int err = make_parents(final_path, 0777);
         if (err != 0) {
             csvb_atomic_abort(a);
-            return csvb_diag_errno(d, CSVB_E_IO, err, "cannot create directory for %s",
-                                   final_path);
+            return csvb_diag_errno(d, CSVB_E_IO, err, "cannot create directory for %s", final_path);
         }
     }
     a->fd = mkostemp(a->tmp_path, O_CLOEXEC);

@@ -52,55 +52,54 @@ static const struct option long_options[] = {
 
 void csvb_cli_help(FILE *out)
 {
-    fputs(
-        "Usage: csvbatch [OPTION]... PATH...\n"
-        "Filter and project every CSV file in PATHs (files or directories), in parallel.\n"
-        "\n"
-        "By default each input X.csv gets X_processed.csv beside it, holding the columns Name\n"
-        "and ID of the rows whose Status is Active (ASCII case-insensitive), plus a\n"
-        "ProcessedDate column with one UTC time stamp for the whole run. Outputs are written\n"
-        "atomically. A directory yields its *.csv files (any case), sorted, never hidden files\n"
-        "or csvbatch's own outputs.\n"
-        "\n"
-        "Input:\n"
-        "  -r, --recursive          descend into subdirectories\n"
-        "  -d, --delimiter CHAR     field delimiter for input and output (default ','; 'tab')\n"
-        "      --max-field-size N   largest field or record accepted, in bytes; K, M, G\n"
-        "                           suffixes (default 64M)\n"
-        "Rows:\n"
-        "      --where COL=VALUE    keep rows whose COL equals VALUE; COL!=VALUE keeps rows\n"
-        "                           where it differs; repeatable, all must hold (replaces the\n"
-        "                           default Status=Active)\n"
-        "      --all-rows           keep every row\n"
-        "      --case-sensitive     compare values exactly (default: ASCII case-insensitive)\n"
-        "Columns:\n"
-        "      --select LIST        output columns, comma-separated, in this order (default\n"
-        "                           Name,ID); '*' = every input column in input order\n"
-        "      --stamp-column NAME  name of the time stamp column (default ProcessedDate)\n"
-        "      --no-stamp           no time stamp column\n"
-        "      --timestamp VALUE    write VALUE as the stamp (default: now, or\n"
-        "                           SOURCE_DATE_EPOCH if set, as YYYY-MM-DDTHH:MM:SSZ)\n"
-        "Output:\n"
-        "  -o, --output-dir DIR     write outputs under DIR, mirroring each file's path\n"
-        "                           below the directory argument it came from\n"
-        "      --suffix S           output name suffix before .csv (default _processed)\n"
-        "      --no-fsync           do not fsync outputs (faster, less durable)\n"
-        "Run:\n"
-        "  -j, --jobs N             files processed in parallel (default: OMP_NUM_THREADS,\n"
-        "                           else the number of online CPUs)\n"
-        "  -n, --dry-run            parse, validate and count, but write nothing\n"
-        "  -q, --quiet              no summary on stdout\n"
-        "      --format FMT         summary format: table (default), csv or json\n"
-        "      --no-fast-path       parse every line with libcsv (for diagnosis)\n"
-        "  -h, --help               show this help and exit\n"
-        "  -V, --version            show the version and exit\n"
-        "\n"
-        "Exit status:\n"
-        "  0    every file succeeded (skipped entries, with a notice, do not fail a run)\n"
-        "  1    at least one file failed (the others were completed)\n"
-        "  2    usage or configuration error (nothing was processed)\n"
-        "  130  interrupted by SIGINT (143: SIGTERM); finished outputs stay, no temp files\n",
-        out);
+    fputs("Usage: csvbatch [OPTION]... PATH...\n"
+          "Filter and project every CSV file in PATHs (files or directories), in parallel.\n"
+          "\n"
+          "By default each input X.csv gets X_processed.csv beside it, holding the columns Name\n"
+          "and ID of the rows whose Status is Active (ASCII case-insensitive), plus a\n"
+          "ProcessedDate column with one UTC time stamp for the whole run. Outputs are written\n"
+          "atomically. A directory yields its *.csv files (any case), sorted, never hidden files\n"
+          "or csvbatch's own outputs.\n"
+          "\n"
+          "Input:\n"
+          "  -r, --recursive          descend into subdirectories\n"
+          "  -d, --delimiter CHAR     field delimiter for input and output (default ','; 'tab')\n"
+          "      --max-field-size N   largest field or record accepted, in bytes; K, M, G\n"
+          "                           suffixes (default 64M)\n"
+          "Rows:\n"
+          "      --where COL=VALUE    keep rows whose COL equals VALUE; COL!=VALUE keeps rows\n"
+          "                           where it differs; repeatable, all must hold (replaces the\n"
+          "                           default Status=Active)\n"
+          "      --all-rows           keep every row\n"
+          "      --case-sensitive     compare values exactly (default: ASCII case-insensitive)\n"
+          "Columns:\n"
+          "      --select LIST        output columns, comma-separated, in this order (default\n"
+          "                           Name,ID); '*' = every input column in input order\n"
+          "      --stamp-column NAME  name of the time stamp column (default ProcessedDate)\n"
+          "      --no-stamp           no time stamp column\n"
+          "      --timestamp VALUE    write VALUE as the stamp (default: now, or\n"
+          "                           SOURCE_DATE_EPOCH if set, as YYYY-MM-DDTHH:MM:SSZ)\n"
+          "Output:\n"
+          "  -o, --output-dir DIR     write outputs under DIR, mirroring each file's path\n"
+          "                           below the directory argument it came from\n"
+          "      --suffix S           output name suffix before .csv (default _processed)\n"
+          "      --no-fsync           do not fsync outputs (faster, less durable)\n"
+          "Run:\n"
+          "  -j, --jobs N             files processed in parallel (default: OMP_NUM_THREADS,\n"
+          "                           else the number of online CPUs)\n"
+          "  -n, --dry-run            parse, validate and count, but write nothing\n"
+          "  -q, --quiet              no summary on stdout\n"
+          "      --format FMT         summary format: table (default), csv or json\n"
+          "      --no-fast-path       parse every line with libcsv (for diagnosis)\n"
+          "  -h, --help               show this help and exit\n"
+          "  -V, --version            show the version and exit\n"
+          "\n"
+          "Exit status:\n"
+          "  0    every file succeeded (skipped entries, with a notice, do not fail a run)\n"
+          "  1    at least one file failed (the others were completed)\n"
+          "  2    usage or configuration error (nothing was processed)\n"
+          "  130  interrupted by SIGINT (143: SIGTERM); finished outputs stay, no temp files\n",
+          out);
 }
 
 static enum csvb_cli_result usage(struct csvb_diag *d, const char *fmt, ...)
@@ -184,8 +183,9 @@ static enum csvb_cli_result set_select(struct csvb_options *opt, const char *arg
         while (e > p && e[-1] == ' ')
             e--;
         if (e == p)
-            return usage(d, "--select: expected comma-separated column names, found an empty "
-                            "name in '%s'",
+            return usage(d,
+                         "--select: expected comma-separated column names, found an empty "
+                         "name in '%s'",
                          arg);
         if (e - p == 1 && *p == '*') {
             if (comma != NULL || opt->nselect > 0)
@@ -220,8 +220,9 @@ static enum csvb_cli_result set_delimiter(struct csvb_options *opt, const char *
     else
         return usage(d, "--delimiter: expected one character or 'tab', found '%s'", arg);
     if (c == '"' || c == '\r' || c == '\n' || (unsigned char)c >= 0x80)
-        return usage(d, "--delimiter: expected an ASCII character other than a quote or line "
-                        "break, found '%s'",
+        return usage(d,
+                     "--delimiter: expected an ASCII character other than a quote or line "
+                     "break, found '%s'",
                      arg);
     opt->delimiter = c;
     return CSVB_CLI_OK;
@@ -300,8 +301,9 @@ static enum csvb_cli_result one_option(struct csvb_options *opt, int c, const ch
         return CSVB_CLI_OK;
     case OPT_MAX_FIELD:
         if (!parse_size(arg, &opt->max_field_size))
-            return usage(d, "--max-field-size: expected a size in bytes (K, M, G suffixes), "
-                            "found '%s'",
+            return usage(d,
+                         "--max-field-size: expected a size in bytes (K, M, G suffixes), "
+                         "found '%s'",
                          arg);
         return CSVB_CLI_OK;
     case OPT_NO_FAST_PATH:

@@ -52,13 +52,12 @@ void csvb_driver_run(const struct csvb_plan *plan, const struct csvb_joblist *li
         threads = nrun > 0 ? (int)nrun : 1;
     const _Atomic int *cancel = plan->cancel;
     long total = (long)nrun;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads) default(none)                  \
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads) default(none)                   \
     shared(plan, list, results, order, total, cancel)
     for (long k = 0; k < total; k++) {
         size_t i = order[k].job;
         if (cancel != NULL && atomic_load_explicit(cancel, memory_order_relaxed))
-            preset(&results[i], CSVB_STATUS_SKIPPED, CSVB_E_CANCELLED,
-                   "not started: interrupted");
+            preset(&results[i], CSVB_STATUS_SKIPPED, CSVB_E_CANCELLED, "not started: interrupted");
         else
             csvb_pipeline_run(plan, &list->jobs[i], &results[i]);
     }

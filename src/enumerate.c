@@ -315,8 +315,8 @@ static void drop_duplicates(struct csvb_joblist *list)
 static char *output_key(const char *output)
 {
     const char *slash = strrchr(output, '/');
-    char *dir = slash != NULL ? strndup(output, (size_t)(slash - output) + (slash == output))
-                              : strdup(".");
+    char *dir =
+        slash != NULL ? strndup(output, (size_t)(slash - output) + (slash == output)) : strdup(".");
     char *real = dir != NULL ? realpath(dir, NULL) : NULL;
     char *key = xasprintf("%s/%s", real != NULL ? real : (dir != NULL ? dir : ""),
                           slash != NULL ? slash + 1 : output);

@@ -142,8 +142,7 @@ int main(int argc, char **argv)
         status = 0;
         break;
     case CSVB_CLI_USAGE:
-        fprintf(stderr, "csvbatch: %s\nTry 'csvbatch --help' for more information.\n",
-                d.message);
+        fprintf(stderr, "csvbatch: %s\nTry 'csvbatch --help' for more information.\n", d.message);
         status = 2;
         break;
     default:

@@ -128,8 +128,7 @@ static enum csvb_err run(struct pipe_state *s, struct csvb_diag *d)
     if (e != CSVB_OK)
         return e;
     if (!s->have_header)
-        return csvb_diag_set(d, CSVB_E_PARSE, 1,
-                             "expected a header record, found %s",
+        return csvb_diag_set(d, CSVB_E_PARSE, 1, "expected a header record, found %s",
                              stats.bytes_read == 0 ? "an empty file" : "only blank lines");
     if (csvb_writer_flush(&s->writer) != CSVB_OK)
         return csvb_diag_errno(d, CSVB_E_IO, s->writer.sys_errno, "cannot write %s",

@@ -231,7 +231,7 @@ static enum csvb_err feed_libcsv(struct reader *r, const char *s, size_t n)
  * Returns false (having done nothing) when the line needs libcsv. */
 static bool try_fast(struct reader *r, const char *s, size_t n, enum csvb_err *err)
 {
-    if (!r->cfg->fast_path || r->col != 0 || r->prev_cr ||
+    if (!r->cfg->fast_path || r->col != 0 || r->prev_cr || !csvb_utf8_complete(&r->utf8) ||
         r->parser.pstate != LIBCSV_ROW_NOT_BEGUN || memchr(s, '"', n) != NULL)
         return false;
     size_t e = n;

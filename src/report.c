@@ -98,7 +98,7 @@ static int write_table(FILE *out, bool dry_run, const struct csvb_joblist *list,
                        const struct csvb_result *results, const struct csvb_totals *t)
 {
     size_t n = list->n;
-    char (*cells)[NCOLS][64] = calloc(n + 1, sizeof *cells);
+    char(*cells)[NCOLS][64] = calloc(n + 1, sizeof *cells);
     char **errors = calloc(n + 1, sizeof *errors);
     if (cells == NULL || errors == NULL) {
         free(cells);
@@ -118,9 +118,10 @@ static int write_table(FILE *out, bool dry_run, const struct csvb_joblist *list,
         errors[i] = malloc(CSVB_DIAG_MESSAGE_MAX + 32);
         if (errors[i] != NULL)
             error_text(r, errors[i], CSVB_DIAG_MESSAGE_MAX + 32);
-        const char *text[NCOLS] = {list->jobs[i].path, cells[i][COL_STATUS], cells[i][COL_READ],
-                                   cells[i][COL_WRITTEN], o ? o : "", cells[i][COL_TIME],
-                                   errors[i] ? errors[i] : ""};
+        const char *text[NCOLS] = {
+            list->jobs[i].path,        cells[i][COL_STATUS], cells[i][COL_READ],
+            cells[i][COL_WRITTEN],     o ? o : "",           cells[i][COL_TIME],
+            errors[i] ? errors[i] : ""};
         for (int c = 0; c < NCOLS; c++) {
             size_t w = display_width(text[c]);
             if (w > width[c])
@@ -141,9 +142,10 @@ static int write_table(FILE *out, bool dry_run, const struct csvb_joblist *list,
             } else {
                 size_t i = (size_t)row;
                 const char *o = output_text(&list->jobs[i], &results[i]);
-                const char *v[NCOLS] = {list->jobs[i].path, cells[i][COL_STATUS],
-                                        cells[i][COL_READ], cells[i][COL_WRITTEN], o ? o : "",
-                                        cells[i][COL_TIME], errors[i] ? errors[i] : ""};
+                const char *v[NCOLS] = {
+                    list->jobs[i].path,        cells[i][COL_STATUS], cells[i][COL_READ],
+                    cells[i][COL_WRITTEN],     o ? o : "",           cells[i][COL_TIME],
+                    errors[i] ? errors[i] : ""};
                 text = v[c];
             }
             if (c == NCOLS - 1 && text[0] == '\0')
@@ -158,12 +160,13 @@ static int write_table(FILE *out, bool dry_run, const struct csvb_joblist *list,
     human_bytes(t->bytes_read, rb, sizeof rb);
     human_bytes(t->bytes_written, wb, sizeof wb);
     double rate = t->seconds > 0 ? (double)t->bytes_read / 1e6 / t->seconds : 0.0;
-    fprintf(out, "\n%zu file%s: %zu succeeded, %zu failed, %zu skipped. %llu rows read, %llu %s. "
-                 "%s read, %s %s in %.3f s (%.1f MB/s).\n",
+    fprintf(out,
+            "\n%zu file%s: %zu succeeded, %zu failed, %zu skipped. %llu rows read, %llu %s. "
+            "%s read, %s %s in %.3f s (%.1f MB/s).\n",
             t->files, t->files == 1 ? "" : "s", t->succeeded, t->failed, t->skipped,
             (unsigned long long)t->rows_read, (unsigned long long)t->rows_written,
-            dry_run ? "would be written" : "written", rb, wb, dry_run ? "would be written" : "written",
-            t->seconds, rate);
+            dry_run ? "would be written" : "written", rb, wb,
+            dry_run ? "would be written" : "written", t->seconds, rate);
     if (dry_run)
         fprintf(out, "Dry run: nothing was written.\n");
     for (size_t i = 0; i < n; i++)
@@ -272,8 +275,8 @@ static int write_json(FILE *out, bool dry_run, const struct csvb_joblist *list,
         json_object_set_new(f, "bytes_written", json_integer((json_int_t)r->bytes_written));
         json_object_set_new(f, "output", json_text(output_text(&list->jobs[i], r)));
         json_object_set_new(f, "error", err[0] ? json_text(err) : json_null());
-        json_object_set_new(f, "line", r->diag.line ? json_integer((json_int_t)r->diag.line)
-                                                     : json_null());
+        json_object_set_new(f, "line",
+                            r->diag.line ? json_integer((json_int_t)r->diag.line) : json_null());
         json_object_set_new(f, "seconds", json_real(r->seconds));
         json_array_append_new(files, f);
     }

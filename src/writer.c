@@ -96,9 +96,8 @@ enum csvb_err csvb_writer_row(struct csvb_writer *w, const struct csvb_field *fi
         if (i > 0 && put(w, &w->delimiter, 1) != CSVB_OK)
             return CSVB_E_IO;
         const struct csvb_field *f = &fields[i];
-        enum csvb_err e = needs_quotes(f->ptr, f->len, w->delimiter)
-                              ? put_quoted(w, f->ptr, f->len)
-                              : put(w, f->ptr, f->len);
+        enum csvb_err e = needs_quotes(f->ptr, f->len, w->delimiter) ? put_quoted(w, f->ptr, f->len)
+                                                                     : put(w, f->ptr, f->len);
         if (e != CSVB_OK)
             return e;
     }

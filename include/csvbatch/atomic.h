@@ -12,8 +12,8 @@
 #define CSVB_TMP_MARK ".tmp-"
 
 struct csvb_atomic {
-    int fd;         /* -1 when not open */
-    char *tmp_path; /* owned */
+    int fd;           /* -1 when not open */
+    char *tmp_path;   /* owned */
     char *final_path; /* owned copy */
 };
 

@@ -11,17 +11,17 @@
 #include "csvbatch/options.h"
 
 enum csvb_job_kind {
-    CSVB_JOB_RUN,      /* to be processed */
-    CSVB_JOB_SKIP,     /* not a processable file (FIFO, dangling link...): notice, no failure */
-    CSVB_JOB_FAIL,     /* fails without being read (output conflict, unreadable dir) */
+    CSVB_JOB_RUN,  /* to be processed */
+    CSVB_JOB_SKIP, /* not a processable file (FIFO, dangling link...): notice, no failure */
+    CSVB_JOB_FAIL, /* fails without being read (output conflict, unreadable dir) */
 };
 
 struct csvb_job {
     char *path;        /* owned: as the user would name it */
     char *output_path; /* owned; NULL for skipped entries */
     enum csvb_job_kind kind;
-    char *reason;      /* owned: notice or failure message, NULL for CSVB_JOB_RUN */
-    bool named;        /* named on the command line (may be a FIFO: opened blocking) */
+    char *reason; /* owned: notice or failure message, NULL for CSVB_JOB_RUN */
+    bool named;   /* named on the command line (may be a FIFO: opened blocking) */
     off_t size;
     dev_t dev;
     ino_t ino;

@@ -29,15 +29,15 @@ struct csvb_options {
     bool case_sensitive;
     bool all_rows;
     bool no_stamp;
-    bool fsync;         /* true unless --no-fsync */
-    bool fast_path;     /* true unless --no-fast-path (the plain libcsv path, for differential tests) */
+    bool fsync;     /* true unless --no-fsync */
+    bool fast_path; /* true unless --no-fast-path (the plain libcsv path, for differential tests) */
     const char *output_dir; /* NULL = beside each input */
     const char *suffix;
     const char *stamp_column;
     const char *timestamp; /* literal --timestamp value, or NULL */
     char **select;         /* owned array of owned names; NULL = default Name,ID */
     size_t nselect;
-    bool select_all; /* --select '*' */
+    bool select_all;          /* --select '*' */
     struct csvb_where *where; /* owned array */
     size_t nwhere;
     enum csvb_format format;

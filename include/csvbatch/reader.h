@@ -43,10 +43,10 @@ struct csvb_source {
 };
 
 struct csvb_reader_config {
-    char delimiter;        /* ',' by default */
-    size_t block_size;     /* read size and line buffer; lines longer are streamed to libcsv */
-    size_t max_field_size; /* a field or a record larger than this is CSVB_E_LIMIT */
-    bool fast_path;        /* false: every line through libcsv */
+    char delimiter;            /* ',' by default */
+    size_t block_size;         /* read size and line buffer; lines longer are streamed to libcsv */
+    size_t max_field_size;     /* a field or a record larger than this is CSVB_E_LIMIT */
+    bool fast_path;            /* false: every line through libcsv */
     const _Atomic int *cancel; /* polled between blocks; non-zero = stop with CSVB_E_CANCELLED */
 };
 

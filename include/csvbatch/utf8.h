@@ -6,8 +6,8 @@
 #include <stddef.h>
 
 struct csvb_utf8 {
-    unsigned need;          /* continuation bytes still expected */
-    unsigned char lo, hi;   /* allowed range of the next continuation byte */
+    unsigned need;        /* continuation bytes still expected */
+    unsigned char lo, hi; /* allowed range of the next continuation byte */
 };
 
 enum csvb_utf8_fault { CSVB_UTF8_NONE, CSVB_UTF8_NUL, CSVB_UTF8_INVALID };

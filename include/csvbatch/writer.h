@@ -11,7 +11,7 @@
 #include "csvbatch/reader.h"
 
 struct csvb_writer {
-    int fd;  /* borrowed; < 0 = count only */
+    int fd; /* borrowed; < 0 = count only */
     char *buf;
     size_t len, cap;
     uint64_t bytes; /* bytes encoded so far */

@@ -98,6 +98,7 @@ def corpus(d, n, seed):
 
 
 def check(out, inp, stamp):
+    csv.field_size_limit(sys.maxsize)
     with open(inp, encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f, strict=True))
     hdr = rows[0]

@@ -1,0 +1,329 @@
+/* test_reader.c — the reader on every input, fed in every chunk size, with tiny and large
+ * buffers, through the fast path and through libcsv alone: all must agree, byte for byte. */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csvbatch/reader.h"
+
+struct capture {
+    char *text;
+    size_t len, cap;
+};
+
+static void cap_put(struct capture *c, const char *s, size_t n)
+{
+    if (c->len + n + 1 > c->cap) {
+        c->cap = (c->len + n + 1) * 2;
+        c->text = realloc(c->text, c->cap);
+    }
+    memcpy(c->text + c->len, s, n);
+    c->len += n;
+    c->text[c->len] = '\0';
+}
+
+/* Serialises a row as "LINE:[f1][f2]...\n". */
+static enum csvb_err capture_row(void *ctx, const struct csvb_row *row, struct csvb_diag *d)
+{
+    (void)d;
+    struct capture *c = ctx;
+    char head[32];
+    snprintf(head, sizeof head, "%lu:", row->line);
+    cap_put(c, head, strlen(head));
+    for (size_t i = 0; i < row->nfields; i++) {
+        cap_put(c, "[", 1);
+        cap_put(c, row->fields[i].ptr, row->fields[i].len);
+        cap_put(c, "]", 1);
+    }
+    cap_put(c, "\n", 1);
+    return CSVB_OK;
+}
+
+/* Runs the reader over data and returns the rows, then "E<code>@<line>:<message>" on error. */
+static char *read_all(const char *data, size_t len, size_t chunk, size_t block, bool fast,
+                      size_t max_field)
+{
+    struct capture c = {NULL, 0, 0};
+    cap_put(&c, "", 0);
+    struct csvb_reader_config cfg;
+    csvb_reader_config_init(&cfg);
+    cfg.block_size = block;
+    cfg.fast_path = fast;
+    if (max_field > 0)
+        cfg.max_field_size = max_field;
+    struct csvb_mem_source mem = {data, len, 0, chunk};
+    struct csvb_source src = {csvb_source_mem_fill, &mem};
+    struct csvb_sink sink = {capture_row, &c};
+    struct csvb_diag d;
+    csvb_diag_init(&d);
+    enum csvb_err e = csvb_reader_run(&cfg, src, sink, NULL, &d);
+    if (e != CSVB_OK) {
+        char err[CSVB_DIAG_MESSAGE_MAX + 64];
+        snprintf(err, sizeof err, "E%d@%lu:%s", (int)e, d.line, d.message);
+        cap_put(&c, err, strlen(err));
+    }
+    return c.text;
+}
+
+struct reader_case {
+    const char *name;
+    const char *input;
+    size_t len; /* 0 = strlen(input) */
+    const char *expected;
+    size_t max_field;
+};
+
+#define CASE(n, in, out)                                                                           \
+    {                                                                                              \
+        n, in, sizeof(in) - 1, out, 0                                                              \
+    }
+
+static const struct reader_case cases[] = {
+    CASE("lf", "a,b\n1,2\n", "1:[a][b]\n2:[1][2]\n"),
+    CASE("no final newline", "a,b\n1,2", "1:[a][b]\n2:[1][2]\n"),
+    CASE("crlf", "a,b\r\n1,2\r\n", "1:[a][b]\n2:[1][2]\n"),
+    CASE("cr only", "a,b\r1,2\r", "1:[a][b]\n2:[1][2]\n"),
+    CASE("cr at eof", "a,b\n1,2\r", "1:[a][b]\n2:[1][2]\n"),
+    CASE("bom",
+         "\xEF\xBB\xBF"
+         "a,b\n1,2\n",
+         "1:[a][b]\n2:[1][2]\n"),
+    CASE("bom only", "\xEF\xBB\xBF", ""),
+    CASE("empty", "", ""),
+    CASE("quoted newline", "a,b\n\"x\ny\",2\n3,4\n", "1:[a][b]\n2:[x\ny][2]\n4:[3][4]\n"),
+    CASE("quoted crlf", "a\n\"x\r\ny\"\n2\n", "1:[a]\n2:[x\r\ny]\n4:[2]\n"),
+    CASE("quoted cr, cr lines", "a\r\"x\ry\"\r1\r", "1:[a]\n2:[x\ry]\n4:[1]\n"),
+    CASE("doubled quotes", "a\n\"he said \"\"hi\"\"\"\n", "1:[a]\n2:[he said \"hi\"]\n"),
+    CASE("comma in quotes", "a,b\n\"x,y\",z\n", "1:[a][b]\n2:[x,y][z]\n"),
+    CASE("blank lines", "a\n\n\r\n1\n\n", "1:[a]\n4:[1]\n"),
+    CASE("empty fields", "a,b,c\n,,\n", "1:[a][b][c]\n2:[][][]\n"),
+    CASE("spaces kept", "a,b\n Active , x\t\n", "1:[a][b]\n2:[ Active ][ x\t]\n"),
+    CASE("quoted empty", "a,b\n\"\",x\n", "1:[a][b]\n2:[][x]\n"),
+    CASE("quoted then more lines", "a\n\"q\"\nb\nc\n", "1:[a]\n2:[q]\n3:[b]\n4:[c]\n"),
+    CASE("utf8", "n\nJos\xC3\xA9 \xE6\x97\xA5\xF0\x9F\x98\x80\n",
+         "1:[n]\n2:[Jos\xC3\xA9 \xE6\x97\xA5\xF0\x9F\x98\x80]\n"),
+    CASE("unterminated at eof", "a,b\n1,\"abc\n",
+         "1:[a][b]\nE3@2:unterminated quoted field: expected a closing '\"', found end of file"),
+    CASE("unterminated mid-file", "a\n\"x\ny\nz\n",
+         "1:[a]\nE3@2:unterminated quoted field: expected a closing '\"', found end of file"),
+    CASE("bare quote", "a,b\n1,x\"y\n",
+         "1:[a][b]\nE3@2:column 4: expected ',' or end of line, found '\"' inside an unquoted "
+         "field (a field containing quotes must be quoted, with quotes doubled)"),
+    CASE("text after closing quote", "a,b\n\"x\"y,1\n",
+         "1:[a][b]\nE3@2:column 4: expected ',' or end of line after a closing quote, found "
+         "'y'"),
+    CASE("space after closing quote", "a,b\n\"x\" ,1\n",
+         "1:[a][b]\nE3@2:column 4: expected ',' or end of line after a closing quote, found "
+         "' '"),
+    CASE("error line after quoted newline", "a\n\"x\ny\"\n\"p\"q\n",
+         "1:[a]\n2:[x\ny]\nE3@4:column 4: expected ',' or end of line after a closing quote, "
+         "found 'q'"),
+    CASE("nul", "a,b\n1,\0\n",
+         "1:[a][b]\nE3@2:column 3: expected text, found a NUL byte (is the file UTF-16 or "
+         "binary?)"),
+    CASE("invalid utf8", "a\n\xFF\n",
+         "1:[a]\nE3@2:column 1: expected UTF-8 text, found invalid byte 0xFF (convert the file "
+         "to UTF-8)"),
+    CASE("latin1", "a\ncaf\xE9,x\n",
+         "1:[a]\nE3@2:column 5: expected UTF-8 text, found invalid byte 0x2C (convert the file "
+         "to UTF-8)"),
+    CASE("overlong", "a\n\xC0\xAF\n",
+         "1:[a]\nE3@2:column 1: expected UTF-8 text, found invalid byte 0xC0 (convert the file "
+         "to UTF-8)"),
+    CASE("surrogate", "a\n\xED\xA0\x80\n",
+         "1:[a]\nE3@2:column 2: expected UTF-8 text, found invalid byte 0xA0 (convert the file "
+         "to UTF-8)"),
+    CASE("truncated utf8 at eof", "a\n\xC3",
+         "1:[a]\nE3@2:column 1: expected UTF-8 text, found a truncated multi-byte sequence at "
+         "end of file"),
+    CASE("utf16 le bom",
+         "\xFF\xFE"
+         "a\0,\0",
+         "E3@1:expected UTF-8 text, found a UTF-16 byte-order mark (convert the file to UTF-8)"),
+    CASE("utf16 be bom", "\xFE\xFF\0a",
+         "E3@1:expected UTF-8 text, found a UTF-16 byte-order mark (convert the file to UTF-8)"),
+    CASE("utf16 without bom", "a\0,\0b\0\n\0",
+         "E3@1:column 2: expected text, found a NUL byte (is the file UTF-16 or binary?)"),
+    {"field limit", "a\n12345\n", 0,
+     "1:[a]\nE5@2:expected fields of at most 4 bytes (--max-field-size), found a larger one", 4},
+    {"quoted field limit", "a\n\"12\n345\"\n", 0,
+     "1:[a]\nE5@2:expected fields of at most 4 bytes (--max-field-size), found a larger one", 4},
+    {"record limit", "a\n12,34,5\n", 0,
+     "1:[a]\nE5@2:expected records of at most 4 bytes (--max-field-size), found a larger one", 4},
+};
+
+Test(reader, table_every_chunk_block_and_path)
+{
+    static const size_t blocks[] = {4, 5, 7, 16, 64, 1 << 20};
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        const struct reader_case *c = &cases[k];
+        size_t len = c->len ? c->len : strlen(c->input);
+        for (size_t chunk = 1; chunk <= len + 1; chunk++) {
+            for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++) {
+                for (int fast = 0; fast < 2; fast++) {
+                    char *got = read_all(c->input, len, chunk, blocks[b], fast, c->max_field);
+                    cr_assert_str_eq(got, c->expected, "case '%s' chunk %zu block %zu fast %d",
+                                     c->name, chunk, blocks[b], fast);
+                    free(got);
+                }
+            }
+        }
+    }
+}
+
+Test(reader, tab_delimiter_and_semicolon)
+{
+    struct csvb_reader_config cfg;
+    csvb_reader_config_init(&cfg);
+    for (int fast = 0; fast < 2; fast++) {
+        struct capture c = {NULL, 0, 0};
+        cap_put(&c, "", 0);
+        cfg.delimiter = '\t';
+        cfg.fast_path = fast;
+        const char *in = "a\tb\n\"x\ty\"\t2\n c\t,\n";
+        struct csvb_mem_source mem = {in, strlen(in), 0, 3};
+        struct csvb_diag d;
+        csvb_diag_init(&d);
+        cr_assert_eq(csvb_reader_run(&cfg, (struct csvb_source){csvb_source_mem_fill, &mem},
+                                     (struct csvb_sink){capture_row, &c}, NULL, &d),
+                     CSVB_OK);
+        cr_assert_str_eq(c.text, "1:[a][b]\n2:[x\ty][2]\n3:[ c][,]\n");
+        free(c.text);
+    }
+}
+
+/* A deterministic generator of nasty inputs: quotes, delimiters, every line ending, UTF-8 and
+ * broken UTF-8, NULs, long fields. */
+static size_t random_input(unsigned *seed, char *out, size_t cap)
+{
+    static const char *const atoms[] = {"a",
+                                        "Active",
+                                        ",",
+                                        ",",
+                                        "\"",
+                                        "\"\"",
+                                        "\n",
+                                        "\n",
+                                        "\r\n",
+                                        "\r",
+                                        " ",
+                                        "\t",
+                                        "\xC3\xA9",
+                                        "\xE6\x97\xA5",
+                                        "\xF0\x9F\x98\x80",
+                                        "\xC3",
+                                        "\xFF",
+                                        "x,y",
+                                        "\"q\"",
+                                        "\"a,b\"",
+                                        "\"l1\nl2\""};
+    size_t n = 0, natoms = sizeof atoms / sizeof atoms[0];
+    size_t count = (size_t)(rand_r(seed) % 40);
+    for (size_t i = 0; i < count; i++) {
+        int r = rand_r(seed);
+        const char *a = atoms[(size_t)r % natoms];
+        if (r % 97 == 0)
+            a = "\0";
+        size_t len = a[0] == '\0' ? 1 : strlen(a);
+        if (n + len >= cap)
+            break;
+        memcpy(out + n, a, len);
+        n += len;
+    }
+    if (rand_r(seed) % 5 == 0 && n + 3 < cap) { /* sometimes a BOM */
+        memmove(out + 3, out, n);
+        memcpy(out, "\xEF\xBB\xBF", 3);
+        n += 3;
+    }
+    return n;
+}
+
+Test(reader, differential_fast_vs_libcsv_random)
+{
+    unsigned seed = 12345;
+    char buf[512];
+    for (int iter = 0; iter < 4000; iter++) {
+        size_t len = random_input(&seed, buf, sizeof buf);
+        char *slow = read_all(buf, len, len + 1, 1 << 20, false, 0);
+        char *fast = read_all(buf, len, len + 1, 1 << 20, true, 0);
+        cr_assert_str_eq(fast, slow, "iteration %d", iter);
+        size_t chunk = 1 + (size_t)(rand_r(&seed) % 7), block = 4 + (size_t)(rand_r(&seed) % 20);
+        char *small = read_all(buf, len, chunk, block, true, 0);
+        cr_assert_str_eq(small, slow, "iteration %d chunk %zu block %zu", iter, chunk, block);
+        free(slow);
+        free(fast);
+        free(small);
+    }
+}
+
+static enum csvb_err stop_at_second(void *ctx, const struct csvb_row *row, struct csvb_diag *d)
+{
+    int *count = ctx;
+    if (++*count == 2)
+        return csvb_diag_set(d, CSVB_E_SCHEMA, row->line, "stop");
+    return CSVB_OK;
+}
+
+Test(reader, sink_error_stops_reading)
+{
+    for (int fast = 0; fast < 2; fast++) {
+        int count = 0;
+        struct csvb_reader_config cfg;
+        csvb_reader_config_init(&cfg);
+        cfg.fast_path = fast;
+        const char *in = "a\nb\nc\nd\n";
+        struct csvb_mem_source mem = {in, strlen(in), 0, 0};
+        struct csvb_diag d;
+        csvb_diag_init(&d);
+        enum csvb_err e = csvb_reader_run(&cfg, (struct csvb_source){csvb_source_mem_fill, &mem},
+                                          (struct csvb_sink){stop_at_second, &count}, NULL, &d);
+        cr_assert_eq(e, CSVB_E_SCHEMA);
+        cr_assert_eq(count, 2);
+        cr_assert_eq(d.line, 2);
+    }
+}
+
+Test(reader, cancel_flag_stops_before_reading)
+{
+    _Atomic int cancel = 1;
+    struct csvb_reader_config cfg;
+    csvb_reader_config_init(&cfg);
+    cfg.cancel = &cancel;
+    int count = 0;
+    const char *in = "a\nb\n";
+    struct csvb_mem_source mem = {in, strlen(in), 0, 0};
+    struct csvb_diag d;
+    csvb_diag_init(&d);
+    cr_assert_eq(csvb_reader_run(&cfg, (struct csvb_source){csvb_source_mem_fill, &mem},
+                                 (struct csvb_sink){stop_at_second, &count}, NULL, &d),
+                 CSVB_E_CANCELLED);
+    cr_assert_eq(count, 0);
+}
+
+Test(reader, long_line_streams_in_bounded_buffer)
+{
+    /* A 3 MB quoted field through a 64 KiB buffer: streamed to libcsv, delivered intact. */
+    size_t n = 3u << 20;
+    char *in = malloc(n + 16);
+    memcpy(in, "h\n\"", 3);
+    memset(in + 3, 'x', n);
+    memcpy(in + 3 + n, "\"\n", 2);
+    struct capture c = {NULL, 0, 0};
+    cap_put(&c, "", 0);
+    struct csvb_reader_config cfg;
+    csvb_reader_config_init(&cfg);
+    cfg.block_size = 64 << 10;
+    struct csvb_mem_source mem = {in, n + 5, 0, 0};
+    struct csvb_diag d;
+    csvb_diag_init(&d);
+    struct csvb_reader_stats st;
+    cr_assert_eq(csvb_reader_run(&cfg, (struct csvb_source){csvb_source_mem_fill, &mem},
+                                 (struct csvb_sink){capture_row, &c}, &st, &d),
+                 CSVB_OK);
+    cr_assert_eq(c.len, 6 + 3 + n + 2); /* "1:[h]\n" then "2:[xxx...]\n" */
+    cr_assert_eq(st.bytes_read, n + 5);
+    free(in);
+    free(c.text);
+}

@@ -1,0 +1,89 @@
+/* test_writer.c — RFC 4180 minimal quoting, the single-empty-field rule, checked writes. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csvbatch/writer.h"
+
+/* Encodes fields (NULL-terminated list) through a pipe and returns the bytes. */
+static char *encode(char delim, const char *const *values)
+{
+    int p[2];
+    cr_assert_eq(pipe(p), 0);
+    struct csvb_writer w;
+    cr_assert_eq(csvb_writer_init(&w, p[1], 4, delim), CSVB_OK); /* tiny buffer: many flushes */
+    struct csvb_field f[16];
+    size_t n = 0;
+    for (; values[n] != NULL; n++)
+        f[n] = (struct csvb_field){values[n], strlen(values[n])};
+    cr_assert_eq(csvb_writer_row(&w, f, n), CSVB_OK);
+    cr_assert_eq(csvb_writer_flush(&w), CSVB_OK);
+    uint64_t bytes = w.bytes;
+    csvb_writer_fini(&w);
+    close(p[1]);
+    char *out = calloc(1, 4096);
+    ssize_t got = read(p[0], out, 4095);
+    close(p[0]);
+    cr_assert_eq((uint64_t)got, bytes);
+    return out;
+}
+
+struct quote_case {
+    const char *in[4];
+    char delim;
+    const char *out;
+};
+
+static const struct quote_case quote_cases[] = {
+    {{"a", "b", NULL}, ',', "a,b\n"},
+    {{"", "", NULL}, ',', ",\n"},
+    {{"", NULL}, ',', "\"\"\n"},
+    {{"x,y", "z", NULL}, ',', "\"x,y\",z\n"},
+    {{"say \"hi\"", NULL}, ',', "\"say \"\"hi\"\"\"\n"},
+    {{"\"", NULL}, ',', "\"\"\"\"\n"},
+    {{"l1\nl2", "cr\r", NULL}, ',', "\"l1\nl2\",\"cr\r\"\n"},
+    {{" lead", "trail ", NULL}, ',', " lead,trail \n"},
+    {{"x,y", "a\tb", NULL}, '\t', "x,y\t\"a\tb\"\n"},
+    {{"Jos\xC3\xA9", "\xE6\x97\xA5", NULL}, ';', "Jos\xC3\xA9;\xE6\x97\xA5\n"},
+    {{"a;b", NULL}, ';', "\"a;b\"\n"},
+};
+
+Test(writer, quoting_table)
+{
+    for (size_t i = 0; i < sizeof quote_cases / sizeof quote_cases[0]; i++) {
+        char *got = encode(quote_cases[i].delim, quote_cases[i].in);
+        cr_assert_str_eq(got, quote_cases[i].out, "case %zu", i);
+        free(got);
+    }
+}
+
+Test(writer, count_only_without_fd)
+{
+    struct csvb_writer w;
+    cr_assert_eq(csvb_writer_init(&w, -1, 8, ','), CSVB_OK);
+    struct csvb_field f[2] = {{"a,b", 3}, {"c", 1}};
+    for (int i = 0; i < 10; i++)
+        cr_assert_eq(csvb_writer_row(&w, f, 2), CSVB_OK);
+    cr_assert_eq(csvb_writer_flush(&w), CSVB_OK);
+    cr_assert_eq(w.bytes, 10 * strlen("\"a,b\",c\n"));
+    csvb_writer_fini(&w);
+    csvb_writer_fini(&w); /* twice is safe */
+}
+
+Test(writer, write_error_is_reported_and_sticky)
+{
+    int fd = open("/dev/full", O_WRONLY);
+    cr_assert_geq(fd, 0);
+    struct csvb_writer w;
+    cr_assert_eq(csvb_writer_init(&w, fd, 64, ','), CSVB_OK);
+    struct csvb_field f = {"x", 1};
+    cr_assert_eq(csvb_writer_row(&w, &f, 1), CSVB_OK); /* buffered */
+    cr_assert_eq(csvb_writer_flush(&w), CSVB_E_IO);
+    cr_assert_eq(w.sys_errno, ENOSPC);
+    cr_assert_eq(csvb_writer_flush(&w), CSVB_E_IO);
+    csvb_writer_fini(&w);
+    close(fd);
+}
