@@ -16,6 +16,8 @@ void csvb_diag_init(struct csvb_diag *d)
 }
 
 static enum csvb_err diag_vset(struct csvb_diag *d, enum csvb_err code, unsigned long line, int err,
+                               const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+static enum csvb_err diag_vset(struct csvb_diag *d, enum csvb_err code, unsigned long line, int err,
                                const char *fmt, va_list ap)
 {
     if (d->code != CSVB_OK)

@@ -252,7 +252,7 @@ static bool walk_dir(struct walk *w, const char *dir, const char *rel)
             n++;
     }
     closedir(dh);
-    if (ok)
+    if (ok && n > 1)
         qsort(names, n, sizeof *names, cmp_name);
     for (size_t i = 0; i < n; i++) {
         if (ok)
@@ -409,7 +409,8 @@ enum csvb_err csvb_enumerate(const struct csvb_options *opt, struct csvb_joblist
         size_t before = list->n, notices = list->nnotices;
         if (!walk_dir(&w, arg, NULL))
             goto oom;
-        qsort(list->jobs + before, list->n - before, sizeof *list->jobs, cmp_job_path);
+        if (list->n - before > 1)
+            qsort(list->jobs + before, list->n - before, sizeof *list->jobs, cmp_job_path);
         if (list->n == before && list->nnotices == notices &&
             !add_notice(list, xasprintf("%s: no CSV files found", arg)))
             goto oom;

@@ -402,8 +402,11 @@ enum csvb_err csvb_reader_run(const struct csvb_reader_config *cfg, struct csvb_
     enum csvb_err err = CSVB_OK;
     r.cap = cfg->block_size < CSVB_MIN_BLOCK ? CSVB_MIN_BLOCK : cfg->block_size;
     r.buf = malloc(r.cap);
-    if (r.buf == NULL || csv_init(&r.parser, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+    r.arena_cap = 4096;
+    r.arena = malloc(r.arena_cap); /* never NULL: empty fields point into it */
+    if (r.buf == NULL || r.arena == NULL || csv_init(&r.parser, CSV_STRICT | CSV_STRICT_FINI) != 0) {
         free(r.buf);
+        free(r.arena);
         return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
     }
     csv_set_delim(&r.parser, (unsigned char)cfg->delimiter);

@@ -31,7 +31,9 @@ Test(atomic, commit_replaces_and_abort_leaves_nothing)
     const char *slash = strrchr(a.tmp_path, '/');
     cr_assert(csvb_atomic_is_temp_name(slash + 1), "%s", a.tmp_path);
     cr_assert_eq(write(a.fd, "new\n", 4), 4);
-    cr_assert_str_eq(read_text(t, "out.csv"), "old\n"); /* untouched until commit */
+    char *before = read_text(t, "out.csv");
+    cr_assert_str_eq(before, "old\n"); /* untouched until commit */
+    free(before);
     cr_assert_eq(csvb_atomic_commit(&a, true, &d), CSVB_OK);
     char *got = read_text(t, "out.csv");
     cr_assert_str_eq(got, "new\n");

@@ -211,7 +211,7 @@ sig_run() {
     if [ -n "$again" ]; then sleep "$again"; kill -s "$sig" "$pid" 2>/dev/null; fi
     while kill -0 "$pid" 2>/dev/null && [ $w -lt 200 ]; do sleep 0.1; w=$((w + 1)); done
     if kill -0 "$pid" 2>/dev/null; then
-        kill -KILL "$pid"; wait "$pid"
+        kill -KILL "$pid"; wait "$pid" 2>/dev/null
         fail "still running 20s after SIG$sig (delay ${delay}s, seed $SEED)"
     fi
     wait "$pid"; RC=$?
@@ -278,7 +278,7 @@ t_sigint_blocked_fifo() {
     while kill -0 "$pid" 2>/dev/null && [ $w -lt 50 ]; do sleep 0.1; w=$((w + 1)); done
     if kill -0 "$pid" 2>/dev/null; then
         kill -INT "$pid" 2>/dev/null; sleep 1 # a second SIGINT does not help either?
-        kill -0 "$pid" 2>/dev/null && { kill -KILL "$pid"; wait "$pid"; fail "still running 5s after SIGINT (and 1s after a second one) with -j 2 blocked on two FIFOs; needed SIGKILL"; }
+        kill -0 "$pid" 2>/dev/null && { kill -KILL "$pid"; wait "$pid" 2>/dev/null; fail "still running 5s after SIGINT (and 1s after a second one) with -j 2 blocked on two FIFOs; needed SIGKILL"; }
     fi
     wait "$pid"; RC=$?
     expect_rc 130
@@ -288,10 +288,12 @@ t_sigint_blocked_fifo() {
 # Concurrent runs over the same tree into the same output directory: both complete cleanly.
 t_concurrent_runs() {
     std_tree
-    (cb -j 2 -o "$T/out" "$T/in"; echo "$RC" >"$T/rc1") &
-    (T=$T/x; mkdir -p "$T"; cb -j 2 -o "${T%/x}/out" "${T%/x}/in"; echo "$RC" >"${T%/x}/rc2") &
+    local base=$T
+    (T=$base/r1; mkdir "$T"; cb -j 2 -o "$base/out" "$base/in"; echo "$RC" >"$T/rc") &
+    (T=$base/r2; mkdir "$T"; cb -j 2 -o "$base/out" "$base/in"; echo "$RC" >"$T/rc") &
     wait
-    [ "$(cat "$T/rc1" "$T/rc2" 2>/dev/null | tr '\n' ' ')" = "0 0 " ] || fail "exits: $(cat "$T/rc1" "$T/rc2" 2>/dev/null | tr '\n' ' ')"
+    [ "$(cat "$T/r1/rc" "$T/r2/rc" 2>/dev/null | tr '\n' ' ')" = "0 0 " ] ||
+        fail "exits: $(cat "$T/r1/rc" "$T/r2/rc" 2>/dev/null | tr '\n' ' '); stderr: $(cat "$T"/r?/stderr | head -c 300)"
     std_after none
 }
 

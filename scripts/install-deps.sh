@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what csvbatch needs to build and test, if it is missing. Debian/Ubuntu: apt-get
+# (as root, or through sudo). Elsewhere: prints what to install and fails.
+set -euo pipefail
+# Debian package names: build (gcc make libcsv-dev libjansson-dev), tests (libcriterion-dev,
+# python3 for the conformance and golden helpers), sanitizers (clang, libomp-14-dev for TSan).
+pkgs=(gcc make libc6-dev libcsv-dev libjansson-dev libcriterion-dev python3)
+[ "${CSVB_WITH_CLANG:-0}" = 1 ] && pkgs+=(clang libomp-dev)
+missing=()
+if command -v dpkg-query >/dev/null 2>&1; then
+    for p in "${pkgs[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+else
+    echo "install-deps: not a Debian-like system. Install: a C11 compiler with OpenMP (gcc)," >&2
+    echo "  make, libcsv (headers: csv.h, link -lcsv), jansson, Criterion, python3." >&2
+    exit 1
+fi
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "install-deps: installing ${missing[*]}" >&2
+sudo=
+[ "$(id -u)" -ne 0 ] && sudo=sudo
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
