@@ -9,6 +9,9 @@
 #include "csvbatch/reader.h"
 
 #include <csv.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stdatomic.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -39,7 +42,10 @@ struct reader {
     unsigned long record_line; /* line the libcsv record in progress started on */
     size_t col;                /* bytes since the last line terminator */
     bool prev_cr;              /* the last byte processed was a CR */
-    struct csvb_utf8 utf8;
+    struct csvb_utf8 utf8;     /* validator state at buf[valid] */
+    size_t valid;              /* buf[0..valid) is known to be valid UTF-8 without NUL */
+    bool has_bad;              /* buf[valid] is a bad byte (of kind bad_fault) */
+    enum csvb_utf8_fault bad_fault;
     struct csvb_field *fields;
     size_t *offsets; /* libcsv path: field start in arena */
     size_t nfields, fields_cap;
@@ -231,11 +237,13 @@ static enum csvb_err feed_libcsv(struct reader *r, const char *s, size_t n)
  * Returns false (having done nothing) when the line needs libcsv. */
 static bool try_fast(struct reader *r, const char *s, size_t n, enum csvb_err *err)
 {
-    if (!r->cfg->fast_path || r->col != 0 || r->prev_cr || !csvb_utf8_complete(&r->utf8) ||
+    if (!r->cfg->fast_path || r->col != 0 || r->prev_cr ||
         r->parser.pstate != LIBCSV_ROW_NOT_BEGUN || memchr(s, '"', n) != NULL)
         return false;
     size_t e = n;
     bool terminated = e > 0 && s[e - 1] == '\n';
+    if (!terminated && !csvb_utf8_complete(&r->utf8))
+        return false;
     if (terminated) {
         e--;
         if (e > 0 && s[e - 1] == '\r')
@@ -279,19 +287,103 @@ static bool try_fast(struct reader *r, const char *s, size_t n, enum csvb_err *e
     return true;
 }
 
-/* Processes s[0..n): a complete line (`whole`) or a piece of a line longer than the buffer. */
+/* State of the bulk scanner within the current line. */
+struct scan {
+    const char *line, *field, *cr, *end;
+};
+
+enum scan_step { SCAN_GO, SCAN_STOP, SCAN_ERROR };
+
+/* One structural byte at q (delimiter, LF, CR or quote) in a quote-free stretch. */
+static inline __attribute__((always_inline)) enum scan_step
+scan_event(struct reader *r, struct scan *st, const char *q, enum csvb_err *err)
+{
+    char c = *q;
+    if (c == r->cfg->delimiter) {
+        if (r->nfields == r->fields_cap && reserve_field(r) != CSVB_OK) {
+            csvb_diag_init(r->d); /* let the libcsv path report it, exactly as it would */
+            return SCAN_STOP;
+        }
+        r->fields[r->nfields].ptr = st->field;
+        r->fields[r->nfields++].len = (size_t)(q - st->field);
+        st->field = q + 1;
+        return SCAN_GO;
+    }
+    if (c == '\n') {
+        const char *fe = st->cr == q - 1 ? q - 1 : q;
+        size_t line_len = (size_t)(fe - st->line);
+        if (line_len > 0) {
+            if (line_len > r->cfg->max_field_size ||
+                (r->nfields == r->fields_cap && reserve_field(r) != CSVB_OK)) {
+                csvb_diag_init(r->d);
+                return SCAN_STOP; /* rare: the line-by-line path reports the limit */
+            }
+            r->fields[r->nfields].ptr = st->field;
+            r->fields[r->nfields++].len = (size_t)(fe - st->field);
+            struct csvb_row row = {r->fields, r->nfields, r->line};
+            r->record_line = r->line;
+            r->nfields = 0;
+            if ((*err = r->sink.row(r->sink.ctx, &row, r->d)) != CSVB_OK)
+                return SCAN_ERROR;
+        }
+        r->line++;
+        st->line = st->field = q + 1;
+        return SCAN_GO;
+    }
+    if (c == '\r' && q + 1 < st->end && q[1] == '\n') {
+        st->cr = q;
+        return SCAN_GO;
+    }
+    return SCAN_STOP; /* a quote or a lone CR: libcsv's job */
+}
+
+/* The bulk fast path: delivers every complete quote-free line of s[0..n) (validated bytes, at a
+ * line start, no record in progress) in one pass that finds delimiters, line feeds, quotes and
+ * CRs 16 bytes at a time. Returns the bytes consumed: whole lines, up to the first line that
+ * needs libcsv or is incomplete. */
+static size_t fast_scan(struct reader *r, const char *s, size_t n, enum csvb_err *err)
+{
+    struct scan st = {s, s, NULL, s + n};
+    const char *p = s, *end = s + n;
+    enum scan_step step = SCAN_GO;
+    *err = CSVB_OK;
+    r->nfields = 0;
+#ifdef __SSE2__
+    const __m128i vd = _mm_set1_epi8(r->cfg->delimiter), vq = _mm_set1_epi8('"');
+    const __m128i vr = _mm_set1_epi8('\r'), vn = _mm_set1_epi8('\n');
+    for (; step == SCAN_GO && p + 16 <= end; p += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i hits = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, vd), _mm_cmpeq_epi8(v, vn)),
+                                    _mm_or_si128(_mm_cmpeq_epi8(v, vq), _mm_cmpeq_epi8(v, vr)));
+        unsigned mask = (unsigned)_mm_movemask_epi8(hits);
+        while (mask != 0 && step == SCAN_GO) {
+            step = scan_event(r, &st, p + __builtin_ctz(mask), err);
+            mask &= mask - 1;
+        }
+    }
+#endif
+    for (; step == SCAN_GO && p < end; p++) {
+        char c = *p;
+        if (c == r->cfg->delimiter || c == '\n' || c == '\r' || c == '"')
+            step = scan_event(r, &st, p, err);
+    }
+    r->nfields = 0;
+    return (size_t)(st.line - s);
+}
+
+/* Processes s[0..n) (validated): a complete line (`whole`) or a piece of a longer one. */
 static enum csvb_err process(struct reader *r, const char *s, size_t n, bool whole)
 {
-    enum csvb_utf8_fault fault;
-    size_t good = csvb_utf8_check(&r->utf8, (const unsigned char *)s, n, &fault);
     enum csvb_err err;
-    if (good == n && whole && try_fast(r, s, n, &err))
+    if (whole && try_fast(r, s, n, &err))
         return err;
-    if ((err = feed_libcsv(r, s, good)) != CSVB_OK)
-        return err;
-    if (good == n)
-        return CSVB_OK;
-    if (fault == CSVB_UTF8_NUL)
+    return feed_libcsv(r, s, n);
+}
+
+/* The encoding error at the current position (the valid prefix has been processed). */
+static enum csvb_err encoding_error(struct reader *r, unsigned char bad)
+{
+    if (r->bad_fault == CSVB_UTF8_NUL)
         return csvb_diag_set(r->d, CSVB_E_PARSE, r->line,
                              "column %zu: expected text, found a NUL byte (is the file UTF-16 "
                              "or binary?)",
@@ -299,7 +391,26 @@ static enum csvb_err process(struct reader *r, const char *s, size_t n, bool who
     return csvb_diag_set(r->d, CSVB_E_PARSE, r->line,
                          "column %zu: expected UTF-8 text, found invalid byte 0x%02X (convert "
                          "the file to UTF-8)",
-                         r->col + 1, (unsigned char)s[good]);
+                         r->col + 1, bad);
+}
+
+/* Feeds the valid bytes before the bad one, then reports it. */
+static enum csvb_err fail_at_bad(struct reader *r)
+{
+    enum csvb_err e = feed_libcsv(r, r->buf + r->pos, r->valid - r->pos);
+    return e != CSVB_OK ? e : encoding_error(r, (unsigned char)r->buf[r->valid]);
+}
+
+/* Extends the validated prefix of the buffer over newly read bytes. */
+static void validate_ahead(struct reader *r)
+{
+    if (r->has_bad || r->valid >= r->len)
+        return;
+    size_t n = r->len - r->valid;
+    size_t ok =
+        csvb_utf8_check(&r->utf8, (const unsigned char *)r->buf + r->valid, n, &r->bad_fault);
+    r->valid += ok;
+    r->has_bad = ok < n;
 }
 
 /* Strips a UTF-8 BOM; refuses UTF-16/32 ones. Needs the first 3 bytes (or all, if fewer). */
@@ -307,7 +418,7 @@ static enum csvb_err check_bom(struct reader *r)
 {
     const unsigned char *b = (const unsigned char *)r->buf;
     if (r->len >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF) {
-        r->pos = r->scan = 3;
+        r->pos = r->scan = r->valid = 3;
     } else if (r->len >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF))) {
         return csvb_diag_set(r->d, CSVB_E_PARSE, 1,
                              "expected UTF-8 text, found a UTF-16 byte-order mark (convert the "
@@ -340,6 +451,7 @@ static enum csvb_err run_loop(struct reader *r)
             memmove(r->buf, r->buf + r->pos, r->len - r->pos);
             r->len -= r->pos;
             r->scan -= r->pos;
+            r->valid -= r->pos;
             r->pos = 0;
         }
         if (!r->eof) {
@@ -359,9 +471,23 @@ static enum csvb_err run_loop(struct reader *r)
                 return e;
             bom_done = true;
         }
-        char *nl;
-        while ((nl = memchr(r->buf + r->scan, '\n', r->len - r->scan)) != NULL) {
+        validate_ahead(r);
+        for (;;) {
+            if (r->cfg->fast_path && r->col == 0 && !r->prev_cr &&
+                r->parser.pstate == LIBCSV_ROW_NOT_BEGUN && r->valid > r->pos) {
+                enum csvb_err e;
+                r->pos += fast_scan(r, r->buf + r->pos, r->valid - r->pos, &e);
+                if (e != CSVB_OK)
+                    return e;
+                if (r->scan < r->pos)
+                    r->scan = r->pos;
+            }
+            char *nl = memchr(r->buf + r->scan, '\n', r->len - r->scan);
+            if (nl == NULL)
+                break;
             size_t end = (size_t)(nl - r->buf) + 1;
+            if (r->valid < end)
+                return fail_at_bad(r);
             enum csvb_err e = process(r, r->buf + r->pos, end - r->pos, true);
             if (e != CSVB_OK)
                 return e;
@@ -369,6 +495,8 @@ static enum csvb_err run_loop(struct reader *r)
         }
         r->scan = r->len;
         if (r->eof) {
+            if (r->has_bad)
+                return fail_at_bad(r);
             if (r->len > r->pos) {
                 enum csvb_err e = process(r, r->buf + r->pos, r->len - r->pos, true);
                 if (e != CSVB_OK)
@@ -378,6 +506,8 @@ static enum csvb_err run_loop(struct reader *r)
         }
         if (r->pos == 0 && r->len == r->cap) {
             /* A line longer than the buffer: stream it to libcsv in pieces. */
+            if (r->has_bad)
+                return fail_at_bad(r);
             enum csvb_err e = process(r, r->buf, r->len, false);
             if (e != CSVB_OK)
                 return e;
@@ -404,7 +534,8 @@ enum csvb_err csvb_reader_run(const struct csvb_reader_config *cfg, struct csvb_
     r.buf = malloc(r.cap);
     r.arena_cap = 4096;
     r.arena = malloc(r.arena_cap); /* never NULL: empty fields point into it */
-    if (r.buf == NULL || r.arena == NULL || csv_init(&r.parser, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+    if (r.buf == NULL || r.arena == NULL ||
+        csv_init(&r.parser, CSV_STRICT | CSV_STRICT_FINI) != 0) {
         free(r.buf);
         free(r.arena);
         return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");

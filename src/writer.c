@@ -61,12 +61,16 @@ static enum csvb_err put(struct csvb_writer *w, const char *s, size_t n)
     return CSVB_OK;
 }
 
+/* Bytes that force quoting: the delimiter is added per writer. */
 static bool needs_quotes(const char *s, size_t n, char delimiter)
 {
+    const unsigned char *p = (const unsigned char *)s;
     for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (c == delimiter || c == '"' || c == '\n' || c == '\r')
-            return true;
+        unsigned char c = p[i];
+        if (c <= '"' || c == (unsigned char)delimiter) {
+            if (c == '"' || c == '\n' || c == '\r' || c == (unsigned char)delimiter)
+                return true;
+        }
     }
     return false;
 }
@@ -93,15 +97,23 @@ enum csvb_err csvb_writer_row(struct csvb_writer *w, const struct csvb_field *fi
     if (n == 1 && fields[0].len == 0)
         return put(w, "\"\"\n", 3);
     for (size_t i = 0; i < n; i++) {
-        if (i > 0 && put(w, &w->delimiter, 1) != CSVB_OK)
-            return CSVB_E_IO;
         const struct csvb_field *f = &fields[i];
-        enum csvb_err e = needs_quotes(f->ptr, f->len, w->delimiter) ? put_quoted(w, f->ptr, f->len)
-                                                                     : put(w, f->ptr, f->len);
+        bool quote = needs_quotes(f->ptr, f->len, w->delimiter);
+        size_t need = f->len + 1;
+        if (!quote && w->cap - w->len >= need) { /* the common case: copy straight in */
+            memcpy(w->buf + w->len, f->ptr, f->len);
+            w->len += f->len;
+            w->buf[w->len++] = i + 1 < n ? w->delimiter : '\n';
+            w->bytes += need;
+            continue;
+        }
+        enum csvb_err e = quote ? put_quoted(w, f->ptr, f->len) : put(w, f->ptr, f->len);
+        if (e == CSVB_OK)
+            e = i + 1 < n ? put(w, &w->delimiter, 1) : put(w, "\n", 1);
         if (e != CSVB_OK)
             return e;
     }
-    return put(w, "\n", 1);
+    return CSVB_OK;
 }
 
 void csvb_writer_fini(struct csvb_writer *w)

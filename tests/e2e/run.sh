@@ -116,7 +116,8 @@ listing() {
 
 # The tree golden: the listing, then the content of every file that is new or changed since the
 # setup (shown with `sed -n l`: \r, \t, \\ and non-ASCII bytes escaped, $ at each line end), the
-# files the run removed, and any temp file (.NAME.tmp-XXXXXX) left behind.
+# entries the run removed or replaced, and any temp file (.NAME.tmp-XXXXXX) the run left behind
+# (one planted by the setup is listed above but not here).
 tree_report() { # BEFORE-LISTING
     local before=$1 now
     now=$(listing)
@@ -150,10 +151,18 @@ tree_report() { # BEFORE-LISTING
         any=1
     done <<<"$before"
     [ $any = 1 ] || echo "(none)"
-    echo "== temp files left behind"
-    local tmps
-    tmps=$(find . -name '.*.tmp-*' -printf '%P\n' | sort)
-    if [ -n "$tmps" ]; then printf '%s\n' "$tmps"; else echo "(none)"; fi
+    echo "== temp files (.NAME.tmp-*) left behind by the run"
+    any=0
+    while IFS= read -r line; do
+        case $line in file\ *) ;; *) continue ;; esac
+        p=${line#file }
+        p=${p% * *}
+        case ${p##*/} in .*.tmp-*) ;; *) continue ;; esac
+        grep -qxF -- "$line" <<<"$before" && continue
+        echo "$p"
+        any=1
+    done <<<"$now"
+    [ $any = 1 ] || echo "(none)"
 }
 
 passed=0
