@@ -41,7 +41,7 @@ BIN      := $(BUILD)/csvbatch
 TEST_SRCS:= $(wildcard tests/test_*.c)
 TEST_BINS:= $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
-.PHONY: all test unit e2e parallel asan ubsan tsan tsan-run conformance fuzz fuzz-smoke bench install uninstall \
+.PHONY: all test unit e2e parallel asan ubsan tsan tsan-run conformance fuzz fuzz-smoke fuzz-replay bench install uninstall \
         format format-check lint clean golden
 
 all: $(BIN)
@@ -75,7 +75,7 @@ unit: $(TEST_BINS)
 e2e: $(BIN)
 	CSVBATCH=$(BIN) bash tests/e2e/run.sh
 
-test: unit e2e parallel conformance
+test: unit e2e parallel fuzz-replay conformance
 
 parallel: $(BIN)
 	CSVBATCH=$(BIN) bash tests/parallel.sh
@@ -100,6 +100,31 @@ tsan:
 tsan-run: $(BIN)
 	$(TSAN_ENV) CSVBATCH=$(BIN) bash tests/parallel.sh
 	$(TSAN_ENV) CSVBATCH=$(BIN) bash tests/e2e/run.sh
+
+# Fuzzing. `make fuzz` builds the libFuzzer target with clang (ASan+UBSan); `make fuzz-smoke`
+# runs it for FUZZ_SECONDS (default 60) from the seed corpus; `make fuzz-replay` builds the same
+# target with gcc and a replay main and runs every seed and regression file through it.
+FUZZ_SECONDS ?= 60
+FUZZ_SEEDS   := $(sort $(wildcard testdata/fuzz/*) $(shell find testdata -name '*.csv' -type f 2>/dev/null))
+
+fuzz:
+	$(MAKE) VARIANT=fuzz CC=clang build/fuzz/fuzz_reader
+
+build/fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c $(BUILD)/libcsvbatch.a
+	$(CC) $(CPPFLAGS) -std=c11 -O1 -g -DCSVB_LIBFUZZER -fsanitize=fuzzer,address,undefined \
+	  $^ $(LDLIBS) -fopenmp -o $@
+
+fuzz-smoke: fuzz
+	mkdir -p build/fuzz/corpus
+	build/fuzz/fuzz_reader -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 \
+	  -dict=tests/fuzz/csv.dict -print_final_stats=1 build/fuzz/corpus $(sort $(dir $(FUZZ_SEEDS)))
+
+$(BUILD)/fuzz_replay: tests/fuzz/fuzz_reader.c $(BUILD)/libcsvbatch.a
+	@echo "  LD      $@"
+	@$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes $^ $(LDLIBS) -o $@
+
+fuzz-replay: $(BUILD)/fuzz_replay
+	$(BUILD)/fuzz_replay $(FUZZ_SEEDS)
 
 bench: $(BIN)
 	CSVBATCH=$(BIN) bash scripts/bench.sh

@@ -92,13 +92,20 @@ static enum csvb_err put_quoted(struct csvb_writer *w, const char *s, size_t n)
     return put(w, "\"", 1);
 }
 
+/* A first field starting with U+FEFF would read back as a byte-order mark and lose it. */
+static bool starts_with_bom(const struct csvb_field *f)
+{
+    return f->len >= 3 && memcmp(f->ptr, "\xEF\xBB\xBF", 3) == 0;
+}
+
 enum csvb_err csvb_writer_row(struct csvb_writer *w, const struct csvb_field *fields, size_t n)
 {
     if (n == 1 && fields[0].len == 0)
         return put(w, "\"\"\n", 3);
     for (size_t i = 0; i < n; i++) {
         const struct csvb_field *f = &fields[i];
-        bool quote = needs_quotes(f->ptr, f->len, w->delimiter);
+        bool quote = needs_quotes(f->ptr, f->len, w->delimiter) ||
+                     (w->bytes == 0 && i == 0 && starts_with_bom(f));
         size_t need = f->len + 1;
         if (!quote && w->cap - w->len >= need) { /* the common case: copy straight in */
             memcpy(w->buf + w->len, f->ptr, f->len);

@@ -49,6 +49,7 @@ static const struct quote_case quote_cases[] = {
     {{"x,y", "a\tb", NULL}, '\t', "x,y\t\"a\tb\"\n"},
     {{"Jos\xC3\xA9", "\xE6\x97\xA5", NULL}, ';', "Jos\xC3\xA9;\xE6\x97\xA5\n"},
     {{"a;b", NULL}, ';', "\"a;b\"\n"},
+    {{"\xEF\xBB\xBFx", "\xEF\xBB\xBF", NULL}, ',', "\"\xEF\xBB\xBFx\",\xEF\xBB\xBF\n"},
 };
 
 Test(writer, quoting_table)

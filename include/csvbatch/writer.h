@@ -23,7 +23,8 @@ struct csvb_writer {
 enum csvb_err csvb_writer_init(struct csvb_writer *w, int fd, size_t cap, char delimiter);
 
 /* Encodes one record. A field is quoted iff it holds the delimiter, '"', CR or LF; a record of
- * a single empty field is written as "" so it does not read back as a blank line. Errors:
+ * a single empty field is written as "" so it does not read back as a blank line, and a first
+ * field of the output that starts with U+FEFF is quoted so it does not read back as a BOM. Errors:
  * CSVB_E_IO (errno in w->sys_errno). */
 enum csvb_err csvb_writer_row(struct csvb_writer *w, const struct csvb_field *fields, size_t n);
 
