@@ -41,7 +41,7 @@ BIN      := $(BUILD)/csvbatch
 TEST_SRCS:= $(wildcard tests/test_*.c)
 TEST_BINS:= $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
-.PHONY: all test unit e2e parallel asan ubsan tsan tsan-run conformance fuzz fuzz-smoke fuzz-replay bench install uninstall \
+.PHONY: all test unit e2e parallel docs faults asan ubsan tsan tsan-run conformance fuzz fuzz-smoke fuzz-replay bench install uninstall \
         format format-check lint clean golden
 
 all: $(BIN)
@@ -75,7 +75,18 @@ unit: $(TEST_BINS)
 e2e: $(BIN)
 	CSVBATCH=$(BIN) bash tests/e2e/run.sh
 
-test: unit e2e parallel fuzz-replay conformance
+test: unit e2e parallel fuzz-replay conformance docs faults
+
+docs: $(BIN)
+	CSVBATCH=$(BIN) bash tests/docs.sh
+
+# Fault injection uses an LD_PRELOAD shim, which sanitizer runtimes refuse: release build only.
+faults: $(BIN)
+ifeq ($(VARIANT),release)
+	CSVBATCH=$(BIN) bash tests/faults/run.sh
+else
+	@echo "faults: skipped under $(VARIANT) (LD_PRELOAD shim needs the plain build)"
+endif
 
 parallel: $(BIN)
 	CSVBATCH=$(BIN) bash tests/parallel.sh

@@ -1,6 +1,8 @@
 /* atomic.c — temp file beside the destination, fsync, checked close, rename; abort unlinks. */
 #include "csvbatch/atomic.h"
 
+#include "csvbatch/cancel.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -52,6 +54,8 @@ enum csvb_err csvb_atomic_open(struct csvb_atomic *a, const char *final_path, bo
         }
     }
     a->fd = mkostemp(a->tmp_path, O_CLOEXEC);
+    if (a->fd >= 0)
+        csvb_cancel_track_temp(a->tmp_path);
     if (a->fd < 0) {
         int err = errno;
         free(a->tmp_path);
@@ -80,6 +84,7 @@ enum csvb_err csvb_atomic_commit(struct csvb_atomic *a, bool do_fsync, struct cs
         result = csvb_diag_errno(d, CSVB_E_IO, errno, "cannot write %s (close)", a->final_path);
         goto out;
     }
+    csvb_cancel_untrack_temp(); /* from here on the temp name may be the final file */
     if (rename(a->tmp_path, a->final_path) != 0) {
         result = csvb_diag_errno(d, CSVB_E_IO, errno, "cannot rename into %s", a->final_path);
         goto out;
@@ -98,12 +103,32 @@ void csvb_atomic_abort(struct csvb_atomic *a)
     if (a->fd >= 0)
         close(a->fd);
     a->fd = -1;
-    if (a->tmp_path != NULL)
+    if (a->tmp_path != NULL) {
         unlink(a->tmp_path);
+        csvb_cancel_untrack_temp();
+    }
     free(a->tmp_path);
     free(a->final_path);
     a->tmp_path = NULL;
     a->final_path = NULL;
+}
+
+enum csvb_err csvb_atomic_sync_dir(const char *file_path, struct csvb_diag *d)
+{
+    const char *slash = strrchr(file_path, '/');
+    char *dir = slash == NULL
+                    ? strdup(".")
+                    : strndup(file_path, (size_t)(slash - file_path) + (slash == file_path));
+    if (dir == NULL)
+        return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
+    enum csvb_err result = CSVB_OK;
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 || fsync(fd) != 0)
+        result = csvb_diag_errno(d, CSVB_E_IO, errno, "cannot sync directory %s", dir);
+    if (fd >= 0)
+        close(fd);
+    free(dir);
+    return result;
 }
 
 bool csvb_atomic_is_temp_name(const char *name)

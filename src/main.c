@@ -1,6 +1,4 @@
 /* main.c — wiring only: options → stamp → enumerate → run → diagnostics → report → exit code. */
-#include <signal.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,28 +6,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "csvbatch/cancel.h"
+#include "csvbatch/atomic.h"
 #include "csvbatch/cli.h"
 #include "csvbatch/driver.h"
 #include "csvbatch/enumerate.h"
 #include "csvbatch/report.h"
 #include "csvbatch/stamp.h"
-
-static atomic_int cancel_signal;
-
-static void on_signal(int signo)
-{
-    atomic_store(&cancel_signal, signo);
-}
-
-static void install_signals(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-}
 
 /* -j, else OMP_NUM_THREADS (its first number), else the online CPUs. */
 static int thread_count(const struct csvb_options *opt)
@@ -69,6 +52,43 @@ static void print_diagnostics(const struct csvb_joblist *list, const struct csvb
     }
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Makes the renames durable: one fsync per distinct output directory, after all the files. */
+static int sync_output_dirs(const struct csvb_joblist *list, const struct csvb_result *results)
+{
+    char **dirs = calloc(list->n + 1, sizeof *dirs);
+    size_t n = 0;
+    int status = 0;
+    if (dirs == NULL)
+        return 1;
+    for (size_t i = 0; i < list->n; i++) {
+        const char *out = list->jobs[i].output_path;
+        if (results[i].status != CSVB_STATUS_SUCCESS || out == NULL)
+            continue;
+        const char *slash = strrchr(out, '/');
+        dirs[n++] = slash != NULL ? strndup(out, (size_t)(slash - out) + 1) : strdup("./");
+    }
+    qsort(dirs, n, sizeof *dirs, cmp_str);
+    for (size_t i = 0; i < n; i++) {
+        if (dirs[i] == NULL || (i > 0 && dirs[i - 1] != NULL && strcmp(dirs[i], dirs[i - 1]) == 0))
+            continue;
+        struct csvb_diag d;
+        csvb_diag_init(&d);
+        if (csvb_atomic_sync_dir(dirs[i], &d) != CSVB_OK) {
+            fprintf(stderr, "csvbatch: %s\n", d.message);
+            status = 1;
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        free(dirs[i]);
+    free(dirs);
+    return status;
+}
+
 static int run(struct csvb_options *opt)
 {
     char stamp[CSVB_STAMP_MAX];
@@ -100,25 +120,27 @@ static int run(struct csvb_options *opt)
     plan.stamp = stamp;
     plan.file_mode = 0666 & ~mask;
     plan.dir_mode = 0777 & ~mask;
-    plan.cancel = &cancel_signal;
+    plan.cancel = csvb_cancel_flag();
     csvb_reader_config_init(&plan.reader);
     plan.reader.delimiter = opt->delimiter;
     plan.reader.max_field_size = opt->max_field_size;
     plan.reader.fast_path = opt->fast_path;
-    plan.reader.cancel = &cancel_signal;
+    plan.reader.cancel = csvb_cancel_flag();
 
-    install_signals();
+    csvb_cancel_install();
     csvb_driver_run(&plan, &list, thread_count(opt), results);
     struct csvb_totals totals;
     csvb_totals_sum(results, list.n, wall_seconds() - start, &totals);
     print_diagnostics(&list, results);
     int status = totals.failed > 0 ? 1 : 0;
+    if (opt->fsync && !opt->dry_run && sync_output_dirs(&list, results) != 0)
+        status = 1;
     if (!opt->quiet && (list.n > 0 || opt->format != CSVB_FORMAT_TABLE) &&
         csvb_report_write(stdout, opt->format, opt->dry_run, &list, results, &totals) != 0) {
         fprintf(stderr, "csvbatch: cannot write the summary to standard output\n");
         status = 1;
     }
-    int sig = atomic_load(&cancel_signal);
+    int sig = csvb_cancel_signal();
     if (sig != 0)
         status = 128 + sig;
     free(results);

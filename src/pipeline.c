@@ -3,12 +3,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "csvbatch/atomic.h"
+#include "csvbatch/cancel.h"
 #include "csvbatch/filter.h"
 #include "csvbatch/project.h"
 #include "csvbatch/writer.h"
@@ -119,7 +121,8 @@ static enum csvb_err run(struct pipe_state *s, struct csvb_diag *d)
     int fd = open_input(s->job, d);
     if (fd < 0)
         return d->code;
-    struct csvb_source src = {csvb_source_fd_fill, &fd};
+    struct csvb_fd_source fds = {fd, plan->cancel};
+    struct csvb_source src = {csvb_source_fd_fill, &fds};
     struct csvb_sink sink = {on_row, s};
     struct csvb_reader_stats stats = {0, 0};
     enum csvb_err e = csvb_reader_run(&plan->reader, src, sink, &stats, d);
@@ -151,7 +154,13 @@ void csvb_pipeline_run(const struct csvb_plan *plan, const struct csvb_job *job,
     s.job = job;
     s.res = res;
     s.out.fd = -1;
+    csvb_cancel_enter();
     enum csvb_err e = run(&s, &res->diag);
+    if (e != CSVB_OK && plan->cancel != NULL && atomic_load(plan->cancel)) {
+        /* Whatever the interrupted call said (EINTR...), the truth is: interrupted. */
+        csvb_diag_init(&res->diag);
+        csvb_diag_set(&res->diag, CSVB_E_CANCELLED, 0, "interrupted");
+    }
     if (e != CSVB_OK) {
         csvb_atomic_abort(&s.out);
         res->rows_written = 0;

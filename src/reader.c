@@ -46,6 +46,8 @@ struct reader {
     size_t valid;              /* buf[0..valid) is known to be valid UTF-8 without NUL */
     bool has_bad;              /* buf[valid] is a bad byte (of kind bad_fault) */
     enum csvb_utf8_fault bad_fault;
+    size_t bad_back;        /* the broken sequence began this many bytes before buf[valid] */
+    unsigned char bad_byte; /* the byte to report: the sequence's lead, or buf[valid] */
     struct csvb_field *fields;
     size_t *offsets; /* libcsv path: field start in arena */
     size_t nfields, fields_cap;
@@ -66,12 +68,13 @@ void csvb_reader_config_init(struct csvb_reader_config *cfg)
 
 long csvb_source_fd_fill(void *ctx, char *dst, size_t cap)
 {
-    int fd = *(const int *)ctx;
+    const struct csvb_fd_source *s = ctx;
     for (;;) {
-        ssize_t n = read(fd, dst, cap);
+        ssize_t n = read(s->fd, dst, cap);
         if (n >= 0)
             return (long)n;
-        if (errno != EINTR)
+        if (errno != EINTR ||
+            (s->cancel != NULL && atomic_load_explicit(s->cancel, memory_order_relaxed)))
             return -1;
     }
 }
@@ -380,25 +383,22 @@ static enum csvb_err process(struct reader *r, const char *s, size_t n, bool who
     return feed_libcsv(r, s, n);
 }
 
-/* The encoding error at the current position (the valid prefix has been processed). */
-static enum csvb_err encoding_error(struct reader *r, unsigned char bad)
+/* The encoding error at buf[valid], once everything before it has been processed. */
+static enum csvb_err fail_at_bad(struct reader *r)
 {
+    enum csvb_err e = feed_libcsv(r, r->buf + r->pos, r->valid - r->pos);
+    if (e != CSVB_OK)
+        return e;
+    size_t col = r->col + 1 - r->bad_back;
     if (r->bad_fault == CSVB_UTF8_NUL)
         return csvb_diag_set(r->d, CSVB_E_PARSE, r->line,
                              "column %zu: expected text, found a NUL byte (is the file UTF-16 "
                              "or binary?)",
-                             r->col + 1);
+                             col);
     return csvb_diag_set(r->d, CSVB_E_PARSE, r->line,
                          "column %zu: expected UTF-8 text, found invalid byte 0x%02X (convert "
                          "the file to UTF-8)",
-                         r->col + 1, bad);
-}
-
-/* Feeds the valid bytes before the bad one, then reports it. */
-static enum csvb_err fail_at_bad(struct reader *r)
-{
-    enum csvb_err e = feed_libcsv(r, r->buf + r->pos, r->valid - r->pos);
-    return e != CSVB_OK ? e : encoding_error(r, (unsigned char)r->buf[r->valid]);
+                         col, r->bad_byte);
 }
 
 /* Extends the validated prefix of the buffer over newly read bytes. */
@@ -411,6 +411,11 @@ static void validate_ahead(struct reader *r)
         csvb_utf8_check(&r->utf8, (const unsigned char *)r->buf + r->valid, n, &r->bad_fault);
     r->valid += ok;
     r->has_bad = ok < n;
+    if (r->has_bad) {
+        /* Report the start of a broken sequence (its lead byte may already be parsed). */
+        r->bad_back = r->utf8.seen;
+        r->bad_byte = r->bad_back > 0 ? r->utf8.lead : (unsigned char)r->buf[r->valid];
+    }
 }
 
 /* Strips a UTF-8 BOM; refuses UTF-16/32 ones. Needs the first 3 bytes (or all, if fewer). */
@@ -433,7 +438,7 @@ static enum csvb_err finish(struct reader *r)
         return csvb_diag_set(r->d, CSVB_E_PARSE, r->line,
                              "column %zu: expected UTF-8 text, found a truncated multi-byte "
                              "sequence at end of file",
-                             r->col);
+                             r->col + 1 - r->utf8.seen);
     if (csv_fini(&r->parser, on_field, on_row, r) != 0)
         return csvb_diag_set(r->d, CSVB_E_PARSE, r->record_line,
                              "unterminated quoted field: expected a closing '\"', found end of "

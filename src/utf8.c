@@ -10,6 +10,7 @@
 void csvb_utf8_init(struct csvb_utf8 *v)
 {
     v->need = 0;
+    v->seen = 0;
     v->lo = 0x80;
     v->hi = 0xBF;
 }
@@ -77,19 +78,24 @@ size_t csvb_utf8_check(struct csvb_utf8 *v, const unsigned char *s, size_t len,
                 *fault = CSVB_UTF8_NUL;
                 return i;
             }
-            if (b >= 0x80 && !utf8_lead(v, b)) {
-                *fault = CSVB_UTF8_INVALID;
-                return i;
+            if (b >= 0x80) {
+                if (!utf8_lead(v, b)) {
+                    *fault = CSVB_UTF8_INVALID;
+                    return i;
+                }
+                v->seen = 1;
+                v->lead = b;
             }
             i++;
         } else {
             unsigned char b = s[i];
             if (b < v->lo || b > v->hi) {
-                v->need = 0;
-                *fault = b == 0 ? CSVB_UTF8_NUL : CSVB_UTF8_INVALID;
+                v->need = 0; /* v->seen stays: where the broken sequence began */
+                *fault = CSVB_UTF8_INVALID;
                 return i;
             }
             v->need--;
+            v->seen = v->need == 0 ? 0 : v->seen + 1;
             v->lo = 0x80;
             v->hi = 0xBF;
             i++;

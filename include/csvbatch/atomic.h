@@ -29,6 +29,10 @@ enum csvb_err csvb_atomic_commit(struct csvb_atomic *a, bool do_fsync, struct cs
 /* Closes and unlinks the temp file, if any. NULL-safe, safe to call twice. */
 void csvb_atomic_abort(struct csvb_atomic *a);
 
+/* fsyncs the directory that holds file_path, making renames into it durable. Errors:
+ * CSVB_E_IO naming the directory. */
+enum csvb_err csvb_atomic_sync_dir(const char *file_path, struct csvb_diag *d);
+
 /* True when the base name of path looks like one of our temp files. */
 bool csvb_atomic_is_temp_name(const char *name);
 

@@ -65,7 +65,12 @@ enum csvb_err csvb_reader_run(const struct csvb_reader_config *cfg, struct csvb_
                               struct csvb_sink sink, struct csvb_reader_stats *stats,
                               struct csvb_diag *d);
 
-/* A source over a file descriptor (ctx points to the int fd); retries EINTR. */
+/* A source over a file descriptor (ctx points to a struct csvb_fd_source); retries EINTR unless
+ * cancel (may be NULL) is set. */
+struct csvb_fd_source {
+    int fd;
+    const _Atomic int *cancel;
+};
 long csvb_source_fd_fill(void *ctx, char *dst, size_t cap);
 
 /* A source over memory, at most `chunk` bytes per fill (tests feed every chunk size). */

@@ -7,6 +7,8 @@
 
 struct csvb_utf8 {
     unsigned need;        /* continuation bytes still expected */
+    unsigned seen;        /* bytes of the open sequence consumed so far (0 between characters) */
+    unsigned char lead;   /* first byte of the open sequence */
     unsigned char lo, hi; /* allowed range of the next continuation byte */
 };
 
@@ -16,7 +18,9 @@ enum csvb_utf8_fault { CSVB_UTF8_NONE, CSVB_UTF8_NUL, CSVB_UTF8_INVALID };
 void csvb_utf8_init(struct csvb_utf8 *v);
 
 /* Validates s[0..len) continuing from v's state. Returns len if all bytes are valid so far (a
- * sequence may stay open across calls), else the offset of the first bad byte, with *fault set. */
+ * sequence may stay open across calls), else the offset of the first bad byte, with *fault set
+ * and v->seen holding how many bytes before it the broken sequence began (0: the bad byte is
+ * itself the start). */
 size_t csvb_utf8_check(struct csvb_utf8 *v, const unsigned char *s, size_t len,
                        enum csvb_utf8_fault *fault);
 

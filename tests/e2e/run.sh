@@ -8,13 +8,16 @@
 #   skip    optional bash snippet; when it exits 0 the case is skipped (its stdout is the reason)
 #   cmd     bash snippet that runs "$CSVBATCH ..." in that dir, with relative paths
 #   stdout, stderr, exit, tree   the golden files (normalised, see normalise())
+#   handwritten  optional: the goldens say what csvbatch SHOULD print (a known bug); a bare
+#           --update leaves them alone, `--update NAME` overwrites them
 # Snippets see CSVBATCH (the binary), TESTDATA (the repo's testdata/, to copy from, never to
 # write into), LC_ALL=C, TZ=UTC, a minimal environment and stdin from /dev/null; cmd runs under
 # `timeout 20`.
 #
 # Prints PASS/FAIL/SKIP per case (a unified diff under each FAIL) and ends with the line
 # "N passed, M failed"; exits 1 if any case failed, 2 on a usage error.
-# --update rewrites the golden files of the selected cases (all by default) from this run;
+# --update rewrites the golden files of the selected cases (all by default, except those with a
+# `handwritten` file) from this run;
 # review them with `git diff tests/e2e/cases` before committing.
 # Environment: CSVBATCH (default build/release/csvbatch), E2E_KEEP=1 keeps the work dir.
 set -u
@@ -46,6 +49,7 @@ for tool in timeout sha256sum sed sort find mkfifo diff; do
     command -v "$tool" >/dev/null || { echo "run.sh: $tool is required" >&2; exit 2; }
 done
 
+NAMED=${#SELECTED[@]}
 if [ ${#SELECTED[@]} -eq 0 ]; then
     while IFS= read -r d; do SELECTED+=("$d"); done < <(cd "$CASES" && find . -mindepth 1 -maxdepth 1 -type d -printf '%P\n' | sort)
 fi
@@ -98,14 +102,17 @@ normalise() {
 
 # One line per entry under the current directory (sorted, not following links):
 #   file PATH SIZE SHA256-PREFIX | dir PATH/ | link PATH -> TARGET | fifo PATH | other PATH
+# Entries the user cannot read (permission cases, never as root) show "unreadable" instead.
 listing() {
-    find . -mindepth 1 -printf '%P\0' | sort -z | while IFS= read -r -d '' p; do
+    find . -mindepth 1 -printf '%P\0' 2>/dev/null | sort -z | while IFS= read -r -d '' p; do
         if [ -L "$p" ]; then
             printf 'link %s -> %s\n' "$p" "$(readlink "$p")"
         elif [ -d "$p" ]; then
-            printf 'dir  %s/\n' "$p"
+            if [ -r "$p" ] && [ -x "$p" ]; then printf 'dir  %s/\n' "$p"; else printf 'dir  %s/ unreadable\n' "$p"; fi
         elif [ -p "$p" ]; then
             printf 'fifo %s\n' "$p"
+        elif [ -f "$p" ] && [ ! -r "$p" ]; then
+            printf 'file %s %s unreadable\n' "$p" "$(stat -c %s "$p")"
         elif [ -f "$p" ]; then
             printf 'file %s %s %s\n' "$p" "$(stat -c %s "$p")" "$(sha256sum <"$p" | cut -c1-16)"
         else
@@ -132,6 +139,10 @@ tree_report() { # BEFORE-LISTING
         p=${line#file }
         p=${p% * *}
         any=1
+        if [ ! -r "$p" ]; then
+            echo "--- $p (unreadable)"
+            continue
+        fi
         if [ ! -s "$p" ]; then
             echo "--- $p (empty)"
         elif [ -n "$(tail -c 1 "$p")" ]; then
@@ -178,8 +189,7 @@ for name in "${SELECTED[@]}"; do
     T=$(cd "$T" && pwd -P)
 
     if [ -f "$C/skip" ]; then
-        reason=$(in_env "$T" 20 "$C/skip" 2>&1)
-        if [ $? -eq 0 ]; then
+        if reason=$(in_env "$T" 20 "$C/skip" 2>&1); then
             echo "SKIP $name: ${reason:-skip condition holds}"
             skipped=$((skipped + 1))
             continue
@@ -200,10 +210,15 @@ for name in "${SELECTED[@]}"; do
     echo $? >"$R/exit"
     normalise "$B/stdout.raw" "$T" >"$R/stdout"
     normalise "$B/stderr.raw" "$T" >"$R/stderr"
-    chmod -R u+rwX "$T" 2>/dev/null
     (cd "$T" && tree_report "$before") | sed "s|$T|<tmp>|g" >"$R/tree"
+    if [ "${E2E_KEEP:-0}" != 1 ]; then
+        chmod -R u+rwX "$T" 2>/dev/null
+        rm -rf "$T"
+    fi
 
-    if [ $UPDATE = 1 ]; then
+    if [ $UPDATE = 1 ] && [ -f "$C/handwritten" ] && [ "$NAMED" = 0 ]; then
+        echo "KEEP $name: hand-written golden, not updated (name the case to overwrite it)"
+    elif [ $UPDATE = 1 ]; then
         for f in stdout stderr exit tree; do cp "$R/$f" "$C/$f"; done
         echo "PASS $name (golden updated)"
         passed=$((passed + 1))
@@ -217,7 +232,7 @@ for name in "${SELECTED[@]}"; do
             diffs+="    missing golden file $f (run with --update, then review it)"$'\n'
         elif ! d=$(diff -u --label "golden/$f" --label "actual/$f" "$C/$f" "$R/$f"); then
             ok=0
-            diffs+=$(sed 's/^/    /' <<<"$d")$'\n'
+            diffs+="    ${d//$'\n'/$'\n'    }"$'\n'
         fi
     done
     if [ $ok = 1 ]; then

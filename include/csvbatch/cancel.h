@@ -1,0 +1,27 @@
+/* cancel.h — cancellation by signal (SIGINT, SIGTERM, SIGHUP).
+ *
+ * The first signal sets the flag that workers poll and wakes every registered worker thread out
+ * of a blocking system call (a read on a pipe, an open of a FIFO). A second signal removes every
+ * temp file still registered and exits at once with 128 + the first signal. This is the one
+ * module with process-wide state: a signal handler can reach nothing else. */
+#ifndef CSVBATCH_CANCEL_H
+#define CSVBATCH_CANCEL_H
+
+/* Installs the handlers. Call once, before the workers start. */
+void csvb_cancel_install(void);
+
+/* The flag workers poll: non-zero once a signal arrived. Never NULL. */
+const _Atomic int *csvb_cancel_flag(void);
+
+/* The first signal received, or 0. */
+int csvb_cancel_signal(void);
+
+/* Registers the calling thread as a worker to wake on cancellation. Idempotent per thread. */
+void csvb_cancel_enter(void);
+
+/* Remembers path (copied; truncated paths are not tracked) as this thread's in-flight temp file,
+ * to be unlinked if the process must exit at once; untrack forgets it. */
+void csvb_cancel_track_temp(const char *path);
+void csvb_cancel_untrack_temp(void);
+
+#endif

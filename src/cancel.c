@@ -1,0 +1,107 @@
+/* cancel.c — signal handling: a polled flag, waking blocked workers, emergency temp cleanup. */
+#include "csvbatch/cancel.h"
+
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <unistd.h>
+
+#define CSVB_CANCEL_SLOTS 1024
+
+struct slot {
+    _Atomic int used; /* thread registered */
+    pthread_t thread;
+    _Atomic int has_temp; /* temp is valid */
+    char temp[PATH_MAX];
+};
+
+static struct slot slots[CSVB_CANCEL_SLOTS];
+static _Atomic int next_slot;
+static _Atomic int first_signal;
+static _Atomic int signal_count;
+static _Thread_local int my_slot = -1;
+
+static void on_wake(int signo)
+{
+    (void)signo; /* only here to interrupt a blocking system call (no SA_RESTART) */
+}
+
+static void on_signal(int signo)
+{
+    int expected = 0;
+    atomic_compare_exchange_strong(&first_signal, &expected, signo);
+    if (atomic_fetch_add(&signal_count, 1) == 0) {
+        int n = atomic_load(&next_slot);
+        for (int i = 0; i < n && i < CSVB_CANCEL_SLOTS; i++)
+            if (atomic_load(&slots[i].used))
+                pthread_kill(slots[i].thread, SIGUSR1);
+        return;
+    }
+    /* A second signal: do not wait for the workers. unlink and _exit are async-signal-safe. */
+    int n = atomic_load(&next_slot);
+    for (int i = 0; i < n && i < CSVB_CANCEL_SLOTS; i++)
+        if (atomic_load(&slots[i].has_temp))
+            unlink(slots[i].temp);
+    _exit(128 + atomic_load(&first_signal));
+}
+
+void csvb_cancel_install(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_wake;
+    sigaction(SIGUSR1, &sa, NULL);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+const _Atomic int *csvb_cancel_flag(void)
+{
+    return &first_signal;
+}
+
+int csvb_cancel_signal(void)
+{
+    return atomic_load(&first_signal);
+}
+
+static struct slot *own_slot(void)
+{
+    if (my_slot < 0) {
+        int i = atomic_fetch_add(&next_slot, 1);
+        if (i >= CSVB_CANCEL_SLOTS)
+            return NULL;
+        my_slot = i;
+        slots[i].thread = pthread_self();
+        atomic_store(&slots[i].used, 1);
+    }
+    return my_slot < CSVB_CANCEL_SLOTS ? &slots[my_slot] : NULL;
+}
+
+void csvb_cancel_enter(void)
+{
+    own_slot();
+}
+
+void csvb_cancel_track_temp(const char *path)
+{
+    struct slot *s = own_slot();
+    size_t n = strlen(path);
+    if (s == NULL || n >= sizeof s->temp)
+        return;
+    atomic_store(&s->has_temp, 0);
+    memcpy(s->temp, path, n + 1);
+    atomic_store(&s->has_temp, 1);
+}
+
+void csvb_cancel_untrack_temp(void)
+{
+    struct slot *s = own_slot();
+    if (s != NULL)
+        atomic_store(&s->has_temp, 0);
+}
