@@ -34,6 +34,7 @@ enum csvb_err csvb_atomic_open(struct csvb_atomic *a, const char *final_path, bo
                                mode_t mode, struct csvb_diag *d)
 {
     a->fd = -1;
+    a->tracked = -1;
     a->tmp_path = NULL;
     a->final_path = strdup(final_path);
     const char *slash = strrchr(final_path, '/');
@@ -55,7 +56,7 @@ enum csvb_err csvb_atomic_open(struct csvb_atomic *a, const char *final_path, bo
     }
     a->fd = mkostemp(a->tmp_path, O_CLOEXEC);
     if (a->fd >= 0)
-        csvb_cancel_track_temp(a->tmp_path);
+        a->tracked = csvb_cancel_track_temp(a->tmp_path);
     if (a->fd < 0) {
         int err = errno;
         free(a->tmp_path);
@@ -84,7 +85,8 @@ enum csvb_err csvb_atomic_commit(struct csvb_atomic *a, bool do_fsync, struct cs
         result = csvb_diag_errno(d, CSVB_E_IO, errno, "cannot write %s (close)", a->final_path);
         goto out;
     }
-    csvb_cancel_untrack_temp(); /* from here on the temp name may be the final file */
+    csvb_cancel_untrack_temp(a->tracked); /* from here on the temp name may be the final file */
+    a->tracked = -1;
     if (rename(a->tmp_path, a->final_path) != 0) {
         result = csvb_diag_errno(d, CSVB_E_IO, errno, "cannot rename into %s", a->final_path);
         goto out;
@@ -105,7 +107,8 @@ void csvb_atomic_abort(struct csvb_atomic *a)
     a->fd = -1;
     if (a->tmp_path != NULL) {
         unlink(a->tmp_path);
-        csvb_cancel_untrack_temp();
+        csvb_cancel_untrack_temp(a->tracked);
+        a->tracked = -1;
     }
     free(a->tmp_path);
     free(a->final_path);

@@ -10,14 +10,20 @@
 
 #define CSVB_CANCEL_SLOTS 1024
 
+#define CSVB_TEMP_SLOTS 4096
+
 struct slot {
     _Atomic int used; /* thread registered */
     pthread_t thread;
-    _Atomic int has_temp; /* temp is valid */
-    char temp[PATH_MAX];
+};
+
+struct temp_slot {
+    _Atomic int state; /* 0 free, 1 being written, 2 holds a path */
+    char path[PATH_MAX];
 };
 
 static struct slot slots[CSVB_CANCEL_SLOTS];
+static struct temp_slot temps[CSVB_TEMP_SLOTS];
 static _Atomic int next_slot;
 static _Atomic int first_signal;
 static _Atomic int signal_count;
@@ -40,10 +46,9 @@ static void on_signal(int signo)
         return;
     }
     /* A second signal: do not wait for the workers. unlink and _exit are async-signal-safe. */
-    int n = atomic_load(&next_slot);
-    for (int i = 0; i < n && i < CSVB_CANCEL_SLOTS; i++)
-        if (atomic_load(&slots[i].has_temp))
-            unlink(slots[i].temp);
+    for (int i = 0; i < CSVB_TEMP_SLOTS; i++)
+        if (atomic_load(&temps[i].state) == 2)
+            unlink(temps[i].path);
     _exit(128 + atomic_load(&first_signal));
 }
 
@@ -88,20 +93,25 @@ void csvb_cancel_enter(void)
     own_slot();
 }
 
-void csvb_cancel_track_temp(const char *path)
+int csvb_cancel_track_temp(const char *path)
 {
-    struct slot *s = own_slot();
     size_t n = strlen(path);
-    if (s == NULL || n >= sizeof s->temp)
-        return;
-    atomic_store(&s->has_temp, 0);
-    memcpy(s->temp, path, n + 1);
-    atomic_store(&s->has_temp, 1);
+    if (n >= PATH_MAX)
+        return -1;
+    for (int i = 0; i < CSVB_TEMP_SLOTS; i++) {
+        int expected = 0;
+        if (atomic_load_explicit(&temps[i].state, memory_order_relaxed) == 0 &&
+            atomic_compare_exchange_strong(&temps[i].state, &expected, 1)) {
+            memcpy(temps[i].path, path, n + 1);
+            atomic_store(&temps[i].state, 2);
+            return i;
+        }
+    }
+    return -1;
 }
 
-void csvb_cancel_untrack_temp(void)
+void csvb_cancel_untrack_temp(int handle)
 {
-    struct slot *s = own_slot();
-    if (s != NULL)
-        atomic_store(&s->has_temp, 0);
+    if (handle >= 0 && handle < CSVB_TEMP_SLOTS)
+        atomic_store(&temps[handle].state, 0);
 }

@@ -37,18 +37,39 @@ static double wall_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* One diagnostic per line: control characters (from file names or data) are escaped. */
+static void put_escaped(FILE *out, const char *s)
+{
+    for (; *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '\n')
+            fputs("\\n", out);
+        else if (c == '\r')
+            fputs("\\r", out);
+        else if (c == '\t')
+            fputs("\\t", out);
+        else if (c < 0x20 || c == 0x7f)
+            fprintf(out, "\\x%02X", c);
+        else
+            fputc(c, out);
+    }
+    fputc('\n', out);
+}
+
 static void print_diagnostics(const struct csvb_joblist *list, const struct csvb_result *results)
 {
     char line[CSVB_DIAG_MESSAGE_MAX + 4200];
-    for (size_t i = 0; i < list->nnotices; i++)
-        fprintf(stderr, "csvbatch: notice: %s\n", list->notices[i]);
+    for (size_t i = 0; i < list->nnotices; i++) {
+        fputs("csvbatch: notice: ", stderr);
+        put_escaped(stderr, list->notices[i]);
+    }
     for (size_t i = 0; i < list->n; i++) {
         const struct csvb_result *r = &results[i];
         if (r->status == CSVB_STATUS_SUCCESS)
             continue;
         csvb_diag_format(&r->diag, list->jobs[i].path, line, sizeof line);
-        fprintf(stderr, "csvbatch: %s%s\n", r->status == CSVB_STATUS_SKIPPED ? "notice: " : "",
-                line);
+        fprintf(stderr, "csvbatch: %s", r->status == CSVB_STATUS_SKIPPED ? "notice: " : "");
+        put_escaped(stderr, line);
     }
 }
 

@@ -124,7 +124,7 @@ static enum csvb_err run(struct pipe_state *s, struct csvb_diag *d)
     struct csvb_fd_source fds = {fd, plan->cancel};
     struct csvb_source src = {csvb_source_fd_fill, &fds};
     struct csvb_sink sink = {on_row, s};
-    struct csvb_reader_stats stats = {0, 0};
+    struct csvb_reader_stats stats = {0, 0, false};
     enum csvb_err e = csvb_reader_run(&plan->reader, src, sink, &stats, d);
     s->res->bytes_read = stats.bytes_read;
     close(fd);

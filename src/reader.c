@@ -55,6 +55,7 @@ struct reader {
     size_t arena_len, arena_cap;
     enum csvb_err cb_err; /* first error raised inside a libcsv callback */
     uint64_t bytes;
+    bool at_boundary;
 };
 
 void csvb_reader_config_init(struct csvb_reader_config *cfg)
@@ -63,6 +64,8 @@ void csvb_reader_config_init(struct csvb_reader_config *cfg)
     cfg->block_size = (size_t)1 << 20;
     cfg->max_field_size = (size_t)64 << 20;
     cfg->fast_path = true;
+    cfg->strip_bom = true;
+    cfg->range_end = false;
     cfg->cancel = NULL;
 }
 
@@ -468,7 +471,7 @@ static enum csvb_err run_loop(struct reader *r)
             r->len += (size_t)got;
             r->bytes += (uint64_t)got;
         }
-        if (!bom_done) {
+        if (!bom_done && r->cfg->strip_bom) {
             if (r->len < 3 && !r->eof)
                 continue;
             enum csvb_err e = check_bom(r);
@@ -502,6 +505,12 @@ static enum csvb_err run_loop(struct reader *r)
         if (r->eof) {
             if (r->has_bad)
                 return fail_at_bad(r);
+            if (r->cfg->range_end) {
+                r->at_boundary = r->len == r->pos && r->col == 0 && !r->prev_cr &&
+                                 r->parser.pstate == LIBCSV_ROW_NOT_BEGUN &&
+                                 csvb_utf8_complete(&r->utf8);
+                return CSVB_OK;
+            }
             if (r->len > r->pos) {
                 enum csvb_err e = process(r, r->buf + r->pos, r->len - r->pos, true);
                 if (e != CSVB_OK)
@@ -551,7 +560,8 @@ enum csvb_err csvb_reader_run(const struct csvb_reader_config *cfg, struct csvb_
     err = run_loop(&r);
     if (stats != NULL) {
         stats->bytes_read = r.bytes;
-        stats->lines = r.line - (r.col == 0 ? 1 : 0);
+        stats->lines = r.line - 1;
+        stats->at_boundary = r.at_boundary;
     }
     csv_free(&r.parser);
     free(r.buf);

@@ -161,11 +161,11 @@ static int write_table(FILE *out, bool dry_run, const struct csvb_joblist *list,
     human_bytes(t->bytes_written, wb, sizeof wb);
     double rate = t->seconds > 0 ? (double)t->bytes_read / 1e6 / t->seconds : 0.0;
     fprintf(out,
-            "\n%zu file%s: %zu succeeded, %zu failed, %zu skipped. %llu rows read, %llu %s. "
+            "\n%zu file%s: %zu succeeded, %zu failed, %zu skipped. %llu row%s read, %llu %s. "
             "%s read, %s %s in %.3f s (%.1f MB/s).\n",
             t->files, t->files == 1 ? "" : "s", t->succeeded, t->failed, t->skipped,
-            (unsigned long long)t->rows_read, (unsigned long long)t->rows_written,
-            dry_run ? "would be written" : "written", rb, wb,
+            (unsigned long long)t->rows_read, t->rows_read == 1 ? "" : "s",
+            (unsigned long long)t->rows_written, dry_run ? "would be written" : "written", rb, wb,
             dry_run ? "would be written" : "written", t->seconds, rate);
     if (dry_run)
         fprintf(out, "Dry run: nothing was written.\n");

@@ -15,6 +15,7 @@ struct csvb_atomic {
     int fd;           /* -1 when not open */
     char *tmp_path;   /* owned */
     char *final_path; /* owned copy */
+    int tracked;      /* handle in the cancel registry, -1 when none */
 };
 
 /* Creates any missing directories of final_path (mode 0777 & ~umask) when make_dirs, then the temp

@@ -19,9 +19,10 @@ int csvb_cancel_signal(void);
 /* Registers the calling thread as a worker to wake on cancellation. Idempotent per thread. */
 void csvb_cancel_enter(void);
 
-/* Remembers path (copied; truncated paths are not tracked) as this thread's in-flight temp file,
- * to be unlinked if the process must exit at once; untrack forgets it. */
-void csvb_cancel_track_temp(const char *path);
-void csvb_cancel_untrack_temp(void);
+/* Remembers path (copied) as an in-flight temp file, to be unlinked if the process must exit at
+ * once. Returns a handle for untrack, or -1 when the path could not be tracked (too long, or
+ * more than 4096 at once). untrack forgets a handle; -1 is ignored. */
+int csvb_cancel_track_temp(const char *path);
+void csvb_cancel_untrack_temp(int handle);
 
 #endif

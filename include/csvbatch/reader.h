@@ -43,16 +43,20 @@ struct csvb_source {
 };
 
 struct csvb_reader_config {
-    char delimiter;            /* ',' by default */
-    size_t block_size;         /* read size and line buffer; lines longer are streamed to libcsv */
-    size_t max_field_size;     /* a field or a record larger than this is CSVB_E_LIMIT */
-    bool fast_path;            /* false: every line through libcsv */
+    char delimiter;        /* ',' by default */
+    size_t block_size;     /* read size and line buffer; lines longer are streamed to libcsv */
+    size_t max_field_size; /* a field or a record larger than this is CSVB_E_LIMIT */
+    bool fast_path;        /* false: every line through libcsv */
+    bool strip_bom;        /* the input starts a file: a UTF-8 BOM is stripped (default true) */
+    bool range_end; /* the input is a chunk of a larger file meant to end at a record boundary:
+                       no end-of-file checks; stats->at_boundary says whether it did */
     const _Atomic int *cancel; /* polled between blocks; non-zero = stop with CSVB_E_CANCELLED */
 };
 
 struct csvb_reader_stats {
     uint64_t bytes_read;
-    unsigned long lines; /* physical lines seen */
+    unsigned long lines; /* physical line terminators seen */
+    bool at_boundary;    /* range_end: the input ended between records, as a file end would */
 };
 
 /* Fills cfg with the defaults: ',', 1 MiB blocks, 64 MiB field limit, fast path on. */
