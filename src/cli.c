@@ -24,6 +24,7 @@ enum {
     OPT_NO_FSYNC,
     OPT_MAX_FIELD,
     OPT_NO_FAST_PATH,
+    OPT_CHUNK_SIZE,
 };
 
 static const struct option long_options[] = {
@@ -45,6 +46,7 @@ static const struct option long_options[] = {
     {"no-fsync", no_argument, NULL, OPT_NO_FSYNC},
     {"max-field-size", required_argument, NULL, OPT_MAX_FIELD},
     {"no-fast-path", no_argument, NULL, OPT_NO_FAST_PATH},
+    {"chunk-size", required_argument, NULL, OPT_CHUNK_SIZE},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -90,6 +92,8 @@ void csvb_cli_help(FILE *out)
           "  -n, --dry-run            parse, validate and count, but write nothing\n"
           "  -q, --quiet              no summary on stdout\n"
           "      --format FMT         summary format: table (default), csv or json\n"
+          "      --chunk-size N       split a file larger than 2N into N-byte chunks parsed in\n"
+          "                           parallel when threads are idle (default 32M; 0: never)\n"
           "      --no-fast-path       parse every line with libcsv (for diagnosis)\n"
           "  -h, --help               show this help and exit\n"
           "  -V, --version            show the version and exit\n"
@@ -306,6 +310,15 @@ static enum csvb_cli_result one_option(struct csvb_options *opt, int c, const ch
                          "found '%s'",
                          arg);
         return CSVB_CLI_OK;
+    case OPT_CHUNK_SIZE:
+        if (strcmp(arg, "0") == 0)
+            opt->chunk_size = 0;
+        else if (!parse_size(arg, &opt->chunk_size) || opt->chunk_size < 4096)
+            return usage(d,
+                         "--chunk-size: expected 0 or a size of at least 4096 bytes (K, M, G "
+                         "suffixes), found '%s'",
+                         arg);
+        return CSVB_CLI_OK;
     case OPT_NO_FAST_PATH:
         opt->fast_path = false;
         return CSVB_CLI_OK;
@@ -326,6 +339,7 @@ static void options_defaults(struct csvb_options *opt)
     opt->suffix = CSVB_DEFAULT_SUFFIX;
     opt->stamp_column = CSVB_DEFAULT_STAMP_COLUMN;
     opt->max_field_size = CSVB_DEFAULT_MAX_FIELD;
+    opt->chunk_size = CSVB_DEFAULT_CHUNK;
     opt->delimiter = ',';
     opt->format = CSVB_FORMAT_TABLE;
 }

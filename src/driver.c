@@ -1,6 +1,8 @@
 /* driver.c — the only file with OpenMP: one job per iteration, largest inputs first. */
 #include "csvbatch/driver.h"
 
+#include "csvbatch/chunks.h"
+
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,18 +50,36 @@ void csvb_driver_run(const struct csvb_plan *plan, const struct csvb_joblist *li
     qsort(order, nrun, sizeof *order, cmp_order);
     if (threads < 1)
         threads = 1;
-    if ((size_t)threads > nrun)
+    /* More threads than files only help when a file is big enough to be split. */
+    bool splittable =
+        nrun > 0 && plan->chunk_size > 0 && order[0].size >= 2 * (off_t)plan->chunk_size;
+    if ((size_t)threads > nrun && !splittable)
         threads = nrun > 0 ? (int)nrun : 1;
     const _Atomic int *cancel = plan->cancel;
     long total = (long)nrun;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads) default(none)                   \
-    shared(plan, list, results, order, total, cancel)
+    shared(plan, list, results, order, total, cancel, threads)
     for (long k = 0; k < total; k++) {
         size_t i = order[k].job;
-        if (cancel != NULL && atomic_load_explicit(cancel, memory_order_relaxed))
+        const struct csvb_job *job = &list->jobs[i];
+        if (cancel != NULL && atomic_load_explicit(cancel, memory_order_relaxed)) {
             preset(&results[i], CSVB_STATUS_SKIPPED, CSVB_E_CANCELLED, "not started: interrupted");
-        else
-            csvb_pipeline_run(plan, &list->jobs[i], &results[i]);
+            continue;
+        }
+        struct csvb_chunks *chunks = threads > 1 ? csvb_chunks_new(plan, job) : NULL;
+        if (chunks == NULL) {
+            csvb_pipeline_run(plan, job, &results[i]);
+            continue;
+        }
+        /* A big file: its chunks become tasks. Threads with no whole file left take them up
+         * at the loop's end, so chunking only ever uses otherwise idle threads. */
+        size_t nchunks = csvb_chunks_count(chunks);
+        for (size_t part = 0; part < nchunks; part++) {
+#pragma omp task default(none) firstprivate(part, chunks, job) shared(plan)
+            csvb_chunks_run(plan, job, chunks, part);
+        }
+#pragma omp taskwait
+        csvb_chunks_finish(plan, job, chunks, &results[i]);
     }
     free(order);
 }

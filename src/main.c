@@ -142,6 +142,7 @@ static int run(struct csvb_options *opt)
     plan.file_mode = 0666 & ~mask;
     plan.dir_mode = 0777 & ~mask;
     plan.cancel = csvb_cancel_flag();
+    plan.chunk_size = opt->chunk_size;
     csvb_reader_config_init(&plan.reader);
     plan.reader.delimiter = opt->delimiter;
     plan.reader.max_field_size = opt->max_field_size;

@@ -7,6 +7,8 @@
 #include "csvbatch/result.h"
 
 /* Runs every job of list on `threads` threads (schedule dynamic,1, largest input first) and
+ * fills results[i] for job i. With more than one thread, a file over twice plan->chunk_size is
+ * split into chunks run as tasks (see chunks.h). Also
  * fills results[i] for job i; skipped and conflicting jobs get their result without being read.
  * Jobs not started when *plan->cancel becomes non-zero are Skipped. Results do not depend on
  * the thread count. */

@@ -18,6 +18,7 @@ struct csvb_where {
 #define CSVB_DEFAULT_SUFFIX "_processed"
 #define CSVB_DEFAULT_STAMP_COLUMN "ProcessedDate"
 #define CSVB_DEFAULT_MAX_FIELD ((size_t)64 << 20)
+#define CSVB_DEFAULT_CHUNK ((size_t)32 << 20)
 
 struct csvb_options {
     char **paths; /* borrowed from argv */
@@ -42,6 +43,7 @@ struct csvb_options {
     size_t nwhere;
     enum csvb_format format;
     size_t max_field_size;
+    size_t chunk_size; /* --chunk-size; 0 = never split a file */
     char delimiter;
 };
 

@@ -18,7 +18,15 @@ struct csvb_plan {
     mode_t file_mode; /* 0666 & ~umask, read once before the workers start */
     mode_t dir_mode;  /* 0777 & ~umask */
     const _Atomic int *cancel;
+    size_t chunk_size; /* files over twice this are split into chunks of it (0: never) */
 };
+
+/* Monotonic seconds. */
+double csvb_now(void);
+
+/* Final status of a result from the run's outcome e: "interrupted" replaces whatever error a
+ * cancelled run hit; a failed file has nothing written. */
+void csvb_pipeline_settle(const struct csvb_plan *plan, enum csvb_err e, struct csvb_result *res);
 
 /* Runs job under plan and fills res completely (status, counts, time, diag). Never prints. */
 void csvb_pipeline_run(const struct csvb_plan *plan, const struct csvb_job *job,

@@ -80,8 +80,14 @@ TESTDATA_BEFORE=$(testdata_manifest)
 # Runs a snippet file in directory $1 with the fixed environment; stdin is /dev/null.
 # Usage: in_env DIR TIMEOUT SNIPPET
 in_env() {
+    # Sanitizer settings pass through, so that `make asan/ubsan/tsan` can run these cases.
+    local san=()
+    local v
+    for v in ASAN_OPTIONS UBSAN_OPTIONS TSAN_OPTIONS LSAN_OPTIONS; do
+        [ -n "${!v:-}" ] && san+=("$v=${!v}")
+    done
     (cd "$1" && exec env -i PATH="$PATH" HOME="${HOME:-/}" TMPDIR="$WORK" LC_ALL=C TZ=UTC \
-        CSVBATCH="$BIN" TESTDATA="$TESTDATA" timeout -k 5 "$2" bash "$3" </dev/null)
+        "${san[@]}" CSVBATCH="$BIN" TESTDATA="$TESTDATA" timeout -k 5 "$2" bash "$3" </dev/null)
 }
 
 # Volatile values become fixed ones of the same shape (and width, where columns align):

@@ -1,0 +1,297 @@
+/* chunks.c — a big file as parallel chunks with verified boundaries, assembled in order. */
+#include "csvbatch/chunks.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "csvbatch/cancel.h"
+#include "csvbatch/stage.h"
+
+struct chunk {
+    off_t start, end;
+    struct csvb_stage stage;
+    struct csvb_result res; /* counts and diag of this chunk; lines relative to its start */
+    enum csvb_err err;
+    unsigned long lines;
+    bool at_boundary;
+};
+
+struct csvb_chunks {
+    int fd; /* shared by every chunk: pread only */
+    size_t n;
+    struct chunk *chunks;
+    struct csvb_row header; /* the file's header, parsed up front, for chunks after the first */
+    struct csvb_field *header_fields;
+    char *header_names;
+    double start_time;
+};
+
+struct range_source {
+    int fd;
+    off_t pos, end;
+    const _Atomic int *cancel;
+};
+
+static long range_fill(void *ctx, char *dst, size_t cap)
+{
+    struct range_source *r = ctx;
+    size_t want = (size_t)(r->end - r->pos) < cap ? (size_t)(r->end - r->pos) : cap;
+    for (;;) {
+        ssize_t n = pread(r->fd, dst, want, r->pos);
+        if (n >= 0) {
+            r->pos += n;
+            return (long)n;
+        }
+        if (errno != EINTR || (r->cancel != NULL && atomic_load(r->cancel)))
+            return -1;
+    }
+}
+
+/* Sink that copies the first record and stops. */
+static enum csvb_err take_header(void *ctx, const struct csvb_row *row, struct csvb_diag *d)
+{
+    (void)d;
+    struct csvb_chunks *c = ctx;
+    size_t total = 0;
+    for (size_t i = 0; i < row->nfields; i++)
+        total += row->fields[i].len;
+    c->header_fields = calloc(row->nfields ? row->nfields : 1, sizeof *c->header_fields);
+    c->header_names = malloc(total + 1);
+    if (c->header_fields == NULL || c->header_names == NULL)
+        return CSVB_E_NOMEM;
+    size_t used = 0;
+    for (size_t i = 0; i < row->nfields; i++) {
+        memcpy(c->header_names + used, row->fields[i].ptr, row->fields[i].len);
+        c->header_fields[i] = (struct csvb_field){c->header_names + used, row->fields[i].len};
+        used += row->fields[i].len;
+    }
+    c->header = (struct csvb_row){c->header_fields, row->nfields, row->line};
+    return CSVB_E_STOP;
+}
+
+/* Offset just past the first LF at or after `from` (before `limit`), or -1. */
+static off_t next_line_start(int fd, off_t from, off_t limit)
+{
+    char buf[64 * 1024];
+    while (from < limit) {
+        size_t want = (size_t)(limit - from) < sizeof buf ? (size_t)(limit - from) : sizeof buf;
+        ssize_t n = pread(fd, buf, want, from);
+        if (n <= 0)
+            return -1;
+        char *nl = memchr(buf, '\n', (size_t)n);
+        if (nl != NULL)
+            return from + (nl - buf) + 1;
+        from += n;
+    }
+    return -1;
+}
+
+static void chunks_free(struct csvb_chunks *c)
+{
+    if (c == NULL)
+        return;
+    if (c->fd >= 0)
+        close(c->fd);
+    free(c->chunks);
+    free(c->header_fields);
+    free(c->header_names);
+    free(c);
+}
+
+/* Parses the header and checks it binds: otherwise the serial path reports the exact error. */
+static bool read_header(const struct csvb_plan *plan, const struct csvb_job *job,
+                        struct csvb_chunks *c, off_t limit)
+{
+    struct range_source src = {c->fd, 0, limit, plan->cancel};
+    struct csvb_diag d;
+    csvb_diag_init(&d);
+    if (csvb_reader_run(&plan->reader, (struct csvb_source){range_fill, &src},
+                        (struct csvb_sink){take_header, c}, NULL, &d) != CSVB_E_STOP)
+        return false;
+    struct csvb_result scratch;
+    memset(&scratch, 0, sizeof scratch);
+    struct csvb_stage probe;
+    struct csvb_plan dry = *plan;
+    struct csvb_options opt = *plan->opt;
+    opt.dry_run = true; /* bind only: no temp file */
+    dry.opt = &opt;
+    csvb_stage_init(&probe, &dry, job, &scratch, false);
+    bool ok = csvb_stage_bind(&probe, &c->header, &d) == CSVB_OK;
+    csvb_stage_fini(&probe);
+    return ok;
+}
+
+struct csvb_chunks *csvb_chunks_new(const struct csvb_plan *plan, const struct csvb_job *job)
+{
+    off_t size = job->size, chunk = (off_t)plan->chunk_size;
+    if (chunk <= 0 || size < 2 * chunk)
+        return NULL;
+    struct csvb_chunks *c = calloc(1, sizeof *c);
+    if (c == NULL)
+        return NULL;
+    c->start_time = csvb_now();
+    struct csvb_diag d;
+    csvb_diag_init(&d);
+    c->fd = csvb_stage_open_input(job, &d);
+    struct stat st;
+    if (c->fd < 0 || fstat(c->fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size != size)
+        goto serial;
+    size_t n = (size_t)(size / chunk);
+    c->chunks = calloc(n, sizeof *c->chunks);
+    if (c->chunks == NULL)
+        goto serial;
+    off_t start = 0;
+    for (size_t k = 0; k < n; k++) {
+        off_t next = k + 1 < n ? next_line_start(c->fd, (off_t)(k + 1) * chunk, size) : size;
+        if (next < 0 || next >= size)
+            next = size;
+        if (next <= start)
+            continue;
+        c->chunks[c->n].start = start;
+        c->chunks[c->n].end = next;
+        c->n++;
+        start = next;
+        if (next == size)
+            break;
+    }
+    if (c->n < 2 || !read_header(plan, job, c, c->chunks[0].end))
+        goto serial;
+    return c;
+serial:
+    chunks_free(c);
+    return NULL;
+}
+
+size_t csvb_chunks_count(const struct csvb_chunks *c)
+{
+    return c->n;
+}
+
+void csvb_chunks_run(const struct csvb_plan *plan, const struct csvb_job *job,
+                     struct csvb_chunks *c, size_t k)
+{
+    struct chunk *ch = &c->chunks[k];
+    csvb_cancel_enter();
+    csvb_diag_init(&ch->res.diag);
+    csvb_stage_init(&ch->stage, plan, job, &ch->res, k == 0);
+    struct csvb_reader_config cfg = plan->reader;
+    cfg.strip_bom = k == 0;
+    cfg.range_end = k + 1 < c->n;
+    struct range_source src = {c->fd, ch->start, ch->end, plan->cancel};
+    struct csvb_reader_stats stats = {0, 0, false};
+    enum csvb_err e = CSVB_OK;
+    if (k > 0)
+        e = csvb_stage_bind(&ch->stage, &c->header, &ch->res.diag);
+    if (e == CSVB_OK)
+        e = csvb_reader_run(&cfg, (struct csvb_source){range_fill, &src},
+                            (struct csvb_sink){csvb_stage_row, &ch->stage}, &stats, &ch->res.diag);
+    if (e == CSVB_OK && !ch->stage.have_header)
+        e = csvb_diag_set(&ch->res.diag, CSVB_E_PARSE, 1, "expected a header record");
+    if (e == CSVB_OK)
+        e = csvb_stage_flush(&ch->stage, &ch->res.diag);
+    if (ch->stage.out.fd >= 0 && close(ch->stage.out.fd) != 0 && e == CSVB_OK)
+        e = csvb_diag_errno(&ch->res.diag, CSVB_E_IO, errno, "cannot write %s", job->output_path);
+    ch->stage.out.fd = -1;
+    ch->res.bytes_read = stats.bytes_read;
+    ch->lines = stats.lines;
+    ch->at_boundary = stats.at_boundary;
+    ch->err = e;
+    csvb_stage_fini(&ch->stage);
+}
+
+/* Appends the file at path to fd (at its end). Returns 0 or an errno value. */
+static int append_file(int fd, const char *path)
+{
+    int in = open(path, O_RDONLY | O_CLOEXEC);
+    if (in < 0)
+        return errno;
+    struct stat st;
+    off_t out_off = lseek(fd, 0, SEEK_END);
+    int err = fstat(in, &st) != 0 || out_off < 0 ? errno : 0;
+    off_t left = st.st_size;
+    while (err == 0 && left > 0) {
+        ssize_t n = copy_file_range(in, NULL, fd, NULL, (size_t)left, 0);
+        if (n > 0) {
+            left -= n;
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n == 0 || errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP) {
+            char buf[1 << 16];
+            ssize_t got;
+            while (left > 0 && (got = read(in, buf, sizeof buf)) > 0) {
+                if ((err = csvb_write_all(fd, buf, (size_t)got)) != 0)
+                    break;
+                left -= got;
+            }
+            if (err == 0 && left > 0)
+                err = EIO; /* the part shrank under us */
+            break;
+        }
+        err = errno;
+    }
+    close(in);
+    return err;
+}
+
+/* Extends chunk 0's temp file with the others, in order, and commits it. */
+static enum csvb_err assemble(const struct csvb_plan *plan, struct csvb_chunks *c,
+                              struct csvb_diag *d)
+{
+    struct csvb_atomic *first = &c->chunks[0].stage.out;
+    first->fd = open(first->tmp_path, O_WRONLY | O_CLOEXEC);
+    if (first->fd < 0)
+        return csvb_diag_errno(d, CSVB_E_IO, errno, "cannot write %s", first->final_path);
+    for (size_t k = 1; k < c->n; k++) {
+        int err = append_file(first->fd, c->chunks[k].stage.out.tmp_path);
+        if (err != 0)
+            return csvb_diag_errno(d, CSVB_E_IO, err, "cannot write %s", first->final_path);
+        csvb_atomic_abort(&c->chunks[k].stage.out);
+    }
+    return csvb_atomic_commit(first, plan->opt->fsync, d);
+}
+
+void csvb_chunks_finish(const struct csvb_plan *plan, const struct csvb_job *job,
+                        struct csvb_chunks *c, struct csvb_result *res)
+{
+    memset(res, 0, sizeof *res);
+    csvb_diag_init(&res->diag);
+    enum csvb_err e = CSVB_OK;
+    bool serial = false;
+    unsigned long base = 1; /* absolute line of the current chunk's first line */
+    for (size_t k = 0; k < c->n && e == CSVB_OK && !serial; k++) {
+        struct chunk *ch = &c->chunks[k];
+        res->rows_read += ch->res.rows_read;
+        res->rows_written += ch->res.rows_written;
+        res->bytes_read += ch->res.bytes_read;
+        res->bytes_written += ch->res.bytes_written;
+        if (ch->err != CSVB_OK) {
+            e = ch->err;
+            res->diag = ch->res.diag;
+            if (res->diag.line > 0)
+                res->diag.line += base - 1;
+        } else if (k + 1 < c->n && !ch->at_boundary) {
+            serial = true; /* that LF was inside a quoted field: the speculation failed */
+        }
+        base += ch->lines;
+    }
+    if (e == CSVB_OK && !serial && !plan->opt->dry_run)
+        e = assemble(plan, c, &res->diag);
+    for (size_t k = 0; k < c->n; k++)
+        csvb_atomic_abort(&c->chunks[k].stage.out);
+    double start = c->start_time;
+    chunks_free(c);
+    if (serial) {
+        csvb_pipeline_run(plan, job, res);
+        res->seconds = csvb_now() - start;
+        return;
+    }
+    csvb_pipeline_settle(plan, e, res);
+    res->seconds = csvb_now() - start;
+}

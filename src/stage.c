@@ -1,0 +1,116 @@
+/* stage.c — per-record work shared by whole-file and chunked runs: header binding, filter,
+ * projection, writing to the temp output. */
+#include "csvbatch/stage.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define CSVB_WRITE_BUFFER ((size_t)256 << 10)
+
+void csvb_stage_init(struct csvb_stage *s, const struct csvb_plan *plan, const struct csvb_job *job,
+                     struct csvb_result *res, bool write_header)
+{
+    memset(s, 0, sizeof *s);
+    s->plan = plan;
+    s->job = job;
+    s->res = res;
+    s->write_header = write_header;
+    s->out.fd = -1;
+    s->out.tracked = -1;
+}
+
+enum csvb_err csvb_stage_bind(struct csvb_stage *s, const struct csvb_row *header,
+                              struct csvb_diag *d)
+{
+    const struct csvb_plan *plan = s->plan;
+    enum csvb_err e = csvb_filter_bind(&s->filter, plan->opt, header, d);
+    if (e == CSVB_OK)
+        e = csvb_projection_bind(&s->proj, plan->opt, plan->stamp, header, d);
+    if (e != CSVB_OK)
+        return e;
+    s->have_header = true;
+    s->nfields = header->nfields;
+    int fd = -1;
+    if (!plan->opt->dry_run) {
+        e = csvb_atomic_open(&s->out, s->job->output_path, plan->opt->output_dir != NULL,
+                             plan->file_mode, d);
+        if (e != CSVB_OK)
+            return e;
+        fd = s->out.fd;
+    }
+    if (csvb_writer_init(&s->writer, fd, CSVB_WRITE_BUFFER, plan->opt->delimiter) != CSVB_OK)
+        return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
+    s->writer_ready = true;
+    if (s->write_header && csvb_writer_row(&s->writer, s->proj.header, s->proj.nout) != CSVB_OK)
+        return csvb_diag_errno(d, CSVB_E_IO, s->writer.sys_errno, "cannot write %s",
+                               s->job->output_path);
+    return CSVB_OK;
+}
+
+enum csvb_err csvb_stage_row(void *ctx, const struct csvb_row *row, struct csvb_diag *d)
+{
+    struct csvb_stage *s = ctx;
+    if (!s->have_header)
+        return csvb_stage_bind(s, row, d);
+    s->res->rows_read++;
+    if (row->nfields != s->nfields)
+        return csvb_diag_set(d, CSVB_E_PARSE, row->line, "expected %zu fields, found %zu",
+                             s->nfields, row->nfields);
+    if (!csvb_filter_match(&s->filter, row))
+        return CSVB_OK;
+    s->res->rows_written++;
+    if (csvb_writer_row(&s->writer, csvb_project(&s->proj, row), s->proj.nout) != CSVB_OK)
+        return csvb_diag_errno(d, CSVB_E_IO, s->writer.sys_errno, "cannot write %s",
+                               s->job->output_path);
+    return CSVB_OK;
+}
+
+enum csvb_err csvb_stage_flush(struct csvb_stage *s, struct csvb_diag *d)
+{
+    if (s->writer_ready && csvb_writer_flush(&s->writer) != CSVB_OK)
+        return csvb_diag_errno(d, CSVB_E_IO, s->writer.sys_errno, "cannot write %s",
+                               s->job->output_path);
+    s->res->bytes_written = s->writer_ready ? s->writer.bytes : 0;
+    return CSVB_OK;
+}
+
+void csvb_stage_fini(struct csvb_stage *s)
+{
+    if (s->writer_ready)
+        csvb_writer_fini(&s->writer);
+    s->writer_ready = false;
+    csvb_projection_fini(&s->proj);
+}
+
+int csvb_stage_open_input(const struct csvb_job *job, struct csvb_diag *d)
+{
+    int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | (job->named ? 0 : O_NONBLOCK);
+    int fd = open(job->path, flags);
+    if (fd < 0) {
+        csvb_diag_errno(d, CSVB_E_IO, errno, "cannot open");
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        csvb_diag_errno(d, CSVB_E_IO, errno, "cannot stat");
+        close(fd);
+        return -1;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        csvb_diag_set(d, CSVB_E_IO, 0, "cannot read: is a directory");
+        close(fd);
+        return -1;
+    }
+    if (!job->named && !S_ISREG(st.st_mode)) {
+        csvb_diag_set(d, CSVB_E_IO, 0, "cannot read: no longer a regular file");
+        close(fd);
+        return -1;
+    }
+    if (!job->named)
+        fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+    posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    return fd;
+}
