@@ -5,7 +5,7 @@ set -euo pipefail
 # Debian package names: build (gcc make libcsv-dev libjansson-dev), tests (libcriterion-dev,
 # python3 for the conformance and golden helpers), sanitizers (clang, libomp-14-dev for TSan).
 pkgs=(gcc make libc6-dev libcsv-dev libjansson-dev libcriterion-dev python3)
-[ "${CSVB_WITH_CLANG:-0}" = 1 ] && pkgs+=(clang libomp-dev)
+[ "${CSVB_WITH_CLANG:-0}" = 1 ] && pkgs+=(clang libomp-dev libclang-rt-dev)
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
     for p in "${pkgs[@]}"; do
