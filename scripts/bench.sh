@@ -228,6 +228,21 @@ run_tool() {
     if ((HAVE_TIME)); then RUN_RSS=$(tail -n1 "$RUN/time.out"); fi
 }
 
+# busy_pct: percent of all CPUs busy (incl. steal) over one second while this script idles,
+# i.e. load from other processes on the machine, which makes the timings noisy.
+busy_pct() {
+    local s1 s2
+    s1=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6 }' /proc/stat 2>/dev/null || true)
+    sleep 1
+    s2=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6 }' /proc/stat 2>/dev/null || true)
+    awk -v a="$s1" -v b="$s2" 'BEGIN {
+        if (split(a, x, " ") < 2 || split(b, y, " ") < 2) { print 0; exit }
+        busy = y[1] - x[1]; total = busy + y[2] - x[2]
+        pct = (total > 0) ? 100 * busy / total : 0
+        printf "%.0f\n", pct }'
+}
+BUSY_WARN=10 # percent
+
 # ---------------------------------------------------------------------------------------------
 # Workloads
 # ---------------------------------------------------------------------------------------------
@@ -300,6 +315,7 @@ for wl in "${WORKLOADS[@]}"; do
     for id in "${timed[@]}"; do tsv "$wl" "$id" "${LABEL[$id]}" >>"$RUN/tools.tsv"; done
     hdr "$wl: $BENCH_RUNS timed rounds over ${#timed[@]} tools (interleaved)"
     sync
+    busy_before=$(busy_pct)
     n=${#timed[@]}
     for ((r = 1; r <= BENCH_RUNS; r++)); do
         line="  round $r:"
@@ -319,6 +335,12 @@ for wl in "${WORKLOADS[@]}"; do
         done
         say "$line"
     done
+    busy_after=$(busy_pct)
+    say "  background CPU use while idle: ${busy_before}% before, ${busy_after}% after the timed runs"
+    if ((busy_before > BUSY_WARN || busy_after > BUSY_WARN)); then
+        say "  WARNING: other processes were using the CPUs; $wl timings are noisy"
+        meta note "$wl: other processes kept the CPUs ${busy_before}% busy before and ${busy_after}% after the timed runs (sampled for 1 s while idle), so its timings are noisy; rerun on a quiet machine."
+    fi
     rm -rf "${OUT:?}/$wl"
 done
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "csvbatch/cancel.h"
+#include "csvbatch/clock.h"
 #include "csvbatch/stage.h"
 
 struct chunk {
@@ -137,7 +138,7 @@ struct csvb_chunks *csvb_chunks_new(const struct csvb_plan *plan, const struct c
     c->start_time = csvb_now();
     struct csvb_diag d;
     csvb_diag_init(&d);
-    c->fd = csvb_stage_open_input(job, &d);
+    c->fd = csvb_stage_open_input(job, NULL, &d);
     struct stat st;
     if (c->fd < 0 || fstat(c->fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size != size)
         goto serial;
@@ -180,6 +181,7 @@ void csvb_chunks_run(const struct csvb_plan *plan, const struct csvb_job *job,
     csvb_diag_init(&ch->res.diag);
     csvb_stage_init(&ch->stage, plan, job, &ch->res, k == 0);
     struct csvb_reader_config cfg = plan->reader;
+    cfg.deadline = plan->opt->timeout > 0 ? c->start_time + plan->opt->timeout : 0;
     cfg.strip_bom = k == 0;
     cfg.range_end = k + 1 < c->n;
     struct range_source src = {c->fd, ch->start, ch->end, plan->cancel};

@@ -2,12 +2,14 @@
 #include "csvbatch/cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "csvbatch/schema.h"
 
@@ -25,6 +27,20 @@ enum {
     OPT_MAX_FIELD,
     OPT_NO_FAST_PATH,
     OPT_CHUNK_SIZE,
+    OPT_OUTPUT_DELIMITER,
+    OPT_ENCODING,
+    OPT_COMPAT,
+    OPT_PROGRESS,
+    OPT_NO_PROGRESS,
+    OPT_ON_BAD_ROW,
+    OPT_REJECTS,
+    OPT_FAIL_FAST,
+    OPT_MAX_FAILURES,
+    OPT_TIMEOUT,
+    OPT_DEADLINE,
+    OPT_PREVIEW,
+    OPT_REPORT,
+    OPT_FILES_FROM,
 };
 
 static const struct option long_options[] = {
@@ -47,6 +63,21 @@ static const struct option long_options[] = {
     {"max-field-size", required_argument, NULL, OPT_MAX_FIELD},
     {"no-fast-path", no_argument, NULL, OPT_NO_FAST_PATH},
     {"chunk-size", required_argument, NULL, OPT_CHUNK_SIZE},
+    {"output-delimiter", required_argument, NULL, OPT_OUTPUT_DELIMITER},
+    {"encoding", required_argument, NULL, OPT_ENCODING},
+    {"compat", required_argument, NULL, OPT_COMPAT},
+    {"progress", no_argument, NULL, OPT_PROGRESS},
+    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+    {"on-bad-row", required_argument, NULL, OPT_ON_BAD_ROW},
+    {"rejects", no_argument, NULL, OPT_REJECTS},
+    {"fail-fast", no_argument, NULL, OPT_FAIL_FAST},
+    {"max-failures", required_argument, NULL, OPT_MAX_FAILURES},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"deadline", required_argument, NULL, OPT_DEADLINE},
+    {"preview", required_argument, NULL, OPT_PREVIEW},
+    {"report", required_argument, NULL, OPT_REPORT},
+    {"files-from", required_argument, NULL, OPT_FILES_FROM},
+    {"null", no_argument, NULL, '0'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -65,10 +96,19 @@ void csvb_cli_help(FILE *out)
           "\n"
           "Input:\n"
           "  -r, --recursive          descend into subdirectories\n"
+          "      --files-from FILE    also read PATHs from FILE, one per line ('-': stdin)\n"
+          "  -0, --null               --files-from names are NUL-separated (find -print0)\n"
           "  -d, --delimiter CHAR     field delimiter for input and output (default ','; 'tab')\n"
+          "      --encoding ENC       input encoding: utf-8 (default), latin1, windows-1252\n"
           "      --max-field-size N   largest field or record accepted, in bytes; K, M, G\n"
           "                           suffixes (default 64M)\n"
-          "Rows:\n"
+          "      --on-bad-row POLICY  a record with the wrong number of fields: fail (default)\n"
+          "                           fails the file; skip drops and counts it (RowsRejected)\n"
+          "      --rejects            with skip: write dropped records to <stem>_rejects.csv\n"
+          "                           beside the output (Line,Reason,Record)\n"
+          "      --compat powershell  read and write as Import-Csv/Export-Csv would\n",
+          out);
+    fputs("Rows:\n"
           "      --where COL=VALUE    keep rows whose COL equals VALUE; COL!=VALUE keeps rows\n"
           "                           where it differs; repeatable, all must hold (replaces the\n"
           "                           default Status=Active)\n"
@@ -80,18 +120,29 @@ void csvb_cli_help(FILE *out)
           "      --stamp-column NAME  name of the time stamp column (default ProcessedDate)\n"
           "      --no-stamp           no time stamp column\n"
           "      --timestamp VALUE    write VALUE as the stamp (default: now, or\n"
-          "                           SOURCE_DATE_EPOCH if set, as YYYY-MM-DDTHH:MM:SSZ)\n"
-          "Output:\n"
+          "                           SOURCE_DATE_EPOCH if set, as YYYY-MM-DDTHH:MM:SSZ)\n",
+          out);
+    fputs("Output:\n"
           "  -o, --output-dir DIR     write outputs under DIR, mirroring each file's path\n"
           "                           below the directory argument it came from\n"
           "      --suffix S           output name suffix before .csv (default _processed)\n"
-          "      --no-fsync           do not fsync outputs (faster, less durable)\n"
-          "Run:\n"
+          "      --output-delimiter C delimiter of the outputs only (default: --delimiter)\n"
+          "      --no-fsync           do not fsync outputs (faster, less durable)\n",
+          out);
+    fputs("Run:\n"
           "  -j, --jobs N             files processed in parallel (default: OMP_NUM_THREADS,\n"
           "                           else the number of online CPUs)\n"
           "  -n, --dry-run            parse, validate and count, but write nothing\n"
-          "  -q, --quiet              no summary on stdout\n"
+          "      --preview N          after the summary, show each file's first N output rows\n"
+          "      --timeout SECONDS    fail a file still running after SECONDS\n"
+          "      --deadline SECONDS   start no file after SECONDS (the rest: Skipped)\n"
+          "      --fail-fast          start no file after one has failed\n"
+          "      --max-failures N     start no file after N have failed\n"
+          "  -q, --quiet              no summary on stdout (and no progress)\n"
           "      --format FMT         summary format: table (default), csv or json\n"
+          "      --report FILE        also write the JSON run report to FILE (atomically)\n"
+          "      --progress           show progress on stderr even when it is not a terminal\n"
+          "      --no-progress        never show progress (default: when stderr is a terminal)\n"
           "      --chunk-size N       split a file larger than 2N into N-byte chunks parsed in\n"
           "                           parallel when threads are idle (default 32M; 0: never)\n"
           "      --no-fast-path       parse every line with libcsv (for diagnosis)\n"
@@ -102,7 +153,8 @@ void csvb_cli_help(FILE *out)
           "  0    every file succeeded (skipped entries, with a notice, do not fail a run)\n"
           "  1    at least one file failed (the others were completed)\n"
           "  2    usage or configuration error (nothing was processed)\n"
-          "  130  interrupted by SIGINT (143: SIGTERM); finished outputs stay, no temp files\n",
+          "  130  interrupted by SIGINT (143: SIGTERM, 129: SIGHUP); finished outputs stay,\n"
+          "       no temp files\n",
           out);
 }
 
@@ -139,6 +191,29 @@ static bool parse_size(const char *s, size_t *out)
     if (*end != '\0' || v == 0 || v > (SIZE_MAX >> shift) >> 1)
         return false;
     *out = (size_t)v << shift;
+    return true;
+}
+
+/* A positive number of seconds (decimals allowed, at most a year). */
+static bool parse_seconds(const char *s, double *out)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || *end != '\0' || errno != 0 || !(v > 0) || v > 366.0 * 86400)
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool parse_count(const char *s, size_t max, size_t *out)
+{
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (end == s || *end != '\0' || errno != 0 || v < 1 || (unsigned long long)v > max)
+        return false;
+    *out = (size_t)v;
     return true;
 }
 
@@ -213,8 +288,7 @@ static enum csvb_cli_result set_select(struct csvb_options *opt, const char *arg
     }
 }
 
-static enum csvb_cli_result set_delimiter(struct csvb_options *opt, const char *arg,
-                                          struct csvb_diag *d)
+static enum csvb_cli_result set_delimiter(char *target, const char *arg, struct csvb_diag *d)
 {
     char c;
     if (strcmp(arg, "tab") == 0 || strcmp(arg, "\\t") == 0)
@@ -228,7 +302,7 @@ static enum csvb_cli_result set_delimiter(struct csvb_options *opt, const char *
                      "--delimiter: expected an ASCII character other than a quote or line "
                      "break, found '%s'",
                      arg);
-    opt->delimiter = c;
+    *target = c;
     return CSVB_CLI_OK;
 }
 
@@ -260,7 +334,73 @@ static enum csvb_cli_result one_option(struct csvb_options *opt, int c, const ch
         opt->quiet = true;
         return CSVB_CLI_OK;
     case 'd':
-        return set_delimiter(opt, arg, d);
+        return set_delimiter(&opt->delimiter, arg, d);
+    case OPT_OUTPUT_DELIMITER:
+        return set_delimiter(&opt->out_delimiter, arg, d);
+    case OPT_ENCODING:
+        if (strcmp(arg, "utf-8") == 0 || strcmp(arg, "utf8") == 0)
+            opt->encoding = CSVB_ENC_UTF8;
+        else if (strcmp(arg, "latin1") == 0 || strcmp(arg, "iso-8859-1") == 0)
+            opt->encoding = CSVB_ENC_LATIN1;
+        else if (strcmp(arg, "windows-1252") == 0 || strcmp(arg, "cp1252") == 0)
+            opt->encoding = CSVB_ENC_CP1252;
+        else
+            return usage(d, "--encoding: expected utf-8, latin1 or windows-1252, found '%s'", arg);
+        return CSVB_CLI_OK;
+    case OPT_COMPAT:
+        if (strcmp(arg, "powershell") != 0)
+            return usage(d, "--compat: expected powershell, found '%s'", arg);
+        opt->compat = CSVB_COMPAT_POWERSHELL;
+        return CSVB_CLI_OK;
+    case OPT_PROGRESS:
+        opt->progress = CSVB_PROGRESS_ON;
+        return CSVB_CLI_OK;
+    case OPT_NO_PROGRESS:
+        opt->progress = CSVB_PROGRESS_OFF;
+        return CSVB_CLI_OK;
+    case OPT_ON_BAD_ROW:
+        if (strcmp(arg, "fail") == 0)
+            opt->skip_bad_rows = false;
+        else if (strcmp(arg, "skip") == 0)
+            opt->skip_bad_rows = true;
+        else
+            return usage(d, "--on-bad-row: expected fail or skip, found '%s'", arg);
+        return CSVB_CLI_OK;
+    case OPT_REJECTS:
+        opt->rejects = true;
+        return CSVB_CLI_OK;
+    case OPT_FAIL_FAST:
+        opt->max_failures = 1;
+        return CSVB_CLI_OK;
+    case OPT_MAX_FAILURES:
+        if (!parse_count(arg, 1000000000, &opt->max_failures))
+            return usage(d, "--max-failures: expected a whole number of at least 1, found '%s'",
+                         arg);
+        return CSVB_CLI_OK;
+    case OPT_TIMEOUT:
+        if (!parse_seconds(arg, &opt->timeout))
+            return usage(d, "--timeout: expected a positive number of seconds, found '%s'", arg);
+        return CSVB_CLI_OK;
+    case OPT_DEADLINE:
+        if (!parse_seconds(arg, &opt->deadline))
+            return usage(d, "--deadline: expected a positive number of seconds, found '%s'", arg);
+        return CSVB_CLI_OK;
+    case OPT_PREVIEW:
+        if (!parse_count(arg, 10000, &opt->preview))
+            return usage(d, "--preview: expected a number of rows from 1 to 10000, found '%s'",
+                         arg);
+        return CSVB_CLI_OK;
+    case OPT_REPORT:
+        if (arg[0] == '\0')
+            return usage(d, "--report: expected a file name, found '%s'", arg);
+        opt->report = arg;
+        return CSVB_CLI_OK;
+    case OPT_FILES_FROM:
+        opt->files_from = arg;
+        return CSVB_CLI_OK;
+    case '0':
+        opt->files_from_nul = true;
+        return CSVB_CLI_OK;
     case OPT_FORMAT:
         if (strcmp(arg, "table") == 0)
             opt->format = CSVB_FORMAT_TABLE;
@@ -331,6 +471,77 @@ static enum csvb_cli_result one_option(struct csvb_options *opt, int c, const ch
     }
 }
 
+/* Reads all of fd into a NUL-terminated buffer. Returns NULL with errno set on failure. */
+static char *slurp(int fd, size_t *len)
+{
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    while (buf != NULL) {
+        if (n + 1 == cap) {
+            char *b = realloc(buf, cap *= 2);
+            if (b == NULL)
+                break;
+            buf = b;
+        }
+        ssize_t got = read(fd, buf + n, cap - n - 1);
+        if (got == 0) {
+            buf[n] = '\0';
+            *len = n;
+            return buf;
+        }
+        if (got < 0 && errno != EINTR)
+            break;
+        if (got > 0)
+            n += (size_t)got;
+    }
+    int err = errno;
+    free(buf);
+    errno = err;
+    return NULL;
+}
+
+/* PATH arguments, then the names from --files-from, into one owned array. */
+static enum csvb_cli_result collect_paths(struct csvb_options *opt, int argc, char **argv,
+                                          struct csvb_diag *d)
+{
+    size_t from_args = (size_t)(argc - optind), len = 0, names = 0;
+    if (opt->files_from != NULL) {
+        bool is_stdin = strcmp(opt->files_from, "-") == 0;
+        int fd = is_stdin ? 0 : open(opt->files_from, O_RDONLY | O_CLOEXEC);
+        opt->files_buf = fd >= 0 ? slurp(fd, &len) : NULL;
+        int err = errno;
+        if (fd > 0)
+            close(fd);
+        if (opt->files_buf == NULL)
+            return usage(d, "--files-from: cannot read '%s': %s", opt->files_from, strerror(err));
+        char sep = opt->files_from_nul ? '\0' : '\n';
+        for (size_t i = 0; i < len; i++)
+            names += opt->files_buf[i] == sep;
+        names++;
+    }
+    opt->paths = calloc(from_args + names + 1, sizeof *opt->paths);
+    if (opt->paths == NULL)
+        return usage(d, "out of memory");
+    for (int i = optind; i < argc; i++)
+        opt->paths[opt->npaths++] = argv[i];
+    char *p = opt->files_buf, *end = p + len;
+    while (p != NULL && p < end) {
+        char *sep = memchr(p, opt->files_from_nul ? '\0' : '\n', (size_t)(end - p));
+        char *stop = sep != NULL ? sep : end;
+        *stop = '\0';
+        if (!opt->files_from_nul && stop > p && stop[-1] == '\r')
+            stop[-1] = '\0'; /* a list written on Windows */
+        if (p[0] != '\0')
+            opt->paths[opt->npaths++] = p;
+        p = stop + 1;
+    }
+    if (opt->npaths == 0)
+        return usage(d, opt->files_from != NULL
+                            ? "missing PATH: no names given and --files-from listed none"
+                            : "missing PATH: name the CSV files or directories to process");
+    return CSVB_CLI_OK;
+}
+
 static void options_defaults(struct csvb_options *opt)
 {
     memset(opt, 0, sizeof *opt);
@@ -341,6 +552,7 @@ static void options_defaults(struct csvb_options *opt)
     opt->max_field_size = CSVB_DEFAULT_MAX_FIELD;
     opt->chunk_size = CSVB_DEFAULT_CHUNK;
     opt->delimiter = ',';
+    opt->out_delimiter = '\0';
     opt->format = CSVB_FORMAT_TABLE;
 }
 
@@ -352,7 +564,7 @@ enum csvb_cli_result csvb_cli_parse(int argc, char **argv, struct csvb_options *
     optind = 0; /* GNU: full re-initialisation */
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, ":j:ro:nqd:hV", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":j:ro:nqd:hV0", long_options, NULL)) != -1) {
         if (c == '?') {
             if (optopt != 0)
                 return usage(d, "unknown option '-%c'", optopt);
@@ -370,17 +582,24 @@ enum csvb_cli_result csvb_cli_parse(int argc, char **argv, struct csvb_options *
         return usage(d, "--no-stamp excludes --timestamp and --stamp-column");
     if (!opt->all_rows && opt->nwhere == 0 && add_where(opt, "Status=Active", d) != CSVB_CLI_OK)
         return CSVB_CLI_USAGE;
-    if (optind >= argc)
-        return usage(d, "missing PATH: name the CSV files or directories to process");
-    opt->paths = argv + optind;
-    opt->npaths = (size_t)(argc - optind);
-    return CSVB_CLI_OK;
+    if (opt->rejects && !opt->skip_bad_rows)
+        return usage(d, "--rejects needs --on-bad-row skip");
+    if (opt->files_from_nul && opt->files_from == NULL)
+        return usage(d, "-0/--null needs --files-from");
+    if (opt->out_delimiter == '\0')
+        opt->out_delimiter = opt->delimiter;
+    return collect_paths(opt, argc, argv, d);
 }
 
 void csvb_options_fini(struct csvb_options *opt)
 {
     if (opt == NULL)
         return;
+    free(opt->paths);
+    free(opt->files_buf);
+    opt->paths = NULL;
+    opt->files_buf = NULL;
+    opt->npaths = 0;
     for (size_t i = 0; i < opt->nselect; i++)
         free(opt->select[i]);
     free(opt->select);

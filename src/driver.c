@@ -56,9 +56,12 @@ void csvb_driver_run(const struct csvb_plan *plan, const struct csvb_joblist *li
     if ((size_t)threads > nrun && !splittable)
         threads = nrun > 0 ? (int)nrun : 1;
     const _Atomic int *cancel = plan->cancel;
+    const struct csvb_options *opt = plan->opt;
+    _Atomic size_t failures = 0;
+    double deadline = opt->deadline > 0 ? csvb_now() + opt->deadline : 0;
     long total = (long)nrun;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads) default(none)                   \
-    shared(plan, list, results, order, total, cancel, threads)
+    shared(plan, list, results, order, total, cancel, threads, opt, failures, deadline)
     for (long k = 0; k < total; k++) {
         size_t i = order[k].job;
         const struct csvb_job *job = &list->jobs[i];
@@ -66,20 +69,33 @@ void csvb_driver_run(const struct csvb_plan *plan, const struct csvb_joblist *li
             preset(&results[i], CSVB_STATUS_SKIPPED, CSVB_E_CANCELLED, "not started: interrupted");
             continue;
         }
+        if (opt->max_failures > 0 && atomic_load(&failures) >= opt->max_failures) {
+            preset(&results[i], CSVB_STATUS_SKIPPED, CSVB_E_CANCELLED,
+                   opt->max_failures == 1 ? "not started: --fail-fast after a failure"
+                                          : "not started: --max-failures reached");
+            continue;
+        }
+        if (deadline > 0 && csvb_now() > deadline) {
+            preset(&results[i], CSVB_STATUS_SKIPPED, CSVB_E_CANCELLED,
+                   "not started: --deadline passed");
+            continue;
+        }
         struct csvb_chunks *chunks = threads > 1 ? csvb_chunks_new(plan, job) : NULL;
         if (chunks == NULL) {
             csvb_pipeline_run(plan, job, &results[i]);
-            continue;
-        }
-        /* A big file: its chunks become tasks. Threads with no whole file left take them up
-         * at the loop's end, so chunking only ever uses otherwise idle threads. */
-        size_t nchunks = csvb_chunks_count(chunks);
-        for (size_t part = 0; part < nchunks; part++) {
+        } else {
+            /* A big file: its chunks become tasks. Threads with no whole file left take them
+             * up at the loop's end, so chunking only ever uses otherwise idle threads. */
+            size_t nchunks = csvb_chunks_count(chunks);
+            for (size_t part = 0; part < nchunks; part++) {
 #pragma omp task default(none) firstprivate(part, chunks, job) shared(plan)
-            csvb_chunks_run(plan, job, chunks, part);
-        }
+                csvb_chunks_run(plan, job, chunks, part);
+            }
 #pragma omp taskwait
-        csvb_chunks_finish(plan, job, chunks, &results[i]);
+            csvb_chunks_finish(plan, job, chunks, &results[i]);
+        }
+        if (results[i].status == CSVB_STATUS_FAILED)
+            atomic_fetch_add(&failures, 1);
     }
     free(order);
 }

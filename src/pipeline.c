@@ -9,24 +9,20 @@
 #include "csvbatch/cancel.h"
 #include "csvbatch/stage.h"
 
-double csvb_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static enum csvb_err run(struct csvb_stage *s, struct csvb_diag *d)
 {
     const struct csvb_plan *plan = s->plan;
-    int fd = csvb_stage_open_input(s->job, d);
+    bool stream = false;
+    int fd = csvb_stage_open_input(s->job, &stream, d);
     if (fd < 0)
         return d->code;
-    struct csvb_fd_source fds = {fd, plan->cancel};
+    struct csvb_reader_config cfg = plan->reader;
+    cfg.deadline = s->deadline;
+    struct csvb_fd_source fds = {fd, plan->cancel, stream, s->deadline};
     struct csvb_source src = {csvb_source_fd_fill, &fds};
     struct csvb_sink sink = {csvb_stage_row, s};
     struct csvb_reader_stats stats = {0, 0, false};
-    enum csvb_err e = csvb_reader_run(&plan->reader, src, sink, &stats, d);
+    enum csvb_err e = csvb_reader_run(&cfg, src, sink, &stats, d);
     s->res->bytes_read = stats.bytes_read;
     close(fd);
     if (e != CSVB_OK)
@@ -41,6 +37,10 @@ static enum csvb_err run(struct csvb_stage *s, struct csvb_diag *d)
 
 void csvb_pipeline_settle(const struct csvb_plan *plan, enum csvb_err e, struct csvb_result *res)
 {
+    if (e == CSVB_E_TIMEOUT) {
+        csvb_diag_init(&res->diag);
+        csvb_diag_set(&res->diag, CSVB_E_TIMEOUT, 0, "timed out after %g s", plan->opt->timeout);
+    }
     if (e != CSVB_OK && plan->cancel != NULL && atomic_load(plan->cancel)) {
         /* Whatever the interrupted call said (EINTR...), the truth is: interrupted. */
         csvb_diag_init(&res->diag);
@@ -61,6 +61,7 @@ void csvb_pipeline_run(const struct csvb_plan *plan, const struct csvb_job *job,
     csvb_diag_init(&res->diag);
     struct csvb_stage s;
     csvb_stage_init(&s, plan, job, res, true);
+    s.deadline = plan->opt->timeout > 0 ? start + plan->opt->timeout : 0;
     csvb_cancel_enter();
     enum csvb_err e = run(&s, &res->diag);
     if (e != CSVB_OK)

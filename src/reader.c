@@ -14,10 +14,12 @@
 #endif
 #include <stdatomic.h>
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "csvbatch/clock.h"
 #include "csvbatch/utf8.h"
 
 /* libcsv's parser states (libcsv.c); only "no record in progress" matters to us. */
@@ -67,17 +69,46 @@ void csvb_reader_config_init(struct csvb_reader_config *cfg)
     cfg->strip_bom = true;
     cfg->range_end = false;
     cfg->cancel = NULL;
+    cfg->deadline = 0;
+}
+
+static bool cancelled(const _Atomic int *cancel)
+{
+    return cancel != NULL && atomic_load_explicit(cancel, memory_order_relaxed) != 0;
 }
 
 long csvb_source_fd_fill(void *ctx, char *dst, size_t cap)
 {
     const struct csvb_fd_source *s = ctx;
     for (;;) {
+        if (s->stream) {
+            int wait_ms = 250;
+            if (s->deadline > 0) {
+                double left = s->deadline - csvb_now();
+                if (left <= 0) {
+                    errno = ETIMEDOUT;
+                    return -1;
+                }
+                if (left * 1000 < wait_ms)
+                    wait_ms = (int)(left * 1000) + 1;
+            }
+            struct pollfd p = {s->fd, POLLIN, 0};
+            int r = poll(&p, 1, wait_ms);
+            if (cancelled(s->cancel)) {
+                errno = EINTR;
+                return -1;
+            }
+            if (r == 0 || (r < 0 && errno == EINTR))
+                continue;
+            if (r < 0)
+                return -1;
+        }
         ssize_t n = read(s->fd, dst, cap);
         if (n >= 0)
             return (long)n;
-        if (errno != EINTR ||
-            (s->cancel != NULL && atomic_load_explicit(s->cancel, memory_order_relaxed)))
+        if (errno == EAGAIN && s->stream)
+            continue;
+        if (errno != EINTR || cancelled(s->cancel))
             return -1;
     }
 }
@@ -453,8 +484,10 @@ static enum csvb_err run_loop(struct reader *r)
 {
     bool bom_done = false;
     for (;;) {
-        if (r->cfg->cancel != NULL && atomic_load_explicit(r->cfg->cancel, memory_order_relaxed))
+        if (cancelled(r->cfg->cancel))
             return csvb_diag_set(r->d, CSVB_E_CANCELLED, 0, "interrupted");
+        if (r->cfg->deadline > 0 && csvb_now() > r->cfg->deadline)
+            return csvb_diag_set(r->d, CSVB_E_TIMEOUT, 0, "timed out");
         if (r->pos > 0) {
             memmove(r->buf, r->buf + r->pos, r->len - r->pos);
             r->len -= r->pos;
@@ -464,6 +497,8 @@ static enum csvb_err run_loop(struct reader *r)
         }
         if (!r->eof) {
             long got = r->src.fill(r->src.ctx, r->buf + r->len, r->cap - r->len);
+            if (got < 0 && errno == ETIMEDOUT)
+                return csvb_diag_set(r->d, CSVB_E_TIMEOUT, 0, "timed out");
             if (got < 0)
                 return csvb_diag_errno(r->d, CSVB_E_IO, errno, "read failed");
             if (got == 0)

@@ -41,7 +41,7 @@ enum csvb_err csvb_stage_bind(struct csvb_stage *s, const struct csvb_row *heade
             return e;
         fd = s->out.fd;
     }
-    if (csvb_writer_init(&s->writer, fd, CSVB_WRITE_BUFFER, plan->opt->delimiter) != CSVB_OK)
+    if (csvb_writer_init(&s->writer, fd, CSVB_WRITE_BUFFER, plan->opt->out_delimiter) != CSVB_OK)
         return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
     s->writer_ready = true;
     if (s->write_header && csvb_writer_row(&s->writer, s->proj.header, s->proj.nout) != CSVB_OK)
@@ -85,9 +85,9 @@ void csvb_stage_fini(struct csvb_stage *s)
     csvb_projection_fini(&s->proj);
 }
 
-int csvb_stage_open_input(const struct csvb_job *job, struct csvb_diag *d)
+int csvb_stage_open_input(const struct csvb_job *job, bool *stream, struct csvb_diag *d)
 {
-    int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | (job->named ? 0 : O_NONBLOCK);
+    int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
     int fd = open(job->path, flags);
     if (fd < 0) {
         csvb_diag_errno(d, CSVB_E_IO, errno, "cannot open");
@@ -99,18 +99,19 @@ int csvb_stage_open_input(const struct csvb_job *job, struct csvb_diag *d)
         close(fd);
         return -1;
     }
-    if (S_ISDIR(st.st_mode)) {
-        csvb_diag_set(d, CSVB_E_IO, 0, "cannot read: is a directory");
+    bool regular = S_ISREG(st.st_mode);
+    if (S_ISDIR(st.st_mode) || (!regular && (!job->named || stream == NULL))) {
+        csvb_diag_set(d, CSVB_E_IO, 0,
+                      S_ISDIR(st.st_mode) ? "cannot read: is a directory"
+                                          : "cannot read: not a regular file");
         close(fd);
         return -1;
     }
-    if (!job->named && !S_ISREG(st.st_mode)) {
-        csvb_diag_set(d, CSVB_E_IO, 0, "cannot read: no longer a regular file");
-        close(fd);
-        return -1;
-    }
-    if (!job->named)
+    if (stream != NULL)
+        *stream = !regular;
+    if (regular) {
         fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
-    posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+        posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    }
     return fd;
 }

@@ -6,6 +6,9 @@
 #include <stddef.h>
 
 enum csvb_format { CSVB_FORMAT_TABLE, CSVB_FORMAT_CSV, CSVB_FORMAT_JSON };
+enum csvb_encoding { CSVB_ENC_UTF8, CSVB_ENC_LATIN1, CSVB_ENC_CP1252 };
+enum csvb_compat { CSVB_COMPAT_NONE, CSVB_COMPAT_POWERSHELL };
+enum csvb_progress { CSVB_PROGRESS_AUTO, CSVB_PROGRESS_ON, CSVB_PROGRESS_OFF };
 
 /* One --where condition: COLUMN=VALUE or COLUMN!=VALUE. The value borrows from argv. */
 struct csvb_where {
@@ -21,9 +24,10 @@ struct csvb_where {
 #define CSVB_DEFAULT_CHUNK ((size_t)32 << 20)
 
 struct csvb_options {
-    char **paths; /* borrowed from argv */
+    char **paths; /* owned array; strings borrow from argv or from files_buf */
     size_t npaths;
-    int jobs; /* 0 = not given */
+    char *files_buf; /* owned: the contents of --files-from */
+    int jobs;        /* 0 = not given */
     bool recursive;
     bool dry_run;
     bool quiet;
@@ -45,6 +49,19 @@ struct csvb_options {
     size_t max_field_size;
     size_t chunk_size; /* --chunk-size; 0 = never split a file */
     char delimiter;
+    char out_delimiter; /* --output-delimiter, default: delimiter */
+    enum csvb_encoding encoding;
+    enum csvb_compat compat;
+    enum csvb_progress progress;
+    bool skip_bad_rows;     /* --on-bad-row skip */
+    bool rejects;           /* --rejects */
+    size_t max_failures;    /* 0 = no limit; --fail-fast = 1 */
+    double timeout;         /* per file, seconds; 0 = none */
+    double deadline;        /* whole run, seconds; 0 = none */
+    size_t preview;         /* --preview N rows per file */
+    const char *report;     /* --report FILE */
+    const char *files_from; /* --files-from FILE ('-' = stdin) */
+    bool files_from_nul;    /* -0 */
 };
 
 #endif

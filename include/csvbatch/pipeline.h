@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "csvbatch/clock.h"
 #include "csvbatch/enumerate.h"
 #include "csvbatch/options.h"
 #include "csvbatch/reader.h"
@@ -20,9 +21,6 @@ struct csvb_plan {
     const _Atomic int *cancel;
     size_t chunk_size; /* files over twice this are split into chunks of it (0: never) */
 };
-
-/* Monotonic seconds. */
-double csvb_now(void);
 
 /* Final status of a result from the run's outcome e: "interrupted" replaces whatever error a
  * cancelled run hit; a failed file has nothing written. */

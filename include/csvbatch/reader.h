@@ -51,6 +51,7 @@ struct csvb_reader_config {
     bool range_end; /* the input is a chunk of a larger file meant to end at a record boundary:
                        no end-of-file checks; stats->at_boundary says whether it did */
     const _Atomic int *cancel; /* polled between blocks; non-zero = stop with CSVB_E_CANCELLED */
+    double deadline;           /* monotonic seconds; past it, stop with CSVB_E_TIMEOUT (0 = none) */
 };
 
 struct csvb_reader_stats {
@@ -69,11 +70,15 @@ enum csvb_err csvb_reader_run(const struct csvb_reader_config *cfg, struct csvb_
                               struct csvb_sink sink, struct csvb_reader_stats *stats,
                               struct csvb_diag *d);
 
-/* A source over a file descriptor (ctx points to a struct csvb_fd_source); retries EINTR unless
- * cancel (may be NULL) is set. */
+/* A source over a file descriptor (ctx points to a struct csvb_fd_source). A stream (pipe,
+ * FIFO: the fd must be non-blocking) is read through poll(2), waking at least every 250 ms, so
+ * that cancel (may be NULL) and deadline (monotonic seconds, 0 = none) are honoured even while no
+ * data comes: -1 with errno EINTR or ETIMEDOUT. EINTR is otherwise retried. */
 struct csvb_fd_source {
     int fd;
     const _Atomic int *cancel;
+    bool stream;
+    double deadline;
 };
 long csvb_source_fd_fill(void *ctx, char *dst, size_t cap);
 

@@ -24,6 +24,7 @@ struct csvb_stage {
     struct csvb_writer writer;
     struct csvb_atomic out;
     bool writer_ready;
+    double deadline; /* --timeout: monotonic seconds, 0 = none */
 };
 
 /* Prepares s (no allocation). write_header: the output begins with the header record. */
@@ -45,8 +46,9 @@ enum csvb_err csvb_stage_flush(struct csvb_stage *s, struct csvb_diag *d);
 /* Frees the writer and projection; leaves the temp file to the caller (commit or abort). */
 void csvb_stage_fini(struct csvb_stage *s);
 
-/* Opens job's input for reading without ever blocking on a FIFO that was not named; returns the
- * fd, or -1 with d filled. */
-int csvb_stage_open_input(const struct csvb_job *job, struct csvb_diag *d);
+/* Opens job's input for reading without ever blocking: a FIFO that was not named is refused, a
+ * named one (or a pipe) stays non-blocking and *stream is set (read it with poll). Returns the
+ * fd, or -1 with d filled. stream may be NULL when the caller needs a regular file. */
+int csvb_stage_open_input(const struct csvb_job *job, bool *stream, struct csvb_diag *d);
 
 #endif

@@ -129,7 +129,7 @@ static void round_trip(const uint8_t *data, size_t size)
         put(&again, "", 0);
         csvb_diag_init(&d);
         cfg.max_field_size = (size_t)1 << 20;
-        struct csvb_fd_source fds = {r.fd, NULL};
+        struct csvb_fd_source fds = {r.fd, NULL, false, 0};
         enum csvb_err e = csvb_reader_run(&cfg, (struct csvb_source){csvb_source_fd_fill, &fds},
                                           (struct csvb_sink){record_row, &again}, NULL, &d);
         if (e != CSVB_OK || again.len != r.c.len || memcmp(again.text, r.c.text, r.c.len) != 0) {
