@@ -271,6 +271,7 @@ void csvb_chunks_finish(const struct csvb_plan *plan, const struct csvb_job *job
         struct chunk *ch = &c->chunks[k];
         res->rows_read += ch->res.rows_read;
         res->rows_written += ch->res.rows_written;
+        res->rows_rejected += ch->res.rows_rejected;
         res->bytes_read += ch->res.bytes_read;
         res->bytes_written += ch->res.bytes_written;
         if (ch->err != CSVB_OK) {

@@ -80,6 +80,7 @@ void csvb_driver_run(const struct csvb_plan *plan, const struct csvb_joblist *li
                    "not started: --deadline passed");
             continue;
         }
+        csvb_progress_working(plan->progress, job->path);
         struct csvb_chunks *chunks = threads > 1 ? csvb_chunks_new(plan, job) : NULL;
         if (chunks == NULL) {
             csvb_pipeline_run(plan, job, &results[i]);
@@ -96,6 +97,9 @@ void csvb_driver_run(const struct csvb_plan *plan, const struct csvb_joblist *li
         }
         if (results[i].status == CSVB_STATUS_FAILED)
             atomic_fetch_add(&failures, 1);
+        csvb_progress_working(plan->progress, NULL);
+        if (plan->progress != NULL)
+            atomic_fetch_add(&plan->progress->files_done, 1);
     }
     free(order);
 }

@@ -52,7 +52,8 @@ bool csvb_has_csv_ext(const char *name)
 bool csvb_is_output_name(const char *name, const char *suffix)
 {
     char *tail = xasprintf("%s.csv", suffix);
-    bool r = tail != NULL && ends_with_ci(name, tail);
+    bool r = (tail != NULL && ends_with_ci(name, tail)) ||
+             ends_with_ci(name, CSVB_REJECTS_SUFFIX ".csv");
     free(tail);
     return r;
 }
@@ -418,6 +419,17 @@ enum csvb_err csvb_enumerate(const struct csvb_options *opt, struct csvb_joblist
     drop_duplicates(list);
     if (!find_conflicts(list))
         goto oom;
+    for (size_t i = 0; opt->rejects && i < list->n; i++) {
+        struct csvb_job *j = &list->jobs[i];
+        if (j->output_path == NULL)
+            continue;
+        /* Beside the output: its name with the suffix replaced by _rejects. */
+        size_t len = strlen(j->output_path), cut = strlen(opt->suffix) + 4;
+        j->rejects_path =
+            xasprintf("%.*s" CSVB_REJECTS_SUFFIX ".csv", (int)(len - cut), j->output_path);
+        if (j->rejects_path == NULL)
+            goto oom;
+    }
     goto out;
 oom:
     result = csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
@@ -433,6 +445,7 @@ void csvb_joblist_fini(struct csvb_joblist *list)
     for (size_t i = 0; i < list->n; i++) {
         free(list->jobs[i].path);
         free(list->jobs[i].output_path);
+        free(list->jobs[i].rejects_path);
         free(list->jobs[i].reason);
     }
     for (size_t i = 0; i < list->nnotices; i++)

@@ -1,7 +1,11 @@
 /* main.c — wiring only: options → stamp → enumerate → run → diagnostics → report → exit code. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,6 +32,15 @@ static int thread_count(const struct csvb_options *opt)
     }
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     return cpus >= 1 && cpus <= 1024 ? (int)cpus : 1;
+}
+
+/* The current UTC time as YYYY-MM-DDTHH:MM:SSZ. */
+static void utc_now(char *buf, size_t size)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    if (gmtime_r(&t, &tm) == NULL || strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        snprintf(buf, size, "unknown");
 }
 
 static double wall_seconds(void)
@@ -110,6 +123,68 @@ static int sync_output_dirs(const struct csvb_joblist *list, const struct csvb_r
     return status;
 }
 
+struct driver_call {
+    const struct csvb_plan *plan;
+    const struct csvb_joblist *list;
+    int threads;
+    struct csvb_result *results;
+    _Atomic int done;
+};
+
+static void *driver_thread(void *arg)
+{
+    struct driver_call *c = arg;
+    csvb_driver_run(c->plan, c->list, c->threads, c->results);
+    atomic_store(&c->done, 1);
+    return NULL;
+}
+
+/* Progress on stderr: when it is a terminal (or --progress), unless -q or --no-progress. */
+static bool want_progress(const struct csvb_options *opt)
+{
+    if (opt->progress == CSVB_PROGRESS_OFF || opt->quiet)
+        return false;
+    return opt->progress == CSVB_PROGRESS_ON || isatty(STDERR_FILENO);
+}
+
+/* Runs the driver; with progress, on a second thread while this one draws the line. */
+static void run_driver(struct csvb_plan *plan, const struct csvb_joblist *list, int threads,
+                       struct csvb_result *results)
+{
+    struct csvb_progress progress;
+    struct driver_call call = {plan, list, threads, results, 0};
+    pthread_t tid;
+    if (!want_progress(plan->opt)) {
+        csvb_driver_run(plan, list, threads, results);
+        return;
+    }
+    uint64_t total = 0;
+    for (size_t i = 0; i < list->n; i++)
+        total += list->jobs[i].kind == CSVB_JOB_RUN ? (uint64_t)list->jobs[i].size : 0;
+    csvb_progress_init(&progress, list->n, total);
+    plan->progress = &progress;
+    plan->reader.bytes_counter = &progress.bytes_done;
+    if (pthread_create(&tid, NULL, driver_thread, &call) != 0) {
+        plan->progress = NULL;
+        plan->reader.bytes_counter = NULL;
+        csvb_driver_run(plan, list, threads, results);
+        return;
+    }
+    int width = 80;
+    struct winsize ws;
+    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        width = ws.ws_col;
+    while (!atomic_load(&call.done)) {
+        csvb_progress_render(&progress, stderr, width);
+        struct timespec tick = {0, 200 * 1000 * 1000};
+        nanosleep(&tick, NULL);
+    }
+    pthread_join(tid, NULL);
+    csvb_progress_clear(stderr);
+    plan->progress = NULL;
+    plan->reader.bytes_counter = NULL;
+}
+
 static int run(struct csvb_options *opt)
 {
     char stamp[CSVB_STAMP_MAX];
@@ -121,6 +196,8 @@ static int run(struct csvb_options *opt)
         return 2;
     }
     double start = wall_seconds();
+    char started_at[CSVB_STAMP_MAX];
+    utc_now(started_at, sizeof started_at);
     struct csvb_joblist list;
     if (csvb_enumerate(opt, &list, &d) != CSVB_OK) {
         fprintf(stderr, "csvbatch: %s\n", d.message);
@@ -142,7 +219,8 @@ static int run(struct csvb_options *opt)
     plan.file_mode = 0666 & ~mask;
     plan.dir_mode = 0777 & ~mask;
     plan.cancel = csvb_cancel_flag();
-    plan.chunk_size = opt->chunk_size;
+    /* Rejects files and previews come from one pass over the file: such files are not split. */
+    plan.chunk_size = opt->rejects || opt->preview > 0 ? 0 : opt->chunk_size;
     csvb_reader_config_init(&plan.reader);
     plan.reader.delimiter = opt->delimiter;
     plan.reader.max_field_size = opt->max_field_size;
@@ -150,7 +228,7 @@ static int run(struct csvb_options *opt)
     plan.reader.cancel = csvb_cancel_flag();
 
     csvb_cancel_install();
-    csvb_driver_run(&plan, &list, thread_count(opt), results);
+    run_driver(&plan, &list, thread_count(opt), results);
     struct csvb_totals totals;
     csvb_totals_sum(results, list.n, wall_seconds() - start, &totals);
     print_diagnostics(&list, results);
@@ -158,13 +236,28 @@ static int run(struct csvb_options *opt)
     if (opt->fsync && !opt->dry_run && sync_output_dirs(&list, results) != 0)
         status = 1;
     if (!opt->quiet && (list.n > 0 || opt->format != CSVB_FORMAT_TABLE) &&
-        csvb_report_write(stdout, opt->format, opt->dry_run, &list, results, &totals) != 0) {
+        csvb_report_write(stdout, opt, &list, results, &totals) != 0) {
         fprintf(stderr, "csvbatch: cannot write the summary to standard output\n");
         status = 1;
     }
+    if (!opt->quiet && opt->preview > 0 && opt->format == CSVB_FORMAT_TABLE)
+        csvb_report_previews(stdout, &list, results);
     int sig = csvb_cancel_signal();
     if (sig != 0)
         status = 128 + sig;
+    if (opt->report != NULL) {
+        char finished_at[CSVB_STAMP_MAX];
+        utc_now(finished_at, sizeof finished_at);
+        struct csvb_run_info info = {started_at, finished_at, stamp, status, sig};
+        csvb_diag_init(&d);
+        if (csvb_report_file(opt->report, opt, &list, results, &totals, &info, &d) != 0) {
+            fprintf(stderr, "csvbatch: --report: %s\n", d.message);
+            if (status == 0)
+                status = 1;
+        }
+    }
+    for (size_t i = 0; i < list.n; i++)
+        free(results[i].preview);
     free(results);
     csvb_joblist_fini(&list);
     return status;

@@ -32,7 +32,9 @@ static enum csvb_err run(struct csvb_stage *s, struct csvb_diag *d)
                              stats.bytes_read == 0 ? "an empty file" : "only blank lines");
     if ((e = csvb_stage_flush(s, d)) != CSVB_OK || plan->opt->dry_run)
         return e;
-    return csvb_atomic_commit(&s->out, plan->opt->fsync, d);
+    if ((e = csvb_atomic_commit(&s->out, plan->opt->fsync, d)) != CSVB_OK)
+        return e;
+    return csvb_stage_commit_rejects(s, d);
 }
 
 void csvb_pipeline_settle(const struct csvb_plan *plan, enum csvb_err e, struct csvb_result *res)
@@ -49,6 +51,7 @@ void csvb_pipeline_settle(const struct csvb_plan *plan, enum csvb_err e, struct 
     if (e != CSVB_OK) {
         res->rows_written = 0;
         res->bytes_written = 0;
+        res->rows_rejected = 0;
     }
     res->status = e == CSVB_OK ? CSVB_STATUS_SUCCESS : CSVB_STATUS_FAILED;
 }
@@ -67,6 +70,8 @@ void csvb_pipeline_run(const struct csvb_plan *plan, const struct csvb_job *job,
     if (e != CSVB_OK)
         csvb_atomic_abort(&s.out);
     csvb_pipeline_settle(plan, e, res);
+    if (e == CSVB_OK)
+        csvb_stage_keep_preview(&s);
     csvb_stage_fini(&s);
     res->seconds = csvb_now() - start;
 }

@@ -70,6 +70,7 @@ void csvb_reader_config_init(struct csvb_reader_config *cfg)
     cfg->range_end = false;
     cfg->cancel = NULL;
     cfg->deadline = 0;
+    cfg->bytes_counter = NULL;
 }
 
 static bool cancelled(const _Atomic int *cancel)
@@ -505,6 +506,9 @@ static enum csvb_err run_loop(struct reader *r)
                 r->eof = true;
             r->len += (size_t)got;
             r->bytes += (uint64_t)got;
+            if (r->cfg->bytes_counter != NULL)
+                atomic_fetch_add_explicit(r->cfg->bytes_counter, (uint64_t)got,
+                                          memory_order_relaxed);
         }
         if (!bom_done && r->cfg->strip_bom) {
             if (r->len < 3 && !r->eof)

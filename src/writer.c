@@ -39,6 +39,8 @@ enum csvb_err csvb_writer_flush(struct csvb_writer *w)
 {
     if (w->sys_errno != 0)
         return CSVB_E_IO;
+    if (w->fd == CSVB_WRITER_MEMORY)
+        return CSVB_OK;
     if (w->len > 0 && w->fd >= 0)
         w->sys_errno = csvb_write_all(w->fd, w->buf, w->len);
     w->len = 0;
@@ -50,6 +52,15 @@ static enum csvb_err put(struct csvb_writer *w, const char *s, size_t n)
 {
     w->bytes += n;
     while (n > 0) {
+        if (w->len == w->cap && w->fd == CSVB_WRITER_MEMORY) {
+            char *b = realloc(w->buf, w->cap * 2);
+            if (b == NULL) {
+                w->sys_errno = ENOMEM;
+                return CSVB_E_IO;
+            }
+            w->buf = b;
+            w->cap *= 2;
+        }
         if (w->len == w->cap && csvb_writer_flush(w) != CSVB_OK)
             return CSVB_E_IO;
         size_t take = w->cap - w->len < n ? w->cap - w->len : n;

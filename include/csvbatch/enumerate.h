@@ -17,8 +17,9 @@ enum csvb_job_kind {
 };
 
 struct csvb_job {
-    char *path;        /* owned: as the user would name it */
-    char *output_path; /* owned; NULL for skipped entries */
+    char *path;         /* owned: as the user would name it */
+    char *output_path;  /* owned; NULL for skipped entries */
+    char *rejects_path; /* owned; with --rejects: where dropped records go */
     enum csvb_job_kind kind;
     char *reason; /* owned: notice or failure message, NULL for CSVB_JOB_RUN */
     bool named;   /* named on the command line (may be a FIFO: opened blocking) */
@@ -46,7 +47,8 @@ char *csvb_output_path(const char *path, const char *rel, const char *out_dir, c
 /* True when name (a base name) ends in ".csv", ASCII case-insensitively. */
 bool csvb_has_csv_ext(const char *name);
 
-/* True when name is one of our outputs: ends in suffix + ".csv", case-insensitively. */
+/* True when name is one of our outputs: ends in suffix + ".csv" or "_rejects.csv",
+ * case-insensitively. */
 bool csvb_is_output_name(const char *name, const char *suffix);
 
 /* Frees everything list owns. NULL-safe, safe to call twice. */

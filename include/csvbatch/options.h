@@ -8,7 +8,7 @@
 enum csvb_format { CSVB_FORMAT_TABLE, CSVB_FORMAT_CSV, CSVB_FORMAT_JSON };
 enum csvb_encoding { CSVB_ENC_UTF8, CSVB_ENC_LATIN1, CSVB_ENC_CP1252 };
 enum csvb_compat { CSVB_COMPAT_NONE, CSVB_COMPAT_POWERSHELL };
-enum csvb_progress { CSVB_PROGRESS_AUTO, CSVB_PROGRESS_ON, CSVB_PROGRESS_OFF };
+enum csvb_progress_mode { CSVB_PROGRESS_AUTO, CSVB_PROGRESS_ON, CSVB_PROGRESS_OFF };
 
 /* One --where condition: COLUMN=VALUE or COLUMN!=VALUE. The value borrows from argv. */
 struct csvb_where {
@@ -19,6 +19,7 @@ struct csvb_where {
 };
 
 #define CSVB_DEFAULT_SUFFIX "_processed"
+#define CSVB_REJECTS_SUFFIX "_rejects"
 #define CSVB_DEFAULT_STAMP_COLUMN "ProcessedDate"
 #define CSVB_DEFAULT_MAX_FIELD ((size_t)64 << 20)
 #define CSVB_DEFAULT_CHUNK ((size_t)32 << 20)
@@ -52,7 +53,7 @@ struct csvb_options {
     char out_delimiter; /* --output-delimiter, default: delimiter */
     enum csvb_encoding encoding;
     enum csvb_compat compat;
-    enum csvb_progress progress;
+    enum csvb_progress_mode progress;
     bool skip_bad_rows;     /* --on-bad-row skip */
     bool rejects;           /* --rejects */
     size_t max_failures;    /* 0 = no limit; --fail-fast = 1 */

@@ -8,6 +8,7 @@
 #include "csvbatch/clock.h"
 #include "csvbatch/enumerate.h"
 #include "csvbatch/options.h"
+#include "csvbatch/progress.h"
 #include "csvbatch/reader.h"
 #include "csvbatch/result.h"
 
@@ -20,6 +21,7 @@ struct csvb_plan {
     mode_t dir_mode;  /* 0777 & ~umask */
     const _Atomic int *cancel;
     size_t chunk_size; /* files over twice this are split into chunks of it (0: never) */
+    struct csvb_progress *progress; /* NULL when no progress is shown */
 };
 
 /* Final status of a result from the run's outcome e: "interrupted" replaces whatever error a

@@ -52,6 +52,7 @@ struct csvb_reader_config {
                        no end-of-file checks; stats->at_boundary says whether it did */
     const _Atomic int *cancel; /* polled between blocks; non-zero = stop with CSVB_E_CANCELLED */
     double deadline;           /* monotonic seconds; past it, stop with CSVB_E_TIMEOUT (0 = none) */
+    _Atomic uint64_t *bytes_counter; /* when set, every block read is added to it */
 };
 
 struct csvb_reader_stats {

@@ -10,12 +10,15 @@ enum csvb_status { CSVB_STATUS_SUCCESS, CSVB_STATUS_FAILED, CSVB_STATUS_SKIPPED 
 
 struct csvb_result {
     enum csvb_status status;
-    uint64_t rows_read;    /* data rows, header excluded */
-    uint64_t rows_written; /* data rows written (or that would be, in a dry run) */
+    uint64_t rows_read;     /* data rows, header excluded */
+    uint64_t rows_written;  /* data rows written (or that would be, in a dry run) */
+    uint64_t rows_rejected; /* --on-bad-row skip: records dropped for their field count */
     uint64_t bytes_read;
     uint64_t bytes_written;
     double seconds;
     struct csvb_diag diag; /* the error or notice, code CSVB_OK when none */
+    char *preview;         /* owned: --preview, the first output rows as CSV (header first) */
+    size_t preview_len;
 };
 
 #endif

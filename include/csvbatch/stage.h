@@ -24,7 +24,13 @@ struct csvb_stage {
     struct csvb_writer writer;
     struct csvb_atomic out;
     bool writer_ready;
-    double deadline; /* --timeout: monotonic seconds, 0 = none */
+    double deadline;                /* --timeout: monotonic seconds, 0 = none */
+    struct csvb_atomic rejects_out; /* --rejects */
+    struct csvb_writer rejects;     /* Line,Reason,Record */
+    struct csvb_writer record;      /* scratch: a rejected record re-encoded */
+    bool rejects_ready;
+    struct csvb_writer preview; /* --preview: the first rows, in memory */
+    bool preview_ready;
 };
 
 /* Prepares s (no allocation). write_header: the output begins with the header record. */
@@ -43,7 +49,14 @@ enum csvb_err csvb_stage_row(void *ctx, const struct csvb_row *row, struct csvb_
 /* Writes out the buffered bytes; sets res->bytes_written. Errors: CSVB_E_IO. */
 enum csvb_err csvb_stage_flush(struct csvb_stage *s, struct csvb_diag *d);
 
-/* Frees the writer and projection; leaves the temp file to the caller (commit or abort). */
+/* Hands the preview rows (if any) over to s->res. */
+void csvb_stage_keep_preview(struct csvb_stage *s);
+
+/* Commits the rejects file, if any (after the output committed). Errors: CSVB_E_IO. */
+enum csvb_err csvb_stage_commit_rejects(struct csvb_stage *s, struct csvb_diag *d);
+
+/* Frees the writers and projection; leaves the temp files to the caller (commit or abort; abort
+ * of the rejects file happens here when it was not committed). */
 void csvb_stage_fini(struct csvb_stage *s);
 
 /* Opens job's input for reading without ever blocking: a FIFO that was not named is refused, a

@@ -19,6 +19,9 @@ struct csvb_writer {
     int sys_errno; /* first write error, sticky */
 };
 
+/* fd value for a writer that keeps everything in its (growing) buffer: w->buf[0..w->len). */
+#define CSVB_WRITER_MEMORY (-2)
+
 /* Sets w up for fd with a buffer of cap bytes. Errors: CSVB_E_NOMEM. */
 enum csvb_err csvb_writer_init(struct csvb_writer *w, int fd, size_t cap, char delimiter);
 
