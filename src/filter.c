@@ -13,7 +13,8 @@ enum csvb_err csvb_filter_bind(struct csvb_filter *f, const struct csvb_options 
     for (size_t i = 0; i < opt->nwhere && i < CSVB_FILTER_MAX; i++) {
         const struct csvb_where *w = &opt->where[i];
         struct csvb_condition *c = &f->conds[f->nconds];
-        enum csvb_err e = csvb_schema_find(header, w->column, "filter", &c->column, d);
+        enum csvb_err e = csvb_schema_lookup(header, w->column, "filter",
+                                             opt->compat == CSVB_COMPAT_POWERSHELL, &c->column, d);
         if (e != CSVB_OK)
             return e;
         c->value = w->value;
@@ -28,6 +29,11 @@ bool csvb_filter_match(const struct csvb_filter *f, const struct csvb_row *row)
 {
     for (size_t i = 0; i < f->nconds; i++) {
         const struct csvb_condition *c = &f->conds[i];
+        if (c->column == CSVB_NO_COLUMN) { /* PowerShell: $null -eq 'x' is false, -ne true */
+            if (!c->negate)
+                return false;
+            continue;
+        }
         const struct csvb_field *v = &row->fields[c->column];
         bool eq = f->case_sensitive
                       ? v->len == c->value_len && memcmp(v->ptr, c->value, v->len) == 0

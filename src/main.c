@@ -190,8 +190,10 @@ static int run(struct csvb_options *opt)
     char stamp[CSVB_STAMP_MAX];
     struct csvb_diag d;
     csvb_diag_init(&d);
-    if (csvb_stamp_make(stamp, sizeof stamp, opt->timestamp, getenv("SOURCE_DATE_EPOCH"),
-                        time(NULL), &d) != CSVB_OK) {
+    enum csvb_err (*make)(char *, size_t, const char *, const char *, time_t, struct csvb_diag *) =
+        opt->compat == CSVB_COMPAT_POWERSHELL ? csvb_stamp_make_powershell : csvb_stamp_make;
+    if (make(stamp, sizeof stamp, opt->timestamp, getenv("SOURCE_DATE_EPOCH"), time(NULL), &d) !=
+        CSVB_OK) {
         fprintf(stderr, "csvbatch: %s\n", d.message);
         return 2;
     }
@@ -219,12 +221,17 @@ static int run(struct csvb_options *opt)
     plan.file_mode = 0666 & ~mask;
     plan.dir_mode = 0777 & ~mask;
     plan.cancel = csvb_cancel_flag();
-    /* Rejects files and previews come from one pass over the file: such files are not split. */
-    plan.chunk_size = opt->rejects || opt->preview > 0 ? 0 : opt->chunk_size;
+    /* Rejects files, previews, transcoding and PowerShell's lenient reading take one pass over the
+     * file: such runs do not split files. */
+    plan.chunk_size = opt->rejects || opt->preview > 0 || opt->encoding != CSVB_ENC_UTF8 ||
+                              opt->compat != CSVB_COMPAT_NONE
+                          ? 0
+                          : opt->chunk_size;
     csvb_reader_config_init(&plan.reader);
     plan.reader.delimiter = opt->delimiter;
     plan.reader.max_field_size = opt->max_field_size;
-    plan.reader.fast_path = opt->fast_path;
+    plan.reader.fast_path = opt->fast_path && opt->compat == CSVB_COMPAT_NONE;
+    plan.reader.lenient = opt->compat == CSVB_COMPAT_POWERSHELL;
     plan.reader.cancel = csvb_cancel_flag();
 
     csvb_cancel_install();

@@ -2,12 +2,14 @@
 #include "csvbatch/pipeline.h"
 
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "csvbatch/cancel.h"
 #include "csvbatch/stage.h"
+#include "csvbatch/transcode.h"
 
 static enum csvb_err run(struct csvb_stage *s, struct csvb_diag *d)
 {
@@ -20,10 +22,20 @@ static enum csvb_err run(struct csvb_stage *s, struct csvb_diag *d)
     cfg.deadline = s->deadline;
     struct csvb_fd_source fds = {fd, plan->cancel, stream, s->deadline};
     struct csvb_source src = {csvb_source_fd_fill, &fds};
+    struct csvb_transcode *tc = NULL;
+    if (plan->opt->encoding != CSVB_ENC_UTF8) {
+        if ((tc = malloc(sizeof *tc)) == NULL) {
+            close(fd);
+            return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
+        }
+        csvb_transcode_init(tc, src, plan->opt->encoding);
+        src = (struct csvb_source){csvb_transcode_fill, tc};
+    }
     struct csvb_sink sink = {csvb_stage_row, s};
     struct csvb_reader_stats stats = {0, 0, false};
     enum csvb_err e = csvb_reader_run(&cfg, src, sink, &stats, d);
-    s->res->bytes_read = stats.bytes_read;
+    s->res->bytes_read = tc != NULL ? tc->raw_bytes : stats.bytes_read;
+    free(tc);
     close(fd);
     if (e != CSVB_OK)
         return e;

@@ -9,12 +9,19 @@
 static const char *const default_select[] = {"Name", "ID"};
 
 /* Copies the output header names into p->names and points p->header at them. */
-static enum csvb_err copy_header(struct csvb_projection *p, const struct csvb_row *header,
-                                 const char *stamp_column, struct csvb_diag *d)
+static const char *selected_name(const struct csvb_options *opt, size_t i)
+{
+    return opt->select ? opt->select[i] : default_select[i];
+}
+
+static enum csvb_err copy_header(struct csvb_projection *p, const struct csvb_options *opt,
+                                 const struct csvb_row *header, const char *stamp_column,
+                                 struct csvb_diag *d)
 {
     size_t total = stamp_column ? strlen(stamp_column) : 0;
     for (size_t i = 0; i < p->ncolumns; i++)
-        total += header->fields[p->columns[i]].len;
+        total += p->columns[i] == CSVB_NO_COLUMN ? strlen(selected_name(opt, i))
+                                                 : header->fields[p->columns[i]].len;
     p->names = malloc(total + 1);
     p->header = calloc(p->nout, sizeof *p->header);
     if (p->names == NULL || p->header == NULL)
@@ -23,7 +30,10 @@ static enum csvb_err copy_header(struct csvb_projection *p, const struct csvb_ro
     for (size_t i = 0; i < p->nout; i++) {
         const char *src;
         size_t len;
-        if (i < p->ncolumns) {
+        if (i < p->ncolumns && p->columns[i] == CSVB_NO_COLUMN) {
+            src = selected_name(opt, i);
+            len = strlen(src);
+        } else if (i < p->ncolumns) {
             src = header->fields[p->columns[i]].ptr;
             len = header->fields[p->columns[i]].len;
         } else {
@@ -54,8 +64,9 @@ enum csvb_err csvb_projection_bind(struct csvb_projection *p, const struct csvb_
             p->columns[i] = i;
             continue;
         }
-        const char *name = opt->select ? opt->select[i] : default_select[i];
-        enum csvb_err e = csvb_schema_find(header, name, "output", &p->columns[i], d);
+        const char *name = selected_name(opt, i);
+        enum csvb_err e = csvb_schema_lookup(
+            header, name, "output", opt->compat == CSVB_COMPAT_POWERSHELL, &p->columns[i], d);
         if (e != CSVB_OK)
             return e;
     }
@@ -66,8 +77,11 @@ enum csvb_err csvb_projection_bind(struct csvb_projection *p, const struct csvb_
         stamp_column = opt->stamp_column;
         size_t slen = strlen(stamp_column);
         for (size_t i = 0; i < nsel; i++) {
-            const struct csvb_field *f = &header->fields[p->columns[i]];
-            if (csvb_ascii_ieq(f->ptr, f->len, stamp_column, slen))
+            const char *name = p->columns[i] == CSVB_NO_COLUMN ? selected_name(opt, i)
+                                                               : header->fields[p->columns[i]].ptr;
+            size_t len =
+                p->columns[i] == CSVB_NO_COLUMN ? strlen(name) : header->fields[p->columns[i]].len;
+            if (csvb_ascii_ieq(name, len, stamp_column, slen))
                 return csvb_diag_set(d, CSVB_E_SCHEMA, header->line,
                                      "expected output columns with distinct names, found "
                                      "'%s' both selected and as the stamp column (use "
@@ -78,13 +92,14 @@ enum csvb_err csvb_projection_bind(struct csvb_projection *p, const struct csvb_
         p->stamp_len = strlen(stamp);
         p->nout = nsel + 1;
     }
-    return copy_header(p, header, stamp_column, d);
+    return copy_header(p, opt, header, stamp_column, d);
 }
 
 const struct csvb_field *csvb_project(struct csvb_projection *p, const struct csvb_row *row)
 {
     for (size_t i = 0; i < p->ncolumns; i++)
-        p->out[i] = row->fields[p->columns[i]];
+        p->out[i] = p->columns[i] == CSVB_NO_COLUMN ? (struct csvb_field){"", 0}
+                                                    : row->fields[p->columns[i]];
     if (p->stamp != NULL) {
         p->out[p->ncolumns].ptr = p->stamp;
         p->out[p->ncolumns].len = p->stamp_len;

@@ -70,6 +70,7 @@ void csvb_reader_config_init(struct csvb_reader_config *cfg)
     cfg->range_end = false;
     cfg->cancel = NULL;
     cfg->deadline = 0;
+    cfg->lenient = false;
     cfg->bytes_counter = NULL;
 }
 
@@ -432,7 +433,7 @@ static enum csvb_err fail_at_bad(struct reader *r)
                              col);
     return csvb_diag_set(r->d, CSVB_E_PARSE, r->line,
                          "column %zu: expected UTF-8 text, found invalid byte 0x%02X (convert "
-                         "the file to UTF-8)",
+                         "the file to UTF-8, or name its encoding with --encoding)",
                          col, r->bad_byte);
 }
 
@@ -594,7 +595,8 @@ enum csvb_err csvb_reader_run(const struct csvb_reader_config *cfg, struct csvb_
         return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
     }
     csv_set_delim(&r.parser, (unsigned char)cfg->delimiter);
-    csv_set_space_func(&r.parser, never_space);
+    if (!cfg->lenient)
+        csv_set_space_func(&r.parser, never_space);
     csv_set_blk_size(&r.parser, 64 * 1024);
     err = run_loop(&r);
     if (stats != NULL) {

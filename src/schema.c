@@ -41,6 +41,22 @@ static void header_list(const struct csvb_row *h, char *buf, size_t size)
 enum csvb_err csvb_schema_find(const struct csvb_row *header, const char *name, const char *role,
                                size_t *index, struct csvb_diag *d)
 {
+    return csvb_schema_lookup(header, name, role, false, index, d);
+}
+
+long csvb_schema_duplicate(const struct csvb_row *header)
+{
+    for (size_t i = 1; i < header->nfields; i++)
+        for (size_t k = 0; k < i; k++)
+            if (csvb_ascii_ieq(header->fields[i].ptr, header->fields[i].len, header->fields[k].ptr,
+                               header->fields[k].len))
+                return (long)i;
+    return -1;
+}
+
+enum csvb_err csvb_schema_lookup(const struct csvb_row *header, const char *name, const char *role,
+                                 bool optional, size_t *index, struct csvb_diag *d)
+{
     size_t nlen = strlen(name), found = 0, first = 0, second = 0;
     for (size_t i = 0; i < header->nfields; i++) {
         if (csvb_ascii_ieq(header->fields[i].ptr, header->fields[i].len, name, nlen)) {
@@ -51,8 +67,8 @@ enum csvb_err csvb_schema_find(const struct csvb_row *header, const char *name, 
             found++;
         }
     }
-    if (found == 1) {
-        *index = first;
+    if (found == 1 || (found == 0 && optional)) {
+        *index = found == 1 ? first : CSVB_NO_COLUMN;
         return CSVB_OK;
     }
     char list[320];

@@ -2,9 +2,12 @@
  * projection, writing to the temp output. */
 #include "csvbatch/stage.h"
 
+#include "csvbatch/schema.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -93,6 +96,15 @@ enum csvb_err csvb_stage_bind(struct csvb_stage *s, const struct csvb_row *heade
                               struct csvb_diag *d)
 {
     const struct csvb_plan *plan = s->plan;
+    bool compat = plan->opt->compat == CSVB_COMPAT_POWERSHELL;
+    long dup = compat ? csvb_schema_duplicate(header) : -1;
+    if (dup >= 0)
+        return csvb_diag_set(d, CSVB_E_SCHEMA, header->line,
+                             "expected distinct column names, found '%.*s' twice (PowerShell: "
+                             "the member is already present)",
+                             (int)header->fields[dup].len, header->fields[dup].ptr);
+    if (compat && (s->padded = calloc(header->nfields, sizeof *s->padded)) == NULL)
+        return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
     enum csvb_err e = csvb_filter_bind(&s->filter, plan->opt, header, d);
     if (e == CSVB_OK)
         e = csvb_projection_bind(&s->proj, plan->opt, plan->stamp, header, d);
@@ -113,13 +125,17 @@ enum csvb_err csvb_stage_bind(struct csvb_stage *s, const struct csvb_row *heade
     if (csvb_writer_init(&s->writer, fd, CSVB_WRITE_BUFFER, plan->opt->out_delimiter) != CSVB_OK)
         return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
     s->writer_ready = true;
+    s->writer.quote_all = compat;
     if (plan->opt->preview > 0) {
         if (csvb_writer_init(&s->preview, CSVB_WRITER_MEMORY, 4096, ',') != CSVB_OK ||
             csvb_writer_row(&s->preview, s->proj.header, s->proj.nout) != CSVB_OK)
             return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
         s->preview_ready = true;
     }
-    if (s->write_header && csvb_writer_row(&s->writer, s->proj.header, s->proj.nout) != CSVB_OK)
+    /* PowerShell writes nothing at all when no row matches: the header waits for a row. */
+    s->header_pending = compat && s->write_header;
+    if (s->write_header && !compat &&
+        csvb_writer_row(&s->writer, s->proj.header, s->proj.nout) != CSVB_OK)
         return csvb_diag_errno(d, CSVB_E_IO, s->writer.sys_errno, "cannot write %s",
                                s->job->output_path);
     return CSVB_OK;
@@ -131,6 +147,14 @@ enum csvb_err csvb_stage_row(void *ctx, const struct csvb_row *row, struct csvb_
     if (!s->have_header)
         return csvb_stage_bind(s, row, d);
     s->res->rows_read++;
+    struct csvb_row fitted;
+    if (row->nfields != s->nfields && s->padded != NULL) {
+        /* Import-Csv: missing trailing values are empty, extra ones are dropped. */
+        for (size_t i = 0; i < s->nfields; i++)
+            s->padded[i] = i < row->nfields ? row->fields[i] : (struct csvb_field){"", 0};
+        fitted = (struct csvb_row){s->padded, s->nfields, row->line};
+        row = &fitted;
+    }
     if (row->nfields != s->nfields) {
         if (s->plan->opt->skip_bad_rows)
             return reject(s, row, d);
@@ -141,6 +165,12 @@ enum csvb_err csvb_stage_row(void *ctx, const struct csvb_row *row, struct csvb_
         return CSVB_OK;
     s->res->rows_written++;
     const struct csvb_field *out = csvb_project(&s->proj, row);
+    if (s->header_pending) {
+        s->header_pending = false;
+        if (csvb_writer_row(&s->writer, s->proj.header, s->proj.nout) != CSVB_OK)
+            return csvb_diag_errno(d, CSVB_E_IO, s->writer.sys_errno, "cannot write %s",
+                                   s->job->output_path);
+    }
     if (csvb_writer_row(&s->writer, out, s->proj.nout) != CSVB_OK)
         return csvb_diag_errno(d, CSVB_E_IO, s->writer.sys_errno, "cannot write %s",
                                s->job->output_path);
@@ -173,6 +203,8 @@ void csvb_stage_fini(struct csvb_stage *s)
     if (s->preview_ready)
         csvb_writer_fini(&s->preview);
     s->preview_ready = false;
+    free(s->padded);
+    s->padded = NULL;
     csvb_projection_fini(&s->proj);
 }
 

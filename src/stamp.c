@@ -4,10 +4,11 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
-enum csvb_err csvb_stamp_make(char *out, size_t size, const char *literal, const char *sde,
-                              time_t now, struct csvb_diag *d)
+static enum csvb_err stamp(char *out, size_t size, const char *literal, const char *sde, time_t now,
+                           bool powershell, struct csvb_diag *d)
 {
     if (literal != NULL) {
         if (strlen(literal) >= size)
@@ -29,7 +30,21 @@ enum csvb_err csvb_stamp_make(char *out, size_t size, const char *literal, const
         t = (time_t)v;
     }
     struct tm tm;
-    if (gmtime_r(&t, &tm) == NULL || strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+    bool local = powershell && sde == NULL;
+    if ((local ? localtime_r(&t, &tm) : gmtime_r(&t, &tm)) == NULL ||
+        strftime(out, size, powershell ? "%m/%d/%Y %H:%M:%S" : "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
         return csvb_diag_set(d, CSVB_E_USAGE, 0, "cannot format the time stamp");
     return CSVB_OK;
+}
+
+enum csvb_err csvb_stamp_make(char *out, size_t size, const char *literal, const char *sde,
+                              time_t now, struct csvb_diag *d)
+{
+    return stamp(out, size, literal, sde, now, false, d);
+}
+
+enum csvb_err csvb_stamp_make_powershell(char *out, size_t size, const char *literal,
+                                         const char *sde, time_t now, struct csvb_diag *d)
+{
+    return stamp(out, size, literal, sde, now, true, d);
 }

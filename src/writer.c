@@ -111,11 +111,11 @@ static bool starts_with_bom(const struct csvb_field *f)
 
 enum csvb_err csvb_writer_row(struct csvb_writer *w, const struct csvb_field *fields, size_t n)
 {
-    if (n == 1 && fields[0].len == 0)
+    if (n == 1 && fields[0].len == 0 && !w->quote_all)
         return put(w, "\"\"\n", 3);
     for (size_t i = 0; i < n; i++) {
         const struct csvb_field *f = &fields[i];
-        bool quote = needs_quotes(f->ptr, f->len, w->delimiter) ||
+        bool quote = w->quote_all || needs_quotes(f->ptr, f->len, w->delimiter) ||
                      (w->bytes == 0 && i == 0 && starts_with_bom(f));
         size_t need = f->len + 1;
         if (!quote && w->cap - w->len >= need) { /* the common case: copy straight in */

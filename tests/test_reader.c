@@ -125,16 +125,16 @@ static const struct reader_case cases[] = {
          "binary?)"),
     CASE("invalid utf8", "a\n\xFF\n",
          "1:[a]\nE3@2:column 1: expected UTF-8 text, found invalid byte 0xFF (convert the file "
-         "to UTF-8)"),
+         "to UTF-8, or name its encoding with --encoding)"),
     CASE("latin1", "a\ncaf\xE9,x\n",
          "1:[a]\nE3@2:column 4: expected UTF-8 text, found invalid byte 0xE9 (convert the file "
-         "to UTF-8)"),
+         "to UTF-8, or name its encoding with --encoding)"),
     CASE("overlong", "a\n\xC0\xAF\n",
          "1:[a]\nE3@2:column 1: expected UTF-8 text, found invalid byte 0xC0 (convert the file "
-         "to UTF-8)"),
+         "to UTF-8, or name its encoding with --encoding)"),
     CASE("surrogate", "a\n\xED\xA0\x80\n",
          "1:[a]\nE3@2:column 1: expected UTF-8 text, found invalid byte 0xED (convert the file "
-         "to UTF-8)"),
+         "to UTF-8, or name its encoding with --encoding)"),
     CASE("truncated utf8 at eof", "a\n\xC3",
          "1:[a]\nE3@2:column 1: expected UTF-8 text, found a truncated multi-byte sequence at "
          "end of file"),

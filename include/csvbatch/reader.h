@@ -47,7 +47,9 @@ struct csvb_reader_config {
     size_t block_size;     /* read size and line buffer; lines longer are streamed to libcsv */
     size_t max_field_size; /* a field or a record larger than this is CSVB_E_LIMIT */
     bool fast_path;        /* false: every line through libcsv */
-    bool strip_bom;        /* the input starts a file: a UTF-8 BOM is stripped (default true) */
+    bool lenient;   /* PowerShell's Import-Csv: libcsv without strict mode, blanks around unquoted
+                       fields trimmed (needs fast_path off) */
+    bool strip_bom; /* the input starts a file: a UTF-8 BOM is stripped (default true) */
     bool range_end; /* the input is a chunk of a larger file meant to end at a record boundary:
                        no end-of-file checks; stats->at_boundary says whether it did */
     const _Atomic int *cancel; /* polled between blocks; non-zero = stop with CSVB_E_CANCELLED */

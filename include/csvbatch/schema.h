@@ -14,6 +14,17 @@
 enum csvb_err csvb_schema_find(const struct csvb_row *header, const char *name, const char *role,
                                size_t *index, struct csvb_diag *d);
 
+/* The index of a column that is not there (PowerShell compatibility: an absent property). */
+#define CSVB_NO_COLUMN ((size_t)-1)
+
+/* Like csvb_schema_find, but a missing column is not an error when `optional`: *index is then
+ * CSVB_NO_COLUMN. */
+enum csvb_err csvb_schema_lookup(const struct csvb_row *header, const char *name, const char *role,
+                                 bool optional, size_t *index, struct csvb_diag *d);
+
+/* The first name that appears twice in header (ASCII case-insensitive), or -1. */
+long csvb_schema_duplicate(const struct csvb_row *header);
+
 /* ASCII case-insensitive equality of a[0..alen) and b[0..blen). */
 bool csvb_ascii_ieq(const char *a, size_t alen, const char *b, size_t blen);
 

@@ -29,6 +29,8 @@ struct csvb_stage {
     struct csvb_writer rejects;     /* Line,Reason,Record */
     struct csvb_writer record;      /* scratch: a rejected record re-encoded */
     bool rejects_ready;
+    struct csvb_field *padded;  /* --compat powershell: a short row padded to the header */
+    bool header_pending;        /* --compat powershell: header written with the first row */
     struct csvb_writer preview; /* --preview: the first rows, in memory */
     bool preview_ready;
 };

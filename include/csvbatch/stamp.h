@@ -16,4 +16,9 @@
 enum csvb_err csvb_stamp_make(char *out, size_t size, const char *literal, const char *sde,
                               time_t now, struct csvb_diag *d);
 
+/* The stamp as PowerShell's Export-Csv writes Get-Date (invariant culture): local time
+ * "MM/dd/yyyy HH:mm:ss", or UTC when sde (SOURCE_DATE_EPOCH) is given; literal wins as above. */
+enum csvb_err csvb_stamp_make_powershell(char *out, size_t size, const char *literal,
+                                         const char *sde, time_t now, struct csvb_diag *d);
+
 #endif

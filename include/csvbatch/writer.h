@@ -16,7 +16,8 @@ struct csvb_writer {
     size_t len, cap;
     uint64_t bytes; /* bytes encoded so far */
     char delimiter;
-    int sys_errno; /* first write error, sticky */
+    int sys_errno;  /* first write error, sticky */
+    bool quote_all; /* quote every field (PowerShell's Export-Csv) */
 };
 
 /* fd value for a writer that keeps everything in its (growing) buffer: w->buf[0..w->len). */
