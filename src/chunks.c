@@ -23,7 +23,8 @@ struct chunk {
 };
 
 struct csvb_chunks {
-    int fd; /* shared by every chunk: pread only */
+    int fd;         /* shared by every chunk: pread only */
+    struct stat st; /* the input when planned: it must not change while read */
     size_t n;
     struct chunk *chunks;
     struct csvb_row header; /* the file's header, parsed up front, for chunks after the first */
@@ -139,8 +140,7 @@ struct csvb_chunks *csvb_chunks_new(const struct csvb_plan *plan, const struct c
     struct csvb_diag d;
     csvb_diag_init(&d);
     c->fd = csvb_stage_open_input(job, NULL, &d);
-    struct stat st;
-    if (c->fd < 0 || fstat(c->fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size != size)
+    if (c->fd < 0 || fstat(c->fd, &c->st) != 0 || !S_ISREG(c->st.st_mode) || c->st.st_size != size)
         goto serial;
     size_t n = (size_t)(size / chunk);
     c->chunks = calloc(n, sizeof *c->chunks);
@@ -284,6 +284,15 @@ void csvb_chunks_finish(const struct csvb_plan *plan, const struct csvb_job *job
         }
         base += ch->lines;
     }
+    struct stat now;
+    if (e == CSVB_OK && !serial &&
+        (fstat(c->fd, &now) != 0 || now.st_size != c->st.st_size ||
+         now.st_mtim.tv_sec != c->st.st_mtim.tv_sec ||
+         now.st_mtim.tv_nsec != c->st.st_mtim.tv_nsec))
+        e = csvb_diag_set(&res->diag, CSVB_E_IO, 0,
+                          "the file changed while it was being read (size %lld, then %lld bytes); "
+                          "its output was discarded",
+                          (long long)c->st.st_size, (long long)now.st_size);
     if (e == CSVB_OK && !serial && !plan->opt->dry_run)
         e = assemble(plan, c, &res->diag);
     for (size_t k = 0; k < c->n; k++)

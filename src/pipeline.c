@@ -1,15 +1,33 @@
 /* pipeline.c — one whole file, serially: open, read, stage (filter, project, write), commit. */
 #include "csvbatch/pipeline.h"
 
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "csvbatch/cancel.h"
 #include "csvbatch/stage.h"
 #include "csvbatch/transcode.h"
+
+/* An input rewritten, truncated or extended while it was read gives an output that matches no
+ * version of it: refuse it. (A deleted input is fine: the open descriptor still reads it all.) */
+static enum csvb_err check_unchanged(int fd, const struct stat *before, struct csvb_diag *d)
+{
+    struct stat after;
+    if (fstat(fd, &after) != 0)
+        return csvb_diag_errno(d, CSVB_E_IO, errno, "cannot stat");
+    if (after.st_size != before->st_size || after.st_mtim.tv_sec != before->st_mtim.tv_sec ||
+        after.st_mtim.tv_nsec != before->st_mtim.tv_nsec)
+        return csvb_diag_set(d, CSVB_E_IO, 0,
+                             "the file changed while it was being read (size %lld, then %lld "
+                             "bytes); its output was discarded",
+                             (long long)before->st_size, (long long)after.st_size);
+    return CSVB_OK;
+}
 
 static enum csvb_err run(struct csvb_stage *s, struct csvb_diag *d)
 {
@@ -18,6 +36,11 @@ static enum csvb_err run(struct csvb_stage *s, struct csvb_diag *d)
     int fd = csvb_stage_open_input(s->job, &stream, d);
     if (fd < 0)
         return d->code;
+    struct stat before;
+    if (fstat(fd, &before) != 0) {
+        close(fd);
+        return csvb_diag_errno(d, CSVB_E_IO, errno, "cannot stat");
+    }
     struct csvb_reader_config cfg = plan->reader;
     cfg.deadline = s->deadline;
     struct csvb_fd_source fds = {fd, plan->cancel, stream, s->deadline};
@@ -36,6 +59,12 @@ static enum csvb_err run(struct csvb_stage *s, struct csvb_diag *d)
     enum csvb_err e = csvb_reader_run(&cfg, src, sink, &stats, d);
     s->res->bytes_read = tc != NULL ? tc->raw_bytes : stats.bytes_read;
     free(tc);
+    struct csvb_diag changed;
+    csvb_diag_init(&changed);
+    if (!stream && e != CSVB_E_CANCELLED && check_unchanged(fd, &before, &changed) != CSVB_OK) {
+        *d = changed; /* the true cause of whatever the reader saw (a cut record...) */
+        e = changed.code;
+    }
     close(fd);
     if (e != CSVB_OK)
         return e;

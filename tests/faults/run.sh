@@ -573,11 +573,64 @@ t_determinism() {
     note "$(wc -l <"$T/tree.1") outputs, exit $(cat "$T/rc.1"), $(grep -c . "$T/stderr.1") stderr lines"
 }
 
+# An input truncated while it is read: that file fails with a clear message, no output for it.
+t_input_truncated() {
+    mkdir -p "$T/in" "$T/out"
+    local k
+    for k in 1 2 3 4 5 6 7 8 9 10 11 12; do cat "$REF/huge.csv"; done >"$T/in/h.csv"
+    small "$T/in/a.csv"
+    env --default-signal=INT "$BIN" --timestamp T --no-fast-path -j 1 -q -o "$T/out" "$T/in" >"$T/stdout" 2>"$T/stderr" &
+    local pid=$!
+    sleep 0.3
+    truncate -s 1000 "$T/in/h.csv"
+    wait "$pid"; RC=$?
+    if [ "$RC" = 0 ]; then
+        skip "the run finished before the truncation (machine too fast for this file size)"
+    fi
+    expect_rc 1
+    grep -q "h.csv: the file changed while it was being read" "$T/stderr" || fail "no 'changed' error: $(errtail)"
+    absent "$T/out/h_processed.csv"
+    out_ok "$T/out/a_processed.csv" "$REF_SMALL"
+    no_temps "$T/in" "$T/out"
+}
+
+# An input deleted while it is read: the open descriptor still reads all of it: complete output.
+t_input_deleted() {
+    mkdir -p "$T/in" "$T/out"
+    cp "$REF/huge.csv" "$T/in/huge.csv"
+    env --default-signal=INT "$BIN" --timestamp T --no-fast-path -j 1 -q -o "$T/out" "$T/in" >"$T/stdout" 2>"$T/stderr" &
+    local pid=$!
+    sleep 0.2
+    rm -f "$T/in/huge.csv"
+    wait "$pid"; RC=$?
+    expect_rc 0
+    out_ok "$T/out/huge_processed.csv" "$REF_HUGE"
+    no_temps "$T/in" "$T/out"
+}
+
+# SIGHUP (a closed terminal) is an interruption like SIGTERM: exit 129, no temp files.
+t_sighup() {
+    mkdir -p "$T/in" "$T/out"
+    local i
+    for i in $(seq 16); do cp "$REF/huge.csv" "$T/in/f$i.csv"; done
+    env --default-signal=HUP "$BIN" --timestamp T --no-fast-path -j 2 -q -o "$T/out" "$T/in" >"$T/stdout" 2>"$T/stderr" &
+    local pid=$!
+    sleep 0.2
+    kill -HUP "$pid" 2>/dev/null || skip "the run finished before SIGHUP"
+    wait "$pid"; RC=$?
+    expect_rc 129
+    no_temps "$T/in" "$T/out"
+    local f
+    for f in "$T"/out/*_processed.csv; do [ -e "$f" ] && out_ok "$f" "$REF_HUGE"; done
+    true
+}
+
 # ---------------------------------------------------------------- driver
 ALL="baseline enospc efbig eio_fsync eio_rename eio_write eio_close eio_write_midfile short_writes
 eintr_writes sigint sigterm double_sigint sigint_blocked_fifo concurrent_runs closed_std_fds fd_limit mem_big_field mem_runaway_quote
 hostile_symlink_out hostile_hardlink_out hostile_dir_out hostile_special hostile_bad_links
-hostile_recursive_loop hostile_names hostile_unreadable hostile_unwritable_dir determinism"
+hostile_recursive_loop hostile_names hostile_unreadable hostile_unwritable_dir determinism
+input_truncated input_deleted sighup"
 [ $# -gt 0 ] && ALL="$*"
 
 pass=0 failed=0 skipped=0
