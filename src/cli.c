@@ -165,6 +165,7 @@ static enum csvb_cli_result usage(struct csvb_diag *d, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     char msg[CSVB_DIAG_MESSAGE_MAX];
+    // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is in every caller
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     csvb_diag_set(d, CSVB_E_USAGE, 0, "%s", msg);

@@ -25,6 +25,7 @@ static enum csvb_err diag_vset(struct csvb_diag *d, enum csvb_err code, unsigned
     d->code = code;
     d->line = line;
     d->sys_errno = err;
+    // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is in every caller
     vsnprintf(d->message, sizeof d->message, fmt, ap);
     if (err != 0) {
         size_t used = strlen(d->message);

@@ -47,7 +47,8 @@ void csvb_driver_run(const struct csvb_plan *plan, const struct csvb_joblist *li
         else /* no memory for the schedule: run in input order, one thread */
             csvb_pipeline_run(plan, job, &results[i]);
     }
-    qsort(order, nrun, sizeof *order, cmp_order);
+    if (nrun > 1)
+        qsort(order, nrun, sizeof *order, cmp_order);
     if (threads < 1)
         threads = 1;
     /* More threads than files only help when a file is big enough to be split. */

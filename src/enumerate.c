@@ -360,7 +360,8 @@ static bool find_conflicts(struct csvb_joblist *list)
     qsort(inputs, ni, sizeof *inputs, cmp_dev_ino);
     qsort(keys, nk, sizeof *keys, cmp_keyed);
     for (size_t k = 0; k + 1 < nk; k++) {
-        if (keys[k].key == NULL || keys[k + 1].key == NULL || strcmp(keys[k].key, keys[k + 1].key))
+        if (keys[k].key == NULL || keys[k + 1].key == NULL ||
+            strcmp(keys[k].key, keys[k + 1].key) != 0)
             continue;
         struct csvb_job *a = &list->jobs[keys[k].job], *b = &list->jobs[keys[k + 1].job];
         char *ra = xasprintf("output %s would also be written from %s", a->output_path, b->path);

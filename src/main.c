@@ -176,7 +176,7 @@ static void run_driver(struct csvb_plan *plan, const struct csvb_joblist *list, 
         width = ws.ws_col;
     while (!atomic_load(&call.done)) {
         csvb_progress_render(&progress, stderr, width);
-        struct timespec tick = {0, 200 * 1000 * 1000};
+        struct timespec tick = {0, 200000000L};
         nanosleep(&tick, NULL);
     }
     pthread_join(tid, NULL);

@@ -23,7 +23,7 @@ static enum csvb_err copy_header(struct csvb_projection *p, const struct csvb_op
         total += p->columns[i] == CSVB_NO_COLUMN ? strlen(selected_name(opt, i))
                                                  : header->fields[p->columns[i]].len;
     p->names = malloc(total + 1);
-    p->header = calloc(p->nout, sizeof *p->header);
+    p->header = calloc(p->nout ? p->nout : 1, sizeof *p->header);
     if (p->names == NULL || p->header == NULL)
         return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
     size_t used = 0;

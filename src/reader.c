@@ -597,7 +597,7 @@ enum csvb_err csvb_reader_run(const struct csvb_reader_config *cfg, struct csvb_
     csv_set_delim(&r.parser, (unsigned char)cfg->delimiter);
     if (!cfg->lenient)
         csv_set_space_func(&r.parser, never_space);
-    csv_set_blk_size(&r.parser, 64 * 1024);
+    csv_set_blk_size(&r.parser, (size_t)64 << 10);
     err = run_loop(&r);
     if (stats != NULL) {
         stats->bytes_read = r.bytes;

@@ -217,7 +217,7 @@ static int write_csv(FILE *out, const struct csvb_options *opt, const struct csv
     if (fflush(out) != 0)
         return -1;
     struct csvb_writer w;
-    if (csvb_writer_init(&w, fileno(out), 64 * 1024, ',') != CSVB_OK)
+    if (csvb_writer_init(&w, fileno(out), (size_t)64 << 10, ',') != CSVB_OK)
         return -1;
     int cols[NCOLS], ncols = columns(opt, true, cols);
     char bufs[NCOLS][64], err[CSVB_DIAG_MESSAGE_MAX + 32];

@@ -40,7 +40,7 @@ static enum csvb_err open_rejects(struct csvb_stage *s, struct csvb_diag *d)
             return e;
         fd = s->rejects_out.fd;
     }
-    if (csvb_writer_init(&s->rejects, fd, 64 * 1024, plan->opt->out_delimiter) != CSVB_OK ||
+    if (csvb_writer_init(&s->rejects, fd, (size_t)64 << 10, plan->opt->out_delimiter) != CSVB_OK ||
         csvb_writer_init(&s->record, CSVB_WRITER_MEMORY, 4096, plan->opt->delimiter) != CSVB_OK)
         return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
     s->rejects_ready = true;
