@@ -178,6 +178,7 @@ void csvb_chunks_run(const struct csvb_plan *plan, const struct csvb_job *job,
 {
     struct chunk *ch = &c->chunks[k];
     csvb_cancel_enter();
+    memset(&ch->res, 0, sizeof ch->res);
     csvb_diag_init(&ch->res.diag);
     csvb_stage_init(&ch->stage, plan, job, &ch->res, k == 0);
     struct csvb_reader_config cfg = plan->reader;
@@ -265,45 +266,54 @@ void csvb_chunks_finish(const struct csvb_plan *plan, const struct csvb_job *job
     memset(res, 0, sizeof *res);
     csvb_diag_init(&res->diag);
     enum csvb_err e = CSVB_OK;
-    bool serial = false;
-    unsigned long base = 1; /* absolute line of the current chunk's first line */
-    for (size_t k = 0; k < c->n && e == CSVB_OK && !serial; k++) {
+    /* Verify the boundaries in order. Chunk k starts right (chunk 0 at 0, the others where
+     * their predecessor was verified to end between records). When chunk k did not end between
+     * records, the line feed chosen as chunk k+1's start was inside a quoted field: merge the
+     * two and parse the pair again, here, from chunk k's verified start. */
+    size_t k = 0;
+    while (k < c->n && c->chunks[k].err == CSVB_OK) {
         struct chunk *ch = &c->chunks[k];
+        if (k + 1 == c->n || ch->at_boundary) {
+            k++;
+            continue;
+        }
+        csvb_atomic_abort(&ch->stage.out);
+        csvb_atomic_abort(&c->chunks[k + 1].stage.out);
+        ch->end = c->chunks[k + 1].end;
+        memmove(&c->chunks[k + 1], &c->chunks[k + 2], (c->n - k - 2) * sizeof *c->chunks);
+        c->n--;
+        csvb_chunks_run(plan, job, c, k);
+    }
+    unsigned long base = 1; /* absolute line of the current chunk's first line */
+    for (size_t j = 0; j < c->n && j <= k; j++) {
+        struct chunk *ch = &c->chunks[j];
         res->rows_read += ch->res.rows_read;
         res->rows_written += ch->res.rows_written;
         res->rows_rejected += ch->res.rows_rejected;
         res->bytes_read += ch->res.bytes_read;
         res->bytes_written += ch->res.bytes_written;
-        if (ch->err != CSVB_OK) {
+        if (ch->err != CSVB_OK) { /* the first error in file order: the file's error */
             e = ch->err;
             res->diag = ch->res.diag;
             if (res->diag.line > 0)
                 res->diag.line += base - 1;
-        } else if (k + 1 < c->n && !ch->at_boundary) {
-            serial = true; /* that LF was inside a quoted field: the speculation failed */
         }
         base += ch->lines;
     }
     struct stat now;
-    if (e == CSVB_OK && !serial &&
-        (fstat(c->fd, &now) != 0 || now.st_size != c->st.st_size ||
-         now.st_mtim.tv_sec != c->st.st_mtim.tv_sec ||
-         now.st_mtim.tv_nsec != c->st.st_mtim.tv_nsec))
+    if (e == CSVB_OK && (fstat(c->fd, &now) != 0 || now.st_size != c->st.st_size ||
+                         now.st_mtim.tv_sec != c->st.st_mtim.tv_sec ||
+                         now.st_mtim.tv_nsec != c->st.st_mtim.tv_nsec))
         e = csvb_diag_set(&res->diag, CSVB_E_IO, 0,
                           "the file changed while it was being read (size %lld, then %lld bytes); "
                           "its output was discarded",
                           (long long)c->st.st_size, (long long)now.st_size);
-    if (e == CSVB_OK && !serial && !plan->opt->dry_run)
+    if (e == CSVB_OK && !plan->opt->dry_run)
         e = assemble(plan, c, &res->diag);
-    for (size_t k = 0; k < c->n; k++)
-        csvb_atomic_abort(&c->chunks[k].stage.out);
+    for (size_t j = 0; j < c->n; j++)
+        csvb_atomic_abort(&c->chunks[j].stage.out);
     double start = c->start_time;
     chunks_free(c);
-    if (serial) {
-        csvb_pipeline_run(plan, job, res);
-        res->seconds = csvb_now() - start;
-        return;
-    }
     csvb_pipeline_settle(plan, e, res);
     res->seconds = csvb_now() - start;
 }

@@ -289,7 +289,8 @@ static enum csvb_cli_result set_select(struct csvb_options *opt, const char *arg
     }
 }
 
-static enum csvb_cli_result set_delimiter(char *target, const char *arg, struct csvb_diag *d)
+static enum csvb_cli_result set_delimiter(char *target, const char *name, const char *arg,
+                                          struct csvb_diag *d)
 {
     char c;
     if (strcmp(arg, "tab") == 0 || strcmp(arg, "\\t") == 0)
@@ -297,12 +298,11 @@ static enum csvb_cli_result set_delimiter(char *target, const char *arg, struct 
     else if (strlen(arg) == 1)
         c = arg[0];
     else
-        return usage(d, "--delimiter: expected one character or 'tab', found '%s'", arg);
+        return usage(d, "%s: expected one character or 'tab', found '%s'", name, arg);
     if (c == '"' || c == '\r' || c == '\n' || (unsigned char)c >= 0x80)
         return usage(d,
-                     "--delimiter: expected an ASCII character other than a quote or line "
-                     "break, found '%s'",
-                     arg);
+                     "%s: expected an ASCII character other than a quote or line break, found '%s'",
+                     name, arg);
     *target = c;
     return CSVB_CLI_OK;
 }
@@ -335,9 +335,9 @@ static enum csvb_cli_result one_option(struct csvb_options *opt, int c, const ch
         opt->quiet = true;
         return CSVB_CLI_OK;
     case 'd':
-        return set_delimiter(&opt->delimiter, arg, d);
+        return set_delimiter(&opt->delimiter, "--delimiter", arg, d);
     case OPT_OUTPUT_DELIMITER:
-        return set_delimiter(&opt->out_delimiter, arg, d);
+        return set_delimiter(&opt->out_delimiter, "--output-delimiter", arg, d);
     case OPT_ENCODING:
         if (strcmp(arg, "utf-8") == 0 || strcmp(arg, "utf8") == 0)
             opt->encoding = CSVB_ENC_UTF8;
@@ -372,8 +372,10 @@ static enum csvb_cli_result one_option(struct csvb_options *opt, int c, const ch
         return CSVB_CLI_OK;
     case OPT_FAIL_FAST:
         opt->max_failures = 1;
+        opt->fail_fast = true;
         return CSVB_CLI_OK;
     case OPT_MAX_FAILURES:
+        opt->fail_fast = false;
         if (!parse_count(arg, 1000000000, &opt->max_failures))
             return usage(d, "--max-failures: expected a whole number of at least 1, found '%s'",
                          arg);

@@ -72,8 +72,8 @@ void csvb_driver_run(const struct csvb_plan *plan, const struct csvb_joblist *li
         }
         if (opt->max_failures > 0 && atomic_load(&failures) >= opt->max_failures) {
             preset(&results[i], CSVB_STATUS_SKIPPED, CSVB_E_CANCELLED,
-                   opt->max_failures == 1 ? "not started: --fail-fast after a failure"
-                                          : "not started: --max-failures reached");
+                   opt->fail_fast ? "not started: --fail-fast after a failure"
+                                  : "not started: --max-failures reached");
             continue;
         }
         if (deadline > 0 && csvb_now() > deadline) {

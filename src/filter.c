@@ -29,7 +29,8 @@ bool csvb_filter_match(const struct csvb_filter *f, const struct csvb_row *row)
 {
     for (size_t i = 0; i < f->nconds; i++) {
         const struct csvb_condition *c = &f->conds[i];
-        if (c->column == CSVB_NO_COLUMN) { /* PowerShell: $null -eq 'x' is false, -ne true */
+        if (c->column == CSVB_NO_COLUMN || row->fields[c->column].ptr == NULL) {
+            /* PowerShell's $null (absent column, padded field): -eq is false, -ne true */
             if (!c->negate)
                 return false;
             continue;

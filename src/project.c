@@ -98,7 +98,7 @@ enum csvb_err csvb_projection_bind(struct csvb_projection *p, const struct csvb_
 const struct csvb_field *csvb_project(struct csvb_projection *p, const struct csvb_row *row)
 {
     for (size_t i = 0; i < p->ncolumns; i++)
-        p->out[i] = p->columns[i] == CSVB_NO_COLUMN ? (struct csvb_field){"", 0}
+        p->out[i] = p->columns[i] == CSVB_NO_COLUMN ? (struct csvb_field){NULL, 0}
                                                     : row->fields[p->columns[i]];
     if (p->stamp != NULL) {
         p->out[p->ncolumns].ptr = p->stamp;

@@ -234,6 +234,32 @@ static enum csvb_err parse_error(struct reader *r, unsigned char c, size_t col)
                          col, delim, shown);
 }
 
+/* csv_parse, except in lenient (PowerShell) mode: there, text after a closing quote continues
+ * the field as unquoted text ("Text"after,1 reads Textafter), as Import-Csv does, where libcsv
+ * would go on in quoted mode to the next quote. That needs a look at libcsv's state after every
+ * byte of a quoted field; compatibility mode is not the fast one. */
+static size_t parse_piece(struct reader *r, const char *s, size_t n)
+{
+    if (!r->cfg->lenient)
+        return csv_parse(&r->parser, s, n, on_field, on_row, r);
+    for (size_t i = 0; i < n; i++) {
+        int before = r->parser.pstate;
+        size_t spaces = r->parser.spaces;
+        if (csv_parse(&r->parser, s + i, 1, on_field, on_row, r) != 1)
+            return i;
+        if (before == LIBCSV_FIELD_MIGHT_HAVE_ENDED && r->parser.pstate == LIBCSV_FIELD_BEGUN &&
+            s[i] != '"') {
+            /* libcsv kept the closing quote (then the blanks, then this byte): drop the quote
+             * and go on unquoted. */
+            size_t q = r->parser.entry_pos - 2 - spaces;
+            memmove(r->parser.entry_buf + q, r->parser.entry_buf + q + 1, spaces + 1);
+            r->parser.entry_pos--;
+            r->parser.quoted = 0;
+        }
+    }
+    return n;
+}
+
 /* Feeds s[0..n) to libcsv one piece per line terminator, keeping line, column and the start line
  * of the record in progress exact. */
 static enum csvb_err feed_libcsv(struct reader *r, const char *s, size_t n)
@@ -246,7 +272,7 @@ static enum csvb_err feed_libcsv(struct reader *r, const char *s, size_t n)
         size_t end = j < n ? j + 1 : n;
         if (r->parser.pstate == LIBCSV_ROW_NOT_BEGUN)
             r->record_line = r->line;
-        size_t done = csv_parse(&r->parser, s + i, end - i, on_field, on_row, r);
+        size_t done = parse_piece(r, s + i, end - i);
         if (r->cb_err != CSVB_OK)
             return r->cb_err;
         if (done < end - i) {
@@ -588,8 +614,8 @@ enum csvb_err csvb_reader_run(const struct csvb_reader_config *cfg, struct csvb_
     r.buf = malloc(r.cap);
     r.arena_cap = 4096;
     r.arena = malloc(r.arena_cap); /* never NULL: empty fields point into it */
-    if (r.buf == NULL || r.arena == NULL ||
-        csv_init(&r.parser, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+    unsigned char strict = cfg->lenient ? 0 : CSV_STRICT | CSV_STRICT_FINI;
+    if (r.buf == NULL || r.arena == NULL || csv_init(&r.parser, strict) != 0) {
         free(r.buf);
         free(r.arena);
         return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");

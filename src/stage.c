@@ -151,7 +151,7 @@ enum csvb_err csvb_stage_row(void *ctx, const struct csvb_row *row, struct csvb_
     if (row->nfields != s->nfields && s->padded != NULL) {
         /* Import-Csv: missing trailing values are empty, extra ones are dropped. */
         for (size_t i = 0; i < s->nfields; i++)
-            s->padded[i] = i < row->nfields ? row->fields[i] : (struct csvb_field){"", 0};
+            s->padded[i] = i < row->nfields ? row->fields[i] : (struct csvb_field){NULL, 0};
         fitted = (struct csvb_row){s->padded, s->nfields, row->line};
         row = &fitted;
     }

@@ -115,6 +115,12 @@ enum csvb_err csvb_writer_row(struct csvb_writer *w, const struct csvb_field *fi
         return put(w, "\"\"\n", 3);
     for (size_t i = 0; i < n; i++) {
         const struct csvb_field *f = &fields[i];
+        if (f->ptr == NULL && w->quote_all) { /* PowerShell's $null: written as nothing */
+            enum csvb_err e = i + 1 < n ? put(w, &w->delimiter, 1) : put(w, "\n", 1);
+            if (e != CSVB_OK)
+                return e;
+            continue;
+        }
         bool quote = w->quote_all || needs_quotes(f->ptr, f->len, w->delimiter) ||
                      (w->bytes == 0 && i == 0 && starts_with_bom(f));
         size_t need = f->len + 1;

@@ -2,11 +2,12 @@
  *
  * Boundaries are speculative: each chunk after the first starts just after a line feed found
  * near its nominal offset, as if that line feed ended a record. The chunk before it must then
- * end exactly there, between records (its reader reports at_boundary); if any chunk does not,
- * the speculation was wrong (the line feed was inside a quoted field) and the whole file is run
- * serially instead. The first error in chunk order is the file's error, with its line made
- * absolute. Outputs are therefore byte-identical to the serial path's, always. Each chunk writes
- * its own temp file; the first one is extended with the others (copy_file_range) and renamed. */
+ * end exactly there, between records (its reader reports at_boundary). Where one does not, the
+ * speculation was wrong (the line feed was inside a quoted field): that chunk is merged with the
+ * next and the pair parsed again from its verified start. The first error in chunk order is the
+ * file's error, with its line made absolute. Outputs are therefore byte-identical to the serial
+ * path's, always. Each chunk writes its own temp file; the first one is extended with the others
+ * (copy_file_range) and renamed. */
 #ifndef CSVBATCH_CHUNKS_H
 #define CSVBATCH_CHUNKS_H
 

@@ -57,6 +57,7 @@ struct csvb_options {
     bool skip_bad_rows;     /* --on-bad-row skip */
     bool rejects;           /* --rejects */
     size_t max_failures;    /* 0 = no limit; --fail-fast = 1 */
+    bool fail_fast;         /* the limit came from --fail-fast (for the message) */
     double timeout;         /* per file, seconds; 0 = none */
     double deadline;        /* whole run, seconds; 0 = none */
     size_t preview;         /* --preview N rows per file */

@@ -17,7 +17,8 @@ struct csvb_writer {
     uint64_t bytes; /* bytes encoded so far */
     char delimiter;
     int sys_errno;  /* first write error, sticky */
-    bool quote_all; /* quote every field (PowerShell's Export-Csv) */
+    bool quote_all; /* quote every field (PowerShell's Export-Csv); a field with a NULL ptr is
+                       $null there and written as nothing */
 };
 
 /* fd value for a writer that keeps everything in its (growing) buffer: w->buf[0..w->len). */
