@@ -116,7 +116,6 @@ tsan-run: $(BIN)
 # runs it for FUZZ_SECONDS (default 60) from the seed corpus; `make fuzz-replay` builds the same
 # target with gcc and a replay main and runs every seed and regression file through it.
 FUZZ_SECONDS ?= 60
-FUZZ_SEEDS   := $(sort $(wildcard testdata/fuzz/*) $(shell find testdata -name '*.csv' -type f 2>/dev/null))
 
 fuzz:
 	$(MAKE) VARIANT=fuzz CC=clang build/fuzz/fuzz_reader
@@ -128,14 +127,14 @@ build/fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c $(BUILD)/libcsvbatch.a
 fuzz-smoke: fuzz
 	mkdir -p build/fuzz/corpus
 	build/fuzz/fuzz_reader -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 \
-	  -dict=tests/fuzz/csv.dict -print_final_stats=1 build/fuzz/corpus $(sort $(dir $(FUZZ_SEEDS)))
+	  -dict=tests/fuzz/csv.dict -print_final_stats=1 build/fuzz/corpus testdata
 
 $(BUILD)/fuzz_replay: tests/fuzz/fuzz_reader.c $(BUILD)/libcsvbatch.a
 	@echo "  LD      $@"
 	@$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes $^ $(LDLIBS) -o $@
 
 fuzz-replay: $(BUILD)/fuzz_replay
-	$(BUILD)/fuzz_replay $(FUZZ_SEEDS)
+	find testdata -type f -print0 | sort -z | xargs -0 $(BUILD)/fuzz_replay
 
 bench: $(BIN)
 	CSVBATCH=$(BIN) bash scripts/bench.sh

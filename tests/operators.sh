@@ -133,13 +133,15 @@ writer "$t/slow.csv" 'Name,ID,Status\n' 0.25 'r1,1,Active\n' 0.25 'r2,2,Active\n
     0.25 'r4,4,Active\n' 0.25 'r5,5,Active\n' 0.25 'r6,6,Active\n'
 (cd "$t" && on_pty "$t/pty.out" timeout 30 "$BIN" -j 1 --timestamp 2026-01-01T00:00:00Z a.csv slow.csv)
 rc=$?
-why=$(python3 - "$t/pty.out" <<'EOF'
+why=$(python3 - "$t/pty.out" 2>&1 <<'EOF'
 import re, sys
 data = open(sys.argv[1], "rb").read().decode("utf-8", "replace")
 ERASE = "\r\x1b[K"
 head, sep, _ = data.partition("File ")
 if not sep:
     sys.exit("no summary header 'File' on the terminal")
+if ERASE not in head:
+    sys.exit("no progress line was drawn on the terminal before the summary")
 if not head.endswith(ERASE):
     sys.exit("the progress line is not erased (\\r\\033[K) right before the summary: ends with %r" % head[-40:])
 draws = [d for d in head.split(ERASE) if d]
@@ -331,7 +333,7 @@ small "$t/data/good.csv"
 printf 'Name,ID,Status\nbad,1,Active,extra\n' >"$t/data/bad.csv"
 (cd "$t" && cb -q --report r.json --timestamp 2026-01-01T00:00:00Z data >out 2>err)
 rc=$?
-why=$(python3 - "$t/r.json" <<'EOF'
+why=$(python3 - "$t/r.json" 2>&1 <<'EOF'
 import json, sys
 try:
     d = json.load(open(sys.argv[1]))
@@ -379,7 +381,7 @@ sleep 0.3
 kill -INT "$run"
 wait "$run"
 rc=$?
-why=$(python3 - "$t" <<'EOF'
+why=$(python3 - "$t" 2>&1 <<'EOF'
 import json, os, sys
 t = sys.argv[1]
 try:

@@ -2,7 +2,10 @@
  *
  * For every input: (1) the fast path and the plain libcsv path give the same rows and the same
  * error, in a large buffer and in a tiny one fed in small chunks; (2) when the input is accepted,
- * writing its records back with the writer and reading them again gives the same records.
+ * writing its records back with the writer and reading them again gives the same records;
+ * (3) split at a line feed as the chunked runner splits big files, a first part that ends
+ * between records plus the second part give exactly the rows of the whole (lines shifted);
+ * (4) the lenient (PowerShell) parser gives the same result whatever the buffering.
  * Built with clang -fsanitize=fuzzer (make fuzz); with gcc the replay main below runs the
  * corpus files given on the command line (make fuzz-replay), so crashes stay regression tests. */
 #include <stdint.h>
@@ -51,27 +54,92 @@ static enum csvb_err on_row(void *ctx, const struct csvb_row *row, struct csvb_d
     return CSVB_OK;
 }
 
+struct run_mode {
+    bool lenient, strip_bom, range_end;
+    unsigned long line_offset; /* added to every row's line (a later chunk) */
+    bool at_boundary;          /* out: range_end ended between records */
+};
+
+static struct capture run_with(const uint8_t *data, size_t size, size_t chunk, size_t block,
+                               bool fast, struct run_mode *mode, enum csvb_err *err);
+
 static struct capture run(const uint8_t *data, size_t size, size_t chunk, size_t block, bool fast,
                           enum csvb_err *err)
+{
+    struct run_mode plain = {false, true, false, 0, false};
+    return run_with(data, size, chunk, block, fast, &plain, err);
+}
+
+static unsigned long line_shift;
+
+static enum csvb_err on_row_shifted(void *ctx, const struct csvb_row *row, struct csvb_diag *d)
+{
+    struct csvb_row shifted = *row;
+    shifted.line += line_shift;
+    return on_row(ctx, &shifted, d);
+}
+
+static struct capture run_with(const uint8_t *data, size_t size, size_t chunk, size_t block,
+                               bool fast, struct run_mode *mode, enum csvb_err *err)
 {
     struct capture c = {NULL, 0, 0, NULL};
     put(&c, "", 0);
     struct csvb_reader_config cfg;
     csvb_reader_config_init(&cfg);
     cfg.block_size = block;
-    cfg.fast_path = fast;
+    cfg.fast_path = fast && !mode->lenient;
+    cfg.lenient = mode->lenient;
+    cfg.strip_bom = mode->strip_bom;
+    cfg.range_end = mode->range_end;
     cfg.max_field_size = 1 << 16;
     struct csvb_mem_source mem = {(const char *)data, size, 0, chunk};
     struct csvb_diag d;
     csvb_diag_init(&d);
+    struct csvb_reader_stats stats = {0, 0, false};
+    line_shift = mode->line_offset;
     *err = csvb_reader_run(&cfg, (struct csvb_source){csvb_source_mem_fill, &mem},
-                           (struct csvb_sink){on_row, &c}, NULL, &d);
+                           (struct csvb_sink){on_row_shifted, &c}, &stats, &d);
+    mode->at_boundary = stats.at_boundary;
+    mode->line_offset = stats.lines; /* out: lines seen, for the next part */
     if (*err != CSVB_OK) {
         char e[CSVB_DIAG_MESSAGE_MAX + 64];
-        int n = snprintf(e, sizeof e, "E%d@%lu:%s", (int)*err, d.line, d.message);
+        int n = snprintf(e, sizeof e, "E%d@%lu:%s", (int)*err, d.line ? d.line + line_shift : 0,
+                         d.message);
         put(&c, e, (size_t)n);
     }
     return c;
+}
+
+/* (3): split after the first line feed at or past the middle, as chunks.c does. */
+static void check_split(const uint8_t *data, size_t size, const struct capture *whole,
+                        enum csvb_err whole_err)
+{
+    const uint8_t *nl = size > 1 ? memchr(data + size / 2, '\n', size - size / 2) : NULL;
+    if (nl == NULL || (size_t)(nl - data) + 1 >= size)
+        return;
+    size_t cut = (size_t)(nl - data) + 1;
+    struct run_mode first = {false, true, true, 0, false};
+    enum csvb_err e1, e2;
+    struct capture a = run_with(data, cut, 0, 1 << 20, true, &first, &e1);
+    if (e1 == CSVB_OK && first.at_boundary) {
+        struct run_mode second = {false, false, false, first.line_offset, false};
+        struct capture b = run_with(data + cut, size - cut, 0, 1 << 20, true, &second, &e2);
+        put(&a, b.text, b.len);
+        if (e2 != whole_err || a.len != whole->len || memcmp(a.text, whole->text, a.len) != 0) {
+            fprintf(stderr, "a split at %zu that ended between records changed the result\n"
+                            "whole: %s\nsplit: %s\n",
+                    cut, whole->text, a.text);
+            abort();
+        }
+        free(b.text);
+    } else if (e1 != CSVB_OK) {
+        /* An error in the first part is the whole's error too (same bytes, same start). */
+        if (whole_err != e1 || memcmp(a.text, whole->text, a.len) != 0) {
+            fprintf(stderr, "an error in the first part differs from the whole's\n");
+            abort();
+        }
+    }
+    free(a.text);
 }
 
 /* Rows only, without line numbers: what must survive a write and re-read. */
@@ -147,6 +215,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     enum csvb_err e1, e2, e3;
+    line_shift = 0;
     struct capture slow = run(data, size, 0, 1 << 20, false, &e1);
     struct capture fast = run(data, size, 0, 1 << 20, true, &e2);
     size_t chunk = size > 0 ? 1 + data[0] % 13 : 1, block = size > 1 ? 4 + data[size - 1] % 29 : 4;
@@ -160,10 +229,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fprintf(stderr, "chunk %zu / block %zu changes the result\n", chunk, block);
         abort();
     }
+    check_split(data, size, &slow, e1);
     free(slow.text);
     free(fast.text);
     free(small.text);
     round_trip(data, size);
+    /* (4) the lenient parser does not depend on buffering either */
+    struct run_mode lenient1 = {true, true, false, 0, false}, lenient2 = lenient1;
+    struct capture l1 = run_with(data, size, 0, 1 << 20, false, &lenient1, &e1);
+    struct capture l2 = run_with(data, size, chunk, block, false, &lenient2, &e2);
+    if (e1 != e2 || l1.len != l2.len || memcmp(l1.text, l2.text, l1.len) != 0) {
+        fprintf(stderr, "lenient parse depends on buffering\n%s\n%s\n", l1.text, l2.text);
+        abort();
+    }
+    free(l1.text);
+    free(l2.text);
     return 0;
 }
 
