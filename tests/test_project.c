@@ -95,3 +95,19 @@ Test(project, stamp_name_clash)
                                 "--stamp-column NAME or --no-stamp)");
     csvb_projection_fini(&p);
 }
+
+Test(project, powershell_missing_column_is_null)
+{
+    char *argv[] = {"csvbatch", "--compat", "powershell", "--select", "Name,Nick", "x"};
+    struct csvb_projection p;
+    struct csvb_diag d;
+    static const char *const h[] = {"ID", "name"};
+    cr_assert_eq(bind(&p, argv, 6, h, 2, &d), CSVB_OK, "%s", d.message);
+    expect_fields(p.header, 3, (const char *const[]){"name", "Nick", "ProcessedDate"});
+    struct csvb_field rf[2] = {{"1", 1}, {"Ann", 3}};
+    struct csvb_row r = {rf, 2, 2};
+    const struct csvb_field *out = csvb_project(&p, &r);
+    cr_assert_null(out[1].ptr); /* $null, not an empty string */
+    cr_assert_eq(out[1].len, 0);
+    csvb_projection_fini(&p);
+}

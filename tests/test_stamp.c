@@ -49,3 +49,15 @@ Test(stamp, bad_epoch_message)
     cr_assert_str_eq(d.message, "SOURCE_DATE_EPOCH: expected seconds since 1970 (0 to "
                                 "253402300799), found 'soon'");
 }
+
+Test(stamp, powershell_format)
+{
+    char out[CSVB_STAMP_MAX];
+    struct csvb_diag d;
+    csvb_diag_init(&d);
+    cr_assert_eq(csvb_stamp_make_powershell(out, sizeof out, NULL, "1772600767", 0, &d), CSVB_OK);
+    cr_assert_str_eq(out, "03/04/2026 05:06:07");
+    cr_assert_eq(csvb_stamp_make_powershell(out, sizeof out, "lit", "5", 0, &d), CSVB_OK);
+    cr_assert_str_eq(out, "lit");
+    cr_assert_eq(csvb_stamp_make_powershell(out, sizeof out, NULL, "x", 0, &d), CSVB_E_USAGE);
+}

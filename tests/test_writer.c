@@ -88,3 +88,17 @@ Test(writer, write_error_is_reported_and_sticky)
     csvb_writer_fini(&w);
     close(fd);
 }
+
+Test(writer, quote_all_and_null_and_memory)
+{
+    struct csvb_writer w;
+    cr_assert_eq(csvb_writer_init(&w, CSVB_WRITER_MEMORY, 4, ','), CSVB_OK);
+    w.quote_all = true;
+    struct csvb_field f[4] = {{"a", 1}, {NULL, 0}, {"", 0}, {"x\"y", 3}};
+    cr_assert_eq(csvb_writer_row(&w, f, 4), CSVB_OK);
+    cr_assert_eq(csvb_writer_flush(&w), CSVB_OK);
+    const char *want = "\"a\",,\"\",\"x\"\"y\"\n";
+    cr_assert_eq(w.len, strlen(want));
+    cr_assert_eq(memcmp(w.buf, want, w.len), 0);
+    csvb_writer_fini(&w);
+}
