@@ -41,7 +41,7 @@ BIN      := $(BUILD)/csvbatch
 TEST_SRCS:= $(wildcard tests/test_*.c)
 TEST_BINS:= $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
-.PHONY: all test unit e2e parallel docs faults asan ubsan tsan tsan-run conformance fuzz fuzz-smoke fuzz-replay bench install uninstall \
+.PHONY: all test unit e2e parallel docs operators faults asan ubsan tsan tsan-run conformance fuzz fuzz-smoke fuzz-replay bench install uninstall \
         format format-check lint clean golden
 
 all: $(BIN)
@@ -75,7 +75,10 @@ unit: $(TEST_BINS)
 e2e: $(BIN)
 	CSVBATCH=$(BIN) bash tests/e2e/run.sh
 
-test: unit e2e parallel fuzz-replay conformance docs faults
+test: unit e2e parallel fuzz-replay conformance docs operators faults
+
+operators: $(BIN)
+	CSVBATCH=$(BIN) bash tests/operators.sh
 
 docs: $(BIN)
 	CSVBATCH=$(BIN) bash tests/docs.sh

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define CSVB_CANCEL_SLOTS 1024
@@ -27,6 +28,18 @@ static struct temp_slot temps[CSVB_TEMP_SLOTS];
 static _Atomic int next_slot;
 static _Atomic int first_signal;
 static _Atomic int signal_count;
+static _Atomic long long first_signal_ns; /* CLOCK_MONOTONIC of the first signal */
+
+/* Signals closer than this to the first are the same event delivered twice (timeout(1) signals
+ * the child and then its process group), not a person pressing Ctrl-C again. */
+#define CSVB_REPEAT_NS 250000000LL
+
+static long long monotonic_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts); /* async-signal-safe */
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
 static _Thread_local int my_slot = -1;
 
 static void on_wake(int signo)
@@ -37,7 +50,11 @@ static void on_wake(int signo)
 static void on_signal(int signo)
 {
     int expected = 0;
-    atomic_compare_exchange_strong(&first_signal, &expected, signo);
+    long long now = monotonic_ns();
+    if (atomic_compare_exchange_strong(&first_signal, &expected, signo))
+        atomic_store(&first_signal_ns, now);
+    else if (now - atomic_load(&first_signal_ns) < CSVB_REPEAT_NS)
+        return;
     if (atomic_fetch_add(&signal_count, 1) == 0) {
         int n = atomic_load(&next_slot);
         for (int i = 0; i < n && i < CSVB_CANCEL_SLOTS; i++)

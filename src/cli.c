@@ -517,6 +517,10 @@ static enum csvb_cli_result collect_paths(struct csvb_options *opt, int argc, ch
             close(fd);
         if (opt->files_buf == NULL)
             return usage(d, "--files-from: cannot read '%s': %s", opt->files_from, strerror(err));
+        if (!opt->files_from_nul && memchr(opt->files_buf, '\0', len) != NULL)
+            return usage(
+                d, "--files-from: '%s' holds NUL bytes: for NUL-separated names add -0/--null",
+                opt->files_from);
         char sep = opt->files_from_nul ? '\0' : '\n';
         for (size_t i = 0; i < len; i++)
             names += opt->files_buf[i] == sep;

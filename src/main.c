@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -185,6 +186,25 @@ static void run_driver(struct csvb_plan *plan, const struct csvb_joblist *list, 
     plan->reader.bytes_counter = NULL;
 }
 
+/* --report must be writable before any work is done: a run whose report cannot be written
+ * is a configuration error, found now rather than after every file. */
+static bool report_path_ok(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "csvbatch: --report: '%s' is a directory\n", path);
+        return false;
+    }
+    const char *slash = strrchr(path, '/');
+    char *dir = slash == NULL ? strdup(".") : strndup(path, (size_t)(slash - path) + 1);
+    bool ok = dir != NULL && access(dir, W_OK | X_OK) == 0;
+    if (!ok)
+        fprintf(stderr, "csvbatch: --report: cannot write in '%s': %s\n", dir ? dir : path,
+                strerror(errno));
+    free(dir);
+    return ok;
+}
+
 static int run(struct csvb_options *opt)
 {
     char stamp[CSVB_STAMP_MAX];
@@ -197,6 +217,8 @@ static int run(struct csvb_options *opt)
         fprintf(stderr, "csvbatch: %s\n", d.message);
         return 2;
     }
+    if (opt->report != NULL && !report_path_ok(opt->report))
+        return 2;
     double start = wall_seconds();
     char started_at[CSVB_STAMP_MAX];
     utc_now(started_at, sizeof started_at);
@@ -235,7 +257,8 @@ static int run(struct csvb_options *opt)
     plan.reader.cancel = csvb_cancel_flag();
 
     csvb_cancel_install();
-    run_driver(&plan, &list, thread_count(opt), results);
+    int threads = thread_count(opt);
+    run_driver(&plan, &list, threads, results);
     struct csvb_totals totals;
     csvb_totals_sum(results, list.n, wall_seconds() - start, &totals);
     print_diagnostics(&list, results);
@@ -255,7 +278,7 @@ static int run(struct csvb_options *opt)
     if (opt->report != NULL) {
         char finished_at[CSVB_STAMP_MAX];
         utc_now(finished_at, sizeof finished_at);
-        struct csvb_run_info info = {started_at, finished_at, stamp, status, sig};
+        struct csvb_run_info info = {started_at, finished_at, stamp, status, sig, threads};
         csvb_diag_init(&d);
         if (csvb_report_file(opt->report, opt, &list, results, &totals, &info, &d) != 0) {
             fprintf(stderr, "csvbatch: --report: %s\n", d.message);

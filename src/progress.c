@@ -44,8 +44,11 @@ void csvb_progress_render(const struct csvb_progress *p, FILE *out, int width)
     double rate = elapsed > 0 ? (double)bytes / elapsed : 0;
     human(bytes, done, sizeof done);
     human(p->bytes_total, total, sizeof total);
-    int n = snprintf(line, sizeof line, "%zu/%zu files, %s/%s, %.1f MB/s", files, p->files_total,
-                     done, total, rate / 1e6);
+    int n = bytes <= p->bytes_total /* streams have no size to count against */
+                ? snprintf(line, sizeof line, "%zu/%zu files, %s/%s, %.1f MB/s", files,
+                           p->files_total, done, total, rate / 1e6)
+                : snprintf(line, sizeof line, "%zu/%zu files, %s, %.1f MB/s", files, p->files_total,
+                           done, rate / 1e6);
     if (rate > 0 && p->bytes_total > bytes) {
         unsigned long eta = (unsigned long)((double)(p->bytes_total - bytes) / rate + 0.5);
         n += snprintf(line + n, sizeof line - (size_t)n, ", ETA %lu:%02lu", eta / 60, eta % 60);

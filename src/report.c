@@ -347,10 +347,19 @@ int csvb_report_write(FILE *out, const struct csvb_options *opt, const struct cs
 }
 
 /* The options in effect, as the report records them. */
-static json_t *options_json(const struct csvb_options *opt)
+static json_t *options_json(const struct csvb_options *opt, int threads)
 {
+    static const char *const encodings[] = {"utf-8", "latin1", "windows-1252"};
+    static const char *const formats[] = {"table", "csv", "json"};
+    char delim[2] = {opt->delimiter, '\0'}, out_delim[2] = {opt->out_delimiter, '\0'};
     json_t *o = json_object(), *where = json_array(), *select = json_array();
-    json_object_set_new(o, "jobs", json_integer(opt->jobs));
+    json_object_set_new(o, "jobs", json_integer(threads));
+    json_object_set_new(o, "delimiter", json_string(delim));
+    json_object_set_new(o, "output_delimiter", json_string(out_delim));
+    json_object_set_new(o, "encoding", json_string(encodings[opt->encoding]));
+    json_object_set_new(o, "format", json_string(formats[opt->format]));
+    json_object_set_new(o, "preview", json_integer((json_int_t)opt->preview));
+    json_object_set_new(o, "chunk_size", json_integer((json_int_t)opt->chunk_size));
     json_object_set_new(o, "recursive", json_boolean(opt->recursive));
     json_object_set_new(o, "output_dir", json_text(opt->output_dir));
     json_object_set_new(o, "suffix", json_text(opt->suffix));
@@ -403,7 +412,7 @@ int csvb_report_file(const char *path, const struct csvb_options *opt,
                                                    : info->signal == 15 ? "SIGTERM"
                                                                         : "SIGHUP")
                                      : json_null());
-    json_object_set_new(root, "options", options_json(opt));
+    json_object_set_new(root, "options", options_json(opt, info->threads));
     json_t *summary = summary_json(opt, list, results, t);
     json_object_update(root, summary);
     json_decref(summary);

@@ -32,7 +32,8 @@ struct csvb_run_info {
     const char *started_at, *finished_at; /* UTC ISO 8601 */
     const char *stamp;
     int exit_code;
-    int signal; /* 0, or the signal that interrupted the run */
+    int signal;  /* 0, or the signal that interrupted the run */
+    int threads; /* -j in effect */
 };
 
 /* Writes the JSON run report (tool, version, times, stamp, exit code, options, then the summary)
