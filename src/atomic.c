@@ -5,6 +5,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
+#include <sys/random.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +32,33 @@ static int make_parents(const char *path, mode_t mode)
     return err;
 }
 
+/* Fills the trailing XXXXXX of path with random letters and creates it exclusively with mode
+ * (less the umask), as mkostemp would but without its 0600 and the fchmod that would follow.
+ * Returns the fd, or -1 with errno set. */
+static int create_temp(char *path, mode_t mode)
+{
+    static const char letters[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    static _Thread_local uint64_t state;
+    if (state == 0 && getrandom(&state, sizeof state, 0) != (ssize_t)sizeof state)
+        state = (uint64_t)(uintptr_t)&state * UINT64_C(0x9E3779B97F4A7C15) + (uint64_t)getpid();
+    if (state == 0)
+        state = 1;
+    char *x = path + strlen(path) - 6;
+    for (int attempt = 0; attempt < 100; attempt++) {
+        for (int k = 0; k < 6; k++) {
+            state ^= state << 13; /* xorshift64 */
+            state ^= state >> 7;
+            state ^= state << 17;
+            x[k] = letters[state % (sizeof letters - 1)];
+        }
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, mode);
+        if (fd >= 0 || errno != EEXIST)
+            return fd;
+    }
+    errno = EEXIST;
+    return -1;
+}
+
 enum csvb_err csvb_atomic_open(struct csvb_atomic *a, const char *final_path, bool make_dirs,
                                mode_t mode, struct csvb_diag *d)
 {
@@ -47,14 +76,16 @@ enum csvb_err csvb_atomic_open(struct csvb_atomic *a, const char *final_path, bo
         return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
     }
     snprintf(a->tmp_path, size, "%.*s.%s" CSVB_TMP_MARK "XXXXXX", (int)dir_len, final_path, base);
-    if (make_dirs) {
+    a->fd = create_temp(a->tmp_path, mode);
+    if (a->fd < 0 && errno == ENOENT && make_dirs) {
+        /* Directories are made only when missing: no mkdir per file in the common case. */
         int err = make_parents(final_path, 0777);
         if (err != 0) {
             csvb_atomic_abort(a);
             return csvb_diag_errno(d, CSVB_E_IO, err, "cannot create directory for %s", final_path);
         }
+        a->fd = create_temp(a->tmp_path, mode);
     }
-    a->fd = mkostemp(a->tmp_path, O_CLOEXEC);
     if (a->fd >= 0)
         a->tracked = csvb_cancel_track_temp(a->tmp_path);
     if (a->fd < 0) {
@@ -63,11 +94,6 @@ enum csvb_err csvb_atomic_open(struct csvb_atomic *a, const char *final_path, bo
         a->tmp_path = NULL;
         csvb_atomic_abort(a);
         return csvb_diag_errno(d, CSVB_E_IO, err, "cannot create a file beside %s", final_path);
-    }
-    if (fchmod(a->fd, mode) != 0) {
-        int err = errno;
-        csvb_atomic_abort(a);
-        return csvb_diag_errno(d, CSVB_E_IO, err, "cannot set mode of %s", final_path);
     }
     return CSVB_OK;
 }

@@ -139,8 +139,8 @@ struct csvb_chunks *csvb_chunks_new(const struct csvb_plan *plan, const struct c
     c->start_time = csvb_now();
     struct csvb_diag d;
     csvb_diag_init(&d);
-    c->fd = csvb_stage_open_input(job, NULL, &d);
-    if (c->fd < 0 || fstat(c->fd, &c->st) != 0 || !S_ISREG(c->st.st_mode) || c->st.st_size != size)
+    c->fd = csvb_stage_open_input(job, NULL, &c->st, &d);
+    if (c->fd < 0 || !S_ISREG(c->st.st_mode) || c->st.st_size != size)
         goto serial;
     size_t n = (size_t)(size / chunk);
     c->chunks = calloc(n, sizeof *c->chunks);

@@ -311,17 +311,27 @@ static void drop_duplicates(struct csvb_joblist *list)
     list->n = out;
 }
 
+/* realpath of the last directory asked for: outputs come in path order, so consecutive ones
+ * mostly share a directory, and realpath costs system calls per path component. */
+struct dir_cache {
+    char *dir, *real;
+};
+
 /* The output's identity for collision checks: realpath of its directory (when it exists) plus
  * its base name. Caller frees. */
-static char *output_key(const char *output)
+static char *output_key(const char *output, struct dir_cache *cache)
 {
     const char *slash = strrchr(output, '/');
     char *dir =
         slash != NULL ? strndup(output, (size_t)(slash - output) + (slash == output)) : strdup(".");
-    char *real = dir != NULL ? realpath(dir, NULL) : NULL;
-    char *key = xasprintf("%s/%s", real != NULL ? real : (dir != NULL ? dir : ""),
-                          slash != NULL ? slash + 1 : output);
-    free(real);
+    if (dir != NULL && (cache->dir == NULL || strcmp(cache->dir, dir) != 0)) {
+        free(cache->dir);
+        free(cache->real);
+        cache->dir = strdup(dir);
+        cache->real = realpath(dir, NULL);
+    }
+    const char *real = cache->real != NULL ? cache->real : (dir != NULL ? dir : "");
+    char *key = xasprintf("%s/%s", real, slash != NULL ? slash + 1 : output);
     free(dir);
     return key;
 }
@@ -349,14 +359,17 @@ static bool find_conflicts(struct csvb_joblist *list)
         return false;
     }
     size_t nk = 0, ni = 0;
+    struct dir_cache cache = {NULL, NULL};
     for (size_t i = 0; i < list->n; i++) {
         if (list->jobs[i].kind != CSVB_JOB_RUN)
             continue;
         inputs[ni].dev = list->jobs[i].dev;
         inputs[ni++].ino = list->jobs[i].ino;
-        keys[nk].key = output_key(list->jobs[i].output_path);
+        keys[nk].key = output_key(list->jobs[i].output_path, &cache);
         keys[nk++].job = i;
     }
+    free(cache.dir);
+    free(cache.real);
     qsort(inputs, ni, sizeof *inputs, cmp_dev_ino);
     qsort(keys, nk, sizeof *keys, cmp_keyed);
     for (size_t k = 0; k + 1 < nk; k++) {

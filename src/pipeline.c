@@ -33,14 +33,10 @@ static enum csvb_err run(struct csvb_stage *s, struct csvb_diag *d)
 {
     const struct csvb_plan *plan = s->plan;
     bool stream = false;
-    int fd = csvb_stage_open_input(s->job, &stream, d);
+    struct stat before;
+    int fd = csvb_stage_open_input(s->job, &stream, &before, d);
     if (fd < 0)
         return d->code;
-    struct stat before;
-    if (fstat(fd, &before) != 0) {
-        close(fd);
-        return csvb_diag_errno(d, CSVB_E_IO, errno, "cannot stat");
-    }
     struct csvb_reader_config cfg = plan->reader;
     cfg.deadline = s->deadline;
     struct csvb_fd_source fds = {fd, plan->cancel, stream, s->deadline};

@@ -208,7 +208,8 @@ void csvb_stage_fini(struct csvb_stage *s)
     csvb_projection_fini(&s->proj);
 }
 
-int csvb_stage_open_input(const struct csvb_job *job, bool *stream, struct csvb_diag *d)
+int csvb_stage_open_input(const struct csvb_job *job, bool *stream, struct stat *st_out,
+                          struct csvb_diag *d)
 {
     int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
     int fd = open(job->path, flags);
@@ -232,9 +233,9 @@ int csvb_stage_open_input(const struct csvb_job *job, bool *stream, struct csvb_
     }
     if (stream != NULL)
         *stream = !regular;
-    if (regular) {
-        fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+    *st_out = st;
+    /* O_NONBLOCK means nothing to a regular file: it stays set (one system call less). */
+    if (regular && st.st_size >= ((off_t)1 << 20))
         posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-    }
     return fd;
 }

@@ -18,8 +18,8 @@ struct csvb_atomic {
     int tracked;      /* handle in the cancel registry, -1 when none */
 };
 
-/* Creates any missing directories of final_path (mode 0777 & ~umask) when make_dirs, then the temp
- * file beside it with mode 0666 & ~umask. Errors: CSVB_E_IO naming the path. */
+/* Creates the temp file beside final_path with `mode` (the umask applies), and, when make_dirs,
+ * any missing directories above it first. Errors: CSVB_E_IO naming the path. */
 enum csvb_err csvb_atomic_open(struct csvb_atomic *a, const char *final_path, bool make_dirs,
                                mode_t mode, struct csvb_diag *d);
 

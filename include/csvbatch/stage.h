@@ -5,6 +5,7 @@
 #define CSVBATCH_STAGE_H
 
 #include <stdbool.h>
+#include <sys/stat.h>
 
 #include "csvbatch/atomic.h"
 #include "csvbatch/filter.h"
@@ -63,7 +64,9 @@ void csvb_stage_fini(struct csvb_stage *s);
 
 /* Opens job's input for reading without ever blocking: a FIFO that was not named is refused, a
  * named one (or a pipe) stays non-blocking and *stream is set (read it with poll). Returns the
- * fd, or -1 with d filled. stream may be NULL when the caller needs a regular file. */
-int csvb_stage_open_input(const struct csvb_job *job, bool *stream, struct csvb_diag *d);
+ * fd, or -1 with d filled. stream may be NULL when the caller needs a regular file. The input's
+ * fstat goes to st. */
+int csvb_stage_open_input(const struct csvb_job *job, bool *stream, struct stat *st,
+                          struct csvb_diag *d);
 
 #endif
