@@ -129,14 +129,19 @@ struct driver_call {
     const struct csvb_joblist *list;
     int threads;
     struct csvb_result *results;
-    _Atomic int done;
+    pthread_mutex_t lock;
+    pthread_cond_t finished; /* signalled once done is set: the redraw loop ends at once */
+    bool done;
 };
 
 static void *driver_thread(void *arg)
 {
     struct driver_call *c = arg;
     csvb_driver_run(c->plan, c->list, c->threads, c->results);
-    atomic_store(&c->done, 1);
+    pthread_mutex_lock(&c->lock);
+    c->done = true;
+    pthread_cond_signal(&c->finished);
+    pthread_mutex_unlock(&c->lock);
     return NULL;
 }
 
@@ -153,7 +158,8 @@ static void run_driver(struct csvb_plan *plan, const struct csvb_joblist *list, 
                        struct csvb_result *results)
 {
     struct csvb_progress progress;
-    struct driver_call call = {plan, list, threads, results, 0};
+    struct driver_call call = {
+        plan, list, threads, results, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false};
     pthread_t tid;
     if (!want_progress(plan->opt)) {
         csvb_driver_run(plan, list, threads, results);
@@ -175,11 +181,22 @@ static void run_driver(struct csvb_plan *plan, const struct csvb_joblist *list, 
     struct winsize ws;
     if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
         width = ws.ws_col;
-    while (!atomic_load(&call.done)) {
+    pthread_mutex_lock(&call.lock);
+    while (!call.done) {
+        pthread_mutex_unlock(&call.lock);
         csvb_progress_render(&progress, stderr, width);
-        struct timespec tick = {0, 200000000L};
-        nanosleep(&tick, NULL);
+        pthread_mutex_lock(&call.lock);
+        struct timespec tick;
+        clock_gettime(CLOCK_REALTIME, &tick);
+        tick.tv_nsec += 200000000L; /* a few redraws a second */
+        if (tick.tv_nsec >= 1000000000L) {
+            tick.tv_sec++;
+            tick.tv_nsec -= 1000000000L;
+        }
+        if (!call.done)
+            pthread_cond_timedwait(&call.finished, &call.lock, &tick);
     }
+    pthread_mutex_unlock(&call.lock);
     pthread_join(tid, NULL);
     csvb_progress_clear(stderr);
     plan->progress = NULL;
