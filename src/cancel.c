@@ -110,6 +110,13 @@ void csvb_cancel_enter(void)
     own_slot();
 }
 
+void csvb_cancel_leave(void)
+{
+    if (my_slot >= 0 && my_slot < CSVB_CANCEL_SLOTS)
+        atomic_store(&slots[my_slot].used, 0);
+    my_slot = -1;
+}
+
 int csvb_cancel_track_temp(const char *path)
 {
     size_t n = strlen(path);

@@ -138,6 +138,7 @@ static void *driver_thread(void *arg)
 {
     struct driver_call *c = arg;
     csvb_driver_run(c->plan, c->list, c->threads, c->results);
+    csvb_cancel_leave(); /* this thread is about to end */
     pthread_mutex_lock(&c->lock);
     c->done = true;
     pthread_cond_signal(&c->finished);

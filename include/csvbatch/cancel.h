@@ -19,6 +19,10 @@ int csvb_cancel_signal(void);
 /* Registers the calling thread as a worker to wake on cancellation. Idempotent per thread. */
 void csvb_cancel_enter(void);
 
+/* Deregisters the calling thread: call before a registered thread that is not one of OpenMP's
+ * (which live until exit) ends, so that no signal is sent to a thread that is gone. */
+void csvb_cancel_leave(void);
+
 /* Remembers path (copied) as an in-flight temp file, to be unlinked if the process must exit at
  * once. Returns a handle for untrack, or -1 when the path could not be tracked (too long, or
  * more than 4096 at once). untrack forgets a handle; -1 is ignored. */
