@@ -92,29 +92,22 @@ int csvb_cancel_signal(void)
     return atomic_load(&first_signal);
 }
 
-static struct slot *own_slot(void)
+void csvb_cancel_enter(void)
 {
     if (my_slot < 0) {
         int i = atomic_fetch_add(&next_slot, 1);
         if (i >= CSVB_CANCEL_SLOTS)
-            return NULL;
+            return;
         my_slot = i;
-        slots[i].thread = pthread_self();
-        atomic_store(&slots[i].used, 1);
     }
-    return my_slot < CSVB_CANCEL_SLOTS ? &slots[my_slot] : NULL;
-}
-
-void csvb_cancel_enter(void)
-{
-    own_slot();
+    slots[my_slot].thread = pthread_self();
+    atomic_store(&slots[my_slot].used, 1);
 }
 
 void csvb_cancel_leave(void)
 {
-    if (my_slot >= 0 && my_slot < CSVB_CANCEL_SLOTS)
+    if (my_slot >= 0)
         atomic_store(&slots[my_slot].used, 0);
-    my_slot = -1;
 }
 
 int csvb_cancel_track_temp(const char *path)

@@ -205,6 +205,7 @@ void csvb_chunks_run(const struct csvb_plan *plan, const struct csvb_job *job,
     ch->at_boundary = stats.at_boundary;
     ch->err = e;
     csvb_stage_fini(&ch->stage);
+    csvb_cancel_leave();
 }
 
 /* Appends the file at path to fd (at its end). Returns 0 or an errno value. */

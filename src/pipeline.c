@@ -104,6 +104,7 @@ void csvb_pipeline_run(const struct csvb_plan *plan, const struct csvb_job *job,
     s.deadline = plan->opt->timeout > 0 ? start + plan->opt->timeout : 0;
     csvb_cancel_enter();
     enum csvb_err e = run(&s, &res->diag);
+    csvb_cancel_leave();
     if (e != CSVB_OK)
         csvb_atomic_abort(&s.out);
     csvb_pipeline_settle(plan, e, res);

@@ -16,11 +16,9 @@ const _Atomic int *csvb_cancel_flag(void);
 /* The first signal received, or 0. */
 int csvb_cancel_signal(void);
 
-/* Registers the calling thread as a worker to wake on cancellation. Idempotent per thread. */
+/* Brackets a job: between enter and leave the calling thread is woken (SIGUSR1) on cancellation.
+ * Outside them it is never signalled, so a thread that has ended is never a target. */
 void csvb_cancel_enter(void);
-
-/* Deregisters the calling thread: call before a registered thread that is not one of OpenMP's
- * (which live until exit) ends, so that no signal is sent to a thread that is gone. */
 void csvb_cancel_leave(void);
 
 /* Remembers path (copied) as an in-flight temp file, to be unlinked if the process must exit at
