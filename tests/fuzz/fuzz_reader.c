@@ -126,8 +126,9 @@ static void check_split(const uint8_t *data, size_t size, const struct capture *
         struct capture b = run_with(data + cut, size - cut, 0, 1 << 20, true, &second, &e2);
         put(&a, b.text, b.len);
         if (e2 != whole_err || a.len != whole->len || memcmp(a.text, whole->text, a.len) != 0) {
-            fprintf(stderr, "a split at %zu that ended between records changed the result\n"
-                            "whole: %s\nsplit: %s\n",
+            fprintf(stderr,
+                    "a split at %zu that ended between records changed the result\n"
+                    "whole: %s\nsplit: %s\n",
                     cut, whole->text, a.text);
             abort();
         }
