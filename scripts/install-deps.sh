@@ -6,7 +6,7 @@ set -euo pipefail
 # python3, jq, GNU time, groff and script(1) for the shell suites), sanitizers and fuzzing
 # (clang, libomp-dev, libclang-rt-dev; with CSVB_WITH_CLANG=1).
 pkgs=(gcc make libc6-dev libcsv-dev libjansson-dev libcriterion-dev python3 jq time groff-base bsdutils)
-[ "${CSVB_WITH_CLANG:-0}" = 1 ] && pkgs+=(clang libomp-dev libclang-rt-dev)
+[ "${CSVB_WITH_CLANG:-0}" = 1 ] && pkgs+=(clang clang-format libomp-dev libclang-rt-dev)
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
     for p in "${pkgs[@]}"; do
