@@ -77,12 +77,49 @@ static const char *output_text(const struct csvb_job *j, const struct csvb_resul
     return r->status == CSVB_STATUS_SUCCESS && j->output_path != NULL ? j->output_path : NULL;
 }
 
-/* Display width: code points, control characters shown as '?' (one column each). */
+/* Columns a code point takes in a terminal: 0 for combining marks, 2 for East Asian wide and
+ * fullwidth forms and most emoji, else 1. (A fixed table: the report must not depend on the
+ * locale, and the workers never set one.) */
+static size_t cp_width(unsigned cp)
+{
+    if ((cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
+        (cp >= 0x20D0 && cp <= 0x20FF) || (cp >= 0xFE20 && cp <= 0xFE2F) || cp == 0x200B ||
+        cp == 0x200D)
+        return 0;
+    if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0x303E) ||
+        (cp >= 0x3041 && cp <= 0x33FF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+        (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xA000 && cp <= 0xA4CF) ||
+        (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+        (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+        (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) ||
+        (cp >= 0x1F900 && cp <= 0x1F9FF) || (cp >= 0x20000 && cp <= 0x3FFFD))
+        return 2;
+    return 1;
+}
+
+/* Display width of s in terminal columns; bytes that are not UTF-8 count one each. */
 static size_t display_width(const char *s)
 {
+    const unsigned char *p = (const unsigned char *)s;
     size_t w = 0;
-    for (; *s != '\0'; s++)
-        w += ((unsigned char)*s & 0xC0) != 0x80;
+    while (*p != '\0') {
+        unsigned cp = *p;
+        size_t len = 1;
+        if (*p >= 0xC0 && *p < 0xE0 && (p[1] & 0xC0) == 0x80) {
+            cp = ((unsigned)(p[0] & 0x1F) << 6) | (p[1] & 0x3F);
+            len = 2;
+        } else if (*p >= 0xE0 && *p < 0xF0 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
+            cp = ((unsigned)(p[0] & 0x0F) << 12) | ((unsigned)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+            len = 3;
+        } else if (*p >= 0xF0 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80 &&
+                   (p[3] & 0xC0) == 0x80) {
+            cp = ((unsigned)(p[0] & 0x07) << 18) | ((unsigned)(p[1] & 0x3F) << 12) |
+                 ((unsigned)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
+            len = 4;
+        }
+        w += cp < 0x80 ? 1 : cp_width(cp);
+        p += len;
+    }
     return w;
 }
 
