@@ -13,8 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* mkdir -p of every directory above path's last component. Returns 0 or an errno value. */
-static int make_parents(const char *path, mode_t mode)
+/* mkdir -p of every directory above path's last component (mode 0777: the umask applies).
+ * Returns 0 or an errno value. */
+static int make_parents(const char *path)
 {
     char *copy = strdup(path);
     if (copy == NULL)
@@ -24,7 +25,7 @@ static int make_parents(const char *path, mode_t mode)
         if (*p != '/')
             continue;
         *p = '\0';
-        if (mkdir(copy, mode) != 0 && errno != EEXIST)
+        if (mkdir(copy, 0777) != 0 && errno != EEXIST)
             err = errno;
         *p = '/';
     }
@@ -79,7 +80,7 @@ enum csvb_err csvb_atomic_open(struct csvb_atomic *a, const char *final_path, bo
     a->fd = create_temp(a->tmp_path, mode);
     if (a->fd < 0 && errno == ENOENT && make_dirs) {
         /* Directories are made only when missing: no mkdir per file in the common case. */
-        int err = make_parents(final_path, 0777);
+        int err = make_parents(final_path);
         if (err != 0) {
             csvb_atomic_abort(a);
             return csvb_diag_errno(d, CSVB_E_IO, err, "cannot create directory for %s", final_path);

@@ -259,7 +259,6 @@ static int run(struct csvb_options *opt)
     plan.opt = opt;
     plan.stamp = stamp;
     plan.file_mode = 0666 & ~mask;
-    plan.dir_mode = 0777 & ~mask;
     plan.cancel = csvb_cancel_flag();
     /* Rejects files, previews, transcoding and PowerShell's lenient reading take one pass over the
      * file: such runs do not split files. */

@@ -24,7 +24,6 @@ static void run_args(struct harness *h, int argc, char **argv, int threads)
     h->plan.opt = &h->opt;
     h->plan.stamp = "2026-01-01T00:00:00Z";
     h->plan.file_mode = 0644;
-    h->plan.dir_mode = 0755;
     csvb_reader_config_init(&h->plan.reader);
     h->plan.reader.max_field_size = h->opt.max_field_size;
     h->plan.reader.fast_path = h->opt.fast_path;

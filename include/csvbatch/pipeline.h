@@ -18,7 +18,6 @@ struct csvb_plan {
     const char *stamp; /* the run's ProcessedDate value */
     struct csvb_reader_config reader;
     mode_t file_mode; /* 0666 & ~umask, read once before the workers start */
-    mode_t dir_mode;  /* 0777 & ~umask */
     const _Atomic int *cancel;
     size_t chunk_size; /* files over twice this are split into chunks of it (0: never) */
     struct csvb_progress *progress; /* NULL when no progress is shown */

@@ -14,8 +14,7 @@ struct csvb_projection {
     const char *stamp; /* borrowed; NULL = no stamp column */
     size_t stamp_len;
     struct csvb_field *out;    /* owned scratch: ncolumns (+1) fields */
-    struct csvb_field *header; /* owned: output header fields (borrow names from the input header
-                                  copy in names) */
+    struct csvb_field *header; /* owned: output header fields, pointing into names */
     char *names;               /* owned copy of the output header names */
     size_t nout;               /* fields per output row */
 };

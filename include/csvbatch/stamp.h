@@ -11,8 +11,8 @@
 
 /* Fills out (size >= CSVB_STAMP_MAX) with the run's stamp: `literal` verbatim when non-NULL;
  * else SOURCE_DATE_EPOCH (`sde`, decimal seconds) when non-NULL; else `now`; the last two as UTC
- * "YYYY-MM-DDTHH:MM:SSZ". A malformed sde, or a literal too long or not valid for a CSV field
- * (CR/LF allowed only quoted: any text is accepted), is CSVB_E_USAGE with a message in d. */
+ * "YYYY-MM-DDTHH:MM:SSZ". A literal may hold any text (the writer quotes it as needed); one
+ * longer than size - 1 bytes, or a malformed sde, is CSVB_E_USAGE with a message in d. */
 enum csvb_err csvb_stamp_make(char *out, size_t size, const char *literal, const char *sde,
                               time_t now, struct csvb_diag *d);
 
