@@ -1,5 +1,6 @@
 /* atomic.c — temp file beside the destination, fsync, checked close, rename; abort unlinks. */
 #include "csvbatch/atomic.h"
+#include "csvbatch/writer.h"
 
 #include "csvbatch/cancel.h"
 
@@ -99,9 +100,88 @@ enum csvb_err csvb_atomic_open(struct csvb_atomic *a, const char *final_path, bo
     return CSVB_OK;
 }
 
+/* A parked temp file is opened again for writing at its end. */
+static enum csvb_err reopen(struct csvb_atomic *a, struct csvb_diag *d)
+{
+    if (a->tmp_path == NULL)
+        return csvb_diag_set(d, CSVB_E_IO, 0, "cannot write %s: no temp file",
+                             a->final_path ? a->final_path : "output");
+    /* Not O_APPEND: copy_file_range refuses such a descriptor (EBADF). */
+    a->fd = open(a->tmp_path, O_WRONLY | O_CLOEXEC);
+    if (a->fd < 0 || lseek(a->fd, 0, SEEK_END) < 0)
+        return csvb_diag_errno(d, CSVB_E_IO, errno, "cannot write %s", a->final_path);
+    return CSVB_OK;
+}
+
+enum csvb_err csvb_atomic_park(struct csvb_atomic *a, struct csvb_diag *d)
+{
+    if (a->fd < 0)
+        return CSVB_OK;
+    int fd = a->fd;
+    a->fd = -1;
+    if (close(fd) != 0)
+        return csvb_diag_errno(d, CSVB_E_IO, errno, "cannot write %s (close)", a->final_path);
+    return CSVB_OK;
+}
+
+/* Copies all of in (from offset 0) to the end of out: copy_file_range, else read/write. Returns
+ * 0 or an errno value. */
+static int copy_all(int in, int out)
+{
+    struct stat st;
+    if (fstat(in, &st) != 0)
+        return errno;
+    off_t left = st.st_size, in_off = 0;
+    while (left > 0) {
+        ssize_t n = copy_file_range(in, &in_off, out, NULL, (size_t)left, 0);
+        if (n > 0) {
+            left -= n;
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n == 0 || errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP)
+            break;
+        return errno;
+    }
+    char buf[1 << 16];
+    while (left > 0) {
+        ssize_t got = pread(in, buf, sizeof buf, in_off);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            return got < 0 ? errno : EIO; /* the part shrank under us */
+        int err = csvb_write_all(out, buf, (size_t)got);
+        if (err != 0)
+            return err;
+        in_off += got;
+        left -= got;
+    }
+    return 0;
+}
+
+enum csvb_err csvb_atomic_append(struct csvb_atomic *dst, struct csvb_atomic *src,
+                                 struct csvb_diag *d)
+{
+    enum csvb_err e = dst->fd < 0 ? reopen(dst, d) : CSVB_OK;
+    int in = e == CSVB_OK && src->tmp_path != NULL ? open(src->tmp_path, O_RDONLY | O_CLOEXEC) : -1;
+    if (e == CSVB_OK && in < 0)
+        e = csvb_diag_errno(d, CSVB_E_IO, src->tmp_path ? errno : ENOENT, "cannot write %s",
+                            dst->final_path);
+    int err = e == CSVB_OK ? copy_all(in, dst->fd) : 0;
+    if (err != 0)
+        e = csvb_diag_errno(d, CSVB_E_IO, err, "cannot write %s", dst->final_path);
+    if (in >= 0)
+        close(in);
+    csvb_atomic_abort(src);
+    return e;
+}
+
 enum csvb_err csvb_atomic_commit(struct csvb_atomic *a, bool do_fsync, struct csvb_diag *d)
 {
     enum csvb_err result = CSVB_OK;
+    if (a->fd < 0 && (result = reopen(a, d)) != CSVB_OK)
+        goto out;
     if (do_fsync && fsync(a->fd) != 0) {
         result = csvb_diag_errno(d, CSVB_E_IO, errno, "cannot write %s (fsync)", a->final_path);
         goto out;

@@ -11,11 +11,13 @@
 
 #include "csvbatch/cancel.h"
 #include "csvbatch/clock.h"
+#include "csvbatch/input.h"
 #include "csvbatch/stage.h"
 
 struct chunk {
     off_t start, end;
     struct csvb_stage stage;
+    struct csvb_atomic out; /* the chunk's output, parked until assembled */
     struct csvb_result res; /* counts and diag of this chunk; lines relative to its start */
     enum csvb_err err;
     unsigned long lines;
@@ -23,8 +25,7 @@ struct chunk {
 };
 
 struct csvb_chunks {
-    int fd;         /* shared by every chunk: pread only */
-    struct stat st; /* the input when planned: it must not change while read */
+    struct csvb_input in; /* shared by every chunk: pread only; must not change while read */
     size_t n;
     struct chunk *chunks;
     struct csvb_row header; /* the file's header, parsed up front, for chunks after the first */
@@ -97,8 +98,9 @@ static void chunks_free(struct csvb_chunks *c)
 {
     if (c == NULL)
         return;
-    if (c->fd >= 0)
-        close(c->fd);
+    csvb_input_close(&c->in);
+    for (size_t k = 0; k < c->n; k++)
+        csvb_atomic_abort(&c->chunks[k].out);
     free(c->chunks);
     free(c->header_fields);
     free(c->header_names);
@@ -109,38 +111,26 @@ static void chunks_free(struct csvb_chunks *c)
 static bool read_header(const struct csvb_plan *plan, const struct csvb_job *job,
                         struct csvb_chunks *c, off_t limit)
 {
-    struct range_source src = {c->fd, 0, limit, plan->cancel};
+    struct range_source src = {c->in.fd, 0, limit, plan->cancel};
     struct csvb_diag d;
     csvb_diag_init(&d);
     if (csvb_reader_run(&plan->reader, (struct csvb_source){range_fill, &src},
                         (struct csvb_sink){take_header, c}, NULL, &d) != CSVB_E_STOP)
         return false;
-    struct csvb_result scratch;
-    memset(&scratch, 0, sizeof scratch);
-    struct csvb_stage probe;
-    struct csvb_plan dry = *plan;
-    struct csvb_options opt = *plan->opt;
-    opt.dry_run = true; /* bind only: no temp file */
-    dry.opt = &opt;
-    csvb_stage_init(&probe, &dry, job, &scratch, false);
-    bool ok = csvb_stage_bind(&probe, &c->header, &d) == CSVB_OK;
-    csvb_stage_fini(&probe);
-    return ok;
+    (void)job;
+    return csvb_stage_check_header(&plan->stage, &c->header, &d);
 }
 
 struct csvb_chunks *csvb_chunks_new(const struct csvb_plan *plan, const struct csvb_job *job)
 {
     off_t size = job->size, chunk = (off_t)plan->chunk_size;
-    if (chunk <= 0 || size < 2 * chunk)
+    if (!csvb_input_can_split(plan, job))
         return NULL;
     struct csvb_chunks *c = calloc(1, sizeof *c);
     if (c == NULL)
         return NULL;
     c->start_time = csvb_now();
-    struct csvb_diag d;
-    csvb_diag_init(&d);
-    c->fd = csvb_stage_open_input(job, NULL, &c->st, &d);
-    if (c->fd < 0 || !S_ISREG(c->st.st_mode) || c->st.st_size != size)
+    if (!csvb_input_open_regular(&c->in, job))
         goto serial;
     size_t n = (size_t)(size / chunk);
     c->chunks = calloc(n, sizeof *c->chunks);
@@ -148,13 +138,14 @@ struct csvb_chunks *csvb_chunks_new(const struct csvb_plan *plan, const struct c
         goto serial;
     off_t start = 0;
     for (size_t k = 0; k < n; k++) {
-        off_t next = k + 1 < n ? next_line_start(c->fd, (off_t)(k + 1) * chunk, size) : size;
+        off_t next = k + 1 < n ? next_line_start(c->in.fd, (off_t)(k + 1) * chunk, size) : size;
         if (next < 0 || next >= size)
             next = size;
         if (next <= start)
             continue;
         c->chunks[c->n].start = start;
         c->chunks[c->n].end = next;
+        c->chunks[c->n].out = (struct csvb_atomic){-1, NULL, NULL, -1};
         c->n++;
         start = next;
         if (next == size)
@@ -178,14 +169,13 @@ void csvb_chunks_run(const struct csvb_plan *plan, const struct csvb_job *job,
 {
     struct chunk *ch = &c->chunks[k];
     csvb_cancel_enter();
-    memset(&ch->res, 0, sizeof ch->res);
-    csvb_diag_init(&ch->res.diag);
-    csvb_stage_init(&ch->stage, plan, job, &ch->res, k == 0);
+    csvb_result_init(&ch->res);
+    csvb_stage_init(&ch->stage, &plan->stage, job->output_path, NULL, k == 0);
     struct csvb_reader_config cfg = plan->reader;
-    cfg.deadline = plan->opt->timeout > 0 ? c->start_time + plan->opt->timeout : 0;
+    cfg.deadline = plan->limits.timeout > 0 ? c->start_time + plan->limits.timeout : 0;
     cfg.strip_bom = k == 0;
     cfg.range_end = k + 1 < c->n;
-    struct range_source src = {c->fd, ch->start, ch->end, plan->cancel};
+    struct range_source src = {c->in.fd, ch->start, ch->end, plan->cancel};
     struct csvb_reader_stats stats = {0, 0, false};
     enum csvb_err e = CSVB_OK;
     if (k > 0)
@@ -197,9 +187,9 @@ void csvb_chunks_run(const struct csvb_plan *plan, const struct csvb_job *job,
         e = csvb_diag_set(&ch->res.diag, CSVB_E_PARSE, 1, "expected a header record");
     if (e == CSVB_OK)
         e = csvb_stage_flush(&ch->stage, &ch->res.diag);
-    if (ch->stage.out.fd >= 0 && close(ch->stage.out.fd) != 0 && e == CSVB_OK)
-        e = csvb_diag_errno(&ch->res.diag, CSVB_E_IO, errno, "cannot write %s", job->output_path);
-    ch->stage.out.fd = -1;
+    if (e == CSVB_OK)
+        e = csvb_stage_hand_over(&ch->stage, &ch->out, &ch->res.diag);
+    csvb_result_add_counts(&ch->res, &ch->stage.counts);
     ch->res.bytes_read = stats.bytes_read;
     ch->lines = stats.lines;
     ch->at_boundary = stats.at_boundary;
@@ -208,64 +198,22 @@ void csvb_chunks_run(const struct csvb_plan *plan, const struct csvb_job *job,
     csvb_cancel_leave();
 }
 
-/* Appends the file at path to fd (at its end). Returns 0 or an errno value. */
-static int append_file(int fd, const char *path)
-{
-    int in = open(path, O_RDONLY | O_CLOEXEC);
-    if (in < 0)
-        return errno;
-    struct stat st;
-    off_t out_off = lseek(fd, 0, SEEK_END);
-    int err = fstat(in, &st) != 0 || out_off < 0 ? errno : 0;
-    off_t left = st.st_size;
-    while (err == 0 && left > 0) {
-        ssize_t n = copy_file_range(in, NULL, fd, NULL, (size_t)left, 0);
-        if (n > 0) {
-            left -= n;
-            continue;
-        }
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n == 0 || errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP) {
-            char buf[1 << 16];
-            ssize_t got;
-            while (left > 0 && (got = read(in, buf, sizeof buf)) > 0) {
-                if ((err = csvb_write_all(fd, buf, (size_t)got)) != 0)
-                    break;
-                left -= got;
-            }
-            if (err == 0 && left > 0)
-                err = EIO; /* the part shrank under us */
-            break;
-        }
-        err = errno;
-    }
-    close(in);
-    return err;
-}
-
-/* Extends chunk 0's temp file with the others, in order, and commits it. */
+/* Extends chunk 0's parked output with the others, in order, and commits it. */
 static enum csvb_err assemble(const struct csvb_plan *plan, struct csvb_chunks *c,
                               struct csvb_diag *d)
 {
-    struct csvb_atomic *first = &c->chunks[0].stage.out;
-    first->fd = open(first->tmp_path, O_WRONLY | O_CLOEXEC);
-    if (first->fd < 0)
-        return csvb_diag_errno(d, CSVB_E_IO, errno, "cannot write %s", first->final_path);
     for (size_t k = 1; k < c->n; k++) {
-        int err = append_file(first->fd, c->chunks[k].stage.out.tmp_path);
-        if (err != 0)
-            return csvb_diag_errno(d, CSVB_E_IO, err, "cannot write %s", first->final_path);
-        csvb_atomic_abort(&c->chunks[k].stage.out);
+        enum csvb_err e = csvb_atomic_append(&c->chunks[0].out, &c->chunks[k].out, d);
+        if (e != CSVB_OK)
+            return e;
     }
-    return csvb_atomic_commit(first, plan->opt->fsync, d);
+    return csvb_atomic_commit(&c->chunks[0].out, plan->fsync, d);
 }
 
 void csvb_chunks_finish(const struct csvb_plan *plan, const struct csvb_job *job,
                         struct csvb_chunks *c, struct csvb_result *res)
 {
-    memset(res, 0, sizeof *res);
-    csvb_diag_init(&res->diag);
+    csvb_result_init(res);
     enum csvb_err e = CSVB_OK;
     /* Verify the boundaries in order. Chunk k starts right (chunk 0 at 0, the others where
      * their predecessor was verified to end between records). When chunk k did not end between
@@ -278,8 +226,8 @@ void csvb_chunks_finish(const struct csvb_plan *plan, const struct csvb_job *job
             k++;
             continue;
         }
-        csvb_atomic_abort(&ch->stage.out);
-        csvb_atomic_abort(&c->chunks[k + 1].stage.out);
+        csvb_atomic_abort(&ch->out);
+        csvb_atomic_abort(&c->chunks[k + 1].out);
         ch->end = c->chunks[k + 1].end;
         memmove(&c->chunks[k + 1], &c->chunks[k + 2], (c->n - k - 2) * sizeof *c->chunks);
         c->n--;
@@ -301,20 +249,12 @@ void csvb_chunks_finish(const struct csvb_plan *plan, const struct csvb_job *job
         }
         base += ch->lines;
     }
-    struct stat now;
-    if (e == CSVB_OK && (fstat(c->fd, &now) != 0 || now.st_size != c->st.st_size ||
-                         now.st_mtim.tv_sec != c->st.st_mtim.tv_sec ||
-                         now.st_mtim.tv_nsec != c->st.st_mtim.tv_nsec))
-        e = csvb_diag_set(&res->diag, CSVB_E_IO, 0,
-                          "the file changed while it was being read (size %lld, then %lld bytes); "
-                          "its output was discarded",
-                          (long long)c->st.st_size, (long long)now.st_size);
-    if (e == CSVB_OK && !plan->opt->dry_run)
+    if (e == CSVB_OK)
+        e = csvb_input_check_unchanged(&c->in, &res->diag);
+    if (e == CSVB_OK && !plan->stage.dry_run)
         e = assemble(plan, c, &res->diag);
-    for (size_t j = 0; j < c->n; j++)
-        csvb_atomic_abort(&c->chunks[j].stage.out);
     double start = c->start_time;
     chunks_free(c);
-    csvb_pipeline_settle(plan, e, res);
+    csvb_result_settle(res, e, atomic_load(plan->cancel) != 0, plan->limits.timeout);
     res->seconds = csvb_now() - start;
 }

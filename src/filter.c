@@ -1,25 +1,30 @@
 /* filter.c — the row predicate: every --where condition must hold (default Status=Active). */
 #include "csvbatch/filter.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "csvbatch/schema.h"
 
-enum csvb_err csvb_filter_bind(struct csvb_filter *f, const struct csvb_options *opt,
+enum csvb_err csvb_filter_bind(struct csvb_filter *f, const struct csvb_filter_config *cfg,
                                const struct csvb_row *header, struct csvb_diag *d)
 {
-    f->nconds = 0;
-    f->case_sensitive = opt->case_sensitive;
-    for (size_t i = 0; i < opt->nwhere && i < CSVB_FILTER_MAX; i++) {
-        const struct csvb_where *w = &opt->where[i];
-        struct csvb_condition *c = &f->conds[f->nconds];
-        enum csvb_err e = csvb_schema_lookup(header, w->column, "filter",
-                                             opt->compat == CSVB_COMPAT_POWERSHELL, &c->column, d);
+    memset(f, 0, sizeof *f);
+    f->case_sensitive = cfg->case_sensitive;
+    if (cfg->nrules == 0)
+        return CSVB_OK;
+    if ((f->conds = calloc(cfg->nrules, sizeof *f->conds)) == NULL)
+        return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
+    for (size_t i = 0; i < cfg->nrules; i++) {
+        const struct csvb_filter_rule *r = &cfg->rules[i];
+        struct csvb_condition *c = &f->conds[i];
+        enum csvb_err e =
+            csvb_schema_lookup(header, r->column, "filter", cfg->absent_is_null, &c->column, d);
         if (e != CSVB_OK)
             return e;
-        c->value = w->value;
-        c->value_len = w->value_len;
-        c->negate = w->negate;
+        c->value = r->value;
+        c->value_len = r->value_len;
+        c->negate = r->negate;
         f->nconds++;
     }
     return CSVB_OK;
@@ -43,4 +48,13 @@ bool csvb_filter_match(const struct csvb_filter *f, const struct csvb_row *row)
             return false;
     }
     return true;
+}
+
+void csvb_filter_fini(struct csvb_filter *f)
+{
+    if (f == NULL)
+        return;
+    free(f->conds);
+    f->conds = NULL;
+    f->nconds = 0;
 }

@@ -17,23 +17,9 @@
 #include "csvbatch/driver.h"
 #include "csvbatch/enumerate.h"
 #include "csvbatch/report.h"
+#include "csvbatch/plan.h"
+#include "csvbatch/result.h"
 #include "csvbatch/stamp.h"
-
-/* -j, else OMP_NUM_THREADS (its first number), else the online CPUs. */
-static int thread_count(const struct csvb_options *opt)
-{
-    if (opt->jobs > 0)
-        return opt->jobs;
-    const char *env = getenv("OMP_NUM_THREADS");
-    if (env != NULL) {
-        char *end = NULL;
-        long v = strtol(env, &end, 10);
-        if (end != env && v >= 1 && v <= 1024)
-            return (int)v;
-    }
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    return cpus >= 1 && cpus <= 1024 ? (int)cpus : 1;
-}
 
 /* The current UTC time as YYYY-MM-DDTHH:MM:SSZ. */
 static void utc_now(char *buf, size_t size)
@@ -127,7 +113,6 @@ static int sync_output_dirs(const struct csvb_joblist *list, const struct csvb_r
 struct driver_call {
     const struct csvb_plan *plan;
     const struct csvb_joblist *list;
-    int threads;
     struct csvb_result *results;
     pthread_mutex_t lock;
     pthread_cond_t finished; /* signalled once done is set: the redraw loop ends at once */
@@ -137,7 +122,7 @@ struct driver_call {
 static void *driver_thread(void *arg)
 {
     struct driver_call *c = arg;
-    csvb_driver_run(c->plan, c->list, c->threads, c->results);
+    csvb_driver_run(c->plan, c->list, c->results);
     csvb_cancel_leave(); /* this thread is about to end */
     pthread_mutex_lock(&c->lock);
     c->done = true;
@@ -155,15 +140,15 @@ static bool want_progress(const struct csvb_options *opt)
 }
 
 /* Runs the driver; with progress, on a second thread while this one draws the line. */
-static void run_driver(struct csvb_plan *plan, const struct csvb_joblist *list, int threads,
-                       struct csvb_result *results)
+static void run_driver(struct csvb_plan *plan, const struct csvb_options *opt,
+                       const struct csvb_joblist *list, struct csvb_result *results)
 {
     struct csvb_progress progress;
     struct driver_call call = {
-        plan, list, threads, results, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false};
+        plan, list, results, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false};
     pthread_t tid;
-    if (!want_progress(plan->opt)) {
-        csvb_driver_run(plan, list, threads, results);
+    if (!want_progress(opt)) {
+        csvb_driver_run(plan, list, results);
         return;
     }
     uint64_t total = 0;
@@ -175,7 +160,7 @@ static void run_driver(struct csvb_plan *plan, const struct csvb_joblist *list, 
     if (pthread_create(&tid, NULL, driver_thread, &call) != 0) {
         plan->progress = NULL;
         plan->reader.bytes_counter = NULL;
-        csvb_driver_run(plan, list, threads, results);
+        csvb_driver_run(plan, list, results);
         return;
     }
     int width = 80;
@@ -223,90 +208,81 @@ static bool report_path_ok(const char *path)
     return ok;
 }
 
-static int run(struct csvb_options *opt)
+/* Prints the summary, the previews and the run report; returns whether all were written. */
+static bool present(const struct csvb_options *opt, const struct csvb_plan *plan,
+                    const struct csvb_joblist *list, const struct csvb_result *results,
+                    const struct csvb_totals *totals, struct csvb_run_info *info, bool *io_failed)
 {
-    char stamp[CSVB_STAMP_MAX];
+    if (!opt->quiet && (list->n > 0 || opt->format != CSVB_FORMAT_TABLE) &&
+        csvb_report_write(stdout, opt, list, results, totals) != 0) {
+        fprintf(stderr, "csvbatch: cannot write the summary to standard output\n");
+        *io_failed = true;
+    }
+    if (!opt->quiet && plan->stage.preview_rows > 0 && opt->format == CSVB_FORMAT_TABLE)
+        csvb_report_previews(stdout, list, results);
+    if (opt->report == NULL)
+        return true;
+    char finished_at[CSVB_STAMP_MAX];
+    utc_now(finished_at, sizeof finished_at);
+    info->finished_at = finished_at;
+    info->exit_code = csvb_result_exit_code(totals->failed, *io_failed, info->signal);
     struct csvb_diag d;
     csvb_diag_init(&d);
-    enum csvb_err (*make)(char *, size_t, const char *, const char *, time_t, struct csvb_diag *) =
-        opt->compat == CSVB_COMPAT_POWERSHELL ? csvb_stamp_make_powershell : csvb_stamp_make;
-    if (make(stamp, sizeof stamp, opt->timestamp, getenv("SOURCE_DATE_EPOCH"), time(NULL), &d) !=
-        CSVB_OK) {
+    if (csvb_report_file(opt->report, opt, list, results, totals, info, &d) != 0) {
+        fprintf(stderr, "csvbatch: --report: %s\n", d.message);
+        return false;
+    }
+    return true;
+}
+
+static int run(struct csvb_options *opt)
+{
+    struct csvb_diag d;
+    csvb_diag_init(&d);
+    mode_t mask = umask(0);
+    umask(mask);
+    struct csvb_plan plan;
+    if (csvb_plan_init(&plan, opt, getenv("SOURCE_DATE_EPOCH"), time(NULL), mask,
+                       getenv("OMP_NUM_THREADS"), sysconf(_SC_NPROCESSORS_ONLN), &d) != CSVB_OK) {
         fprintf(stderr, "csvbatch: %s\n", d.message);
+        csvb_plan_fini(&plan);
         return 2;
     }
-    if (opt->report != NULL && !report_path_ok(opt->report))
+    if (opt->report != NULL && !report_path_ok(opt->report)) {
+        csvb_plan_fini(&plan);
         return 2;
+    }
     double start = wall_seconds();
     char started_at[CSVB_STAMP_MAX];
     utc_now(started_at, sizeof started_at);
     struct csvb_joblist list;
+    struct csvb_result *results = NULL;
+    int status = 1;
     if (csvb_enumerate(opt, &list, &d) != CSVB_OK) {
         fprintf(stderr, "csvbatch: %s\n", d.message);
-        csvb_joblist_fini(&list);
-        return d.code == CSVB_E_USAGE ? 2 : 1;
+        status = d.code == CSVB_E_USAGE ? 2 : 1;
+        goto out;
     }
-    struct csvb_result *results = calloc(list.n + 1, sizeof *results);
-    if (results == NULL) {
+    if ((results = calloc(list.n + 1, sizeof *results)) == NULL) {
         fprintf(stderr, "csvbatch: out of memory\n");
-        csvb_joblist_fini(&list);
-        return 1;
+        goto out;
     }
-    mode_t mask = umask(0);
-    umask(mask);
-    struct csvb_plan plan;
-    memset(&plan, 0, sizeof plan);
-    plan.opt = opt;
-    plan.stamp = stamp;
-    plan.file_mode = 0666 & ~mask;
-    plan.cancel = csvb_cancel_flag();
-    /* Rejects files, previews, transcoding and PowerShell's lenient reading take one pass over the
-     * file: such runs do not split files. */
-    plan.chunk_size = opt->rejects || opt->preview > 0 || opt->encoding != CSVB_ENC_UTF8 ||
-                              opt->compat != CSVB_COMPAT_NONE
-                          ? 0
-                          : opt->chunk_size;
-    csvb_reader_config_init(&plan.reader);
-    plan.reader.delimiter = opt->delimiter;
-    plan.reader.max_field_size = opt->max_field_size;
-    plan.reader.fast_path = opt->fast_path && opt->compat == CSVB_COMPAT_NONE;
-    plan.reader.lenient = opt->compat == CSVB_COMPAT_POWERSHELL;
-    plan.reader.cancel = csvb_cancel_flag();
-
     csvb_cancel_install();
-    int threads = thread_count(opt);
-    run_driver(&plan, &list, threads, results);
+    run_driver(&plan, opt, &list, results);
     struct csvb_totals totals;
     csvb_totals_sum(results, list.n, wall_seconds() - start, &totals);
     print_diagnostics(&list, results);
-    int status = totals.failed > 0 ? 1 : 0;
-    if (opt->fsync && !opt->dry_run && sync_output_dirs(&list, results) != 0)
-        status = 1;
-    if (!opt->quiet && (list.n > 0 || opt->format != CSVB_FORMAT_TABLE) &&
-        csvb_report_write(stdout, opt, &list, results, &totals) != 0) {
-        fprintf(stderr, "csvbatch: cannot write the summary to standard output\n");
-        status = 1;
-    }
-    if (!opt->quiet && opt->preview > 0 && opt->format == CSVB_FORMAT_TABLE)
-        csvb_report_previews(stdout, &list, results);
-    int sig = csvb_cancel_signal();
-    if (sig != 0)
-        status = 128 + sig;
-    if (opt->report != NULL) {
-        char finished_at[CSVB_STAMP_MAX];
-        utc_now(finished_at, sizeof finished_at);
-        struct csvb_run_info info = {started_at, finished_at, stamp, status, sig, threads};
-        csvb_diag_init(&d);
-        if (csvb_report_file(opt->report, opt, &list, results, &totals, &info, &d) != 0) {
-            fprintf(stderr, "csvbatch: --report: %s\n", d.message);
-            if (status == 0)
-                status = 1;
-        }
-    }
-    for (size_t i = 0; i < list.n; i++)
-        free(results[i].preview);
+    bool io_failed = plan.fsync && !opt->dry_run && sync_output_dirs(&list, results) != 0;
+    struct csvb_run_info info = {started_at,           NULL,        plan.stamp, 0,
+                                 csvb_cancel_signal(), plan.threads};
+    bool reported = present(opt, &plan, &list, results, &totals, &info, &io_failed);
+    status = csvb_result_exit_code(totals.failed, io_failed || !reported, info.signal);
+out:
+    for (size_t i = 0; results != NULL && i < list.n; i++)
+        csvb_result_fini(&results[i]);
     free(results);
     csvb_joblist_fini(&list);
+    csvb_plan_fini(&plan);
     return status;
 }
 

@@ -6,21 +6,15 @@
 
 #include "csvbatch/schema.h"
 
-static const char *const default_select[] = {"Name", "ID"};
-
 /* Copies the output header names into p->names and points p->header at them. */
-static const char *selected_name(const struct csvb_options *opt, size_t i)
-{
-    return opt->select ? opt->select[i] : default_select[i];
-}
-
-static enum csvb_err copy_header(struct csvb_projection *p, const struct csvb_options *opt,
+static enum csvb_err copy_header(struct csvb_projection *p,
+                                 const struct csvb_projection_config *cfg,
                                  const struct csvb_row *header, const char *stamp_column,
                                  struct csvb_diag *d)
 {
     size_t total = stamp_column ? strlen(stamp_column) : 0;
     for (size_t i = 0; i < p->ncolumns; i++)
-        total += p->columns[i] == CSVB_NO_COLUMN ? strlen(selected_name(opt, i))
+        total += p->columns[i] == CSVB_NO_COLUMN ? strlen(cfg->columns[i])
                                                  : header->fields[p->columns[i]].len;
     p->names = malloc(total + 1);
     p->header = calloc(p->nout ? p->nout : 1, sizeof *p->header);
@@ -31,7 +25,7 @@ static enum csvb_err copy_header(struct csvb_projection *p, const struct csvb_op
         const char *src;
         size_t len;
         if (i < p->ncolumns && p->columns[i] == CSVB_NO_COLUMN) {
-            src = selected_name(opt, i);
+            src = cfg->columns[i];
             len = strlen(src);
         } else if (i < p->ncolumns) {
             src = header->fields[p->columns[i]].ptr;
@@ -49,35 +43,33 @@ static enum csvb_err copy_header(struct csvb_projection *p, const struct csvb_op
     return CSVB_OK;
 }
 
-enum csvb_err csvb_projection_bind(struct csvb_projection *p, const struct csvb_options *opt,
-                                   const char *stamp, const struct csvb_row *header,
-                                   struct csvb_diag *d)
+enum csvb_err csvb_projection_bind(struct csvb_projection *p,
+                                   const struct csvb_projection_config *cfg,
+                                   const struct csvb_row *header, struct csvb_diag *d)
 {
     memset(p, 0, sizeof *p);
-    size_t nsel = opt->select_all ? header->nfields : opt->select ? opt->nselect : 2;
+    size_t nsel = cfg->all_columns ? header->nfields : cfg->ncolumns;
     p->columns = calloc(nsel ? nsel : 1, sizeof *p->columns);
     p->out = calloc(nsel + 1, sizeof *p->out);
     if (p->columns == NULL || p->out == NULL)
         return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
     for (size_t i = 0; i < nsel; i++) {
-        if (opt->select_all) {
+        if (cfg->all_columns) {
             p->columns[i] = i;
             continue;
         }
-        const char *name = selected_name(opt, i);
-        enum csvb_err e = csvb_schema_lookup(
-            header, name, "output", opt->compat == CSVB_COMPAT_POWERSHELL, &p->columns[i], d);
+        enum csvb_err e = csvb_schema_lookup(header, cfg->columns[i], "output", cfg->absent_is_null,
+                                             &p->columns[i], d);
         if (e != CSVB_OK)
             return e;
     }
     p->ncolumns = nsel;
     p->nout = nsel;
-    const char *stamp_column = NULL;
-    if (!opt->no_stamp) {
-        stamp_column = opt->stamp_column;
+    const char *stamp_column = cfg->stamp_column;
+    if (stamp_column != NULL) {
         size_t slen = strlen(stamp_column);
         for (size_t i = 0; i < nsel; i++) {
-            const char *name = p->columns[i] == CSVB_NO_COLUMN ? selected_name(opt, i)
+            const char *name = p->columns[i] == CSVB_NO_COLUMN ? cfg->columns[i]
                                                                : header->fields[p->columns[i]].ptr;
             size_t len =
                 p->columns[i] == CSVB_NO_COLUMN ? strlen(name) : header->fields[p->columns[i]].len;
@@ -88,11 +80,11 @@ enum csvb_err csvb_projection_bind(struct csvb_projection *p, const struct csvb_
                                      "--stamp-column NAME or --no-stamp)",
                                      stamp_column);
         }
-        p->stamp = stamp;
-        p->stamp_len = strlen(stamp);
+        p->stamp = cfg->stamp;
+        p->stamp_len = strlen(cfg->stamp);
         p->nout = nsel + 1;
     }
-    return copy_header(p, opt, header, stamp_column, d);
+    return copy_header(p, cfg, header, stamp_column, d);
 }
 
 const struct csvb_field *csvb_project(struct csvb_projection *p, const struct csvb_row *row)

@@ -2,7 +2,6 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "csvbatch/cli.h"
 #include "csvbatch/filter.h"
 
 static struct csvb_row make_row(struct csvb_field *f, const char *const *v, size_t n)
@@ -12,25 +11,50 @@ static struct csvb_row make_row(struct csvb_field *f, const char *const *v, size
     return (struct csvb_row){f, n, 1};
 }
 
-/* Binds the filter of the given argv against header ID,Status,Dept and tests one row. */
+/* The filter config that csvbatch's options would give (the core sees only configs): --where
+ * COL=VAL / COL!=VAL, --case-sensitive, --all-rows; default Status=Active. */
+static struct csvb_filter_config config_of(const char *const *args, size_t nargs,
+                                           struct csvb_filter_rule *rules)
+{
+    struct csvb_filter_config cfg = {rules, 0, false, false};
+    bool all = false;
+    for (size_t i = 0; i < nargs; i++) {
+        if (strcmp(args[i], "--case-sensitive") == 0) {
+            cfg.case_sensitive = true;
+        } else if (strcmp(args[i], "--all-rows") == 0) {
+            all = true;
+        } else if (strcmp(args[i], "--where") == 0) {
+            static char cols[8][32];
+            const char *w = args[++i];
+            const char *eq = strchr(w, '=');
+            bool neg = eq > w && eq[-1] == '!';
+            size_t clen = (size_t)(eq - w) - neg;
+            size_t k = cfg.nrules++;
+            memcpy(cols[k], w, clen);
+            cols[k][clen] = '\0';
+            rules[k] = (struct csvb_filter_rule){cols[k], eq + 1, strlen(eq + 1), neg};
+        }
+    }
+    if (cfg.nrules == 0 && !all)
+        rules[cfg.nrules++] = (struct csvb_filter_rule){"Status", "Active", 6, false};
+    return cfg;
+}
+
+/* Binds the filter of the given arguments against header ID,Status,Dept and tests one row. */
 static bool matches(const char *const *args, size_t nargs, const char *status, const char *dept)
 {
-    char *argv[16] = {"csvbatch"};
-    for (size_t i = 0; i < nargs; i++)
-        argv[i + 1] = (char *)args[i];
-    argv[nargs + 1] = "x.csv";
-    struct csvb_options opt;
+    struct csvb_filter_rule rules[8];
+    struct csvb_filter_config cfg = config_of(args, nargs, rules);
     struct csvb_diag d;
     csvb_diag_init(&d);
-    cr_assert_eq(csvb_cli_parse((int)nargs + 2, argv, &opt, &d), CSVB_CLI_OK, "%s", d.message);
     static const char *const head[] = {"ID", "Status", "Dept"};
     const char *vals[] = {"1", status, dept};
     struct csvb_field hf[3], rf[3];
     struct csvb_row h = make_row(hf, head, 3), r = make_row(rf, vals, 3);
     struct csvb_filter f;
-    cr_assert_eq(csvb_filter_bind(&f, &opt, &h, &d), CSVB_OK, "%s", d.message);
+    cr_assert_eq(csvb_filter_bind(&f, &cfg, &h, &d), CSVB_OK, "%s", d.message);
     bool m = csvb_filter_match(&f, &r);
-    csvb_options_fini(&opt);
+    csvb_filter_fini(&f);
     return m;
 }
 
@@ -94,17 +118,17 @@ Test(filter, conditions_all_must_hold)
 
 Test(filter, missing_column_lists_header)
 {
-    char *argv[] = {"csvbatch", "--where", "Region=EU", "x.csv"};
-    struct csvb_options opt;
+    const char *args[] = {"--where", "Region=EU"};
+    struct csvb_filter_rule rules[8];
+    struct csvb_filter_config cfg = config_of(args, 2, rules);
     struct csvb_diag d;
     csvb_diag_init(&d);
-    cr_assert_eq(csvb_cli_parse(4, argv, &opt, &d), CSVB_CLI_OK);
     static const char *const head[] = {"ID", "Status"};
     struct csvb_field hf[2];
     struct csvb_row h = make_row(hf, head, 2);
     struct csvb_filter f;
-    cr_assert_eq(csvb_filter_bind(&f, &opt, &h, &d), CSVB_E_SCHEMA);
+    cr_assert_eq(csvb_filter_bind(&f, &cfg, &h, &d), CSVB_E_SCHEMA);
     cr_assert_str_eq(d.message,
                      "expected a column named 'Region' (filter), found header: ID,Status");
-    csvb_options_fini(&opt);
+    csvb_filter_fini(&f);
 }

@@ -5,6 +5,7 @@
 #include "csvbatch/cli.h"
 #include "csvbatch/driver.h"
 #include "csvbatch/pipeline.h"
+#include "csvbatch/plan.h"
 #include "helpers.h"
 
 struct harness {
@@ -20,20 +21,20 @@ static void run_args(struct harness *h, int argc, char **argv, int threads)
     csvb_diag_init(&d);
     cr_assert_eq(csvb_cli_parse(argc, argv, &h->opt, &d), CSVB_CLI_OK, "%s", d.message);
     cr_assert_eq(csvb_enumerate(&h->opt, &h->list, &d), CSVB_OK, "%s", d.message);
-    memset(&h->plan, 0, sizeof h->plan);
-    h->plan.opt = &h->opt;
-    h->plan.stamp = "2026-01-01T00:00:00Z";
-    h->plan.file_mode = 0644;
-    csvb_reader_config_init(&h->plan.reader);
-    h->plan.reader.max_field_size = h->opt.max_field_size;
-    h->plan.reader.fast_path = h->opt.fast_path;
+    h->opt.jobs = threads;
+    h->opt.timestamp = "2026-01-01T00:00:00Z";
+    cr_assert_eq(csvb_plan_init(&h->plan, &h->opt, NULL, 0, 022, NULL, 1, &d), CSVB_OK, "%s",
+                 d.message);
     h->results = calloc(h->list.n + 1, sizeof *h->results);
-    csvb_driver_run(&h->plan, &h->list, threads, h->results);
+    csvb_driver_run(&h->plan, &h->list, h->results);
 }
 
 static void harness_fini(struct harness *h)
 {
+    for (size_t i = 0; i < h->list.n; i++)
+        csvb_result_fini(&h->results[i]);
     free(h->results);
+    csvb_plan_fini(&h->plan);
     csvb_joblist_fini(&h->list);
     csvb_options_fini(&h->opt);
 }

@@ -2,24 +2,43 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "csvbatch/cli.h"
+#include <stdio.h>
 #include "csvbatch/project.h"
 
 static const char *const head[] = {"ID", "name", "Status", "Name2"};
 
+/* Binds the projection csvbatch's arguments would configure (the core sees only configs):
+ * --select LIST|'*', --no-stamp, --stamp-column NAME, --compat powershell; stamp value "T". */
 static enum csvb_err bind(struct csvb_projection *p, char **argv, int argc, const char *const *h,
                           size_t nh, struct csvb_diag *d)
 {
-    struct csvb_options opt;
+    static char names[256];
+    static const char *cols[8];
+    struct csvb_projection_config cfg = {
+        (const char *const[]){"Name", "ID"}, 2, false, "ProcessedDate", "T", false};
     csvb_diag_init(d);
-    cr_assert_eq(csvb_cli_parse(argc, argv, &opt, d), CSVB_CLI_OK);
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--no-stamp") == 0) {
+            cfg.stamp_column = NULL;
+        } else if (strcmp(argv[i], "--stamp-column") == 0) {
+            cfg.stamp_column = argv[++i];
+        } else if (strcmp(argv[i], "--compat") == 0) {
+            cfg.absent_is_null = strcmp(argv[++i], "powershell") == 0;
+        } else if (strcmp(argv[i], "--select") == 0 && strcmp(argv[++i], "*") == 0) {
+            cfg.all_columns = true;
+        } else if (strcmp(argv[i - 1], "--select") == 0) {
+            snprintf(names, sizeof names, "%s", argv[i]);
+            cfg.ncolumns = 0;
+            for (char *tok = strtok(names, ","); tok != NULL; tok = strtok(NULL, ","))
+                cols[cfg.ncolumns++] = tok;
+            cfg.columns = cols;
+        }
+    }
     struct csvb_field hf[8];
     for (size_t i = 0; i < nh; i++)
         hf[i] = (struct csvb_field){h[i], strlen(h[i])};
     struct csvb_row row = {hf, nh, 1};
-    enum csvb_err e = csvb_projection_bind(p, &opt, "T", &row, d);
-    csvb_options_fini(&opt);
-    return e;
+    return csvb_projection_bind(p, &cfg, &row, d);
 }
 
 static void expect_fields(const struct csvb_field *f, size_t n, const char *const *want)

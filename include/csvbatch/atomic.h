@@ -27,6 +27,16 @@ enum csvb_err csvb_atomic_open(struct csvb_atomic *a, const char *final_path, bo
  * final_path is untouched. Errors: CSVB_E_IO. Frees a's strings either way. */
 enum csvb_err csvb_atomic_commit(struct csvb_atomic *a, bool do_fsync, struct csvb_diag *d);
 
+/* Parks a: flushes nothing (a has no buffer), closes the temp file with a checked close and
+ * keeps it on disk, still registered for removal on a hard exit. A parked a can be committed,
+ * appended to or aborted. Errors: CSVB_E_IO. */
+enum csvb_err csvb_atomic_park(struct csvb_atomic *a, struct csvb_diag *d);
+
+/* Appends the whole temp file of src to dst (opening a parked dst again), then aborts src
+ * (always: src is consumed). Errors: CSVB_E_IO naming dst's final path. */
+enum csvb_err csvb_atomic_append(struct csvb_atomic *dst, struct csvb_atomic *src,
+                                 struct csvb_diag *d);
+
 /* Closes and unlinks the temp file, if any. NULL-safe, safe to call twice. */
 void csvb_atomic_abort(struct csvb_atomic *a);
 

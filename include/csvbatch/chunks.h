@@ -14,7 +14,7 @@
 #include <stddef.h>
 
 #include "csvbatch/enumerate.h"
-#include "csvbatch/pipeline.h"
+#include "csvbatch/plan.h"
 #include "csvbatch/result.h"
 
 struct csvb_chunks;

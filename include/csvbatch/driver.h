@@ -3,16 +3,15 @@
 #define CSVBATCH_DRIVER_H
 
 #include "csvbatch/enumerate.h"
-#include "csvbatch/pipeline.h"
+#include "csvbatch/plan.h"
 #include "csvbatch/result.h"
 
-/* Runs every job of list on `threads` threads (schedule dynamic,1, largest input first) and
- * fills results[i] for job i. With more than one thread, a file over twice plan->chunk_size is
- * split into chunks run as tasks (see chunks.h). Also
- * fills results[i] for job i; skipped and conflicting jobs get their result without being read.
- * Jobs not started when *plan->cancel becomes non-zero are Skipped. Results do not depend on
- * the thread count. */
-void csvb_driver_run(const struct csvb_plan *plan, const struct csvb_joblist *list, int threads,
+/* Runs every job of list on plan->threads threads (schedule dynamic,1, in the schedule's order)
+ * and fills results[i] for job i; skipped and conflicting jobs get their result without being
+ * read. With more than one thread, a file the plan splits is run as chunk tasks (chunks.h).
+ * Jobs not started when *plan->cancel becomes non-zero, after the failure limit, or past the
+ * deadline are Skipped with the reason. Results do not depend on the thread count. */
+void csvb_driver_run(const struct csvb_plan *plan, const struct csvb_joblist *list,
                      struct csvb_result *results);
 
 #endif

@@ -6,29 +6,48 @@
 #include <stddef.h>
 
 #include "csvbatch/diag.h"
-#include "csvbatch/options.h"
 #include "csvbatch/reader.h"
 
-struct csvb_condition {
-    size_t column;
-    const char *value; /* borrowed */
+/* One condition as configured: COLUMN = VALUE, or COLUMN != VALUE when negate. Borrowed. */
+struct csvb_filter_rule {
+    const char *column;
+    const char *value;
     size_t value_len;
     bool negate;
 };
 
-#define CSVB_FILTER_MAX 32
+/* What the filter needs to know of the run (built once by plan; borrowed by every bind). */
+struct csvb_filter_config {
+    const struct csvb_filter_rule *rules; /* nrules entries; none = every row passes */
+    size_t nrules;
+    bool case_sensitive; /* false: ASCII case-insensitive, as PowerShell's -eq */
+    bool absent_is_null; /* a column the header lacks is $null (PowerShell), not an error */
+};
+
+struct csvb_condition {
+    size_t column;     /* CSVB_NO_COLUMN when absent_is_null found no such column */
+    const char *value; /* borrowed from the rule */
+    size_t value_len;
+    bool negate;
+};
 
 struct csvb_filter {
-    struct csvb_condition conds[CSVB_FILTER_MAX];
-    size_t nconds; /* 0 = every row passes */
+    struct csvb_condition *conds; /* owned: nconds entries */
+    size_t nconds;
     bool case_sensitive;
 };
 
-/* Resolves the --where conditions of opt against header into f. Errors: CSVB_E_SCHEMA. */
-enum csvb_err csvb_filter_bind(struct csvb_filter *f, const struct csvb_options *opt,
+/* Resolves cfg's rules against header into f (which it initialises). Errors: CSVB_E_SCHEMA (a
+ * missing or ambiguous column, message listing the header), CSVB_E_NOMEM. Call
+ * csvb_filter_fini afterwards, also on error. */
+enum csvb_err csvb_filter_bind(struct csvb_filter *f, const struct csvb_filter_config *cfg,
                                const struct csvb_row *header, struct csvb_diag *d);
 
-/* True when row satisfies every condition. row must have as many fields as the header. */
+/* True when row satisfies every condition. row must have as many fields as the header. A field
+ * with a NULL ptr is $null: it equals nothing. */
 bool csvb_filter_match(const struct csvb_filter *f, const struct csvb_row *row);
+
+/* Frees what bind allocated. NULL-safe, safe to call twice. */
+void csvb_filter_fini(struct csvb_filter *f);
 
 #endif

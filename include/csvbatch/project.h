@@ -2,11 +2,21 @@
 #ifndef CSVBATCH_PROJECT_H
 #define CSVBATCH_PROJECT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "csvbatch/diag.h"
-#include "csvbatch/options.h"
 #include "csvbatch/reader.h"
+
+/* What the projection needs to know of the run (built once by plan; borrowed by every bind). */
+struct csvb_projection_config {
+    const char *const *columns; /* ncolumns names to select, in output order */
+    size_t ncolumns;
+    bool all_columns;         /* '*': every input column, in input order (columns unused) */
+    const char *stamp_column; /* name of the stamp column; NULL = no stamp column */
+    const char *stamp;        /* its value in every row */
+    bool absent_is_null;      /* a selected column the header lacks is $null (PowerShell) */
+};
 
 struct csvb_projection {
     size_t *columns; /* owned: input index of each output column */
@@ -19,13 +29,12 @@ struct csvb_projection {
     size_t nout;               /* fields per output row */
 };
 
-/* Resolves --select (or Name,ID; '*' = every column) against header; the stamp column (unless
- * --no-stamp) follows. Errors: CSVB_E_SCHEMA (missing/ambiguous column, or an output column
- * named like the stamp column), CSVB_E_NOMEM. Call csvb_projection_fini afterwards, also on
- * error. */
-enum csvb_err csvb_projection_bind(struct csvb_projection *p, const struct csvb_options *opt,
-                                   const char *stamp, const struct csvb_row *header,
-                                   struct csvb_diag *d);
+/* Resolves cfg's columns (or every column) against header; the stamp column, when configured,
+ * follows. Errors: CSVB_E_SCHEMA (missing/ambiguous column, or an output column named like the
+ * stamp column), CSVB_E_NOMEM. Call csvb_projection_fini afterwards, also on error. */
+enum csvb_err csvb_projection_bind(struct csvb_projection *p,
+                                   const struct csvb_projection_config *cfg,
+                                   const struct csvb_row *header, struct csvb_diag *d);
 
 /* Maps row to p->out (borrowing the row's fields and the stamp); returns p->out. */
 const struct csvb_field *csvb_project(struct csvb_projection *p, const struct csvb_row *row);

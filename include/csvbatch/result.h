@@ -2,9 +2,11 @@
 #ifndef CSVBATCH_RESULT_H
 #define CSVBATCH_RESULT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "csvbatch/diag.h"
+#include "csvbatch/stage.h"
 
 enum csvb_status { CSVB_STATUS_SUCCESS, CSVB_STATUS_FAILED, CSVB_STATUS_SKIPPED };
 
@@ -20,5 +22,28 @@ struct csvb_result {
     char *preview;         /* owned: --preview, the first output rows as CSV (header first) */
     size_t preview_len;
 };
+
+/* Clears res to "succeeded, nothing done". */
+void csvb_result_init(struct csvb_result *res);
+
+/* Sets res to a job that was never read: status, and a message (may be NULL) with code. */
+void csvb_result_preset(struct csvb_result *res, enum csvb_status status, enum csvb_err code,
+                        const char *message);
+
+/* Adds a stage's counts to res. */
+void csvb_result_add_counts(struct csvb_result *res, const struct csvb_stage_counts *c);
+
+/* The final status from the run's outcome e: a timeout names its limit (timeout seconds);
+ * "interrupted" replaces whatever error a cancelled run hit (cancelled: the run's flag was set);
+ * a failed file has nothing written. */
+void csvb_result_settle(struct csvb_result *res, enum csvb_err e, bool cancelled, double timeout);
+
+/* Frees what res owns (the preview). NULL-safe, safe to call twice. */
+void csvb_result_fini(struct csvb_result *res);
+
+/* The process exit status (DESIGN §4): 128 + signal when interrupted, else 1 when a file failed
+ * or the run could not finish its own writes (run_failed: a directory sync, the summary, the
+ * report), else 0. */
+int csvb_result_exit_code(size_t failed, bool run_failed, int signal);
 
 #endif

@@ -1,23 +1,52 @@
 /* stage.h — the per-record work shared by whole-file and chunked runs: bind the header, then
  * filter, project and write each row; the output goes to an atomic temp file (or nowhere in a
- * dry run). A stage owns its writer, projection and temp file; it never renames anything. */
+ * dry run). A stage owns its writers, projection and temp files until they are committed or
+ * handed over; it never renames anything on its own. Core layer: it sees no job, plan or
+ * option, only its narrow config. */
 #ifndef CSVBATCH_STAGE_H
 #define CSVBATCH_STAGE_H
 
 #include <stdbool.h>
-#include <sys/stat.h>
+#include <stdint.h>
+#include <sys/types.h>
 
 #include "csvbatch/atomic.h"
 #include "csvbatch/filter.h"
-#include "csvbatch/pipeline.h"
 #include "csvbatch/project.h"
 #include "csvbatch/writer.h"
 
+/* What the stage needs to know of the run: built once by plan, read-only, shared by every
+ * worker. PowerShell compatibility arrives here as the named rules it implies. */
+struct csvb_stage_config {
+    struct csvb_filter_config filter;
+    struct csvb_projection_config projection;
+    bool dry_run;      /* bind and count; open and write nothing */
+    bool make_dirs;    /* create missing directories above an output (-o trees) */
+    mode_t file_mode;  /* of created files, before the umask */
+    char in_delimiter; /* re-encodes a rejected record as it was read */
+    char out_delimiter;
+    bool quote_all;        /* every output field quoted (Export-Csv) */
+    bool pad_rows;         /* short records padded with $null, long ones cut (Import-Csv) */
+    bool distinct_header;  /* a header naming one column twice fails the file */
+    bool header_with_rows; /* the header is written with the first matching row: no row, empty
+                              output (Export-Csv) */
+    bool skip_bad_rows;    /* a record of the wrong width is counted and dropped */
+    size_t preview_rows;   /* keep the first N output rows for --preview (0 = none) */
+};
+
+struct csvb_stage_counts {
+    uint64_t rows_read;     /* data rows, header excluded */
+    uint64_t rows_written;  /* data rows written (or that would be, in a dry run) */
+    uint64_t rows_rejected; /* skip_bad_rows: records dropped for their width */
+    uint64_t bytes_written; /* set by csvb_stage_flush */
+};
+
 struct csvb_stage {
-    const struct csvb_plan *plan;
-    const struct csvb_job *job;
-    struct csvb_result *res; /* counts go here */
-    bool write_header;       /* this stage's output starts the file */
+    const struct csvb_stage_config *cfg;
+    const char *output_path;  /* borrowed */
+    const char *rejects_path; /* borrowed; NULL = no rejects file */
+    struct csvb_stage_counts counts;
+    bool write_header; /* this stage's output starts the file */
     bool have_header;
     size_t nfields; /* header width */
     struct csvb_filter filter;
@@ -25,48 +54,54 @@ struct csvb_stage {
     struct csvb_writer writer;
     struct csvb_atomic out;
     bool writer_ready;
-    double deadline;                /* --timeout: monotonic seconds, 0 = none */
-    struct csvb_atomic rejects_out; /* --rejects */
-    struct csvb_writer rejects;     /* Line,Reason,Record */
-    struct csvb_writer record;      /* scratch: a rejected record re-encoded */
+    struct csvb_atomic rejects_out;
+    struct csvb_writer rejects; /* Line,Reason,Record */
+    struct csvb_writer record;  /* scratch: a rejected record re-encoded */
     bool rejects_ready;
-    struct csvb_field *padded;  /* --compat powershell: a short row padded to the header */
-    bool header_pending;        /* --compat powershell: header written with the first row */
-    struct csvb_writer preview; /* --preview: the first rows, in memory */
+    struct csvb_field *padded;  /* pad_rows: a short row padded to the header */
+    bool header_pending;        /* header_with_rows: not written yet */
+    struct csvb_writer preview; /* preview_rows: the first rows, in memory */
     bool preview_ready;
 };
 
-/* Prepares s (no allocation). write_header: the output begins with the header record. */
-void csvb_stage_init(struct csvb_stage *s, const struct csvb_plan *plan, const struct csvb_job *job,
-                     struct csvb_result *res, bool write_header);
+/* Prepares s (no allocation). Paths are borrowed and must outlive s. write_header: the output
+ * begins with the header record. */
+void csvb_stage_init(struct csvb_stage *s, const struct csvb_stage_config *cfg,
+                     const char *output_path, const char *rejects_path, bool write_header);
 
 /* Binds filter and projection to header, opens the temp output (not in a dry run) and writes
  * the header when write_header. Errors: CSVB_E_SCHEMA, CSVB_E_IO, CSVB_E_NOMEM. */
 enum csvb_err csvb_stage_bind(struct csvb_stage *s, const struct csvb_row *header,
                               struct csvb_diag *d);
 
+/* True when header binds under cfg (filter and projection resolve); opens nothing. d gets the
+ * error otherwise. */
+bool csvb_stage_check_header(const struct csvb_stage_config *cfg, const struct csvb_row *header,
+                             struct csvb_diag *d);
+
 /* The reader sink (ctx = the stage): the first record binds when nothing is bound yet; every
  * other is checked for width, filtered, projected and written. */
 enum csvb_err csvb_stage_row(void *ctx, const struct csvb_row *row, struct csvb_diag *d);
 
-/* Writes out the buffered bytes; sets res->bytes_written. Errors: CSVB_E_IO. */
+/* Writes out the buffered bytes; sets counts.bytes_written. Errors: CSVB_E_IO. */
 enum csvb_err csvb_stage_flush(struct csvb_stage *s, struct csvb_diag *d);
 
-/* Hands the preview rows (if any) over to s->res. */
-void csvb_stage_keep_preview(struct csvb_stage *s);
+/* Commits the output, then the rejects file (nothing in a dry run). On error neither the output
+ * nor the rejects file that failed is left. Errors: CSVB_E_IO. */
+enum csvb_err csvb_stage_commit(struct csvb_stage *s, bool do_fsync, struct csvb_diag *d);
 
-/* Commits the rejects file, if any (after the output committed). Errors: CSVB_E_IO. */
-enum csvb_err csvb_stage_commit_rejects(struct csvb_stage *s, struct csvb_diag *d);
+/* Moves the (flushed) temp output out of s into *dst, parked: closed, kept on disk, still
+ * registered for removal on a hard exit. dst then belongs to the caller (commit or abort). In a
+ * dry run dst is left closed and empty. Errors: CSVB_E_IO (the checked close). */
+enum csvb_err csvb_stage_hand_over(struct csvb_stage *s, struct csvb_atomic *dst,
+                                   struct csvb_diag *d);
 
-/* Frees the writers and projection; leaves the temp files to the caller (commit or abort; abort
- * of the rejects file happens here when it was not committed). */
+/* Moves the preview rows kept (CSV text, header first; NULL when none) to the caller, who frees
+ * them. */
+char *csvb_stage_take_preview(struct csvb_stage *s, size_t *len);
+
+/* Frees the writers and projection and removes any temp file not committed or handed over.
+ * NULL-safe, safe to call twice. */
 void csvb_stage_fini(struct csvb_stage *s);
-
-/* Opens job's input for reading without ever blocking: a FIFO that was not named is refused, a
- * named one (or a pipe) stays non-blocking and *stream is set (read it with poll). Returns the
- * fd, or -1 with d filled. stream may be NULL when the caller needs a regular file. The input's
- * fstat goes to st. */
-int csvb_stage_open_input(const struct csvb_job *job, bool *stream, struct stat *st,
-                          struct csvb_diag *d);
 
 #endif

@@ -1,0 +1,51 @@
+/* input.h — a job's input opened as a source chain (file or stream, then transcoding), the one
+ * "changed while it was read" check, and whether a file may be split into chunks. */
+#ifndef CSVBATCH_INPUT_H
+#define CSVBATCH_INPUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include "csvbatch/diag.h"
+#include "csvbatch/enumerate.h"
+#include "csvbatch/plan.h"
+#include "csvbatch/reader.h"
+#include "csvbatch/transcode.h"
+
+struct csvb_input {
+    int fd;         /* -1 when closed */
+    bool stream;    /* a pipe or FIFO named by the user: read through poll */
+    struct stat st; /* fstat of fd when opened */
+    struct csvb_fd_source fds;
+    struct csvb_transcode *tc; /* owned; NULL for UTF-8 input */
+    struct csvb_source src;    /* the head of the chain: what the reader reads */
+};
+
+/* Opens job's input without ever blocking: a FIFO that was not named is refused; a named one
+ * (or a pipe) is read as a stream through poll, honouring plan->cancel and deadline (monotonic
+ * seconds, 0 = none). Then the plan's transcoding is stacked on it. Errors: CSVB_E_IO (no path
+ * in the message: the caller owns it), CSVB_E_NOMEM. in is closed on error. */
+enum csvb_err csvb_input_open(struct csvb_input *in, const struct csvb_plan *plan,
+                              const struct csvb_job *job, double deadline, struct csvb_diag *d);
+
+/* Opens job's input as a regular file for pread (chunks): fails, without a message, when it is
+ * anything else or no longer has the size the listing saw. */
+bool csvb_input_open_regular(struct csvb_input *in, const struct csvb_job *job);
+
+/* Bytes taken from the file itself (before transcoding), given what the reader counted. */
+uint64_t csvb_input_raw_bytes(const struct csvb_input *in, uint64_t reader_bytes);
+
+/* CSVB_E_IO when the input was rewritten, truncated or extended since it was opened (its output
+ * would match no version of it); streams are never checked. A deleted input is fine: the open
+ * descriptor still reads it all. */
+enum csvb_err csvb_input_check_unchanged(const struct csvb_input *in, struct csvb_diag *d);
+
+/* True when the plan splits job into chunks: chunking on, a regular file at least twice the
+ * chunk size. */
+bool csvb_input_can_split(const struct csvb_plan *plan, const struct csvb_job *job);
+
+/* Closes and frees what in holds. NULL-safe, safe to call twice. */
+void csvb_input_close(struct csvb_input *in);
+
+#endif

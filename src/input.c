@@ -1,0 +1,111 @@
+/* input.c — a job's input as a source chain, the unchanged check, and the split decision. */
+#include "csvbatch/input.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void input_reset(struct csvb_input *in)
+{
+    memset(in, 0, sizeof *in);
+    in->fd = -1;
+}
+
+/* open + fstat; refuses what must not be read. Returns the fd or -1 with d filled. */
+static int open_checked(const struct csvb_job *job, bool allow_stream, struct stat *st,
+                        struct csvb_diag *d)
+{
+    int fd = open(job->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) {
+        csvb_diag_errno(d, CSVB_E_IO, errno, "cannot open");
+        return -1;
+    }
+    if (fstat(fd, st) != 0) {
+        csvb_diag_errno(d, CSVB_E_IO, errno, "cannot stat");
+        close(fd);
+        return -1;
+    }
+    bool regular = S_ISREG(st->st_mode);
+    if (S_ISDIR(st->st_mode) || (!regular && (!job->named || !allow_stream))) {
+        csvb_diag_set(d, CSVB_E_IO, 0,
+                      S_ISDIR(st->st_mode) ? "cannot read: is a directory"
+                                           : "cannot read: not a regular file");
+        close(fd);
+        return -1;
+    }
+    /* O_NONBLOCK means nothing to a regular file: it stays set (one system call less). */
+    if (regular && st->st_size >= ((off_t)1 << 20))
+        posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    return fd;
+}
+
+enum csvb_err csvb_input_open(struct csvb_input *in, const struct csvb_plan *plan,
+                              const struct csvb_job *job, double deadline, struct csvb_diag *d)
+{
+    input_reset(in);
+    if ((in->fd = open_checked(job, true, &in->st, d)) < 0)
+        return d->code;
+    in->stream = !S_ISREG(in->st.st_mode);
+    in->fds = (struct csvb_fd_source){in->fd, plan->cancel, in->stream, deadline};
+    in->src = (struct csvb_source){csvb_source_fd_fill, &in->fds};
+    if (plan->encoding != CSVB_ENC_UTF8) {
+        if ((in->tc = malloc(sizeof *in->tc)) == NULL) {
+            csvb_input_close(in);
+            return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
+        }
+        csvb_transcode_init(in->tc, in->src, plan->encoding);
+        in->src = (struct csvb_source){csvb_transcode_fill, in->tc};
+    }
+    return CSVB_OK;
+}
+
+bool csvb_input_open_regular(struct csvb_input *in, const struct csvb_job *job)
+{
+    input_reset(in);
+    struct csvb_diag ignored;
+    csvb_diag_init(&ignored);
+    in->fd = open_checked(job, false, &in->st, &ignored);
+    if (in->fd >= 0 && S_ISREG(in->st.st_mode) && in->st.st_size == job->size)
+        return true;
+    csvb_input_close(in);
+    return false;
+}
+
+uint64_t csvb_input_raw_bytes(const struct csvb_input *in, uint64_t reader_bytes)
+{
+    return in->tc != NULL ? in->tc->raw_bytes : reader_bytes;
+}
+
+enum csvb_err csvb_input_check_unchanged(const struct csvb_input *in, struct csvb_diag *d)
+{
+    if (in->stream)
+        return CSVB_OK;
+    struct stat now;
+    if (fstat(in->fd, &now) != 0)
+        return csvb_diag_errno(d, CSVB_E_IO, errno, "cannot stat");
+    if (now.st_size != in->st.st_size || now.st_mtim.tv_sec != in->st.st_mtim.tv_sec ||
+        now.st_mtim.tv_nsec != in->st.st_mtim.tv_nsec)
+        return csvb_diag_set(d, CSVB_E_IO, 0,
+                             "the file changed while it was being read (size %lld, then %lld "
+                             "bytes); its output was discarded",
+                             (long long)in->st.st_size, (long long)now.st_size);
+    return CSVB_OK;
+}
+
+bool csvb_input_can_split(const struct csvb_plan *plan, const struct csvb_job *job)
+{
+    off_t chunk = (off_t)plan->chunk_size;
+    return chunk > 0 && job->size >= 2 * chunk;
+}
+
+void csvb_input_close(struct csvb_input *in)
+{
+    if (in == NULL)
+        return;
+    if (in->fd >= 0)
+        close(in->fd);
+    free(in->tc);
+    input_reset(in);
+}

@@ -1,0 +1,106 @@
+/* plan.c — options to narrow per-module configs, once per run; all run policy lives here. */
+#include "csvbatch/plan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "csvbatch/cancel.h"
+
+static const char *const default_columns[] = {"Name", "ID"};
+
+int csvb_plan_threads(int jobs, const char *omp_env, long cpus)
+{
+    if (jobs > 0)
+        return jobs;
+    if (omp_env != NULL) {
+        char *end = NULL;
+        long v = strtol(omp_env, &end, 10);
+        if (end != omp_env && v >= 1 && v <= 1024)
+            return (int)v;
+    }
+    return cpus >= 1 && cpus <= 1024 ? (int)cpus : 1;
+}
+
+/* --where conditions and --select names into the filter and projection configs. */
+static enum csvb_err plan_rows(struct csvb_plan *p, const struct csvb_options *opt, bool ps,
+                               struct csvb_diag *d)
+{
+    struct csvb_stage_config *st = &p->stage;
+    p->rules = calloc(opt->nwhere + 1, sizeof *p->rules);
+    p->columns = calloc(opt->nselect + 1, sizeof *p->columns);
+    if (p->rules == NULL || p->columns == NULL)
+        return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
+    for (size_t i = 0; i < opt->nwhere; i++)
+        p->rules[i] = (struct csvb_filter_rule){opt->where[i].column, opt->where[i].value,
+                                                opt->where[i].value_len, opt->where[i].negate};
+    st->filter = (struct csvb_filter_config){p->rules, opt->nwhere, opt->case_sensitive, ps};
+    for (size_t i = 0; i < opt->nselect; i++)
+        p->columns[i] = opt->select[i];
+    struct csvb_projection_config *pc = &st->projection;
+    pc->columns = opt->select != NULL ? p->columns : default_columns;
+    pc->ncolumns = opt->select != NULL ? opt->nselect : 2;
+    pc->all_columns = opt->select_all;
+    pc->stamp_column = opt->no_stamp ? NULL : opt->stamp_column;
+    pc->stamp = p->stamp;
+    pc->absent_is_null = ps;
+    return CSVB_OK;
+}
+
+/* PowerShell compatibility, resolved into named rules: Import-Csv's lenient reading and padded
+ * rows, Export-Csv's quoting and its empty output when nothing matches, distinct headers. */
+static void plan_stage(struct csvb_plan *p, const struct csvb_options *opt, bool ps,
+                       mode_t umask_value)
+{
+    struct csvb_stage_config *st = &p->stage;
+    st->dry_run = opt->dry_run;
+    st->make_dirs = opt->output_dir != NULL;
+    st->file_mode = 0666 & ~umask_value;
+    st->in_delimiter = opt->delimiter;
+    st->out_delimiter = opt->out_delimiter != '\0' ? opt->out_delimiter : opt->delimiter;
+    st->quote_all = ps;
+    st->pad_rows = ps;
+    st->distinct_header = ps;
+    st->header_with_rows = ps;
+    st->skip_bad_rows = opt->skip_bad_rows;
+    st->preview_rows = opt->preview;
+}
+
+enum csvb_err csvb_plan_init(struct csvb_plan *p, const struct csvb_options *opt, const char *sde,
+                             time_t now, mode_t umask_value, const char *omp_env, long cpus,
+                             struct csvb_diag *d)
+{
+    memset(p, 0, sizeof *p);
+    bool ps = opt->compat == CSVB_COMPAT_POWERSHELL;
+    enum csvb_err e = (ps ? csvb_stamp_make_powershell : csvb_stamp_make)(
+        p->stamp, sizeof p->stamp, opt->timestamp, sde, now, d);
+    if (e != CSVB_OK || (e = plan_rows(p, opt, ps, d)) != CSVB_OK)
+        return e;
+    plan_stage(p, opt, ps, umask_value);
+    p->cancel = csvb_cancel_flag();
+    csvb_reader_config_init(&p->reader);
+    p->reader.delimiter = opt->delimiter;
+    p->reader.max_field_size = opt->max_field_size;
+    p->reader.fast_path = opt->fast_path && !ps;
+    p->reader.lenient = ps;
+    p->reader.cancel = p->cancel;
+    p->encoding = opt->encoding;
+    p->fsync = opt->fsync;
+    p->limits =
+        (struct csvb_plan_limits){opt->max_failures, opt->fail_fast, opt->deadline, opt->timeout};
+    /* Rejects files, previews, transcoding and lenient reading take one pass over the file:
+     * such runs do not split files. */
+    bool one_pass = opt->rejects || opt->preview > 0 || opt->encoding != CSVB_ENC_UTF8 || ps;
+    p->chunk_size = one_pass ? 0 : opt->chunk_size;
+    p->threads = csvb_plan_threads(opt->jobs, omp_env, cpus);
+    return CSVB_OK;
+}
+
+void csvb_plan_fini(struct csvb_plan *p)
+{
+    if (p == NULL)
+        return;
+    free(p->rules);
+    free(p->columns);
+    p->rules = NULL;
+    p->columns = NULL;
+}
