@@ -34,15 +34,47 @@ CFLAGS   += -std=c11 $(WARN) $(OPT_$(VARIANT)) -fopenmp -MMD -MP
 LDFLAGS  += $(filter -fsanitize=%,$(OPT_$(VARIANT))) -fopenmp
 LDLIBS   += -lcsv -ljansson
 
-LIB_SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
-LIB_OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
+# The layers (shared/DESIGN.md §1), bottom up. A module belongs to exactly one; a layer includes
+# only the layers before it (`make layers` checks every #include, and the doors). Each layer is a
+# library holding itself and everything below it, and a unit suite links the library of its
+# module's layer: a core module that reaches into run is a link error in its own test.
+LAYER_util    := diag text utf8 cancel
+LAYER_core    := source scan csvfeed reader transcode schema filter project writer atomic stage \
+                 stamp
+LAYER_run     := options cli files_from completion walk outputs enumerate plan input result \
+                 schedule pipeline chunks driver progress
+LAYER_present := report report_table report_csv report_json report_junit report_github color \
+                 rusage
+LAYERS        := util core run present
+
+ALL_MODULES := $(foreach l,$(LAYERS),$(LAYER_$(l)))
+SRC_MODULES := $(patsubst src/%.c,%,$(filter-out src/main.c,$(wildcard src/*.c)))
+UNLAYERED   := $(filter-out $(ALL_MODULES),$(SRC_MODULES))
+ifneq ($(UNLAYERED),)
+$(error modules without a layer (add them to LAYER_* in the Makefile): $(UNLAYERED))
+endif
+# Objects of one layer; the library of a layer holds it and every layer below.
+layer_objs = $(patsubst %,$(BUILD)/obj/%.o,$(filter $(SRC_MODULES),$(LAYER_$(1))))
+LIB_util    := $(BUILD)/libcsvb_util.a
+LIB_core    := $(BUILD)/libcsvb_core.a
+LIB_run     := $(BUILD)/libcsvb_run.a
+LIB_present := $(BUILD)/libcsvb_present.a
+OBJS_util    := $(call layer_objs,util)
+OBJS_core    := $(OBJS_util) $(call layer_objs,core)
+OBJS_run     := $(OBJS_core) $(call layer_objs,run)
+OBJS_present := $(OBJS_run) $(call layer_objs,present)
+LIB_SRCS := $(patsubst %,src/%.c,$(SRC_MODULES))
+LIB_OBJS := $(OBJS_present)
 MAIN_OBJ := $(BUILD)/obj/main.o
 BIN      := $(BUILD)/csvbatch
 TEST_SRCS:= $(wildcard tests/test_*.c)
 TEST_BINS:= $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
+# A suite tests the module it is named after (test_<module>.c); a suite of no single module
+# (test_pipeline tests the driver too) takes the layer of its highest module, as listed here.
+test_layer = $(firstword $(foreach l,$(LAYERS),$(if $(filter $(1),$(LAYER_$(l))),$(l))) present)
 
 .PHONY: all test unit e2e parallel docs operators faults asan ubsan tsan tsan-run conformance fuzz fuzz-smoke fuzz-replay bench install uninstall \
-        format format-check lint clean golden
+        format format-check lint layers clean golden
 
 all: $(BIN)
 
@@ -54,14 +86,14 @@ $(BUILD)/obj/tests/%.o: tests/%.c | $(BUILD)/obj/tests
 	@echo "  CC      $@"
 	@$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -Wno-cast-qual -c $< -o $@
 
-$(BUILD)/libcsvbatch.a: $(LIB_OBJS)
-	@$(AR) rcs $@ $^
+$(foreach l,$(LAYERS),$(eval $(LIB_$(l)): $(OBJS_$(l)) ; @rm -f $$@ && $(AR) rcs $$@ $$^))
 
-$(BIN): $(MAIN_OBJ) $(BUILD)/libcsvbatch.a
+$(BIN): $(MAIN_OBJ) $(LIB_present)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-$(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(BUILD)/libcsvbatch.a | $(BUILD)/tests
+.SECONDEXPANSION:
+$(BUILD)/tests/test_%: $(BUILD)/obj/tests/test_%.o $$(LIB_$$(call test_layer,$$*)) | $(BUILD)/tests
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) $^ $(LDLIBS) -lcriterion -o $@
 
@@ -124,7 +156,7 @@ FUZZ_SECONDS ?= 60
 fuzz:
 	$(MAKE) VARIANT=fuzz CC=clang build/fuzz/fuzz_reader
 
-build/fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c $(BUILD)/libcsvbatch.a
+build/fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c $(LIB_core)
 	$(CC) $(CPPFLAGS) -std=c11 -O1 -g -DCSVB_LIBFUZZER -fsanitize=fuzzer,address,undefined \
 	  $^ $(LDLIBS) -fopenmp -o $@
 
@@ -133,7 +165,7 @@ fuzz-smoke: fuzz
 	build/fuzz/fuzz_reader -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 \
 	  -dict=tests/fuzz/csv.dict -print_final_stats=1 build/fuzz/corpus testdata
 
-$(BUILD)/fuzz_replay: tests/fuzz/fuzz_reader.c $(BUILD)/libcsvbatch.a
+$(BUILD)/fuzz_replay: tests/fuzz/fuzz_reader.c $(LIB_core)
 	@echo "  LD      $@"
 	@$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes $^ $(LDLIBS) -o $@
 
@@ -156,6 +188,9 @@ format:
 	clang-format -i $(FMT_FILES)
 format-check:
 	clang-format --dry-run --Werror $(FMT_FILES)
+layers:
+	@LAYERS="$(LAYERS)" $(foreach l,$(LAYERS),LAYER_$(l)="$(LAYER_$(l))") bash scripts/check-layers.sh
+
 lint:
 	clang-tidy $(LIB_SRCS) src/main.c -- $(CPPFLAGS) -std=c11
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
