@@ -104,9 +104,9 @@ static enum csvb_err put_quoted(struct csvb_writer *w, const char *s, size_t n)
 }
 
 /* A first field starting with U+FEFF would read back as a byte-order mark and lose it. */
-static bool starts_with_bom(const struct csvb_field *f)
+static bool starts_with_bom(const char *ptr, size_t len)
 {
-    return f->len >= 3 && memcmp(f->ptr, "\xEF\xBB\xBF", 3) == 0;
+    return len >= 3 && memcmp(ptr, "\xEF\xBB\xBF", 3) == 0;
 }
 
 enum csvb_err csvb_writer_row(struct csvb_writer *w, const struct csvb_field *fields, size_t n)
@@ -121,17 +121,18 @@ enum csvb_err csvb_writer_row(struct csvb_writer *w, const struct csvb_field *fi
                 return e;
             continue;
         }
-        bool quote = w->quote_all || needs_quotes(f->ptr, f->len, w->delimiter) ||
-                     (w->bytes == 0 && i == 0 && starts_with_bom(f));
+        const char *ptr = f->ptr != NULL ? f->ptr : ""; /* $null outside PowerShell mode: "" */
+        bool quote = w->quote_all || needs_quotes(ptr, f->len, w->delimiter) ||
+                     (w->bytes == 0 && i == 0 && starts_with_bom(ptr, f->len));
         size_t need = f->len + 1;
         if (!quote && w->cap - w->len >= need) { /* the common case: copy straight in */
-            memcpy(w->buf + w->len, f->ptr, f->len);
+            memcpy(w->buf + w->len, ptr, f->len);
             w->len += f->len;
             w->buf[w->len++] = i + 1 < n ? w->delimiter : '\n';
             w->bytes += need;
             continue;
         }
-        enum csvb_err e = quote ? put_quoted(w, f->ptr, f->len) : put(w, f->ptr, f->len);
+        enum csvb_err e = quote ? put_quoted(w, ptr, f->len) : put(w, ptr, f->len);
         if (e == CSVB_OK)
             e = i + 1 < n ? put(w, &w->delimiter, 1) : put(w, "\n", 1);
         if (e != CSVB_OK)
