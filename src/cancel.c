@@ -1,30 +1,39 @@
 /* cancel.c — signal handling: a polled flag, waking blocked workers, emergency temp cleanup. */
 #include "csvbatch/cancel.h"
 
-#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <stdatomic.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-#define CSVB_CANCEL_SLOTS 1024
-
-#define CSVB_TEMP_SLOTS 4096
 
 struct slot {
     _Atomic int used; /* thread registered */
     pthread_t thread;
 };
 
+/* Temp paths live in blocks that are only ever added (never freed while the process runs), so
+ * the handler can walk them at any moment. A slot's path buffer is reused; one too small is
+ * replaced and the old one retired, never freed, for the same reason. */
+#define CSVB_TEMP_BLOCK 256
+
 struct temp_slot {
     _Atomic int state; /* 0 free, 1 being written, 2 holds a path */
-    char path[PATH_MAX];
+    char *_Atomic path;
+    size_t cap;
 };
 
-static struct slot slots[CSVB_CANCEL_SLOTS];
-static struct temp_slot temps[CSVB_TEMP_SLOTS];
+struct temp_block {
+    struct temp_slot slots[CSVB_TEMP_BLOCK];
+    struct temp_block *_Atomic next;
+};
+
+static struct slot *slots; /* nslots, sized by the thread count at install */
+static int nslots;
+static struct temp_block *_Atomic temps;
+static pthread_mutex_t grow_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Atomic int next_slot;
 static _Atomic int first_signal;
 static _Atomic int signal_count;
@@ -57,20 +66,25 @@ static void on_signal(int signo)
         return;
     if (atomic_fetch_add(&signal_count, 1) == 0) {
         int n = atomic_load(&next_slot);
-        for (int i = 0; i < n && i < CSVB_CANCEL_SLOTS; i++)
+        for (int i = 0; i < n && i < nslots; i++)
             if (atomic_load(&slots[i].used))
                 pthread_kill(slots[i].thread, SIGUSR1);
         return;
     }
     /* A second signal: do not wait for the workers. unlink and _exit are async-signal-safe. */
-    for (int i = 0; i < CSVB_TEMP_SLOTS; i++)
-        if (atomic_load(&temps[i].state) == 2)
-            unlink(temps[i].path);
+    for (struct temp_block *b = atomic_load(&temps); b != NULL; b = atomic_load(&b->next))
+        for (int i = 0; i < CSVB_TEMP_BLOCK; i++)
+            if (atomic_load(&b->slots[i].state) == 2)
+                unlink(atomic_load(&b->slots[i].path));
     _exit(128 + atomic_load(&first_signal));
 }
 
-void csvb_cancel_install(void)
+void csvb_cancel_install(int threads)
 {
+    /* Every OpenMP worker, the driver thread and the main thread may register. */
+    int want = (threads > 0 ? threads : 1) + 2;
+    if (slots == NULL && (slots = calloc((size_t)want, sizeof *slots)) != NULL)
+        nslots = want;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sigemptyset(&sa.sa_mask);
@@ -96,7 +110,7 @@ void csvb_cancel_enter(void)
 {
     if (my_slot < 0) {
         int i = atomic_fetch_add(&next_slot, 1);
-        if (i >= CSVB_CANCEL_SLOTS)
+        if (i >= nslots)
             return;
         my_slot = i;
     }
@@ -110,25 +124,69 @@ void csvb_cancel_leave(void)
         atomic_store(&slots[my_slot].used, 0);
 }
 
+/* A free slot, claimed (state 1); a new block when all are taken. NULL without memory. */
+static struct temp_slot *claim_slot(int *handle)
+{
+    for (;;) {
+        int base = 0;
+        for (struct temp_block *b = atomic_load(&temps); b != NULL; b = atomic_load(&b->next)) {
+            for (int i = 0; i < CSVB_TEMP_BLOCK; i++) {
+                int expected = 0;
+                struct temp_slot *t = &b->slots[i];
+                if (atomic_load_explicit(&t->state, memory_order_relaxed) == 0 &&
+                    atomic_compare_exchange_strong(&t->state, &expected, 1)) {
+                    *handle = base + i;
+                    return t;
+                }
+            }
+            base += CSVB_TEMP_BLOCK;
+        }
+        struct temp_block *fresh = calloc(1, sizeof *fresh);
+        if (fresh == NULL)
+            return NULL;
+        pthread_mutex_lock(&grow_lock); /* appended at the end: handles stay stable */
+        struct temp_block *_Atomic *tail = &temps;
+        while (atomic_load(tail) != NULL)
+            tail = &atomic_load(tail)->next;
+        atomic_store(tail, fresh);
+        pthread_mutex_unlock(&grow_lock);
+    }
+}
+
+static struct temp_slot *slot_of(int handle)
+{
+    struct temp_block *b = atomic_load(&temps);
+    for (; b != NULL && handle >= CSVB_TEMP_BLOCK; handle -= CSVB_TEMP_BLOCK)
+        b = atomic_load(&b->next);
+    return b != NULL && handle >= 0 ? &b->slots[handle] : NULL;
+}
+
 int csvb_cancel_track_temp(const char *path)
 {
     size_t n = strlen(path);
-    if (n >= PATH_MAX)
+    int handle = -1;
+    struct temp_slot *t = claim_slot(&handle);
+    if (t == NULL)
         return -1;
-    for (int i = 0; i < CSVB_TEMP_SLOTS; i++) {
-        int expected = 0;
-        if (atomic_load_explicit(&temps[i].state, memory_order_relaxed) == 0 &&
-            atomic_compare_exchange_strong(&temps[i].state, &expected, 1)) {
-            memcpy(temps[i].path, path, n + 1);
-            atomic_store(&temps[i].state, 2);
-            return i;
+    char *buf = atomic_load(&t->path);
+    if (buf == NULL || t->cap <= n) {
+        char *bigger = malloc(n + 1); /* the old buffer is retired, never freed (see above) */
+        if (bigger == NULL) {
+            atomic_store(&t->state, 0);
+            return -1;
         }
+        t->cap = n + 1;
+        atomic_store(&t->path, bigger);
+        buf = bigger;
     }
-    return -1;
+    memcpy(buf, path, n + 1);
+    atomic_store(&t->state, 2);
+    return handle;
 }
 
 void csvb_cancel_untrack_temp(int handle)
 {
-    if (handle >= 0 && handle < CSVB_TEMP_SLOTS)
-        atomic_store(&temps[handle].state, 0);
+    struct temp_slot *t = handle >= 0 ? slot_of(handle) : NULL;
+    if (t != NULL)
+        atomic_store(&t->state, 0);
 }

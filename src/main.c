@@ -267,7 +267,7 @@ static int run(struct csvb_options *opt)
         fprintf(stderr, "csvbatch: out of memory\n");
         goto out;
     }
-    csvb_cancel_install();
+    csvb_cancel_install(plan.threads);
     run_driver(&plan, opt, &list, results);
     struct csvb_totals totals;
     csvb_totals_sum(results, list.n, wall_seconds() - start, &totals);

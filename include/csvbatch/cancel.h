@@ -2,13 +2,16 @@
  *
  * The first signal sets the flag that workers poll and wakes every registered worker thread out
  * of a blocking system call (a read on a pipe, an open of a FIFO). A second signal removes every
- * temp file still registered and exits at once with 128 + the first signal. This is the one
- * module with process-wide state: a signal handler can reach nothing else. */
+ * temp file still registered and exits at once with 128 + the first signal. With progress
+ * (progress.h) it is one of the two modules with process-wide state: a signal handler can reach
+ * nothing else. It sits in util, below atomic (core), which registers here every temp file it
+ * creates. */
 #ifndef CSVBATCH_CANCEL_H
 #define CSVBATCH_CANCEL_H
 
-/* Installs the handlers. Call once, before the workers start. */
-void csvb_cancel_install(void);
+/* Installs the handlers and sizes the wake-up table for `threads` workers (plus the driver and
+ * main threads). Call once, before the workers start. */
+void csvb_cancel_install(int threads);
 
 /* The flag workers poll: non-zero once a signal arrived. Never NULL. */
 const _Atomic int *csvb_cancel_flag(void);
@@ -22,8 +25,8 @@ void csvb_cancel_enter(void);
 void csvb_cancel_leave(void);
 
 /* Remembers path (copied) as an in-flight temp file, to be unlinked if the process must exit at
- * once. Returns a handle for untrack, or -1 when the path could not be tracked (too long, or
- * more than 4096 at once). untrack forgets a handle; -1 is ignored. */
+ * once. The registry grows as needed (no fixed limit). Returns a handle for untrack, or -1 when
+ * out of memory. untrack forgets a handle; -1 is ignored. */
 int csvb_cancel_track_temp(const char *path);
 void csvb_cancel_untrack_temp(int handle);
 
