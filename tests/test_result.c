@@ -1,0 +1,95 @@
+/* test_result.c — settle rules and the exit code (DESIGN §4), as a table. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "csvbatch/result.h"
+
+struct exit_case {
+    size_t failed;
+    bool run_failed;
+    int signal;
+    int expected;
+};
+
+static const struct exit_case exit_cases[] = {
+    {0, false, 0, 0}, {1, false, 0, 1},   {7, false, 0, 1},   {0, true, 0, 1},
+    {3, true, 0, 1},  {0, false, 2, 130}, {5, true, 15, 143}, {0, false, 1, 129},
+};
+
+Test(result, exit_code_table)
+{
+    for (size_t i = 0; i < sizeof exit_cases / sizeof exit_cases[0]; i++) {
+        const struct exit_case *c = &exit_cases[i];
+        cr_assert_eq(csvb_result_exit_code(c->failed, c->run_failed, c->signal), c->expected,
+                     "case %zu", i);
+    }
+}
+
+Test(result, settle_success_keeps_counts)
+{
+    struct csvb_result r;
+    csvb_result_init(&r);
+    struct csvb_stage_counts c = {5, 3, 1, 99};
+    csvb_result_add_counts(&r, &c);
+    csvb_result_add_counts(&r, &c);
+    csvb_result_settle(&r, CSVB_OK, false, 0);
+    cr_assert_eq(r.status, CSVB_STATUS_SUCCESS);
+    cr_assert_eq(r.rows_read, 10);
+    cr_assert_eq(r.rows_written, 6);
+    cr_assert_eq(r.rows_rejected, 2);
+    cr_assert_eq(r.bytes_written, 198);
+    cr_assert_eq(r.diag.code, CSVB_OK);
+}
+
+Test(result, settle_failure_writes_nothing)
+{
+    struct csvb_result r;
+    csvb_result_init(&r);
+    struct csvb_stage_counts c = {5, 3, 1, 99};
+    csvb_result_add_counts(&r, &c);
+    r.preview = strdup("a\n");
+    r.preview_len = 2;
+    csvb_diag_set(&r.diag, CSVB_E_PARSE, 4, "expected 2 fields, found 3");
+    csvb_result_settle(&r, CSVB_E_PARSE, false, 0);
+    cr_assert_eq(r.status, CSVB_STATUS_FAILED);
+    cr_assert_eq(r.rows_read, 5); /* what was read stays true */
+    cr_assert_eq(r.rows_written, 0);
+    cr_assert_eq(r.rows_rejected, 0);
+    cr_assert_eq(r.bytes_written, 0);
+    cr_assert_null(r.preview);
+    cr_assert_str_eq(r.diag.message, "expected 2 fields, found 3");
+    cr_assert_eq(r.diag.line, 4);
+    csvb_result_fini(&r);
+    csvb_result_fini(&r);
+}
+
+Test(result, settle_timeout_and_interrupt_replace_the_cause)
+{
+    struct csvb_result r;
+    csvb_result_init(&r);
+    csvb_diag_set(&r.diag, CSVB_E_TIMEOUT, 0, "read failed");
+    csvb_result_settle(&r, CSVB_E_TIMEOUT, false, 2.5);
+    cr_assert_str_eq(r.diag.message, "timed out after 2.5 s");
+    cr_assert_eq(r.diag.code, CSVB_E_TIMEOUT);
+    csvb_result_init(&r);
+    csvb_diag_set(&r.diag, CSVB_E_IO, 0, "read failed: Interrupted system call");
+    csvb_result_settle(&r, CSVB_E_IO, true, 0);
+    cr_assert_str_eq(r.diag.message, "interrupted");
+    cr_assert_eq(r.diag.code, CSVB_E_CANCELLED);
+    cr_assert_eq(r.status, CSVB_STATUS_FAILED);
+    /* a file that finished before the signal stays a success */
+    csvb_result_init(&r);
+    csvb_result_settle(&r, CSVB_OK, true, 0);
+    cr_assert_eq(r.status, CSVB_STATUS_SUCCESS);
+}
+
+Test(result, preset)
+{
+    struct csvb_result r;
+    csvb_result_preset(&r, CSVB_STATUS_SKIPPED, CSVB_E_CANCELLED, "not started: interrupted");
+    cr_assert_eq(r.status, CSVB_STATUS_SKIPPED);
+    cr_assert_str_eq(r.diag.message, "not started: interrupted");
+    csvb_result_preset(&r, CSVB_STATUS_FAILED, CSVB_E_CONFLICT, NULL);
+    cr_assert_eq(r.diag.code, CSVB_OK);
+    cr_assert_eq(r.status, CSVB_STATUS_FAILED);
+}
