@@ -15,7 +15,7 @@
 #include "csvbatch/atomic.h"
 #include "csvbatch/cli.h"
 #include "csvbatch/driver.h"
-#include "csvbatch/enumerate.h"
+#include "csvbatch/outputs.h"
 #include "csvbatch/report.h"
 #include "csvbatch/stamp.h"
 
@@ -241,7 +241,7 @@ static int run(struct csvb_options *opt)
     char started_at[CSVB_STAMP_MAX];
     utc_now(started_at, sizeof started_at);
     struct csvb_joblist list;
-    if (csvb_enumerate(opt, &list, &d) != CSVB_OK) {
+    if (csvb_outputs_plan(opt, &list, &d) != CSVB_OK) {
         fprintf(stderr, "csvbatch: %s\n", d.message);
         csvb_joblist_fini(&list);
         return d.code == CSVB_E_USAGE ? 2 : 1;

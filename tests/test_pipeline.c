@@ -19,7 +19,7 @@ static void run_args(struct harness *h, int argc, char **argv, int threads)
     struct csvb_diag d;
     csvb_diag_init(&d);
     cr_assert_eq(csvb_cli_parse(argc, argv, &h->opt, &d), CSVB_CLI_OK, "%s", d.message);
-    cr_assert_eq(csvb_enumerate(&h->opt, &h->list, &d), CSVB_OK, "%s", d.message);
+    cr_assert_eq(csvb_outputs_plan(&h->opt, &h->list, &d), CSVB_OK, "%s", d.message);
     memset(&h->plan, 0, sizeof h->plan);
     h->plan.opt = &h->opt;
     h->plan.stamp = "2026-01-01T00:00:00Z";

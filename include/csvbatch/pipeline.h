@@ -6,7 +6,7 @@
 #include <sys/types.h>
 
 #include "csvbatch/clock.h"
-#include "csvbatch/enumerate.h"
+#include "csvbatch/outputs.h"
 #include "csvbatch/options.h"
 #include "csvbatch/progress.h"
 #include "csvbatch/reader.h"
