@@ -41,7 +41,7 @@ LDLIBS   += -lcsv -ljansson
 LAYER_util    := diag text utf8 cancel
 LAYER_core    := source scan csvfeed reader transcode schema filter project writer atomic stage \
                  stamp
-LAYER_run     := options cli files_from completion walk outputs enumerate plan input result \
+LAYER_run     := options cli files_from completion walk outputs plan input result \
                  schedule pipeline chunks driver progress
 LAYER_present := report report_table report_csv report_json report_junit report_github color \
                  rusage

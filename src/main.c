@@ -1,4 +1,4 @@
-/* main.c — wiring only: options → stamp → enumerate → run → diagnostics → report → exit code. */
+/* main.c — wiring only: options → plan → walk/outputs → driver → diagnostics → report → exit code. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -15,7 +15,7 @@
 #include "csvbatch/atomic.h"
 #include "csvbatch/cli.h"
 #include "csvbatch/driver.h"
-#include "csvbatch/enumerate.h"
+#include "csvbatch/outputs.h"
 #include "csvbatch/report.h"
 #include "csvbatch/plan.h"
 #include "csvbatch/result.h"
@@ -258,7 +258,7 @@ static int run(struct csvb_options *opt)
     struct csvb_joblist list;
     struct csvb_result *results = NULL;
     int status = 1;
-    if (csvb_enumerate(opt, &list, &d) != CSVB_OK) {
+    if (csvb_outputs_plan(opt, &list, &d) != CSVB_OK) {
         fprintf(stderr, "csvbatch: %s\n", d.message);
         status = d.code == CSVB_E_USAGE ? 2 : 1;
         goto out;

@@ -20,7 +20,7 @@ static void run_args(struct harness *h, int argc, char **argv, int threads)
     struct csvb_diag d;
     csvb_diag_init(&d);
     cr_assert_eq(csvb_cli_parse(argc, argv, &h->opt, &d), CSVB_CLI_OK, "%s", d.message);
-    cr_assert_eq(csvb_enumerate(&h->opt, &h->list, &d), CSVB_OK, "%s", d.message);
+    cr_assert_eq(csvb_outputs_plan(&h->opt, &h->list, &d), CSVB_OK, "%s", d.message);
     h->opt.jobs = threads;
     h->opt.timestamp = "2026-01-01T00:00:00Z";
     cr_assert_eq(csvb_plan_init(&h->plan, &h->opt, NULL, 0, 022, NULL, 1, &d), CSVB_OK, "%s",

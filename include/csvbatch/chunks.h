@@ -13,7 +13,7 @@
 
 #include <stddef.h>
 
-#include "csvbatch/enumerate.h"
+#include "csvbatch/outputs.h"
 #include "csvbatch/plan.h"
 #include "csvbatch/result.h"
 

@@ -2,7 +2,7 @@
 #ifndef CSVBATCH_DRIVER_H
 #define CSVBATCH_DRIVER_H
 
-#include "csvbatch/enumerate.h"
+#include "csvbatch/outputs.h"
 #include "csvbatch/plan.h"
 #include "csvbatch/result.h"
 

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 
 #include "csvbatch/diag.h"
-#include "csvbatch/enumerate.h"
+#include "csvbatch/outputs.h"
 #include "csvbatch/plan.h"
 #include "csvbatch/reader.h"
 #include "csvbatch/transcode.h"

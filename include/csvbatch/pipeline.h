@@ -2,7 +2,7 @@
 #ifndef CSVBATCH_PIPELINE_H
 #define CSVBATCH_PIPELINE_H
 
-#include "csvbatch/enumerate.h"
+#include "csvbatch/outputs.h"
 #include "csvbatch/plan.h"
 #include "csvbatch/result.h"
 

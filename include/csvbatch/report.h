@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "csvbatch/enumerate.h"
+#include "csvbatch/outputs.h"
 #include "csvbatch/options.h"
 #include "csvbatch/result.h"
 

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "csvbatch/enumerate.h"
+#include "csvbatch/outputs.h"
 
 struct csvb_schedule {
     size_t *order; /* owned: indexes into the job list of the jobs to run, in start order */

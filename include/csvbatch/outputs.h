@@ -1,0 +1,68 @@
+/* outputs.h — walk entries to jobs: each input's output and rejects paths, the same file named
+ * twice processed once, and the conflicts found before any work (two inputs, one output; an
+ * output that is an input, by device and inode; an output that is a directory).
+ *
+ * Memory per job: one struct csvb_job (72 bytes on LP64), its path (moved from the walk entry),
+ * its output path and, with --rejects, its rejects path (each length + 1, plus malloc's
+ * rounding). Planning holds, besides, at most 56 bytes per entry (the walk list) and 40 bytes per
+ * job (sort keys), freed before it returns; every pass is a sort, O(n log n). */
+#ifndef CSVBATCH_OUTPUTS_H
+#define CSVBATCH_OUTPUTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "csvbatch/diag.h"
+#include "csvbatch/options.h"
+#include "csvbatch/walk.h"
+
+struct csvb_job {
+    char *path;         /* owned: as the user would name it */
+    char *output_path;  /* owned; NULL for skipped entries */
+    char *rejects_path; /* owned; with --rejects: where dropped records go */
+    enum csvb_job_kind kind;
+    char *reason; /* owned: notice or failure message, NULL for CSVB_JOB_RUN */
+    bool named;   /* named on the command line (may be a FIFO: opened blocking) */
+    off_t size;
+    dev_t dev;
+    ino_t ino;
+};
+
+struct csvb_joblist {
+    struct csvb_job *jobs;
+    size_t n, cap;
+    char **notices; /* owned: run-level notices ("DIR: no CSV files found") */
+    size_t nnotices, notices_cap;
+};
+
+/* The whole step: csvb_walk over opt->paths, then csvb_outputs_from_walk. Initializes list; on
+ * error (CSVB_E_USAGE for a PATH that does not exist, CSVB_E_NOMEM) list may hold partial
+ * results: the caller always calls csvb_joblist_fini. */
+enum csvb_err csvb_outputs_plan(const struct csvb_options *opt, struct csvb_joblist *list,
+                                struct csvb_diag *d);
+
+/* Turns walk's entries, in their order, into list (which it initializes): drops a CSVB_JOB_RUN
+ * entry whose device and inode (device not 0) an earlier one has; plans output paths (opt->
+ * output_dir, opt->suffix) and, with opt->rejects, rejects paths; marks CSVB_JOB_FAIL the jobs
+ * whose output another job also writes, is an input file, or is a directory. Moves the entries'
+ * strings and the notices into list (walk keeps only what it must still free: call
+ * csvb_walk_list_fini on it). Stats outputs and resolves their directories; touches nothing.
+ * Returns CSVB_OK or CSVB_E_NOMEM (list then partial: call csvb_joblist_fini). */
+enum csvb_err csvb_outputs_from_walk(const struct csvb_options *opt, struct csvb_walk_list *walk,
+                                     struct csvb_joblist *list, struct csvb_diag *d);
+
+/* The output path for input `path`: beside it, or under out_dir + the directories of rel (the
+ * input's path relative to the directory argument it came from; NULL for a file named directly).
+ * The stem is path's base name less a ".csv" extension (any case), then suffix + ".csv".
+ * Caller frees; NULL when out of memory. */
+char *csvb_outputs_path(const char *path, const char *rel, const char *out_dir, const char *suffix);
+
+/* The rejects path beside output_path (which ends in suffix + ".csv", as csvb_outputs_path makes
+ * it): that ending replaced by "_rejects.csv". Caller frees; NULL when out of memory. */
+char *csvb_outputs_rejects_path(const char *output_path, const char *suffix);
+
+/* Frees everything list owns. NULL-safe, safe to call twice. */
+void csvb_joblist_fini(struct csvb_joblist *list);
+
+#endif

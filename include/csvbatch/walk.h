@@ -1,0 +1,71 @@
+/* walk.h — PATH arguments to the list of input entries, in input order: the arguments in order,
+ * each directory argument's files sorted by path (byte order). Decides which names are taken;
+ * never opens a file for reading (directories are opened to list them).
+ *
+ * Names taken from a directory: "*.csv" (ASCII case-insensitive), except hidden names (a leading
+ * '.', which covers our temp files) and our outputs (suffix + ".csv", "_rejects.csv"). A taken
+ * name that is not a regular file (FIFO, socket, device, directory without -r, dangling link,
+ * link loop) is a CSVB_JOB_SKIP entry with its reason. A file named on the command line is always
+ * taken, whatever its name or type. With -r, subdirectories are walked too, except one that is
+ * its own ancestor (a notice). Directories are walked by descriptor (openat, fstatat), the first
+ * CSVB_WALK_FD_LEVELS levels of a tree; deeper ones by whole path.
+ *
+ * Memory per listed file: one struct csvb_walk_entry (56 bytes on LP64) and its path (length + 1,
+ * plus malloc's rounding); a skipped or failed entry also owns its reason. While a directory is
+ * read, each of its names costs length + 1 + 16 bytes until its entries are classified. */
+#ifndef CSVBATCH_WALK_H
+#define CSVBATCH_WALK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "csvbatch/diag.h"
+#include "csvbatch/options.h"
+
+/* Directory levels of one tree that keep a descriptor open while their entries are examined. */
+#define CSVB_WALK_FD_LEVELS 64
+
+enum csvb_job_kind {
+    CSVB_JOB_RUN,  /* to be processed */
+    CSVB_JOB_SKIP, /* not a processable file (FIFO, dangling link...): notice, no failure */
+    CSVB_JOB_FAIL, /* fails without being read (output conflict, unreadable dir) */
+};
+
+struct csvb_walk_entry {
+    char *path;   /* owned: as the user would name it (the argument, joined with names by '/') */
+    char *reason; /* owned: "skipped: ..." or the failure; NULL for CSVB_JOB_RUN */
+    off_t size;   /* size, device and inode from stat; 0 where stat failed */
+    dev_t dev;
+    ino_t ino;
+    size_t rel; /* offset in path of the part relative to the directory argument it was found in;
+                   0 for a file named on the command line and for an unreadable directory */
+    enum csvb_job_kind kind;
+    bool named; /* named on the command line (may be a FIFO: opened blocking) */
+};
+
+struct csvb_walk_list {
+    struct csvb_walk_entry *entries;
+    size_t n, cap;
+    char **notices; /* owned: run-level notices ("DIR: no CSV files found") */
+    size_t nnotices, notices_cap;
+};
+
+/* Expands opt->paths (using opt->recursive and opt->suffix) into list, which it initializes.
+ * A PATH that does not exist is CSVB_E_USAGE ("cannot access 'PATH': ..."); out of memory is
+ * CSVB_E_NOMEM. On error list holds the entries found so far: the caller always calls
+ * csvb_walk_list_fini. A directory that cannot be read is a CSVB_JOB_FAIL entry, not an error. */
+enum csvb_err csvb_walk(const struct csvb_options *opt, struct csvb_walk_list *list,
+                        struct csvb_diag *d);
+
+/* Frees everything list owns. NULL-safe, safe to call twice. */
+void csvb_walk_list_fini(struct csvb_walk_list *list);
+
+/* True when name (a base name) ends in ".csv", ASCII case-insensitively. */
+bool csvb_walk_has_csv_ext(const char *name);
+
+/* True when name is one of our outputs: ends in suffix + ".csv" or "_rejects.csv",
+ * case-insensitively. */
+bool csvb_walk_is_output_name(const char *name, const char *suffix);
+
+#endif

@@ -1,0 +1,400 @@
+/* walk.c — PATH arguments to input entries: which names are taken, directory walks, sorting. */
+#include "csvbatch/walk.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "csvbatch/schema.h"
+
+struct dev_ino {
+    dev_t dev;
+    ino_t ino;
+};
+
+struct walk {
+    const struct csvb_options *opt;
+    struct csvb_walk_list *list;
+    char *output_tail;         /* suffix + ".csv" */
+    size_t rel;                /* the current argument's length, plus its '/' if it lacks one */
+    struct dev_ino *ancestors; /* directories on the current path: loop detection */
+    size_t depth, cap;
+};
+
+/* A directory being walked: where its entries are looked up. */
+struct level {
+    const char *path; /* as the user would name it */
+    int fd;           /* its descriptor, or AT_FDCWD when entries are named by whole path */
+};
+
+/* One name read from a directory: an offset into the level's name bytes, and readdir's d_type. */
+struct name {
+    size_t off;
+    unsigned char type;
+};
+
+struct names {
+    char *bytes; /* the names, each NUL-terminated */
+    size_t len, bytes_cap;
+    struct name *items;
+    size_t n, cap;
+};
+
+/* Makes room for `need` elements of `size` bytes in items (capacity *cap, doubled from 16).
+ * Returns the array, moved or not, or NULL on overflow or OOM (items then untouched). */
+static void *reserve(void *items, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return items;
+    size_t c = *cap > 0 ? *cap : 16;
+    while (c < need) {
+        if (c > SIZE_MAX / 2)
+            return NULL;
+        c *= 2;
+    }
+    if (c > SIZE_MAX / size)
+        return NULL;
+    void *p = realloc(items, c * size);
+    if (p != NULL)
+        *cap = c;
+    return p;
+}
+
+static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *xasprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = NULL;
+    if (vasprintf(&s, fmt, ap) < 0)
+        s = NULL;
+    va_end(ap);
+    return s;
+}
+
+static bool ends_with_ci(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && csvb_ascii_ieq(s + n - m, m, suffix, m);
+}
+
+bool csvb_walk_has_csv_ext(const char *name)
+{
+    return ends_with_ci(name, ".csv");
+}
+
+/* csvb_walk_is_output_name with suffix + ".csv" made once per walk, not once per name. */
+static bool is_output_tail(const char *name, const char *output_tail)
+{
+    return ends_with_ci(name, output_tail) || ends_with_ci(name, CSVB_REJECTS_SUFFIX ".csv");
+}
+
+bool csvb_walk_is_output_name(const char *name, const char *suffix)
+{
+    char *tail = xasprintf("%s.csv", suffix);
+    bool r =
+        tail != NULL ? is_output_tail(name, tail) : ends_with_ci(name, CSVB_REJECTS_SUFFIX ".csv");
+    free(tail);
+    return r;
+}
+
+static char *join(const char *dir, const char *name)
+{
+    size_t n = strlen(dir);
+    return xasprintf("%s%s%s", dir, n > 0 && dir[n - 1] == '/' ? "" : "/", name);
+}
+
+/* Appends an entry; takes ownership of path and reason. Returns false on OOM. */
+static bool add_entry(struct csvb_walk_list *list, char *path, size_t rel, enum csvb_job_kind kind,
+                      char *reason, const struct stat *st, bool named)
+{
+    struct csvb_walk_entry *e =
+        path != NULL && (kind == CSVB_JOB_RUN || reason != NULL)
+            ? reserve(list->entries, &list->cap, list->n + 1, sizeof *list->entries)
+            : NULL;
+    if (e == NULL) {
+        free(path);
+        free(reason);
+        return false;
+    }
+    list->entries = e;
+    e = &list->entries[list->n++];
+    memset(e, 0, sizeof *e);
+    e->path = path;
+    e->reason = reason;
+    e->rel = rel;
+    e->kind = kind;
+    e->named = named;
+    if (st != NULL) {
+        e->size = st->st_size;
+        e->dev = st->st_dev;
+        e->ino = st->st_ino;
+    }
+    return true;
+}
+
+static bool add_notice(struct csvb_walk_list *list, char *notice)
+{
+    char **n = notice != NULL ? reserve(list->notices, &list->notices_cap, list->nnotices + 1,
+                                        sizeof *list->notices)
+                              : NULL;
+    if (n == NULL) {
+        free(notice);
+        return false;
+    }
+    list->notices = n;
+    list->notices[list->nnotices++] = notice;
+    return true;
+}
+
+/* What to say about an entry that is not a regular file. */
+static const char *kind_name(mode_t mode)
+{
+    if (S_ISFIFO(mode))
+        return "not a regular file (named pipe)";
+    if (S_ISSOCK(mode))
+        return "not a regular file (socket)";
+    if (S_ISCHR(mode) || S_ISBLK(mode))
+        return "not a regular file (device)";
+    if (S_ISDIR(mode))
+        return "is a directory (use -r to descend)";
+    return "not a regular file";
+}
+
+/* fstatat of an entry of lv, by descriptor or by whole path. Returns 0 or the errno. A whole path
+ * of PATH_MAX bytes or more fails with ENAMETOOLONG even by descriptor, as stat(path) did: the
+ * jobs name files by whole path (walking deeper is issue 13's change, not this one). */
+static int lookup(const struct level *lv, const char *name, const char *path, struct stat *st,
+                  int flags)
+{
+    if (strlen(path) >= PATH_MAX)
+        return ENAMETOOLONG;
+    int r =
+        lv->fd != AT_FDCWD ? fstatat(lv->fd, name, st, flags) : fstatat(AT_FDCWD, path, st, flags);
+    return r == 0 ? 0 : errno;
+}
+
+/* Whether an entry of readdir type t may be (or lead to) a directory: only then does a name that
+ * is not taken need a stat, and only with -r. */
+static bool maybe_dir(unsigned char t)
+{
+    return t != DT_REG && t != DT_FIFO && t != DT_SOCK && t != DT_CHR && t != DT_BLK;
+}
+
+static bool walk_dir(struct walk *w, const struct level *parent, const char *name, const char *path,
+                     const struct stat *st);
+
+/* The entry for a taken name that stat could not examine: why, told from its lstat. */
+static bool add_unexamined(struct walk *w, const struct level *lv, const char *name, char *path,
+                           int err)
+{
+    struct stat lst;
+    const char *why = lookup(lv, name, path, &lst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(lst.st_mode)
+                          ? (err == ELOOP ? "symbolic link loop" : "dangling symbolic link")
+                          : strerror(err);
+    return add_entry(w->list, path, w->rel, CSVB_JOB_SKIP, xasprintf("skipped: %s", why), NULL,
+                     false);
+}
+
+/* Classifies one directory entry of lv. Returns false on OOM. */
+static bool walk_entry(struct walk *w, const struct level *lv, const char *name, unsigned char type)
+{
+    const struct csvb_options *opt = w->opt;
+    bool csv = csvb_walk_has_csv_ext(name) && !is_output_tail(name, w->output_tail);
+    if (!csv && !(opt->recursive && maybe_dir(type)))
+        return true; /* nothing stat could tell would take it: no system call */
+    char *path = join(lv->path, name);
+    if (path == NULL)
+        return false;
+    struct stat st;
+    int err = lookup(lv, name, path, &st, 0);
+    if (err != 0) {
+        if (csv)
+            return add_unexamined(w, lv, name, path, err);
+        free(path);
+        return true;
+    }
+    bool ok = true;
+    if (S_ISDIR(st.st_mode) && opt->recursive)
+        ok = walk_dir(w, lv, name, path, &st);
+    else if (csv && S_ISREG(st.st_mode))
+        return add_entry(w->list, path, w->rel, CSVB_JOB_RUN, NULL, &st, false);
+    else if (csv)
+        return add_entry(w->list, path, w->rel, CSVB_JOB_SKIP,
+                         xasprintf("skipped: %s", kind_name(st.st_mode)), &st, false);
+    free(path);
+    return ok;
+}
+
+/* Reads every name of dh but the hidden ones (a leading '.': ., .., our temp files). */
+static bool read_names(DIR *dh, struct names *nm)
+{
+    struct dirent *e;
+    while ((e = readdir(dh)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        size_t len = strlen(e->d_name) + 1;
+        char *b = reserve(nm->bytes, &nm->bytes_cap, nm->len + len, 1);
+        if (b == NULL)
+            return false;
+        nm->bytes = b;
+        struct name *it = reserve(nm->items, &nm->cap, nm->n + 1, sizeof *nm->items);
+        if (it == NULL)
+            return false;
+        nm->items = it;
+        memcpy(nm->bytes + nm->len, e->d_name, len);
+        nm->items[nm->n].off = nm->len;
+        nm->items[nm->n++].type = e->d_type;
+        nm->len += len;
+    }
+    return true;
+}
+
+static int cmp_name(const void *a, const void *b, void *bytes)
+{
+    return strcmp((const char *)bytes + ((const struct name *)a)->off,
+                  (const char *)bytes + ((const struct name *)b)->off);
+}
+
+/* Opens directory `path` (entry `name` of parent; the argument itself when parent is NULL) and
+ * lists it into nm. Returns its descriptor for its entries' lookups when the tree is shallow
+ * enough, else AT_FDCWD; -1 with *err set when it cannot be read, as opendir would fail; -2 when
+ * out of memory (nm may then be partial). */
+static int list_dir(const struct walk *w, const struct level *parent, const char *name,
+                    const char *path, struct names *nm, int *err)
+{
+    bool by_fd = parent != NULL && parent->fd != AT_FDCWD;
+    int fd = openat(by_fd ? parent->fd : AT_FDCWD, by_fd ? name : path,
+                    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        *err = errno;
+        return -1;
+    }
+    /* A second descriptor, kept after the listing: fdopendir's is closed with its stream. If it
+     * cannot be had, the entries are named by whole path, as the deep levels are. */
+    int keep = w->depth < CSVB_WALK_FD_LEVELS ? fcntl(fd, F_DUPFD_CLOEXEC, 0) : -1;
+    DIR *dh = fdopendir(fd);
+    if (dh == NULL) {
+        *err = errno;
+        close(fd);
+        if (keep >= 0)
+            close(keep);
+        return -1;
+    }
+    bool ok = read_names(dh, nm);
+    closedir(dh);
+    if (!ok) {
+        if (keep >= 0)
+            close(keep);
+        return -2;
+    }
+    return keep >= 0 ? keep : AT_FDCWD;
+}
+
+/* Walks one directory: its entries in byte order of name (csvb_walk sorts the whole paths
+ * afterwards: a directory's files and its subdirectories' files interleave as their paths sort).
+ * st is the directory's stat. Returns false on OOM. */
+static bool walk_dir(struct walk *w, const struct level *parent, const char *name, const char *path,
+                     const struct stat *st)
+{
+    for (size_t i = 0; i < w->depth; i++)
+        if (w->ancestors[i].dev == st->st_dev && w->ancestors[i].ino == st->st_ino)
+            return add_notice(w->list,
+                              xasprintf("%s: not descending: directory loop (a symbolic link to "
+                                        "a parent?)",
+                                        path));
+    struct names nm = {NULL, 0, 0, NULL, 0, 0};
+    int err = 0;
+    struct level lv = {path, list_dir(w, parent, name, path, &nm, &err)};
+    bool ok = lv.fd != -2;
+    if (lv.fd == -1) {
+        char *reason = xasprintf("cannot read directory: %s", strerror(err));
+        ok = add_entry(w->list, strdup(path), 0, CSVB_JOB_FAIL, reason, NULL, false);
+    }
+    if (lv.fd < 0 && lv.fd != AT_FDCWD)
+        goto out;
+    struct dev_ino *a = reserve(w->ancestors, &w->cap, w->depth + 1, sizeof *w->ancestors);
+    if (a == NULL) {
+        ok = false;
+        goto out;
+    }
+    w->ancestors = a;
+    w->ancestors[w->depth++] = (struct dev_ino){st->st_dev, st->st_ino};
+    if (nm.n > 1)
+        qsort_r(nm.items, nm.n, sizeof *nm.items, cmp_name, nm.bytes);
+    for (size_t i = 0; ok && i < nm.n; i++)
+        ok = walk_entry(w, &lv, nm.bytes + nm.items[i].off, nm.items[i].type);
+    w->depth--;
+out:
+    if (lv.fd >= 0)
+        close(lv.fd);
+    free(nm.bytes);
+    free(nm.items);
+    return ok;
+}
+
+static int cmp_entry_path(const void *a, const void *b)
+{
+    return strcmp(((const struct csvb_walk_entry *)a)->path,
+                  ((const struct csvb_walk_entry *)b)->path);
+}
+
+/* One PATH argument: a file is taken as named; a directory is walked and its entries sorted. */
+static enum csvb_err walk_arg(struct walk *w, const char *arg, struct csvb_diag *d)
+{
+    struct csvb_walk_list *list = w->list;
+    struct stat st;
+    if (stat(arg, &st) != 0)
+        return csvb_diag_errno(d, CSVB_E_USAGE, errno, "cannot access '%s'", arg);
+    if (!S_ISDIR(st.st_mode))
+        return add_entry(list, strdup(arg), 0, CSVB_JOB_RUN, NULL, &st, true) ? CSVB_OK
+                                                                              : CSVB_E_NOMEM;
+    size_t before = list->n, notices = list->nnotices, len = strlen(arg);
+    w->rel = len + (len > 0 && arg[len - 1] == '/' ? 0 : 1);
+    if (!walk_dir(w, NULL, NULL, arg, &st))
+        return CSVB_E_NOMEM;
+    if (list->n - before > 1)
+        qsort(list->entries + before, list->n - before, sizeof *list->entries, cmp_entry_path);
+    if (list->n == before && list->nnotices == notices &&
+        !add_notice(list, xasprintf("%s: no CSV files found", arg)))
+        return CSVB_E_NOMEM;
+    return CSVB_OK;
+}
+
+enum csvb_err csvb_walk(const struct csvb_options *opt, struct csvb_walk_list *list,
+                        struct csvb_diag *d)
+{
+    memset(list, 0, sizeof *list);
+    struct walk w = {opt, list, xasprintf("%s.csv", opt->suffix), 0, NULL, 0, 0};
+    enum csvb_err result = w.output_tail != NULL ? CSVB_OK : CSVB_E_NOMEM;
+    for (size_t i = 0; result == CSVB_OK && i < opt->npaths; i++)
+        result = walk_arg(&w, opt->paths[i], d);
+    if (result == CSVB_E_NOMEM)
+        result = csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
+    free(w.output_tail);
+    free(w.ancestors);
+    return result;
+}
+
+void csvb_walk_list_fini(struct csvb_walk_list *list)
+{
+    if (list == NULL)
+        return;
+    for (size_t i = 0; i < list->n; i++) {
+        free(list->entries[i].path);
+        free(list->entries[i].reason);
+    }
+    for (size_t i = 0; i < list->nnotices; i++)
+        free(list->notices[i]);
+    free(list->entries);
+    free(list->notices);
+    memset(list, 0, sizeof *list);
+}
