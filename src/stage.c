@@ -77,9 +77,8 @@ void csvb_stage_keep_preview(struct csvb_stage *s)
 {
     if (!s->preview_ready)
         return;
-    s->res->preview = s->preview.buf;
-    s->res->preview_len = s->preview.len;
-    s->preview.buf = NULL;
+    s->res->preview = s->preview;
+    csvb_rows_init(&s->preview);
 }
 
 enum csvb_err csvb_stage_commit_rejects(struct csvb_stage *s, struct csvb_diag *d)
@@ -127,10 +126,11 @@ enum csvb_err csvb_stage_bind(struct csvb_stage *s, const struct csvb_row *heade
     s->writer_ready = true;
     s->writer.quote_all = compat;
     if (plan->opt->preview > 0) {
-        if (csvb_writer_init(&s->preview, CSVB_WRITER_MEMORY, 4096, ',') != CSVB_OK ||
-            csvb_writer_row(&s->preview, s->proj.header, s->proj.nout) != CSVB_OK)
-            return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
+        csvb_rows_init(&s->preview);
         s->preview_ready = true;
+        struct csvb_row head = {s->proj.header, s->proj.nout, header->line};
+        if (csvb_rows_append(&s->preview, &head) != CSVB_OK)
+            return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
     }
     /* PowerShell writes nothing at all when no row matches: the header waits for a row. */
     s->header_pending = compat && s->write_header;
@@ -174,8 +174,9 @@ enum csvb_err csvb_stage_row(void *ctx, const struct csvb_row *row, struct csvb_
     if (csvb_writer_row(&s->writer, out, s->proj.nout) != CSVB_OK)
         return csvb_diag_errno(d, CSVB_E_IO, s->writer.sys_errno, "cannot write %s",
                                s->job->output_path);
+    struct csvb_row projected = {out, s->proj.nout, row->line};
     if (s->preview_ready && s->res->rows_written <= s->plan->opt->preview &&
-        csvb_writer_row(&s->preview, out, s->proj.nout) != CSVB_OK)
+        csvb_rows_append(&s->preview, &projected) != CSVB_OK)
         return csvb_diag_set(d, CSVB_E_NOMEM, row->line, "out of memory");
     return CSVB_OK;
 }
@@ -201,7 +202,7 @@ void csvb_stage_fini(struct csvb_stage *s)
     s->rejects_ready = false;
     csvb_atomic_abort(&s->rejects_out);
     if (s->preview_ready)
-        csvb_writer_fini(&s->preview);
+        csvb_rows_fini(&s->preview);
     s->preview_ready = false;
     free(s->padded);
     s->padded = NULL;

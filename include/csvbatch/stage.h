@@ -11,6 +11,7 @@
 #include "csvbatch/filter.h"
 #include "csvbatch/pipeline.h"
 #include "csvbatch/project.h"
+#include "csvbatch/text.h"
 #include "csvbatch/writer.h"
 
 struct csvb_stage {
@@ -30,9 +31,9 @@ struct csvb_stage {
     struct csvb_writer rejects;     /* Line,Reason,Record */
     struct csvb_writer record;      /* scratch: a rejected record re-encoded */
     bool rejects_ready;
-    struct csvb_field *padded;  /* --compat powershell: a short row padded to the header */
-    bool header_pending;        /* --compat powershell: header written with the first row */
-    struct csvb_writer preview; /* --preview: the first rows, in memory */
+    struct csvb_field *padded; /* --compat powershell: a short row padded to the header */
+    bool header_pending;       /* --compat powershell: header written with the first row */
+    struct csvb_rows preview;  /* --preview: the header and the first rows, owned copies */
     bool preview_ready;
 };
 
@@ -52,7 +53,7 @@ enum csvb_err csvb_stage_row(void *ctx, const struct csvb_row *row, struct csvb_
 /* Writes out the buffered bytes; sets res->bytes_written. Errors: CSVB_E_IO. */
 enum csvb_err csvb_stage_flush(struct csvb_stage *s, struct csvb_diag *d);
 
-/* Hands the preview rows (if any) over to s->res. */
+/* Hands the preview rows (if any) over to s->res->preview (which must be empty); s keeps none. */
 void csvb_stage_keep_preview(struct csvb_stage *s);
 
 /* Commits the rejects file, if any (after the output committed). Errors: CSVB_E_IO. */
