@@ -183,7 +183,7 @@ Test(report_table, preview_ragged_and_wide)
     fixture_init(&f);
     r = fixture_add(&f, "w.csv", "o.csv", CSVB_STATUS_SUCCESS);
     struct csvb_field fields[80];
-    char names[80][4];
+    char names[80][16];
     for (int k = 0; k < 80; k++) {
         snprintf(names[k], sizeof names[k], "c%d", k);
         fields[k] = (struct csvb_field){names[k], strlen(names[k])};
