@@ -38,7 +38,7 @@ LDLIBS   += -lcsv -ljansson
 # only the layers before it (`make layers` checks every #include, and the doors). Each layer is a
 # library holding itself and everything below it, and a unit suite links the library of its
 # module's layer: a core module that reaches into run is a link error in its own test.
-LAYER_util    := diag text utf8 cancel
+LAYER_util    := diag clock row text utf8 cancel
 LAYER_core    := source scan csvfeed reader transcode schema filter project writer atomic stage \
                  stamp
 LAYER_run     := options cli files_from completion walk outputs plan input result \

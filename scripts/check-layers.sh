@@ -15,7 +15,6 @@ for layer in $LAYERS; do
 done
 rank[main]=$i
 names[$i]=main
-rank[clock]=0 # header-only util
 fail=0
 bad() { echo "layers: $*"; fail=1; }
 for f in src/*.c include/csvbatch/*.h; do

@@ -3,6 +3,7 @@
 #include "csvbatch/writer.h"
 
 #include "csvbatch/cancel.h"
+#include "csvbatch/text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -68,9 +69,8 @@ enum csvb_err csvb_atomic_open(struct csvb_atomic *a, const char *final_path, bo
     a->tracked = -1;
     a->tmp_path = NULL;
     a->final_path = strdup(final_path);
-    const char *slash = strrchr(final_path, '/');
-    size_t dir_len = slash != NULL ? (size_t)(slash - final_path) + 1 : 0;
-    const char *base = final_path + dir_len;
+    const char *base = csvb_text_basename(final_path);
+    size_t dir_len = (size_t)(base - final_path); /* the directory part, its '/' included */
     size_t size = dir_len + strlen(base) + sizeof "." CSVB_TMP_MARK "XXXXXX";
     a->tmp_path = malloc(size);
     if (a->final_path == NULL || a->tmp_path == NULL) {
@@ -225,10 +225,7 @@ void csvb_atomic_abort(struct csvb_atomic *a)
 
 enum csvb_err csvb_atomic_sync_dir(const char *file_path, struct csvb_diag *d)
 {
-    const char *slash = strrchr(file_path, '/');
-    char *dir = slash == NULL
-                    ? strdup(".")
-                    : strndup(file_path, (size_t)(slash - file_path) + (slash == file_path));
+    char *dir = csvb_text_dirname(file_path);
     if (dir == NULL)
         return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
     enum csvb_err result = CSVB_OK;

@@ -20,6 +20,7 @@
 #include "csvbatch/plan.h"
 #include "csvbatch/result.h"
 #include "csvbatch/stamp.h"
+#include "csvbatch/text.h"
 
 /* The current UTC time as YYYY-MM-DDTHH:MM:SSZ. */
 static void utc_now(char *buf, size_t size)
@@ -40,19 +41,7 @@ static double wall_seconds(void)
 /* One diagnostic per line: control characters (from file names or data) are escaped. */
 static void put_escaped(FILE *out, const char *s)
 {
-    for (; *s != '\0'; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '\n')
-            fputs("\\n", out);
-        else if (c == '\r')
-            fputs("\\r", out);
-        else if (c == '\t')
-            fputs("\\t", out);
-        else if (c < 0x20 || c == 0x7f)
-            fprintf(out, "\\x%02X", c);
-        else
-            fputc(c, out);
-    }
+    csvb_text_put_escaped(out, s, strlen(s));
     fputc('\n', out);
 }
 
@@ -73,15 +62,21 @@ static void print_diagnostics(const struct csvb_joblist *list, const struct csvb
     }
 }
 
-static int cmp_str(const void *a, const void *b)
+/* An output and the directory that holds it. */
+struct out_dir {
+    char *dir; /* owned */
+    const char *output;
+};
+
+static int cmp_dir(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return strcmp(((const struct out_dir *)a)->dir, ((const struct out_dir *)b)->dir);
 }
 
 /* Makes the renames durable: one fsync per distinct output directory, after all the files. */
 static int sync_output_dirs(const struct csvb_joblist *list, const struct csvb_result *results)
 {
-    char **dirs = calloc(list->n + 1, sizeof *dirs);
+    struct out_dir *dirs = calloc(list->n + 1, sizeof *dirs);
     size_t n = 0;
     int status = 0;
     if (dirs == NULL)
@@ -90,22 +85,26 @@ static int sync_output_dirs(const struct csvb_joblist *list, const struct csvb_r
         const char *out = list->jobs[i].output_path;
         if (results[i].status != CSVB_STATUS_SUCCESS || out == NULL)
             continue;
-        const char *slash = strrchr(out, '/');
-        dirs[n++] = slash != NULL ? strndup(out, (size_t)(slash - out) + 1) : strdup("./");
+        if ((dirs[n].dir = csvb_text_dirname(out)) == NULL) {
+            fprintf(stderr, "csvbatch: out of memory\n");
+            status = 1;
+            continue;
+        }
+        dirs[n++].output = out;
     }
-    qsort(dirs, n, sizeof *dirs, cmp_str);
+    qsort(dirs, n, sizeof *dirs, cmp_dir);
     for (size_t i = 0; i < n; i++) {
-        if (dirs[i] == NULL || (i > 0 && dirs[i - 1] != NULL && strcmp(dirs[i], dirs[i - 1]) == 0))
+        if (i > 0 && strcmp(dirs[i].dir, dirs[i - 1].dir) == 0)
             continue;
         struct csvb_diag d;
         csvb_diag_init(&d);
-        if (csvb_atomic_sync_dir(dirs[i], &d) != CSVB_OK) {
+        if (csvb_atomic_sync_dir(dirs[i].output, &d) != CSVB_OK) {
             fprintf(stderr, "csvbatch: %s\n", d.message);
             status = 1;
         }
     }
     for (size_t i = 0; i < n; i++)
-        free(dirs[i]);
+        free(dirs[i].dir);
     free(dirs);
     return status;
 }
@@ -198,8 +197,7 @@ static bool report_path_ok(const char *path)
         fprintf(stderr, "csvbatch: --report: '%s' is a directory\n", path);
         return false;
     }
-    const char *slash = strrchr(path, '/');
-    char *dir = slash == NULL ? strdup(".") : strndup(path, (size_t)(slash - path) + 1);
+    char *dir = csvb_text_dirname(path);
     bool ok = dir != NULL && access(dir, W_OK | X_OK) == 0;
     if (!ok)
         fprintf(stderr, "csvbatch: --report: cannot write in '%s': %s\n", dir ? dir : path,

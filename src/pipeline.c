@@ -50,7 +50,7 @@ void csvb_pipeline_run(const struct csvb_plan *plan, const struct csvb_job *job,
     enum csvb_err e = run(plan, job, &s, deadline, res);
     csvb_cancel_leave();
     csvb_result_add_counts(res, &s.counts);
-    res->preview = csvb_stage_take_preview(&s, &res->preview_len);
+    csvb_stage_take_preview(&s, &res->preview);
     csvb_stage_fini(&s);
     csvb_result_settle(res, e, atomic_load(plan->cancel) != 0, plan->limits.timeout);
     res->seconds = csvb_now() - start;

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "csvbatch/clock.h"
+#include "csvbatch/text.h"
+#include "csvbatch/utf8.h"
 
 static _Atomic int next_slot;
 static _Thread_local int my_slot = -1;
@@ -25,52 +27,64 @@ void csvb_progress_working(struct csvb_progress *p, const char *path)
     atomic_store(&p->current[my_slot], path);
 }
 
-static void human(uint64_t b, char *buf, size_t size)
+/* Cuts line (len bytes) to at most `columns` (>= 3) terminal columns, ending it with "..." when
+ * cut: a wrapped line could not be erased with \r. Cuts between characters, never inside one.
+ * A character takes at most one column per byte, so the cut leaves room for "..." in place. */
+static void fit(char *line, size_t len, size_t columns)
 {
-    if (b < 1000000)
-        snprintf(buf, size, "%.1f KB", (double)b / 1e3);
-    else if (b < 1000000000)
-        snprintf(buf, size, "%.1f MB", (double)b / 1e6);
-    else
-        snprintf(buf, size, "%.2f GB", (double)b / 1e9);
+    if (csvb_utf8_width(line, len) <= columns)
+        return;
+    size_t keep = 0, width = 0;
+    while (keep < len) {
+        unsigned cp;
+        size_t n = csvb_utf8_decode((const unsigned char *)line + keep, len - keep, &cp);
+        size_t w = n == 0 ? 1 : csvb_utf8_cp_width(cp);
+        if (width + w > columns - 3)
+            break;
+        width += w;
+        keep += n == 0 ? 1 : n;
+    }
+    memcpy(line + keep, "...", 4);
 }
 
 void csvb_progress_render(const struct csvb_progress *p, FILE *out, int width)
 {
-    char line[1024], done[32], total[32];
+    char line[1024], done[CSVB_TEXT_BYTES_MAX], total[CSVB_TEXT_BYTES_MAX];
     uint64_t bytes = atomic_load(&p->bytes_done);
     size_t files = atomic_load(&p->files_done);
     double elapsed = csvb_now() - p->start;
     double rate = elapsed > 0 ? (double)bytes / elapsed : 0;
-    human(bytes, done, sizeof done);
-    human(p->bytes_total, total, sizeof total);
+    csvb_text_bytes(bytes, done, sizeof done);
+    csvb_text_bytes(p->bytes_total, total, sizeof total);
     int n = bytes <= p->bytes_total /* streams have no size to count against */
                 ? snprintf(line, sizeof line, "%zu/%zu files, %s/%s, %.1f MB/s", files,
                            p->files_total, done, total, rate / 1e6)
                 : snprintf(line, sizeof line, "%zu/%zu files, %s, %.1f MB/s", files, p->files_total,
                            done, rate / 1e6);
+    size_t used = n > 0 ? (size_t)n : 0;
     if (rate > 0 && p->bytes_total > bytes) {
         unsigned long eta = (unsigned long)((double)(p->bytes_total - bytes) / rate + 0.5);
-        n += snprintf(line + n, sizeof line - (size_t)n, ", ETA %lu:%02lu", eta / 60, eta % 60);
+        n = snprintf(line + used, sizeof line - used, ", ETA %lu:%02lu", eta / 60, eta % 60);
+        used += n > 0 ? (size_t)n : 0;
     }
     const char *sep = " | ";
-    for (int i = 0; i < CSVB_PROGRESS_SLOTS && n < (int)sizeof line - 1; i++) {
+    /* The names are escaped (a file name may hold any byte but '/' and NUL); a name that does
+     * not fit ends the list, cut short. used stays below sizeof line throughout. */
+    for (int i = 0; i < CSVB_PROGRESS_SLOTS && used + 4 < sizeof line; i++) {
         const char *path = atomic_load(&p->current[i]);
         if (path == NULL)
             continue;
-        const char *base = strrchr(path, '/');
-        n += snprintf(line + n, sizeof line - (size_t)n, "%s%s", sep, base ? base + 1 : path);
+        memcpy(line + used, sep, strlen(sep) + 1);
+        used += strlen(sep);
+        const char *base = csvb_text_basename(path);
+        size_t len = csvb_text_escape(line + used, sizeof line - used, base, strlen(base));
+        used = used + len < sizeof line ? used + len : used + strlen(line + used);
         sep = ", ";
     }
-    if (width < 20)
-        width = 20;
-    if (n > width - 1) { /* never wrap: a wrapped line cannot be erased with \r */
-        line[width - 4] = '\0';
-        strcat(line, "...");
-    }
-    for (char *c = line; *c != '\0'; c++)
-        if ((unsigned char)*c < 0x20)
-            *c = '?';
+    if (used >= sizeof line)
+        used = sizeof line - 1;
+    line[used] = '\0';
+    fit(line, used, (size_t)(width < 20 ? 20 : width) - 1);
     fprintf(out, "\r\033[K%s", line);
     fflush(out);
 }

@@ -43,9 +43,7 @@ void csvb_result_settle(struct csvb_result *res, enum csvb_err e, bool cancelled
         res->rows_written = 0;
         res->bytes_written = 0;
         res->rows_rejected = 0;
-        free(res->preview);
-        res->preview = NULL;
-        res->preview_len = 0;
+        csvb_rows_fini(&res->preview);
     }
     res->status = e == CSVB_OK ? CSVB_STATUS_SUCCESS : CSVB_STATUS_FAILED;
 }
@@ -54,9 +52,7 @@ void csvb_result_fini(struct csvb_result *res)
 {
     if (res == NULL)
         return;
-    free(res->preview);
-    res->preview = NULL;
-    res->preview_len = 0;
+    csvb_rows_fini(&res->preview);
 }
 
 int csvb_result_exit_code(size_t failed, bool run_failed, int signal)

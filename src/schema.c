@@ -4,24 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-bool csvb_ascii_ieq(const char *a, size_t alen, const char *b, size_t blen)
-{
-    if (alen != blen)
-        return false;
-    for (size_t i = 0; i < alen; i++) {
-        unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
-        if (x != y) {
-            if (x >= 'A' && x <= 'Z')
-                x = (unsigned char)(x + 32);
-            if (y >= 'A' && y <= 'Z')
-                y = (unsigned char)(y + 32);
-            if (x != y)
-                return false;
-        }
-    }
-    return true;
-}
-
 /* Writes the header as "A,B,C" into buf, shortened with "..." when long. */
 static void header_list(const struct csvb_row *h, char *buf, size_t size)
 {
@@ -48,8 +30,8 @@ long csvb_schema_duplicate(const struct csvb_row *header)
 {
     for (size_t i = 1; i < header->nfields; i++)
         for (size_t k = 0; k < i; k++)
-            if (csvb_ascii_ieq(header->fields[i].ptr, header->fields[i].len, header->fields[k].ptr,
-                               header->fields[k].len))
+            if (csvb_text_ieq(header->fields[i].ptr, header->fields[i].len, header->fields[k].ptr,
+                              header->fields[k].len))
                 return (long)i;
     return -1;
 }
@@ -59,7 +41,7 @@ enum csvb_err csvb_schema_lookup(const struct csvb_row *header, const char *name
 {
     size_t nlen = strlen(name), found = 0, first = 0, second = 0;
     for (size_t i = 0; i < header->nfields; i++) {
-        if (csvb_ascii_ieq(header->fields[i].ptr, header->fields[i].len, name, nlen)) {
+        if (csvb_text_ieq(header->fields[i].ptr, header->fields[i].len, name, nlen)) {
             if (found == 0)
                 first = i;
             else if (found == 1)

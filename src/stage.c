@@ -137,10 +137,10 @@ enum csvb_err csvb_stage_bind(struct csvb_stage *s, const struct csvb_row *heade
     s->writer_ready = true;
     s->writer.quote_all = cfg->quote_all;
     if (cfg->preview_rows > 0) {
-        if (csvb_writer_init(&s->preview, CSVB_WRITER_MEMORY, 4096, ',') != CSVB_OK ||
-            csvb_writer_row(&s->preview, s->proj.header, s->proj.nout) != CSVB_OK)
+        struct csvb_row head = {s->proj.header, s->proj.nout, header->line};
+        s->preview_ready = true; /* from here on fini frees the rows */
+        if (csvb_rows_append(&s->preview, &head) != CSVB_OK)
             return no_memory(d, 0);
-        s->preview_ready = true;
     }
     s->header_pending = cfg->header_with_rows && s->write_header;
     if (s->write_header && !cfg->header_with_rows &&
@@ -186,8 +186,9 @@ enum csvb_err csvb_stage_row(void *ctx, const struct csvb_row *row, struct csvb_
     }
     if (csvb_writer_row(&s->writer, out, s->proj.nout) != CSVB_OK)
         return write_failed(d, &s->writer, s->output_path);
+    struct csvb_row projected = {out, s->proj.nout, row->line};
     if (s->preview_ready && s->counts.rows_written <= s->cfg->preview_rows &&
-        csvb_writer_row(&s->preview, out, s->proj.nout) != CSVB_OK)
+        csvb_rows_append(&s->preview, &projected) != CSVB_OK)
         return no_memory(d, row->line);
     return CSVB_OK;
 }
@@ -220,15 +221,12 @@ enum csvb_err csvb_stage_hand_over(struct csvb_stage *s, struct csvb_atomic *dst
     return csvb_atomic_park(dst, d);
 }
 
-char *csvb_stage_take_preview(struct csvb_stage *s, size_t *len)
+void csvb_stage_take_preview(struct csvb_stage *s, struct csvb_rows *dst)
 {
-    *len = 0;
     if (!s->preview_ready)
-        return NULL;
-    char *rows = s->preview.buf;
-    *len = s->preview.len;
-    s->preview.buf = NULL;
-    return rows;
+        return;
+    *dst = s->preview;
+    csvb_rows_init(&s->preview);
 }
 
 void csvb_stage_fini(struct csvb_stage *s)
@@ -244,7 +242,7 @@ void csvb_stage_fini(struct csvb_stage *s)
     }
     s->rejects_ready = false;
     if (s->preview_ready)
-        csvb_writer_fini(&s->preview);
+        csvb_rows_fini(&s->preview);
     s->preview_ready = false;
     csvb_atomic_abort(&s->out);
     csvb_atomic_abort(&s->rejects_out);

@@ -1,4 +1,5 @@
-/* utf8.c — streaming UTF-8 validation: ASCII in 8-byte words, multi-byte by byte ranges. */
+/* utf8.c — UTF-8 validation (ASCII in 8/16-byte words, multi-byte by byte ranges), decoding, and
+ * terminal width. */
 #include "csvbatch/utf8.h"
 
 #include <stdint.h>
@@ -102,4 +103,62 @@ size_t csvb_utf8_check(struct csvb_utf8 *v, const unsigned char *s, size_t len,
         }
     }
     return len;
+}
+
+size_t csvb_utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
+{
+    if (n == 0)
+        return 0;
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    struct csvb_utf8 v;
+    if (!utf8_lead(&v, s[0]) || n < 1 + (size_t)v.need)
+        return 0;
+    unsigned value = s[0] & (v.need == 1 ? 0x1Fu : v.need == 2 ? 0x0Fu : 0x07u);
+    for (unsigned k = 1; k <= v.need; k++) {
+        if (s[k] < v.lo || s[k] > v.hi)
+            return 0;
+        value = (value << 6) | (s[k] & 0x3Fu);
+        v.lo = 0x80; /* only the first continuation byte has a narrower range */
+        v.hi = 0xBF;
+    }
+    *cp = value;
+    return 1 + (size_t)v.need;
+}
+
+size_t csvb_utf8_cp_width(unsigned cp)
+{
+    if ((cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
+        (cp >= 0x20D0 && cp <= 0x20FF) || (cp >= 0xFE20 && cp <= 0xFE2F) || cp == 0x200B ||
+        cp == 0x200D)
+        return 0;
+    if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0x303E) ||
+        (cp >= 0x3041 && cp <= 0x33FF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+        (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xA000 && cp <= 0xA4CF) ||
+        (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+        (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+        (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) ||
+        (cp >= 0x1F900 && cp <= 0x1F9FF) || (cp >= 0x20000 && cp <= 0x3FFFD))
+        return 2;
+    return 1;
+}
+
+size_t csvb_utf8_width(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t w = 0;
+    for (size_t i = 0; i < n;) {
+        unsigned cp;
+        size_t len = csvb_utf8_decode(p + i, n - i, &cp);
+        if (len == 0) {
+            w++;
+            i++;
+        } else {
+            w += csvb_utf8_cp_width(cp);
+            i += len;
+        }
+    }
+    return w;
 }

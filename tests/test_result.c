@@ -47,8 +47,9 @@ Test(result, settle_failure_writes_nothing)
     csvb_result_init(&r);
     struct csvb_stage_counts c = {5, 3, 1, 99};
     csvb_result_add_counts(&r, &c);
-    r.preview = strdup("a\n");
-    r.preview_len = 2;
+    struct csvb_field f = {"a", 1};
+    struct csvb_row head = {&f, 1, 1};
+    cr_assert_eq(csvb_rows_append(&r.preview, &head), CSVB_OK);
     csvb_diag_set(&r.diag, CSVB_E_PARSE, 4, "expected 2 fields, found 3");
     csvb_result_settle(&r, CSVB_E_PARSE, false, 0);
     cr_assert_eq(r.status, CSVB_STATUS_FAILED);
@@ -56,7 +57,7 @@ Test(result, settle_failure_writes_nothing)
     cr_assert_eq(r.rows_written, 0);
     cr_assert_eq(r.rows_rejected, 0);
     cr_assert_eq(r.bytes_written, 0);
-    cr_assert_null(r.preview);
+    cr_assert_eq(r.preview.n, 0);
     cr_assert_str_eq(r.diag.message, "expected 2 fields, found 3");
     cr_assert_eq(r.diag.line, 4);
     csvb_result_fini(&r);

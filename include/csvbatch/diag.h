@@ -42,7 +42,12 @@ enum csvb_err csvb_diag_errno(struct csvb_diag *d, enum csvb_err code, int err, 
 /* Formats "PATH:LINE: message" (or "PATH: message" when line is 0) into buf; returns buf. */
 const char *csvb_diag_format(const struct csvb_diag *d, const char *path, char *buf, size_t size);
 
-/* Writes a printable rendering of byte c ('x', "tab", "byte 0x1F") into buf (>= 16 bytes). */
+/* Room csvb_diag_byte needs: the longest rendering is "a carriage return" (17 bytes). */
+#define CSVB_DIAG_BYTE_MAX 24
+
+/* Writes a printable rendering of byte c into buf and returns buf: "a tab", "a carriage
+ * return", "a line feed", 'x' (quoted) for printable ASCII, else "byte 0x1F" (other controls,
+ * DEL, bytes >= 0x80). size >= CSVB_DIAG_BYTE_MAX holds every rendering whole. */
 const char *csvb_diag_byte(unsigned char c, char *buf, size_t size);
 
 #endif

@@ -16,17 +16,7 @@
 #include <stdint.h>
 
 #include "csvbatch/diag.h"
-
-struct csvb_field {
-    const char *ptr; /* not NUL-terminated */
-    size_t len;
-};
-
-struct csvb_row {
-    const struct csvb_field *fields;
-    size_t nfields;
-    unsigned long line; /* line the record starts on */
-};
+#include "csvbatch/row.h" /* struct csvb_field, struct csvb_row */
 
 /* Called once per record (the header included). Returning anything but CSVB_OK stops the reader,
  * which then returns that code; the sink fills the diag itself. */

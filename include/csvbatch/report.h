@@ -1,13 +1,23 @@
-/* report.h — results to a table, CSV or JSON summary. */
+/* report.h — the present layer: results to text for people (an aligned table, the totals line,
+ * the previews) and for programs (CSV, JSON, the --report file).
+ *
+ * One header, one section per renderer: report.c (what they share: totals, status words, the
+ * cells), report_table.c, report_csv.c, report_json.c (the only file that includes jansson).
+ * Renderers only read the results; they never change them. Text shown on a terminal (table,
+ * previews) goes through csvb_text_put_escaped, so a control byte in a path or field cannot
+ * move the cursor; CSV and JSON carry every byte (quoted, or as JSON escapes). */
 #ifndef CSVBATCH_REPORT_H
 #define CSVBATCH_REPORT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "csvbatch/outputs.h"
 #include "csvbatch/options.h"
 #include "csvbatch/result.h"
+
+/* ---- Shared (report.c) ------------------------------------------------------------------- */
 
 struct csvb_totals {
     size_t files, succeeded, failed, skipped;
@@ -15,17 +25,91 @@ struct csvb_totals {
     double seconds; /* wall time of the whole run */
 };
 
-/* Sums results into t (seconds = wall, given). */
+/* Sums results[0..n) into t (seconds = wall, given). */
 void csvb_totals_sum(const struct csvb_result *results, size_t n, double wall,
                      struct csvb_totals *t);
 
-/* Renders the summary in opt->format to out. Returns 0, or -1 when writing out failed. */
+/* The status word used in the table and CSV ("Success", "Failed", "Skipped"). */
+const char *csvb_status_name(enum csvb_status s);
+
+/* Renders the summary in opt->format (table, CSV or JSON) to out and flushes it. Returns 0, or
+ * -1 when writing to out failed. */
 int csvb_report_write(FILE *out, const struct csvb_options *opt, const struct csvb_joblist *list,
                       const struct csvb_result *results, const struct csvb_totals *t);
 
-/* Prints, for every file with preview rows, an aligned table of them (header included). */
-void csvb_report_previews(FILE *out, const struct csvb_joblist *list,
-                          const struct csvb_result *results);
+/* The summary's columns, in table order. */
+enum csvb_report_col {
+    CSVB_REPORT_FILE,
+    CSVB_REPORT_STATUS,
+    CSVB_REPORT_READ,
+    CSVB_REPORT_WRITTEN,
+    CSVB_REPORT_REJECTED,
+    CSVB_REPORT_OUTPUT,
+    CSVB_REPORT_TIME,
+    CSVB_REPORT_ERROR,
+    CSVB_REPORT_NCOLS
+};
+
+/* The column's title ("File", ..., "Time", "Error"; the CSV calls Time "Seconds" itself). */
+const char *csvb_report_col_name(enum csvb_report_col c);
+
+/* True for the columns the table aligns right (the counts and the time). */
+bool csvb_report_col_right(enum csvb_report_col c);
+
+/* Fills cols with the columns shown, in table order or (csv) in CSV order (Error before the
+ * time); RowsRejected only when with_rejected (--on-bad-row skip). Returns how many. */
+size_t csvb_report_columns(bool with_rejected, bool csv,
+                           enum csvb_report_col cols[CSVB_REPORT_NCOLS]);
+
+/* Scratch space for one cell's text. */
+struct csvb_report_cell {
+    char number[64];
+    char error[CSVB_DIAG_MESSAGE_MAX + 32];
+};
+
+/* The text of column c for a job and its result: borrowed from job, from a static string or
+ * from buf (valid until buf is reused). Times are "0.004s" in the table, "0.004123" (seconds,
+ * six decimals) in CSV. Never NULL; "" when empty. */
+const char *csvb_report_cell(const struct csvb_job *job, const struct csvb_result *r,
+                             enum csvb_report_col c, bool csv, struct csvb_report_cell *buf);
+
+/* The error text of a result into buf: "line N: message", the message, or "" when none.
+ * Returns buf. */
+const char *csvb_report_error(const struct csvb_result *r, char *buf, size_t size);
+
+/* The output path shown for a job: its output when the file succeeded, else NULL. Borrowed. */
+const char *csvb_report_output(const struct csvb_job *job, const struct csvb_result *r);
+
+/* ---- Table (report_table.c) -------------------------------------------------------------- */
+
+/* The summary aligned like Format-Table -AutoSize (wide characters count two columns,
+ * combining marks none; no trailing blanks when the last cell is empty), a blank line, the
+ * totals line ("N files: ... in S s (R MB/s).") and, in a dry run, "Dry run: nothing was
+ * written.". Returns 0, or -1 when writing to out failed. */
+int csvb_report_table(FILE *out, const struct csvb_options *opt, const struct csvb_joblist *list,
+                      const struct csvb_result *results, const struct csvb_totals *t);
+
+/* For every result with preview rows (results[i].preview: the header first), a blank line,
+ * "Preview of PATH (K rows):", then the rows aligned, the header underlined with dashes.
+ * Returns 0, or -1 when writing to out failed or memory ran out. */
+int csvb_report_previews(FILE *out, const struct csvb_joblist *list,
+                         const struct csvb_result *results);
+
+/* ---- CSV (report_csv.c) ------------------------------------------------------------------ */
+
+/* The summary as RFC 4180 CSV (header File,Status,RowsRead,RowsWritten[,RowsRejected],Output,
+ * Error,Seconds), written with the writer straight to out's descriptor (out is flushed first).
+ * Returns 0, or -1 when writing failed, out has no descriptor, or memory ran out. */
+int csvb_report_csv(FILE *out, const struct csvb_options *opt, const struct csvb_joblist *list,
+                    const struct csvb_result *results);
+
+/* ---- JSON (report_json.c) ---------------------------------------------------------------- */
+
+/* The summary as one JSON object {"dry_run", "files": [...], "totals": {...}}, indented by
+ * two, then a line feed. A path or message that is not UTF-8 has each bad byte replaced by
+ * U+FFFD. Returns 0, or -1 when writing to out failed or memory ran out. */
+int csvb_report_json(FILE *out, const struct csvb_options *opt, const struct csvb_joblist *list,
+                     const struct csvb_result *results, const struct csvb_totals *t);
 
 /* What the run report adds to the summary. Strings borrowed. */
 struct csvb_run_info {
@@ -36,14 +120,12 @@ struct csvb_run_info {
     int threads; /* -j in effect */
 };
 
-/* Writes the JSON run report (tool, version, times, stamp, exit code, options, then the summary)
- * to path atomically. Returns 0, or -1 with d filled. */
+/* Writes the JSON run report (tool, version, times, stamp, exit code, options, then the
+ * summary's members) to path atomically (temp file, rename; fsync unless --no-fsync). Returns
+ * 0, or -1 with d filled (CSVB_E_NOMEM, CSVB_E_IO naming path). */
 int csvb_report_file(const char *path, const struct csvb_options *opt,
                      const struct csvb_joblist *list, const struct csvb_result *results,
                      const struct csvb_totals *t, const struct csvb_run_info *info,
                      struct csvb_diag *d);
-
-/* The status word used in the table and CSV ("Success", "Failed", "Skipped"). */
-const char *csvb_status_name(enum csvb_status s);
 
 #endif

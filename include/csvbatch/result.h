@@ -7,6 +7,7 @@
 
 #include "csvbatch/diag.h"
 #include "csvbatch/stage.h"
+#include "csvbatch/text.h"
 
 enum csvb_status { CSVB_STATUS_SUCCESS, CSVB_STATUS_FAILED, CSVB_STATUS_SKIPPED };
 
@@ -18,9 +19,9 @@ struct csvb_result {
     uint64_t bytes_read;
     uint64_t bytes_written;
     double seconds;
-    struct csvb_diag diag; /* the error or notice, code CSVB_OK when none */
-    char *preview;         /* owned: --preview, the first output rows as CSV (header first) */
-    size_t preview_len;
+    struct csvb_diag diag;    /* the error or notice, code CSVB_OK when none */
+    struct csvb_rows preview; /* owned: --preview, the output header then the first rows
+                                 written (empty when none); free with csvb_rows_fini */
 };
 
 /* Clears res to "succeeded, nothing done". */

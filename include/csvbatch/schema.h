@@ -7,6 +7,7 @@
 
 #include "csvbatch/diag.h"
 #include "csvbatch/reader.h"
+#include "csvbatch/text.h" /* csvb_text_ieq (and csvb_ascii_ieq, for the modules using it) */
 
 /* Finds `name` in header (ASCII case-insensitive). On success stores its index in *index. A name
  * absent from the header, or present more than once, is CSVB_E_SCHEMA with a message that lists
@@ -24,8 +25,5 @@ enum csvb_err csvb_schema_lookup(const struct csvb_row *header, const char *name
 
 /* The first name that appears twice in header (ASCII case-insensitive), or -1. */
 long csvb_schema_duplicate(const struct csvb_row *header);
-
-/* ASCII case-insensitive equality of a[0..alen) and b[0..blen). */
-bool csvb_ascii_ieq(const char *a, size_t alen, const char *b, size_t blen);
 
 #endif

@@ -13,6 +13,7 @@
 #include "csvbatch/atomic.h"
 #include "csvbatch/filter.h"
 #include "csvbatch/project.h"
+#include "csvbatch/text.h"
 #include "csvbatch/writer.h"
 
 /* What the stage needs to know of the run: built once by plan, read-only, shared by every
@@ -60,7 +61,7 @@ struct csvb_stage {
     bool rejects_ready;
     struct csvb_field *padded;  /* pad_rows: a short row padded to the header */
     bool header_pending;        /* header_with_rows: not written yet */
-    struct csvb_writer preview; /* preview_rows: the first rows, in memory */
+    struct csvb_rows preview;   /* preview_rows: the header and the first rows, owned */
     bool preview_ready;
 };
 
@@ -96,9 +97,9 @@ enum csvb_err csvb_stage_commit(struct csvb_stage *s, bool do_fsync, struct csvb
 enum csvb_err csvb_stage_hand_over(struct csvb_stage *s, struct csvb_atomic *dst,
                                    struct csvb_diag *d);
 
-/* Moves the preview rows kept (CSV text, header first; NULL when none) to the caller, who frees
- * them. */
-char *csvb_stage_take_preview(struct csvb_stage *s, size_t *len);
+/* Moves the preview rows kept (the output header first; empty when none) into *dst, which must be
+ * empty; the caller frees them with csvb_rows_fini. */
+void csvb_stage_take_preview(struct csvb_stage *s, struct csvb_rows *dst);
 
 /* Frees the writers and projection and removes any temp file not committed or handed over.
  * NULL-safe, safe to call twice. */

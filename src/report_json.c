@@ -1,0 +1,194 @@
+/* report_json.c — the summary as JSON, and the --report run-report file (JSON too). The only
+ * user of jansson: no string is ever escaped by hand. */
+#include "csvbatch/report.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "csvbatch/atomic.h"
+#include "csvbatch/utf8.h"
+#include "csvbatch/writer.h"
+
+/* A JSON string of s; bytes that are not UTF-8 (file names can be anything) become U+FFFD. */
+static json_t *json_text(const char *s)
+{
+    if (s == NULL)
+        return json_null();
+    json_t *j = json_string(s);
+    if (j != NULL)
+        return j;
+    size_t n = strlen(s), used = 0;
+    char *clean = malloc(n * 3 + 1);
+    if (clean == NULL)
+        return json_null();
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        unsigned cp;
+        size_t len = csvb_utf8_decode(p + i, n - i, &cp);
+        if (len == 0) {
+            memcpy(clean + used, "\xEF\xBF\xBD", 3);
+            used += 3;
+            i++;
+        } else {
+            memcpy(clean + used, p + i, len);
+            used += len;
+            i += len;
+        }
+    }
+    clean[used] = '\0';
+    j = json_string(clean);
+    free(clean);
+    return j != NULL ? j : json_null();
+}
+
+static const char *status_json(enum csvb_status s)
+{
+    return s == CSVB_STATUS_SUCCESS ? "success" : s == CSVB_STATUS_FAILED ? "failed" : "skipped";
+}
+
+/* The summary as a JSON object: dry_run, files, totals. Caller json_decref()s it. */
+static json_t *summary_json(const struct csvb_options *opt, const struct csvb_joblist *list,
+                            const struct csvb_result *results, const struct csvb_totals *t)
+{
+    json_t *root = json_object(), *files = json_array(), *tot = json_object();
+    char err[CSVB_DIAG_MESSAGE_MAX + 32];
+    json_object_set_new(root, "dry_run", json_boolean(opt->dry_run));
+    for (size_t i = 0; i < list->n; i++) {
+        const struct csvb_result *r = &results[i];
+        json_t *f = json_object();
+        csvb_report_error(r, err, sizeof err);
+        json_object_set_new(f, "path", json_text(list->jobs[i].path));
+        json_object_set_new(f, "status", json_string(status_json(r->status)));
+        json_object_set_new(f, "rows_read", json_integer((json_int_t)r->rows_read));
+        json_object_set_new(f, "rows_written", json_integer((json_int_t)r->rows_written));
+        json_object_set_new(f, "rows_rejected", json_integer((json_int_t)r->rows_rejected));
+        json_object_set_new(f, "bytes_read", json_integer((json_int_t)r->bytes_read));
+        json_object_set_new(f, "bytes_written", json_integer((json_int_t)r->bytes_written));
+        json_object_set_new(f, "output", json_text(csvb_report_output(&list->jobs[i], r)));
+        json_object_set_new(f, "error", err[0] ? json_text(err) : json_null());
+        json_object_set_new(f, "line",
+                            r->diag.line ? json_integer((json_int_t)r->diag.line) : json_null());
+        json_object_set_new(f, "seconds", json_real(r->seconds));
+        json_array_append_new(files, f);
+    }
+    json_object_set_new(root, "files", files);
+    json_object_set_new(tot, "files", json_integer((json_int_t)t->files));
+    json_object_set_new(tot, "succeeded", json_integer((json_int_t)t->succeeded));
+    json_object_set_new(tot, "failed", json_integer((json_int_t)t->failed));
+    json_object_set_new(tot, "skipped", json_integer((json_int_t)t->skipped));
+    json_object_set_new(tot, "rows_read", json_integer((json_int_t)t->rows_read));
+    json_object_set_new(tot, "rows_written", json_integer((json_int_t)t->rows_written));
+    json_object_set_new(tot, "rows_rejected", json_integer((json_int_t)t->rows_rejected));
+    json_object_set_new(tot, "bytes_read", json_integer((json_int_t)t->bytes_read));
+    json_object_set_new(tot, "bytes_written", json_integer((json_int_t)t->bytes_written));
+    json_object_set_new(tot, "seconds", json_real(t->seconds));
+    json_object_set_new(root, "totals", tot);
+    return root;
+}
+
+int csvb_report_json(FILE *out, const struct csvb_options *opt, const struct csvb_joblist *list,
+                     const struct csvb_result *results, const struct csvb_totals *t)
+{
+    json_t *root = summary_json(opt, list, results, t);
+    int rc = root != NULL && json_dumpf(root, out, JSON_INDENT(2)) == 0 && fputc('\n', out) != EOF
+                 ? 0
+                 : -1;
+    json_decref(root);
+    return rc;
+}
+
+/* The options in effect, as the report records them. */
+static json_t *options_json(const struct csvb_options *opt, int threads)
+{
+    static const char *const encodings[] = {"utf-8", "latin1", "windows-1252"};
+    static const char *const formats[] = {"table", "csv", "json"};
+    char delim[2] = {opt->delimiter, '\0'}, out_delim[2] = {opt->out_delimiter, '\0'};
+    json_t *o = json_object(), *where = json_array(), *select = json_array();
+    json_object_set_new(o, "jobs", json_integer(threads));
+    json_object_set_new(o, "delimiter", json_string(delim));
+    json_object_set_new(o, "output_delimiter", json_string(out_delim));
+    json_object_set_new(o, "encoding", json_string(encodings[opt->encoding]));
+    json_object_set_new(o, "format", json_string(formats[opt->format]));
+    json_object_set_new(o, "preview", json_integer((json_int_t)opt->preview));
+    json_object_set_new(o, "chunk_size", json_integer((json_int_t)opt->chunk_size));
+    json_object_set_new(o, "recursive", json_boolean(opt->recursive));
+    json_object_set_new(o, "output_dir", json_text(opt->output_dir));
+    json_object_set_new(o, "suffix", json_text(opt->suffix));
+    for (size_t i = 0; i < opt->nwhere; i++) {
+        char *w = NULL;
+        if (asprintf(&w, "%s%s%s", opt->where[i].column, opt->where[i].negate ? "!=" : "=",
+                     opt->where[i].value) >= 0)
+            json_array_append_new(where, json_text(w));
+        free(w);
+    }
+    json_object_set_new(o, "where", where);
+    json_object_set_new(o, "all_rows", json_boolean(opt->all_rows));
+    json_object_set_new(o, "case_sensitive", json_boolean(opt->case_sensitive));
+    if (opt->select_all)
+        json_array_append_new(select, json_string("*"));
+    for (size_t i = 0; i < opt->nselect; i++)
+        json_array_append_new(select, json_text(opt->select[i]));
+    if (!opt->select_all && opt->select == NULL) {
+        json_array_append_new(select, json_string("Name"));
+        json_array_append_new(select, json_string("ID"));
+    }
+    json_object_set_new(o, "select", select);
+    json_object_set_new(o, "stamp_column",
+                        opt->no_stamp ? json_null() : json_text(opt->stamp_column));
+    json_object_set_new(o, "dry_run", json_boolean(opt->dry_run));
+    json_object_set_new(o, "fsync", json_boolean(opt->fsync));
+    json_object_set_new(o, "on_bad_row", json_string(opt->skip_bad_rows ? "skip" : "fail"));
+    json_object_set_new(o, "rejects", json_boolean(opt->rejects));
+    json_object_set_new(o, "compat", json_string(opt->compat ? "powershell" : "none"));
+    json_object_set_new(o, "max_failures", json_integer((json_int_t)opt->max_failures));
+    json_object_set_new(o, "timeout", opt->timeout > 0 ? json_real(opt->timeout) : json_null());
+    json_object_set_new(o, "deadline", opt->deadline > 0 ? json_real(opt->deadline) : json_null());
+    return o;
+}
+
+int csvb_report_file(const char *path, const struct csvb_options *opt,
+                     const struct csvb_joblist *list, const struct csvb_result *results,
+                     const struct csvb_totals *t, const struct csvb_run_info *info,
+                     struct csvb_diag *d)
+{
+    json_t *root = json_object();
+    json_object_set_new(root, "tool", json_string("csvbatch"));
+    json_object_set_new(root, "version", json_string(CSVB_VERSION));
+    json_object_set_new(root, "started_at", json_text(info->started_at));
+    json_object_set_new(root, "finished_at", json_text(info->finished_at));
+    json_object_set_new(root, "stamp", json_text(info->stamp));
+    json_object_set_new(root, "exit_code", json_integer(info->exit_code));
+    json_object_set_new(root, "interrupted_by",
+                        info->signal ? json_string(info->signal == 2    ? "SIGINT"
+                                                   : info->signal == 15 ? "SIGTERM"
+                                                                        : "SIGHUP")
+                                     : json_null());
+    json_object_set_new(root, "options", options_json(opt, info->threads));
+    json_t *summary = summary_json(opt, list, results, t);
+    json_object_update(root, summary);
+    json_decref(summary);
+    char *text = json_dumps(root, JSON_INDENT(2));
+    json_decref(root);
+    if (text == NULL)
+        return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory"), -1;
+    struct csvb_atomic a;
+    int rc = -1;
+    mode_t mask = umask(0);
+    umask(mask);
+    if (csvb_atomic_open(&a, path, false, 0666 & ~mask, d) == CSVB_OK) {
+        int err = csvb_write_all(a.fd, text, strlen(text));
+        if (err == 0)
+            err = csvb_write_all(a.fd, "\n", 1);
+        if (err != 0) {
+            csvb_diag_errno(d, CSVB_E_IO, err, "cannot write %s", path);
+            csvb_atomic_abort(&a);
+        } else if (csvb_atomic_commit(&a, opt->fsync, d) == CSVB_OK) {
+            rc = 0;
+        }
+    }
+    free(text);
+    return rc;
+}
