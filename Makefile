@@ -29,10 +29,10 @@ OPT_ubsan   := -O1 -g -fsanitize=undefined -fno-sanitize-recover=all -fno-omit-f
 OPT_tsan    := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
 OPT_fuzz    := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
 
-CPPFLAGS += -Iinclude -D_GNU_SOURCE -DCSVB_VERSION='"$(VERSION)"'
+CPPFLAGS += -Iinclude -D_GNU_SOURCE -DCSVB_VERSION='"$(VERSION)"' $(shell pkg-config --cflags libxml-2.0)
 CFLAGS   += -std=c11 $(WARN) $(OPT_$(VARIANT)) -fopenmp -MMD -MP
 LDFLAGS  += $(filter -fsanitize=%,$(OPT_$(VARIANT))) -fopenmp
-LDLIBS   += -lcsv -ljansson
+LDLIBS   += -lcsv -ljansson -lxml2
 
 LIB_SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
@@ -41,7 +41,7 @@ BIN      := $(BUILD)/csvbatch
 TEST_SRCS:= $(wildcard tests/test_*.c)
 TEST_BINS:= $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
-.PHONY: all test unit e2e parallel docs operators faults asan ubsan tsan tsan-run conformance fuzz fuzz-smoke fuzz-replay bench install uninstall \
+.PHONY: all test unit e2e parallel docs operators faults test-junit asan ubsan tsan tsan-run conformance fuzz fuzz-smoke fuzz-replay bench install uninstall \
         format format-check lint clean golden
 
 all: $(BIN)
@@ -100,6 +100,10 @@ golden: $(BIN)
 
 conformance: $(BIN)
 	CSVBATCH=$(BIN) bash tests/conformance.sh
+
+# The JUnit reports the test_report_junit suite writes, validated by xmllint against the schema.
+test-junit: $(BUILD)/tests/test_report_junit
+	JUNIT_SUITE=$(BUILD)/tests/test_report_junit bash tests/junit.sh
 
 asan:
 	$(MAKE) VARIANT=asan test
