@@ -41,7 +41,7 @@ BIN      := $(BUILD)/csvbatch
 TEST_SRCS:= $(wildcard tests/test_*.c)
 TEST_BINS:= $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
-.PHONY: all test unit e2e parallel docs operators faults test-junit asan ubsan tsan tsan-run conformance fuzz fuzz-smoke fuzz-replay bench install uninstall \
+.PHONY: all test unit e2e parallel docs operators faults test-junit asan ubsan tsan tsan-run conformance fuzz fuzz-smoke fuzz-replay bench install uninstall deb test-deb \
         format format-check lint clean golden
 
 all: $(BIN)
@@ -154,6 +154,26 @@ install: $(BIN)
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/csvbatch $(DESTDIR)$(MANDIR)/csvbatch.1
+
+# The Debian package, built from a copy of the tree under build/deb-src (dpkg-buildpackage writes
+# into the parent directory, which must stay inside the repository); the artifacts go to build/deb.
+DEB_SRC := build/deb-src/csvbatch-$(VERSION)
+deb:
+	rm -rf build/deb-src build/deb
+	mkdir -p $(DEB_SRC) build/deb
+	if git rev-parse --git-dir >/dev/null 2>&1; then \
+	  git ls-files -z --cached --others --exclude-standard | \
+	    xargs -0 sh -c 'for f; do [ -e "$$f" ] && printf "%s\0" "$$f"; done; :' sh | \
+	    tar --null -T - -cf - | tar -xf - -C $(DEB_SRC); \
+	else tar --exclude=./build -cf - . | tar -xf - -C $(DEB_SRC); fi
+	cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b
+	mv build/deb-src/*.deb build/deb-src/*.buildinfo build/deb-src/*.changes build/deb/
+	rm -rf build/deb-src
+	@ls build/deb
+
+# Builds the package, installs it with apt-get, runs it from /usr/bin, removes it (needs root).
+test-deb:
+	bash tests/deb.sh
 
 FMT_FILES := $(wildcard src/*.c include/csvbatch/*.h tests/*.c tests/fuzz/*.c)
 format:
