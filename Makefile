@@ -29,10 +29,10 @@ OPT_ubsan   := -O1 -g -fsanitize=undefined -fno-sanitize-recover=all -fno-omit-f
 OPT_tsan    := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
 OPT_fuzz    := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
 
-CPPFLAGS += -Iinclude -D_GNU_SOURCE -DCSVB_VERSION='"$(VERSION)"'
+CPPFLAGS += -Iinclude -D_GNU_SOURCE -DCSVB_VERSION='"$(VERSION)"' $(shell pkg-config --cflags libxml-2.0)
 CFLAGS   += -std=c11 $(WARN) $(OPT_$(VARIANT)) -fopenmp -MMD -MP
 LDFLAGS  += $(filter -fsanitize=%,$(OPT_$(VARIANT))) -fopenmp
-LDLIBS   += -lcsv -ljansson
+LDLIBS   += -lcsv -ljansson -lxml2
 
 # The layers (shared/DESIGN.md §1), bottom up. A module belongs to exactly one; a layer includes
 # only the layers before it (`make layers` checks every #include, and the doors). Each layer is a
@@ -73,7 +73,7 @@ TEST_BINS:= $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 # (test_pipeline tests the driver too) takes the layer of its highest module, as listed here.
 test_layer = $(firstword $(foreach l,$(LAYERS),$(if $(filter $(1),$(LAYER_$(l))),$(l))) present)
 
-.PHONY: all test unit e2e parallel docs operators faults asan ubsan tsan tsan-run conformance fuzz fuzz-smoke fuzz-replay bench install uninstall \
+.PHONY: all test unit e2e parallel docs operators faults test-junit asan ubsan tsan tsan-run conformance fuzz fuzz-smoke fuzz-replay bench install uninstall deb test-deb \
         format format-check lint layers clean golden
 
 all: $(BIN)
@@ -133,6 +133,10 @@ golden: $(BIN)
 conformance: $(BIN)
 	CSVBATCH=$(BIN) bash tests/conformance.sh
 
+# The JUnit reports the test_report_junit suite writes, validated by xmllint against the schema.
+test-junit: $(BUILD)/tests/test_report_junit
+	JUNIT_SUITE=$(BUILD)/tests/test_report_junit bash tests/junit.sh
+
 asan:
 	$(MAKE) VARIANT=asan test
 ubsan:
@@ -182,6 +186,26 @@ install: $(BIN)
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/csvbatch $(DESTDIR)$(MANDIR)/csvbatch.1
+
+# The Debian package, built from a copy of the tree under build/deb-src (dpkg-buildpackage writes
+# into the parent directory, which must stay inside the repository); the artifacts go to build/deb.
+DEB_SRC := build/deb-src/csvbatch-$(VERSION)
+deb:
+	rm -rf build/deb-src build/deb
+	mkdir -p $(DEB_SRC) build/deb
+	if git rev-parse --git-dir >/dev/null 2>&1; then \
+	  git ls-files -z --cached --others --exclude-standard | \
+	    xargs -0 sh -c 'for f; do [ -e "$$f" ] && printf "%s\0" "$$f"; done; :' sh | \
+	    tar --null -T - -cf - | tar -xf - -C $(DEB_SRC); \
+	else tar --exclude=./build -cf - . | tar -xf - -C $(DEB_SRC); fi
+	cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b
+	mv build/deb-src/*.deb build/deb-src/*.buildinfo build/deb-src/*.changes build/deb/
+	rm -rf build/deb-src
+	@ls build/deb
+
+# Builds the package, installs it with apt-get, runs it from /usr/bin, removes it (needs root).
+test-deb:
+	bash tests/deb.sh
 
 FMT_FILES := $(wildcard src/*.c include/csvbatch/*.h tests/*.c tests/fuzz/*.c)
 format:

@@ -1,0 +1,279 @@
+/* report_junit.c — JUnit XML through libxml2's xmlTextWriter, rendered in memory, then atomic. */
+#include "csvbatch/report_junit.h"
+
+#include "csvbatch/atomic.h"
+#include "csvbatch/utf8.h"
+
+#include <errno.h>
+#include <libxml/xmlwriter.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* libxml2 takes unsigned char strings; BAD_CAST would drop const. */
+#define XC(s) ((const xmlChar *)(s))
+
+/* The code point of the valid UTF-8 character at p (n bytes left) in *cp, and its length; 0 when
+ * p starts no valid character. */
+static size_t utf8_decode(const unsigned char *p, size_t n, unsigned *cp)
+{
+    size_t len = p[0] < 0x80 ? 1 : p[0] < 0xE0 ? 2 : p[0] < 0xF0 ? 3 : 4;
+    if (len > n)
+        return 0;
+    struct csvb_utf8 v;
+    enum csvb_utf8_fault fault;
+    csvb_utf8_init(&v);
+    if (csvb_utf8_check(&v, p, len, &fault) != len || !csvb_utf8_complete(&v))
+        return 0;
+    static const unsigned lead_mask[] = {0, 0x7F, 0x1F, 0x0F, 0x07};
+    *cp = p[0] & lead_mask[len];
+    for (size_t k = 1; k < len; k++)
+        *cp = (*cp << 6) | (p[k] & 0x3Fu);
+    return len;
+}
+
+/* XML 1.0's Char production, less DEL (allowed there, but no more readable than the C0 ones). */
+static bool xml_char(unsigned cp)
+{
+    return cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp < 0x7F) ||
+           (cp > 0x7F && cp <= 0xD7FF) || (cp >= 0xE000 && cp <= 0xFFFD) || cp >= 0x10000;
+}
+
+/* s with every byte XML cannot carry rendered as "\xNN". Caller frees; NULL when out of memory. */
+static char *xml_text(const char *s)
+{
+    size_t n = strlen(s), used = 0;
+    char *out = malloc(n * 4 + 1); /* "\xNN" is four bytes for one */
+    if (out == NULL)
+        return NULL;
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        unsigned cp = 0;
+        size_t len = utf8_decode(p + i, n - i, &cp);
+        if (len > 0 && xml_char(cp)) {
+            memcpy(out + used, p + i, len);
+            used += len;
+        } else {
+            if (len == 0)
+                len = 1; /* a byte that is not UTF-8: render it alone, resync on the next */
+            for (size_t k = 0; k < len; k++)
+                used += (size_t)snprintf(out + used, 5, "\\x%02X", p[i + k]);
+        }
+        i += len;
+    }
+    out[used] = '\0';
+    return out;
+}
+
+static int put_attr(xmlTextWriterPtr w, const char *name, const char *value)
+{
+    char *clean = xml_text(value);
+    if (clean == NULL)
+        return -1;
+    int rc = xmlTextWriterWriteAttribute(w, XC(name), XC(clean));
+    free(clean);
+    return rc;
+}
+
+static int put_text(xmlTextWriterPtr w, const char *text)
+{
+    char *clean = xml_text(text);
+    if (clean == NULL)
+        return -1;
+    int rc = xmlTextWriterWriteString(w, XC(clean));
+    free(clean);
+    return rc;
+}
+
+static int put_seconds(xmlTextWriterPtr w, double seconds)
+{
+    return xmlTextWriterWriteFormatAttribute(w, BAD_CAST "time", "%.6f",
+                                             seconds > 0 ? seconds : 0.0);
+}
+
+static const char *error_type(enum csvb_err code)
+{
+    static const char *const names[] = {
+        [CSVB_E_USAGE] = "usage",       [CSVB_E_IO] = "io",
+        [CSVB_E_PARSE] = "parse",       [CSVB_E_SCHEMA] = "schema",
+        [CSVB_E_LIMIT] = "limit",       [CSVB_E_NOMEM] = "nomem",
+        [CSVB_E_CONFLICT] = "conflict", [CSVB_E_CANCELLED] = "cancelled",
+        [CSVB_E_TIMEOUT] = "timeout",
+    };
+    size_t k = (size_t)code;
+    return k < sizeof names / sizeof names[0] && names[k] != NULL ? names[k] : "error";
+}
+
+/* <failure message= type=>PATH:LINE: MESSAGE</failure> */
+static int put_failure(xmlTextWriterPtr w, const char *path, const struct csvb_diag *diag)
+{
+    char message[CSVB_DIAG_MESSAGE_MAX + 32];
+    if (diag->line > 0)
+        snprintf(message, sizeof message, "line %lu: %s", diag->line, diag->message);
+    else
+        snprintf(message, sizeof message, "%s", diag->message);
+    size_t size = strlen(path) + sizeof message;
+    char *full = malloc(size);
+    if (full == NULL)
+        return -1;
+    csvb_diag_format(diag, path, full, size);
+    int rc = xmlTextWriterStartElement(w, BAD_CAST "failure") < 0 ||
+                     put_attr(w, "message", message) < 0 ||
+                     put_attr(w, "type", error_type(diag->code)) < 0 || put_text(w, full) < 0 ||
+                     xmlTextWriterEndElement(w) < 0
+                 ? -1
+                 : 0;
+    free(full);
+    return rc;
+}
+
+static int put_system_out(xmlTextWriterPtr w, const struct csvb_junit_case *c)
+{
+    char *text = NULL;
+    int len = c->output != NULL ? asprintf(&text, "%llu rows read, %llu written to %s",
+                                           (unsigned long long)c->result->rows_read,
+                                           (unsigned long long)c->result->rows_written, c->output)
+                                : asprintf(&text, "%llu rows read, %llu written",
+                                           (unsigned long long)c->result->rows_read,
+                                           (unsigned long long)c->result->rows_written);
+    if (len < 0)
+        return -1;
+    int rc = xmlTextWriterStartElement(w, BAD_CAST "system-out") < 0 || put_text(w, text) < 0 ||
+                     xmlTextWriterEndElement(w) < 0
+                 ? -1
+                 : 0;
+    free(text);
+    return rc;
+}
+
+static int put_case(xmlTextWriterPtr w, const struct csvb_junit_case *c)
+{
+    const char *slash = strrchr(c->path, '/');
+    char *dir = slash == NULL ? strdup(".")
+                              : strndup(c->path, (size_t)(slash - c->path) + (slash == c->path));
+    if (dir == NULL)
+        return -1;
+    const struct csvb_result *r = c->result;
+    int rc = xmlTextWriterStartElement(w, BAD_CAST "testcase") < 0 ||
+             put_attr(w, "classname", dir) < 0 ||
+             put_attr(w, "name", slash == NULL ? c->path : slash + 1) < 0 ||
+             put_seconds(w, r->seconds) < 0;
+    free(dir);
+    if (rc != 0)
+        return -1;
+    if (r->status == CSVB_STATUS_FAILED) {
+        rc = put_failure(w, c->path, &r->diag) < 0 || put_system_out(w, c) < 0;
+    } else if (r->status != CSVB_STATUS_SUCCESS) {
+        rc = xmlTextWriterStartElement(w, BAD_CAST "skipped") < 0 ||
+             (r->diag.message[0] != '\0' && put_attr(w, "message", r->diag.message) < 0) ||
+             xmlTextWriterEndElement(w) < 0;
+    } else {
+        rc = put_system_out(w, c) < 0;
+    }
+    return rc != 0 || xmlTextWriterEndElement(w) < 0 ? -1 : 0;
+}
+
+/* The attributes testsuites and testsuite share: name, counts, time. */
+static int put_counts(xmlTextWriterPtr w, const struct csvb_junit_case *cases, size_t n,
+                      double seconds)
+{
+    size_t failures = 0, skipped = 0;
+    for (size_t i = 0; i < n; i++) {
+        failures += cases[i].result->status == CSVB_STATUS_FAILED;
+        skipped += cases[i].result->status != CSVB_STATUS_FAILED &&
+                   cases[i].result->status != CSVB_STATUS_SUCCESS;
+    }
+    return put_attr(w, "name", "csvbatch") < 0 ||
+                   xmlTextWriterWriteFormatAttribute(w, BAD_CAST "tests", "%zu", n) < 0 ||
+                   xmlTextWriterWriteFormatAttribute(w, BAD_CAST "failures", "%zu", failures) < 0 ||
+                   put_attr(w, "errors", "0") < 0 ||
+                   xmlTextWriterWriteFormatAttribute(w, BAD_CAST "skipped", "%zu", skipped) < 0 ||
+                   put_seconds(w, seconds) < 0
+               ? -1
+               : 0;
+}
+
+static int put_properties(xmlTextWriterPtr w, const struct csvb_junit_run *run)
+{
+    if (xmlTextWriterStartElement(w, BAD_CAST "properties") < 0)
+        return -1;
+    for (size_t i = 0; i < run->nproperties; i++) {
+        const struct csvb_junit_property *p = &run->properties[i];
+        if (xmlTextWriterStartElement(w, BAD_CAST "property") < 0 ||
+            put_attr(w, "name", p->name) < 0 ||
+            put_attr(w, "value", p->value != NULL ? p->value : "") < 0 ||
+            xmlTextWriterEndElement(w) < 0)
+            return -1;
+    }
+    return xmlTextWriterEndElement(w);
+}
+
+static int put_document(xmlTextWriterPtr w, const struct csvb_junit_run *run,
+                        const struct csvb_junit_case *cases, size_t n)
+{
+    char host[256] = "localhost", stamp[32] = "1970-01-01T00:00:00";
+    if (run->hostname != NULL)
+        snprintf(host, sizeof host, "%s", run->hostname);
+    else if (gethostname(host, sizeof host) != 0 || host[0] == '\0')
+        snprintf(host, sizeof host, "localhost");
+    host[sizeof host - 1] = '\0'; /* gethostname need not terminate a truncated name */
+    struct tm tm;
+    if (gmtime_r(&run->started, &tm) != NULL)
+        strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (xmlTextWriterSetIndent(w, 1) < 0 || xmlTextWriterSetIndentString(w, BAD_CAST "  ") < 0 ||
+        xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL) < 0 ||
+        xmlTextWriterStartElement(w, BAD_CAST "testsuites") < 0 ||
+        put_counts(w, cases, n, run->seconds) < 0 ||
+        xmlTextWriterStartElement(w, BAD_CAST "testsuite") < 0 ||
+        put_counts(w, cases, n, run->seconds) < 0 || put_attr(w, "timestamp", stamp) < 0 ||
+        put_attr(w, "hostname", host) < 0 || put_properties(w, run) < 0)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (put_case(w, &cases[i]) < 0)
+            return -1;
+    return xmlTextWriterEndDocument(w) < 0 ? -1 : 0; /* closes testsuite and testsuites */
+}
+
+static int write_all(int fd, const unsigned char *p, size_t len)
+{
+    while (len > 0) {
+        ssize_t k = write(fd, p, len);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0)
+            return errno;
+        p += k;
+        len -= (size_t)k;
+    }
+    return 0;
+}
+
+enum csvb_err csvb_report_junit_write(const char *path, const struct csvb_junit_run *run,
+                                      const struct csvb_junit_case *cases, size_t n,
+                                      struct csvb_diag *d)
+{
+    enum csvb_err result = CSVB_OK;
+    struct csvb_atomic a = {.fd = -1, .tmp_path = NULL, .final_path = NULL, .tracked = -1};
+    xmlBufferPtr buf = xmlBufferCreate();
+    xmlTextWriterPtr w = buf != NULL ? xmlNewTextWriterMemory(buf, 0) : NULL;
+    if (w == NULL || put_document(w, run, cases, n) < 0) {
+        result = csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory writing %s", path);
+        goto out;
+    }
+    xmlFreeTextWriter(w); /* flushes into buf */
+    w = NULL;
+    if ((result = csvb_atomic_open(&a, path, false, 0666, d)) != CSVB_OK)
+        goto out;
+    int err = write_all(a.fd, xmlBufferContent(buf), (size_t)xmlBufferLength(buf));
+    if (err != 0) {
+        result = csvb_diag_errno(d, CSVB_E_IO, err, "cannot write %s", path);
+        goto out;
+    }
+    result = csvb_atomic_commit(&a, run->fsync, d);
+out:
+    csvb_atomic_abort(&a);
+    xmlFreeTextWriter(w);
+    xmlBufferFree(buf);
+    return result;
+}
