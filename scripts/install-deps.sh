@@ -3,9 +3,10 @@
 # (as root, or through sudo). Elsewhere: prints what to install and fails.
 set -euo pipefail
 # Debian package names: build (gcc make libcsv-dev libjansson-dev), tests (libcriterion-dev;
-# python3, jq, GNU time, groff and script(1) for the shell suites), sanitizers and fuzzing
-# (clang, libomp-dev, libclang-rt-dev; with CSVB_WITH_CLANG=1).
-pkgs=(gcc make libc6-dev libcsv-dev libjansson-dev libcriterion-dev python3 jq time groff-base bsdutils)
+# python3, jq, GNU time, groff and script(1) for the shell suites; bash-completion, zsh and fish
+# for tests/completion.sh), sanitizers and fuzzing (clang, libomp-dev, libclang-rt-dev; with
+# CSVB_WITH_CLANG=1).
+pkgs=(gcc make libc6-dev libcsv-dev libjansson-dev libcriterion-dev python3 jq time groff-base bsdutils bash-completion zsh fish)
 [ "${CSVB_WITH_CLANG:-0}" = 1 ] && pkgs+=(clang clang-format libomp-dev libclang-rt-dev)
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
