@@ -15,6 +15,8 @@
 #include "csvbatch/atomic.h"
 #include "csvbatch/cli.h"
 #include "csvbatch/driver.h"
+#include "csvbatch/completion.h"
+#include "csvbatch/files_from.h"
 #include "csvbatch/outputs.h"
 #include "csvbatch/report.h"
 #include "csvbatch/plan.h"
@@ -290,7 +292,10 @@ int main(int argc, char **argv)
     struct csvb_diag d;
     csvb_diag_init(&d);
     int status;
-    switch (csvb_cli_parse(argc, argv, &opt, &d)) {
+    enum csvb_cli_result parsed = csvb_cli_parse(argc, argv, &opt, &d);
+    if (parsed == CSVB_CLI_OK && csvb_files_from_read(&opt, &d) != CSVB_OK)
+        parsed = CSVB_CLI_USAGE;
+    switch (parsed) {
     case CSVB_CLI_HELP:
         csvb_cli_help(stdout);
         status = fflush(stdout) == 0 ? 0 : 1;
@@ -298,6 +303,9 @@ int main(int argc, char **argv)
     case CSVB_CLI_VERSION:
         printf("csvbatch %s\n", CSVB_VERSION);
         status = 0;
+        break;
+    case CSVB_CLI_COMPLETION:
+        status = csvb_completion_write(stdout, opt.completion) == 0 && fflush(stdout) == 0 ? 0 : 1;
         break;
     case CSVB_CLI_USAGE:
         fprintf(stderr, "csvbatch: %s\nTry 'csvbatch --help' for more information.\n", d.message);

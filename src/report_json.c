@@ -100,52 +100,31 @@ int csvb_report_json(FILE *out, const struct csvb_options *opt, const struct csv
     return rc;
 }
 
+/* One option, as the options visitor (options.h) describes it, into the JSON object ctx. */
+static void option_json(void *ctx, const char *key, const struct csvb_opt_value *v)
+{
+    json_t *value = json_null();
+    if (v->kind == CSVB_VALUE_BOOL)
+        value = json_boolean(v->boolean);
+    else if (v->kind == CSVB_VALUE_INT)
+        value = json_integer((json_int_t)v->integer);
+    else if (v->kind == CSVB_VALUE_REAL)
+        value = json_real(v->real);
+    else if (v->kind == CSVB_VALUE_STRING)
+        value = json_text(v->string);
+    else if (v->kind == CSVB_VALUE_LIST) {
+        value = json_array();
+        for (size_t i = 0; i < v->count; i++)
+            json_array_append_new(value, json_text(v->list[i]));
+    }
+    json_object_set_new(ctx, key, value);
+}
+
 /* The options in effect, as the report records them. */
 static json_t *options_json(const struct csvb_options *opt, int threads)
 {
-    static const char *const encodings[] = {"utf-8", "latin1", "windows-1252"};
-    static const char *const formats[] = {"table", "csv", "json"};
-    char delim[2] = {opt->delimiter, '\0'}, out_delim[2] = {opt->out_delimiter, '\0'};
-    json_t *o = json_object(), *where = json_array(), *select = json_array();
-    json_object_set_new(o, "jobs", json_integer(threads));
-    json_object_set_new(o, "delimiter", json_string(delim));
-    json_object_set_new(o, "output_delimiter", json_string(out_delim));
-    json_object_set_new(o, "encoding", json_string(encodings[opt->encoding]));
-    json_object_set_new(o, "format", json_string(formats[opt->format]));
-    json_object_set_new(o, "preview", json_integer((json_int_t)opt->preview));
-    json_object_set_new(o, "chunk_size", json_integer((json_int_t)opt->chunk_size));
-    json_object_set_new(o, "recursive", json_boolean(opt->recursive));
-    json_object_set_new(o, "output_dir", json_text(opt->output_dir));
-    json_object_set_new(o, "suffix", json_text(opt->suffix));
-    for (size_t i = 0; i < opt->nwhere; i++) {
-        char *w = NULL;
-        if (asprintf(&w, "%s%s%s", opt->where[i].column, opt->where[i].negate ? "!=" : "=",
-                     opt->where[i].value) >= 0)
-            json_array_append_new(where, json_text(w));
-        free(w);
-    }
-    json_object_set_new(o, "where", where);
-    json_object_set_new(o, "all_rows", json_boolean(opt->all_rows));
-    json_object_set_new(o, "case_sensitive", json_boolean(opt->case_sensitive));
-    if (opt->select_all)
-        json_array_append_new(select, json_string("*"));
-    for (size_t i = 0; i < opt->nselect; i++)
-        json_array_append_new(select, json_text(opt->select[i]));
-    if (!opt->select_all && opt->select == NULL) {
-        json_array_append_new(select, json_string("Name"));
-        json_array_append_new(select, json_string("ID"));
-    }
-    json_object_set_new(o, "select", select);
-    json_object_set_new(o, "stamp_column",
-                        opt->no_stamp ? json_null() : json_text(opt->stamp_column));
-    json_object_set_new(o, "dry_run", json_boolean(opt->dry_run));
-    json_object_set_new(o, "fsync", json_boolean(opt->fsync));
-    json_object_set_new(o, "on_bad_row", json_string(opt->skip_bad_rows ? "skip" : "fail"));
-    json_object_set_new(o, "rejects", json_boolean(opt->rejects));
-    json_object_set_new(o, "compat", json_string(opt->compat ? "powershell" : "none"));
-    json_object_set_new(o, "max_failures", json_integer((json_int_t)opt->max_failures));
-    json_object_set_new(o, "timeout", opt->timeout > 0 ? json_real(opt->timeout) : json_null());
-    json_object_set_new(o, "deadline", opt->deadline > 0 ? json_real(opt->deadline) : json_null());
+    json_t *o = json_object();
+    csvb_options_describe(opt, threads, option_json, o);
     return o;
 }
 

@@ -13,9 +13,12 @@ groff_ok() {
     [ -z "$warn" ] && echo "PASS man page renders without warnings" && return 0
     echo "FAIL man page: $warn"; return 1
 }
+# Hidden from --help on purpose (a script's business), documented in the man page's SHELL
+# COMPLETION section: the man page must list these too.
+hidden_options="--completion"
 same_options() {
     local help mano
-    help=$("$bin" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u)
+    help=$({ "$bin" --help; echo "$hidden_options"; } | grep -oE -- '--[a-z][a-z-]+' | sort -u)
     mano=$(sed 's/\\-/-/g' "$man" | grep -oE -- '--[a-z][a-z-]+' | sort -u)
     if [ "$help" = "$mano" ]; then echo "PASS --help and man page list the same $(echo "$help" | wc -l) options"; return 0; fi
     echo "FAIL options differ (< --help, > man):"; diff <(echo "$help") <(echo "$mano") || true; return 1

@@ -1,0 +1,394 @@
+/* cli_table.c — the option table (options, their checks and their --help lines, in --help order),
+ * the hooks of the options no generic kind covers, and the rules between options. The table
+ * is long by nature (it is the whole --help text): it stays in one piece, on purpose. */
+#include <string.h>
+
+#include "csvbatch/cli.h"
+
+/* --where COL=VALUE or COL!=VALUE, repeatable; --select LIST, the last one wins. */
+static enum csvb_cli_result add_where(struct csvb_options *opt, const char *arg,
+                                      struct csvb_diag *d)
+{
+    return csvb_options_add_where(opt, arg, d) == CSVB_OK ? CSVB_CLI_OK : CSVB_CLI_USAGE;
+}
+
+static enum csvb_cli_result set_select(struct csvb_options *opt, const char *arg,
+                                       struct csvb_diag *d)
+{
+    return csvb_options_set_select(opt, arg, d) == CSVB_OK ? CSVB_CLI_OK : CSVB_CLI_USAGE;
+}
+
+/* --fail-fast is --max-failures 1, said so in the messages. */
+static enum csvb_cli_result fail_fast_limit(struct csvb_options *opt, const char *arg,
+                                            struct csvb_diag *d)
+{
+    (void)arg, (void)d;
+    opt->max_failures = 1;
+    return CSVB_CLI_OK;
+}
+
+static enum csvb_cli_result not_fail_fast(struct csvb_options *opt, const char *arg,
+                                          struct csvb_diag *d)
+{
+    (void)arg, (void)d;
+    opt->fail_fast = false;
+    return CSVB_CLI_OK;
+}
+
+static enum csvb_cli_result ask_help(struct csvb_options *opt, const char *arg, struct csvb_diag *d)
+{
+    (void)opt, (void)arg, (void)d;
+    return CSVB_CLI_HELP;
+}
+
+static enum csvb_cli_result ask_version(struct csvb_options *opt, const char *arg,
+                                        struct csvb_diag *d)
+{
+    (void)opt, (void)arg, (void)d;
+    return CSVB_CLI_VERSION;
+}
+
+static enum csvb_cli_result ask_completion(struct csvb_options *opt, const char *arg,
+                                           struct csvb_diag *d)
+{
+    (void)opt, (void)arg, (void)d;
+    return CSVB_CLI_COMPLETION;
+}
+
+/* The target field of a row: its offset and size in struct csvb_options. */
+#define FIELD(f)                                                                                   \
+    .offset = offsetof(struct csvb_options, f), .size = sizeof(((struct csvb_options *)0)->f)
+#define TEXT(t)                                                                                    \
+    {                                                                                              \
+        .kind = CSVB_OPT_TEXT, .help = (t)                                                         \
+    }
+#define REQ .arg = CSVB_ARG_REQUIRED
+
+static const struct csvb_cli_option table[] = {
+    TEXT("Usage: csvbatch [OPTION]... PATH...\n"
+         "Filter and project every CSV file in PATHs (files or directories), in parallel.\n"
+         "\n"
+         "By default each input X.csv gets X_processed.csv beside it, holding the columns Name\n"
+         "and ID of the rows whose Status is Active (ASCII case-insensitive), plus a\n"
+         "ProcessedDate column with one UTC time stamp for the whole run. Outputs are written\n"
+         "atomically. A directory yields its *.csv files (any case), sorted, never hidden files\n"
+         "or csvbatch's own outputs.\n"
+         "\n"
+         "Input:\n"),
+    {.kind = CSVB_OPT_FLAG,
+     .short_name = 'r',
+     .long_name = "recursive",
+     FIELD(recursive),
+     .value = 1,
+     .help = "descend into subdirectories"},
+    {.kind = CSVB_OPT_STRING,
+     .long_name = "files-from",
+     REQ,
+     FIELD(files_from),
+     .arg_name = "FILE",
+     .complete = CSVB_COMPLETE_FILE,
+     .help = "also read PATHs from FILE, one per line ('-': stdin)"},
+    {.kind = CSVB_OPT_FLAG,
+     .short_name = '0',
+     .long_name = "null",
+     FIELD(files_from_nul),
+     .value = 1,
+     .help = "--files-from names are NUL-separated (find -print0)"},
+    {.kind = CSVB_OPT_CHAR,
+     .short_name = 'd',
+     .long_name = "delimiter",
+     REQ,
+     FIELD(delimiter),
+     .arg_name = "CHAR",
+     .help = "field delimiter for input and output (default ','; 'tab')"},
+    {.kind = CSVB_OPT_ENUM,
+     .long_name = "encoding",
+     REQ,
+     FIELD(encoding),
+     .names = &csvb_encoding_names,
+     .arg_name = "ENC",
+     .help = "input encoding: utf-8 (default), latin1, windows-1252"},
+    {.kind = CSVB_OPT_SIZE,
+     .long_name = "max-field-size",
+     REQ,
+     FIELD(max_field_size),
+     .min = 1,
+     .arg_name = "N",
+     .expect = "a size in bytes (K, M, G suffixes)",
+     .help = "largest field or record accepted, in bytes; K, M, G\n"
+             "suffixes (default 64M)"},
+    {.kind = CSVB_OPT_ENUM,
+     .long_name = "on-bad-row",
+     REQ,
+     FIELD(skip_bad_rows),
+     .names = &csvb_bad_row_names,
+     .arg_name = "POLICY",
+     .help = "a record with the wrong number of fields: fail (default)\n"
+             "fails the file; skip drops and counts it (RowsRejected)"},
+    {.kind = CSVB_OPT_FLAG,
+     .long_name = "rejects",
+     FIELD(rejects),
+     .value = 1,
+     .help = "with skip: write dropped records to <stem>_rejects.csv\n"
+             "beside the output (Line,Reason,Record)"},
+    {.kind = CSVB_OPT_ENUM,
+     .long_name = "compat",
+     REQ,
+     FIELD(compat),
+     .names = &csvb_compat_names,
+     .arg_name = "powershell",
+     .help = "read and write as Import-Csv/Export-Csv would"},
+    TEXT("Rows:\n"),
+    {.kind = CSVB_OPT_CUSTOM,
+     .long_name = "where",
+     REQ,
+     .handler = add_where,
+     .arg_name = "COL=VALUE",
+     .flags = CSVB_OPTF_REPEAT,
+     .help = "keep rows whose COL equals VALUE; COL!=VALUE keeps rows\n"
+             "where it differs; repeatable, all must hold (replaces the\n"
+             "default Status=Active)"},
+    {.kind = CSVB_OPT_FLAG,
+     .long_name = "all-rows",
+     FIELD(all_rows),
+     .value = 1,
+     .help = "keep every row"},
+    {.kind = CSVB_OPT_FLAG,
+     .long_name = "case-sensitive",
+     FIELD(case_sensitive),
+     .value = 1,
+     .help = "compare values exactly (default: ASCII case-insensitive)"},
+    TEXT("Columns:\n"),
+    {.kind = CSVB_OPT_CUSTOM,
+     .long_name = "select",
+     REQ,
+     .handler = set_select,
+     .arg_name = "LIST",
+     .help = "output columns, comma-separated, in this order (default\n"
+             "Name,ID); '*' = every input column in input order"},
+    {.kind = CSVB_OPT_STRING,
+     .long_name = "stamp-column",
+     REQ,
+     FIELD(stamp_column),
+     .arg_name = "NAME",
+     .flags = CSVB_OPTF_NONEMPTY,
+     .expect = "a column name",
+     .help = "name of the time stamp column (default ProcessedDate)"},
+    {.kind = CSVB_OPT_FLAG,
+     .long_name = "no-stamp",
+     FIELD(no_stamp),
+     .value = 1,
+     .help = "no time stamp column"},
+    {.kind = CSVB_OPT_STRING,
+     .long_name = "timestamp",
+     REQ,
+     FIELD(timestamp),
+     .arg_name = "VALUE",
+     .help = "write VALUE as the stamp (default: now, or\n"
+             "SOURCE_DATE_EPOCH if set, as YYYY-MM-DDTHH:MM:SSZ)"},
+    TEXT("Output:\n"),
+    {.kind = CSVB_OPT_STRING,
+     .short_name = 'o',
+     .long_name = "output-dir",
+     REQ,
+     FIELD(output_dir),
+     .arg_name = "DIR",
+     .flags = CSVB_OPTF_NONEMPTY,
+     .expect = "a directory",
+     .complete = CSVB_COMPLETE_DIR,
+     .help = "write outputs under DIR, mirroring each file's path\n"
+             "below the directory argument it came from"},
+    {.kind = CSVB_OPT_STRING,
+     .long_name = "suffix",
+     REQ,
+     FIELD(suffix),
+     .arg_name = "S",
+     .flags = CSVB_OPTF_NONEMPTY | CSVB_OPTF_NO_SLASH,
+     .expect = "a non-empty name part without '/'",
+     .help = "output name suffix before .csv (default _processed)"},
+    {.kind = CSVB_OPT_CHAR,
+     .long_name = "output-delimiter",
+     REQ,
+     FIELD(out_delimiter),
+     .arg_name = "C",
+     .help = "delimiter of the outputs only (default: --delimiter)"},
+    {.kind = CSVB_OPT_FLAG,
+     .long_name = "no-fsync",
+     FIELD(fsync),
+     .value = 0,
+     .help = "do not fsync outputs (faster, less durable)"},
+    TEXT("Run:\n"),
+    {.kind = CSVB_OPT_COUNT,
+     .short_name = 'j',
+     .long_name = "jobs",
+     REQ,
+     FIELD(jobs),
+     .min = 1,
+     .max = 1024,
+     .arg_name = "N",
+     .expect = "a whole number from 1 to 1024",
+     .help = "files processed in parallel (default: OMP_NUM_THREADS,\n"
+             "else the number of online CPUs)"},
+    {.kind = CSVB_OPT_FLAG,
+     .short_name = 'n',
+     .long_name = "dry-run",
+     FIELD(dry_run),
+     .value = 1,
+     .help = "parse, validate and count, but write nothing"},
+    {.kind = CSVB_OPT_COUNT,
+     .long_name = "preview",
+     REQ,
+     FIELD(preview),
+     .min = 1,
+     .max = 10000,
+     .arg_name = "N",
+     .expect = "a number of rows from 1 to 10000",
+     .help = "after the summary, show each file's first N output rows"},
+    {.kind = CSVB_OPT_SECONDS,
+     .long_name = "timeout",
+     REQ,
+     FIELD(timeout),
+     .arg_name = "SECONDS",
+     .expect = "a positive number of seconds",
+     .help = "fail a file still running after SECONDS"},
+    {.kind = CSVB_OPT_SECONDS,
+     .long_name = "deadline",
+     REQ,
+     FIELD(deadline),
+     .arg_name = "SECONDS",
+     .expect = "a positive number of seconds",
+     .help = "start no file after SECONDS (the rest: Skipped)"},
+    {.kind = CSVB_OPT_FLAG,
+     .long_name = "fail-fast",
+     FIELD(fail_fast),
+     .value = 1,
+     .handler = fail_fast_limit,
+     .help = "start no file after one has failed"},
+    {.kind = CSVB_OPT_COUNT,
+     .long_name = "max-failures",
+     REQ,
+     FIELD(max_failures),
+     .min = 1,
+     .max = 1000000000,
+     .handler = not_fail_fast,
+     .arg_name = "N",
+     .expect = "a whole number of at least 1",
+     .help = "start no file after N have failed"},
+    {.kind = CSVB_OPT_FLAG,
+     .short_name = 'q',
+     .long_name = "quiet",
+     FIELD(quiet),
+     .value = 1,
+     .help = "no summary on stdout (and no progress)"},
+    {.kind = CSVB_OPT_ENUM,
+     .long_name = "format",
+     REQ,
+     FIELD(format),
+     .names = &csvb_format_names,
+     .arg_name = "FMT",
+     .help = "summary format: table (default), csv or json"},
+    {.kind = CSVB_OPT_STRING,
+     .long_name = "report",
+     REQ,
+     FIELD(report),
+     .arg_name = "FILE",
+     .flags = CSVB_OPTF_NONEMPTY,
+     .expect = "a file name",
+     .complete = CSVB_COMPLETE_FILE,
+     .help = "also write the JSON run report to FILE (atomically)"},
+    {.kind = CSVB_OPT_FLAG,
+     .long_name = "progress",
+     FIELD(progress),
+     .value = CSVB_PROGRESS_ON,
+     .help = "show progress on stderr even when it is not a terminal"},
+    {.kind = CSVB_OPT_FLAG,
+     .long_name = "no-progress",
+     FIELD(progress),
+     .value = CSVB_PROGRESS_OFF,
+     .help = "never show progress (default: when stderr is a terminal)"},
+    {.kind = CSVB_OPT_SIZE,
+     .long_name = "chunk-size",
+     REQ,
+     FIELD(chunk_size),
+     .min = 4096,
+     .flags = CSVB_OPTF_ZERO_OK,
+     .arg_name = "N",
+     .expect = "0 or a size of at least 4096 bytes (K, M, G suffixes)",
+     .help = "split a file larger than 2N into N-byte chunks parsed in\n"
+             "parallel when threads are idle (default 32M; 0: never)"},
+    {.kind = CSVB_OPT_FLAG,
+     .long_name = "no-fast-path",
+     FIELD(fast_path),
+     .value = 0,
+     .help = "parse every line with libcsv (for diagnosis)"},
+    {.kind = CSVB_OPT_CUSTOM,
+     .short_name = 'h',
+     .long_name = "help",
+     .handler = ask_help,
+     .help = "show this help and exit"},
+    {.kind = CSVB_OPT_CUSTOM,
+     .short_name = 'V',
+     .long_name = "version",
+     .handler = ask_version,
+     .help = "show the version and exit"},
+    /* Hidden: a script's business, documented in the man page's SHELL COMPLETION. */
+    {.kind = CSVB_OPT_ENUM,
+     .long_name = "completion",
+     REQ,
+     FIELD(completion),
+     .names = &csvb_shell_names,
+     .handler = ask_completion,
+     .arg_name = "SHELL",
+     .flags = CSVB_OPTF_HIDDEN,
+     .help = "print the completion script for SHELL and exit"},
+    TEXT("\n"
+         "Exit status:\n"
+         "  0    every file succeeded (skipped entries, with a notice, do not fail a run)\n"
+         "  1    at least one file failed (the others were completed)\n"
+         "  2    usage or configuration error (nothing was processed)\n"
+         "  130  interrupted by SIGINT (143: SIGTERM, 129: SIGHUP); finished outputs stay,\n"
+         "       no temp files\n"),
+};
+
+const struct csvb_cli_option *csvb_cli_table(size_t *n)
+{
+    *n = sizeof table / sizeof table[0];
+    return table;
+}
+
+/* Whether the option called name was given. */
+static bool given(const bool *seen, const char *name)
+{
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        if (table[i].long_name != NULL && strcmp(table[i].long_name, name) == 0)
+            return seen[i];
+    return false;
+}
+
+enum csvb_cli_result csvb_cli_resolve(struct csvb_options *opt, const bool *seen,
+                                      struct csvb_diag *d)
+{
+    const char *why = NULL;
+    if (opt->all_rows && opt->nwhere > 0)
+        why = "--all-rows and --where exclude each other";
+    else if (opt->no_stamp && (given(seen, "timestamp") || given(seen, "stamp-column")))
+        why = "--no-stamp excludes --timestamp and --stamp-column";
+    if (why != NULL) {
+        csvb_diag_set(d, CSVB_E_USAGE, 0, "%s", why);
+        return CSVB_CLI_USAGE;
+    }
+    if (!opt->all_rows && opt->nwhere == 0 &&
+        csvb_options_add_where(opt, "Status=Active", d) != CSVB_OK)
+        return CSVB_CLI_USAGE;
+    if (opt->rejects && !opt->skip_bad_rows)
+        why = "--rejects needs --on-bad-row skip";
+    else if (opt->files_from_nul && opt->files_from == NULL)
+        why = "-0/--null needs --files-from";
+    if (why != NULL) {
+        csvb_diag_set(d, CSVB_E_USAGE, 0, "%s", why);
+        return CSVB_CLI_USAGE;
+    }
+    if (opt->out_delimiter == '\0')
+        opt->out_delimiter = opt->delimiter;
+    return CSVB_CLI_OK;
+}
