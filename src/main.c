@@ -155,12 +155,15 @@ static void run_driver(struct csvb_plan *plan, const struct csvb_options *opt,
     uint64_t total = 0;
     for (size_t i = 0; i < list->n; i++)
         total += list->jobs[i].kind == CSVB_JOB_RUN ? (uint64_t)list->jobs[i].size : 0;
-    csvb_progress_init(&progress, list->n, total);
-    plan->progress = &progress;
-    plan->reader.bytes_counter = &progress.bytes_done;
-    if (pthread_create(&tid, NULL, driver_thread, &call) != 0) {
+    bool ready = csvb_progress_init(&progress, list->n, total, plan->threads) == CSVB_OK;
+    if (ready) {
+        plan->progress = &progress;
+        plan->reader.bytes_counter = &progress.bytes_done;
+    }
+    if (!ready || pthread_create(&tid, NULL, driver_thread, &call) != 0) {
         plan->progress = NULL;
         plan->reader.bytes_counter = NULL;
+        csvb_progress_fini(&progress);
         csvb_driver_run(plan, list, results);
         return;
     }
@@ -186,6 +189,7 @@ static void run_driver(struct csvb_plan *plan, const struct csvb_options *opt,
     pthread_mutex_unlock(&call.lock);
     pthread_join(tid, NULL);
     csvb_progress_clear(stderr);
+    csvb_progress_fini(&progress);
     plan->progress = NULL;
     plan->reader.bytes_counter = NULL;
 }

@@ -1,6 +1,7 @@
 /* progress.c — counters bumped by workers, one status line drawn by the main thread. */
 #include "csvbatch/progress.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "csvbatch/clock.h"
@@ -10,12 +11,27 @@
 static _Atomic int next_slot;
 static _Thread_local int my_slot = -1;
 
-void csvb_progress_init(struct csvb_progress *p, size_t files_total, uint64_t bytes_total)
+enum csvb_err csvb_progress_init(struct csvb_progress *p, size_t files_total, uint64_t bytes_total,
+                                 int threads)
 {
     memset(p, 0, sizeof *p);
     p->files_total = files_total;
     p->bytes_total = bytes_total;
     p->start = csvb_now();
+    p->nslots = (size_t)(threads > 0 ? threads : 1) + 1; /* the OpenMP team, the driver thread */
+    p->slots_mem = calloc(p->nslots, sizeof *p->current);
+    p->current = p->slots_mem;
+    return p->current != NULL ? CSVB_OK : CSVB_E_NOMEM;
+}
+
+void csvb_progress_fini(struct csvb_progress *p)
+{
+    if (p == NULL)
+        return;
+    free(p->slots_mem);
+    p->slots_mem = NULL;
+    p->current = NULL;
+    p->nslots = 0;
 }
 
 void csvb_progress_working(struct csvb_progress *p, const char *path)
@@ -23,8 +39,9 @@ void csvb_progress_working(struct csvb_progress *p, const char *path)
     if (p == NULL)
         return;
     if (my_slot < 0)
-        my_slot = atomic_fetch_add(&next_slot, 1) % CSVB_PROGRESS_SLOTS;
-    atomic_store(&p->current[my_slot], path);
+        my_slot = atomic_fetch_add(&next_slot, 1);
+    if ((size_t)my_slot < p->nslots) /* never otherwise: one slot per thread of the run */
+        atomic_store(&p->current[my_slot], path);
 }
 
 /* Cuts line (len bytes) to at most `columns` (>= 3) terminal columns, ending it with "..." when
@@ -70,7 +87,7 @@ void csvb_progress_render(const struct csvb_progress *p, FILE *out, int width)
     const char *sep = " | ";
     /* The names are escaped (a file name may hold any byte but '/' and NUL); a name that does
      * not fit ends the list, cut short. used stays below sizeof line throughout. */
-    for (int i = 0; i < CSVB_PROGRESS_SLOTS && used + 4 < sizeof line; i++) {
+    for (size_t i = 0; i < p->nslots && used + 4 < sizeof line; i++) {
         const char *path = atomic_load(&p->current[i]);
         if (path == NULL)
             continue;

@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define CSVB_PROGRESS_SLOTS 64
+#include "csvbatch/diag.h"
 
 struct csvb_progress {
     _Atomic uint64_t bytes_done;
@@ -19,11 +19,18 @@ struct csvb_progress {
     uint64_t bytes_total;
     size_t files_total;
     double start;
-    const char *_Atomic current[CSVB_PROGRESS_SLOTS]; /* file each worker is on, or NULL */
+    const char *_Atomic *current; /* owned: nslots entries, the file each worker is on, or NULL */
+    size_t nslots;                /* sized by the thread count */
+    void *slots_mem;              /* owned: the same memory as current, for free() */
 };
 
-/* Zeroes p and records the totals. */
-void csvb_progress_init(struct csvb_progress *p, size_t files_total, uint64_t bytes_total);
+/* Zeroes p, records the totals and sizes the in-flight table for `threads` workers. Errors:
+ * CSVB_E_NOMEM. Call csvb_progress_fini afterwards, also on error. */
+enum csvb_err csvb_progress_init(struct csvb_progress *p, size_t files_total, uint64_t bytes_total,
+                                 int threads);
+
+/* Frees the in-flight table. NULL-safe, safe to call twice. */
+void csvb_progress_fini(struct csvb_progress *p);
 
 /* Worker: this thread now works on path (NULL: on nothing). p may be NULL. */
 void csvb_progress_working(struct csvb_progress *p, const char *path);
