@@ -8,9 +8,9 @@
 #include <stddef.h>
 
 #include "csvbatch/diag.h"
+#include "csvbatch/transcode.h" /* enum csvb_encoding: the core defines what it reads */
 
 enum csvb_format { CSVB_FORMAT_TABLE, CSVB_FORMAT_CSV, CSVB_FORMAT_JSON };
-enum csvb_encoding { CSVB_ENC_UTF8, CSVB_ENC_LATIN1, CSVB_ENC_CP1252 };
 enum csvb_compat { CSVB_COMPAT_NONE, CSVB_COMPAT_POWERSHELL };
 enum csvb_progress_mode { CSVB_PROGRESS_AUTO, CSVB_PROGRESS_ON, CSVB_PROGRESS_OFF };
 /* --on-bad-row; the choice is stored as the bool skip_bad_rows. */

@@ -4,8 +4,10 @@
 
 #include <stdint.h>
 
-#include "csvbatch/options.h"
 #include "csvbatch/reader.h"
+
+/* The input encodings the core can read (names: options.h). */
+enum csvb_encoding { CSVB_ENC_UTF8, CSVB_ENC_LATIN1, CSVB_ENC_CP1252 };
 
 #define CSVB_TRANSCODE_RAW 65536
 
