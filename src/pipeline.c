@@ -51,7 +51,7 @@ static enum csvb_err run(struct csvb_stage *s, struct csvb_diag *d)
         src = (struct csvb_source){csvb_transcode_fill, tc};
     }
     struct csvb_sink sink = {csvb_stage_row, s};
-    struct csvb_reader_stats stats = {0, 0, false};
+    struct csvb_reader_stats stats = {0, 0, false, false};
     enum csvb_err e = csvb_reader_run(&cfg, src, sink, &stats, d);
     s->res->bytes_read = tc != NULL ? tc->raw_bytes : stats.bytes_read;
     free(tc);

@@ -483,8 +483,10 @@ struct preview_rows {
     size_t width[64];
 };
 
-static enum csvb_err keep_preview_row(void *ctx, const struct csvb_row *row, struct csvb_diag *d)
+static enum csvb_err keep_preview_row(void *ctx, const struct csvb_row *row, bool *stop,
+                                      struct csvb_diag *d)
 {
+    (void)stop;
     (void)d;
     struct preview_rows *p = ctx;
     if (p->nrows == 0)

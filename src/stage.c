@@ -141,8 +141,9 @@ enum csvb_err csvb_stage_bind(struct csvb_stage *s, const struct csvb_row *heade
     return CSVB_OK;
 }
 
-enum csvb_err csvb_stage_row(void *ctx, const struct csvb_row *row, struct csvb_diag *d)
+enum csvb_err csvb_stage_row(void *ctx, const struct csvb_row *row, bool *stop, struct csvb_diag *d)
 {
+    (void)stop; /* a stage reads to the end */
     struct csvb_stage *s = ctx;
     if (!s->have_header)
         return csvb_stage_bind(s, row, d);

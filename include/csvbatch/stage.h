@@ -47,7 +47,8 @@ enum csvb_err csvb_stage_bind(struct csvb_stage *s, const struct csvb_row *heade
 
 /* The reader sink (ctx = the stage): the first record binds when nothing is bound yet; every
  * other is checked for width, filtered, projected and written. */
-enum csvb_err csvb_stage_row(void *ctx, const struct csvb_row *row, struct csvb_diag *d);
+enum csvb_err csvb_stage_row(void *ctx, const struct csvb_row *row, bool *stop,
+                             struct csvb_diag *d);
 
 /* Writes out the buffered bytes; sets res->bytes_written. Errors: CSVB_E_IO. */
 enum csvb_err csvb_stage_flush(struct csvb_stage *s, struct csvb_diag *d);

@@ -5,7 +5,7 @@
 #include <stdint.h>
 
 #include "csvbatch/options.h"
-#include "csvbatch/reader.h"
+#include "csvbatch/source.h"
 
 #define CSVB_TRANSCODE_RAW 65536
 
