@@ -34,29 +34,9 @@ struct csvb_chunks {
     double start_time;
 };
 
-struct range_source {
-    int fd;
-    off_t pos, end;
-    const _Atomic int *cancel;
-};
-
-static long range_fill(void *ctx, char *dst, size_t cap)
-{
-    struct range_source *r = ctx;
-    size_t want = (size_t)(r->end - r->pos) < cap ? (size_t)(r->end - r->pos) : cap;
-    for (;;) {
-        ssize_t n = pread(r->fd, dst, want, r->pos);
-        if (n >= 0) {
-            r->pos += n;
-            return (long)n;
-        }
-        if (errno != EINTR || (r->cancel != NULL && atomic_load(r->cancel)))
-            return -1;
-    }
-}
-
 /* Sink that copies the first record and stops. */
-static enum csvb_err take_header(void *ctx, const struct csvb_row *row, struct csvb_diag *d)
+static enum csvb_err take_header(void *ctx, const struct csvb_row *row, bool *stop,
+                                 struct csvb_diag *d)
 {
     (void)d;
     struct csvb_chunks *c = ctx;
@@ -74,7 +54,8 @@ static enum csvb_err take_header(void *ctx, const struct csvb_row *row, struct c
         used += row->fields[i].len;
     }
     c->header = (struct csvb_row){c->header_fields, row->nfields, row->line};
-    return CSVB_E_STOP;
+    *stop = true;
+    return CSVB_OK;
 }
 
 /* Offset just past the first LF at or after `from` (before `limit`), or -1. */
@@ -111,11 +92,13 @@ static void chunks_free(struct csvb_chunks *c)
 static bool read_header(const struct csvb_plan *plan, const struct csvb_job *job,
                         struct csvb_chunks *c, off_t limit)
 {
-    struct range_source src = {c->in.fd, 0, limit, plan->cancel};
+    struct csvb_range_source src = {c->in.fd, 0, limit, plan->cancel};
+    struct csvb_reader_stats stats = {0, 0, false, false};
     struct csvb_diag d;
     csvb_diag_init(&d);
-    if (csvb_reader_run(&plan->reader, (struct csvb_source){range_fill, &src},
-                        (struct csvb_sink){take_header, c}, NULL, &d) != CSVB_E_STOP)
+    if (csvb_reader_run(&plan->reader, (struct csvb_source){csvb_source_range_fill, &src},
+                        (struct csvb_sink){take_header, c}, &stats, &d) != CSVB_OK ||
+        !stats.stopped)
         return false;
     (void)job;
     return csvb_stage_check_header(&plan->stage, &c->header, &d);
@@ -175,13 +158,13 @@ void csvb_chunks_run(const struct csvb_plan *plan, const struct csvb_job *job,
     cfg.deadline = plan->limits.timeout > 0 ? c->start_time + plan->limits.timeout : 0;
     cfg.strip_bom = k == 0;
     cfg.range_end = k + 1 < c->n;
-    struct range_source src = {c->in.fd, ch->start, ch->end, plan->cancel};
-    struct csvb_reader_stats stats = {0, 0, false};
+    struct csvb_range_source src = {c->in.fd, ch->start, ch->end, plan->cancel};
+    struct csvb_reader_stats stats = {0, 0, false, false};
     enum csvb_err e = CSVB_OK;
     if (k > 0)
         e = csvb_stage_bind(&ch->stage, &c->header, &ch->res.diag);
     if (e == CSVB_OK)
-        e = csvb_reader_run(&cfg, (struct csvb_source){range_fill, &src},
+        e = csvb_reader_run(&cfg, (struct csvb_source){csvb_source_range_fill, &src},
                             (struct csvb_sink){csvb_stage_row, &ch->stage}, &stats, &ch->res.diag);
     if (e == CSVB_OK && !ch->stage.have_header)
         e = csvb_diag_set(&ch->res.diag, CSVB_E_PARSE, 1, "expected a header record");

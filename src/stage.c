@@ -161,8 +161,9 @@ static const struct csvb_row *fit(struct csvb_stage *s, const struct csvb_row *r
     return fitted;
 }
 
-enum csvb_err csvb_stage_row(void *ctx, const struct csvb_row *row, struct csvb_diag *d)
+enum csvb_err csvb_stage_row(void *ctx, const struct csvb_row *row, bool *stop, struct csvb_diag *d)
 {
+    (void)stop; /* a stage reads to the end */
     struct csvb_stage *s = ctx;
     if (!s->have_header)
         return csvb_stage_bind(s, row, d);

@@ -25,8 +25,10 @@ static void cap_put(struct capture *c, const char *s, size_t n)
 }
 
 /* Serialises a row as "LINE:[f1][f2]...\n". */
-static enum csvb_err capture_row(void *ctx, const struct csvb_row *row, struct csvb_diag *d)
+static enum csvb_err capture_row(void *ctx, const struct csvb_row *row, bool *stop,
+                                 struct csvb_diag *d)
 {
+    (void)stop;
     (void)d;
     struct capture *c = ctx;
     char head[32];
@@ -258,8 +260,10 @@ Test(reader, differential_fast_vs_libcsv_random)
     }
 }
 
-static enum csvb_err stop_at_second(void *ctx, const struct csvb_row *row, struct csvb_diag *d)
+static enum csvb_err stop_at_second(void *ctx, const struct csvb_row *row, bool *stop,
+                                    struct csvb_diag *d)
 {
+    (void)stop;
     int *count = ctx;
     if (++*count == 2)
         return csvb_diag_set(d, CSVB_E_SCHEMA, row->line, "stop");
@@ -283,6 +287,65 @@ Test(reader, sink_error_stops_reading)
         cr_assert_eq(count, 2);
         cr_assert_eq(d.line, 2);
     }
+}
+
+static enum csvb_err stop_after_second(void *ctx, const struct csvb_row *row, bool *stop,
+                                       struct csvb_diag *d)
+{
+    (void)d;
+    struct capture *c = ctx;
+    cap_put(c, row->fields[0].ptr, row->fields[0].len);
+    *stop = c->len == 2;
+    return CSVB_OK;
+}
+
+Test(reader, sink_stop_ends_reading_without_an_error)
+{
+    /* the second record is quoted in one input: libcsv's path stops as the fast path does */
+    static const char *const inputs[] = {"a\nb\nc\nd\n", "a\n\"b\"\nc\nd", "a\r\nb\r\nc"};
+    for (size_t k = 0; k < 3; k++) {
+        for (int fast = 0; fast < 2; fast++) {
+            for (size_t chunk = 1; chunk <= 4; chunk++) {
+                struct capture c = {NULL, 0, 0};
+                cap_put(&c, "", 0);
+                struct csvb_reader_config cfg;
+                csvb_reader_config_init(&cfg);
+                cfg.fast_path = fast;
+                cfg.block_size = 4;
+                struct csvb_mem_source mem = {inputs[k], strlen(inputs[k]), 0, chunk};
+                struct csvb_diag d;
+                csvb_diag_init(&d);
+                struct csvb_reader_stats st = {0, 0, false, false};
+                enum csvb_err e =
+                    csvb_reader_run(&cfg, (struct csvb_source){csvb_source_mem_fill, &mem},
+                                    (struct csvb_sink){stop_after_second, &c}, &st, &d);
+                cr_assert_eq(e, CSVB_OK, "input %zu fast %d chunk %zu", k, fast, chunk);
+                cr_assert(st.stopped);
+                cr_assert_str_eq(c.text, "ab", "no record after the stop");
+                cr_assert_eq(st.lines, 2u, "the stopping record's line end is counted");
+                cr_assert_eq(d.code, CSVB_OK);
+                free(c.text);
+            }
+        }
+    }
+}
+
+Test(reader, stats_stopped_is_false_when_read_to_the_end)
+{
+    struct capture c = {NULL, 0, 0};
+    cap_put(&c, "", 0);
+    struct csvb_reader_config cfg;
+    csvb_reader_config_init(&cfg);
+    struct csvb_mem_source mem = {"a\nb\n", 4, 0, 0};
+    struct csvb_diag d;
+    csvb_diag_init(&d);
+    struct csvb_reader_stats st = {0, 0, false, true};
+    cr_assert_eq(csvb_reader_run(&cfg, (struct csvb_source){csvb_source_mem_fill, &mem},
+                                 (struct csvb_sink){capture_row, &c}, &st, &d),
+                 CSVB_OK);
+    cr_assert(!st.stopped);
+    cr_assert_eq(st.lines, 2u);
+    free(c.text);
 }
 
 Test(reader, cancel_flag_stops_before_reading)
@@ -326,4 +389,46 @@ Test(reader, long_line_streams_in_bounded_buffer)
     cr_assert_eq(st.bytes_read, n + 5);
     free(in);
     free(c.text);
+}
+
+/* PowerShell mode, every buffering; expected values are those of the reader before csvfeed. */
+Test(reader, lenient_table_every_chunk_and_block)
+{
+    static const struct {
+        const char *in, *out;
+    } lenient_cases[] = {
+        {"\"Text\"after,1\n", "1:[Textafter][1]\n"},
+        {"\"a\" \"b\"x\n", "1:[a\" b\"x]\n"},
+        {"\"a\nb\"c,d\n", "1:[a\nbc][d]\n"},
+        {"\"x\"y\n\"z\"w\n", "1:[xy]\n2:[zw]\n"},
+        {"  a  ,  b  \n", "1:[a][b]\n"},
+        {"\"a\"x", "1:[ax]\n"},
+        {"\"a\"b\r\nc\n", "1:[ab]\n2:[c]\n"},
+        {"\"a\" \t x \n", "1:[a \t x]\n"},
+        {"h\n  \n\"open", "1:[h]\n3:[open]\n"},
+    };
+    static const size_t blocks[] = {4, 5, 7, 16, 1 << 20};
+    for (size_t k = 0; k < sizeof lenient_cases / sizeof lenient_cases[0]; k++) {
+        size_t len = strlen(lenient_cases[k].in);
+        for (size_t chunk = 1; chunk <= len + 1; chunk++) {
+            for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++) {
+                struct capture c = {NULL, 0, 0};
+                cap_put(&c, "", 0);
+                struct csvb_reader_config cfg;
+                csvb_reader_config_init(&cfg);
+                cfg.lenient = true;
+                cfg.fast_path = false;
+                cfg.block_size = blocks[b];
+                struct csvb_mem_source mem = {lenient_cases[k].in, len, 0, chunk};
+                struct csvb_diag d;
+                csvb_diag_init(&d);
+                cr_assert_eq(csvb_reader_run(&cfg, (struct csvb_source){csvb_source_mem_fill, &mem},
+                                             (struct csvb_sink){capture_row, &c}, NULL, &d),
+                             CSVB_OK, "%s", d.message);
+                cr_assert_str_eq(c.text, lenient_cases[k].out, "case %zu chunk %zu block %zu", k,
+                                 chunk, blocks[b]);
+                free(c.text);
+            }
+        }
+    }
 }

@@ -40,7 +40,8 @@ static enum csvb_err feed(struct csvb_stage *s, const char *const *rows, size_t 
             p = comma + 1;
         }
         struct csvb_row row = {f, nf, (unsigned long)r + 1};
-        enum csvb_err e = csvb_stage_row(s, &row, d);
+        bool stop = false;
+        enum csvb_err e = csvb_stage_row(s, &row, &stop, d);
         if (e != CSVB_OK)
             return e;
     }

@@ -15,7 +15,6 @@ enum csvb_err {
     CSVB_E_CONFLICT,  /* output collides with another output or an input */
     CSVB_E_CANCELLED, /* interrupted by a signal */
     CSVB_E_TIMEOUT,   /* a file ran past --timeout */
-    CSVB_E_STOP,      /* not an error: a sink asks the reader to stop early */
 };
 
 #define CSVB_DIAG_MESSAGE_MAX 768

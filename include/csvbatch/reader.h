@@ -1,13 +1,14 @@
-/* reader.h — the only module that talks to libcsv: bytes in (big blocks), rows out to a sink.
+/* reader.h — CSV bytes in (big blocks from a source), records out to a sink.
  *
  * Rows are delivered one at a time; the fields borrow the reader's buffers and are valid only
  * during the sink call. Lines are physical lines (LF, CRLF or a lone CR each end one), 1-based;
  * a row carries the line it starts on. A UTF-8 BOM at the start is stripped; UTF-16 BOMs, NUL
  * bytes and invalid UTF-8 are errors; blank lines are skipped; parsing is strict RFC 4180.
  *
- * Lines without any quote character (the common case) are split directly (the fast path); every
- * other line goes through libcsv. Both give the same rows and the same errors on every input:
- * tests/test_reader.c and the fuzz target check this against `fast_path = false`. */
+ * Lines without any quote character (the common case) are split directly (scan.h, the fast
+ * path); every other line goes through libcsv (csvfeed.h). Both give the same rows and the same
+ * errors on every input: tests/test_reader.c and the fuzz target check this against
+ * `fast_path = false`. */
 #ifndef CSVBATCH_READER_H
 #define CSVBATCH_READER_H
 
@@ -16,24 +17,19 @@
 #include <stdint.h>
 
 #include "csvbatch/diag.h"
-#include "csvbatch/row.h" /* struct csvb_field, struct csvb_row */
+#include "csvbatch/row.h"
+#include "csvbatch/source.h"
 
-/* Called once per record (the header included). Returning anything but CSVB_OK stops the reader,
- * which then returns that code; the sink fills the diag itself. */
+/* Called once per record (the header included). Setting *stop (false on entry) ends the reading
+ * there: the reader returns CSVB_OK and sets stats->stopped. Returning anything but CSVB_OK
+ * stops the reader, which then returns that code; the sink fills the diag itself. */
 struct csvb_sink {
-    enum csvb_err (*row)(void *ctx, const struct csvb_row *row, struct csvb_diag *d);
-    void *ctx;
-};
-
-/* Where bytes come from: fill dst with up to cap bytes; return the count, 0 at end of input, or
- * -1 with errno set. */
-struct csvb_source {
-    long (*fill)(void *ctx, char *dst, size_t cap);
+    enum csvb_err (*row)(void *ctx, const struct csvb_row *row, bool *stop, struct csvb_diag *d);
     void *ctx;
 };
 
 struct csvb_reader_config {
-    char delimiter;        /* ',' by default */
+    char delimiter;        /* ',' by default; not '"', CR or LF */
     size_t block_size;     /* read size and line buffer; lines longer are streamed to libcsv */
     size_t max_field_size; /* a field or a record larger than this is CSVB_E_LIMIT */
     bool fast_path;        /* false: every line through libcsv */
@@ -51,35 +47,18 @@ struct csvb_reader_stats {
     uint64_t bytes_read;
     unsigned long lines; /* physical line terminators seen */
     bool at_boundary;    /* range_end: the input ended between records, as a file end would */
+    bool stopped;        /* the sink asked to stop */
 };
 
 /* Fills cfg with the defaults: ',', 1 MiB blocks, 64 MiB field limit, fast path on. */
 void csvb_reader_config_init(struct csvb_reader_config *cfg);
 
-/* Reads src to its end, delivering every record to sink. Returns CSVB_OK, the sink's code, or
- * an error with d filled (line and message, no path: the caller owns the path). stats may be
- * NULL. Allocates only buffers bounded by block_size and max_field_size; frees them itself. */
+/* Reads src to its end (or until the sink stops it), delivering every record to sink. Returns
+ * CSVB_OK, the sink's code, or an error with d filled (line and message, no path: the caller
+ * owns the path). stats may be NULL. Allocates only buffers bounded by block_size and
+ * max_field_size; frees them itself. */
 enum csvb_err csvb_reader_run(const struct csvb_reader_config *cfg, struct csvb_source src,
                               struct csvb_sink sink, struct csvb_reader_stats *stats,
                               struct csvb_diag *d);
-
-/* A source over a file descriptor (ctx points to a struct csvb_fd_source). A stream (pipe,
- * FIFO: the fd must be non-blocking) is read through poll(2), waking at least every 250 ms, so
- * that cancel (may be NULL) and deadline (monotonic seconds, 0 = none) are honoured even while no
- * data comes: -1 with errno EINTR or ETIMEDOUT. EINTR is otherwise retried. */
-struct csvb_fd_source {
-    int fd;
-    const _Atomic int *cancel;
-    bool stream;
-    double deadline;
-};
-long csvb_source_fd_fill(void *ctx, char *dst, size_t cap);
-
-/* A source over memory, at most `chunk` bytes per fill (tests feed every chunk size). */
-struct csvb_mem_source {
-    const char *data;
-    size_t len, pos, chunk;
-};
-long csvb_source_mem_fill(void *ctx, char *dst, size_t cap);
 
 #endif

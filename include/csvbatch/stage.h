@@ -82,7 +82,8 @@ bool csvb_stage_check_header(const struct csvb_stage_config *cfg, const struct c
 
 /* The reader sink (ctx = the stage): the first record binds when nothing is bound yet; every
  * other is checked for width, filtered, projected and written. */
-enum csvb_err csvb_stage_row(void *ctx, const struct csvb_row *row, struct csvb_diag *d);
+enum csvb_err csvb_stage_row(void *ctx, const struct csvb_row *row, bool *stop,
+                             struct csvb_diag *d);
 
 /* Writes out the buffered bytes; sets counts.bytes_written. Errors: CSVB_E_IO. */
 enum csvb_err csvb_stage_flush(struct csvb_stage *s, struct csvb_diag *d);

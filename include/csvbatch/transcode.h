@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "csvbatch/reader.h"
+#include "csvbatch/source.h"
 
 /* The input encodings the core can read (names: options.h). */
 enum csvb_encoding { CSVB_ENC_UTF8, CSVB_ENC_LATIN1, CSVB_ENC_CP1252 };

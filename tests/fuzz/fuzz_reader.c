@@ -39,8 +39,9 @@ static void put(struct capture *c, const void *s, size_t n)
 }
 
 /* Length-prefixed serialisation, so that any byte in a field stays unambiguous. */
-static enum csvb_err on_row(void *ctx, const struct csvb_row *row, struct csvb_diag *d)
+static enum csvb_err on_row(void *ctx, const struct csvb_row *row, bool *stop, struct csvb_diag *d)
 {
+    (void)stop;
     (void)d;
     struct capture *c = ctx;
     size_t n = row->nfields;
@@ -72,11 +73,12 @@ static struct capture run(const uint8_t *data, size_t size, size_t chunk, size_t
 
 static unsigned long line_shift;
 
-static enum csvb_err on_row_shifted(void *ctx, const struct csvb_row *row, struct csvb_diag *d)
+static enum csvb_err on_row_shifted(void *ctx, const struct csvb_row *row, bool *stop,
+                                    struct csvb_diag *d)
 {
     struct csvb_row shifted = *row;
     shifted.line += line_shift;
-    return on_row(ctx, &shifted, d);
+    return on_row(ctx, &shifted, stop, d);
 }
 
 static struct capture run_with(const uint8_t *data, size_t size, size_t chunk, size_t block,
@@ -95,7 +97,7 @@ static struct capture run_with(const uint8_t *data, size_t size, size_t chunk, s
     struct csvb_mem_source mem = {(const char *)data, size, 0, chunk};
     struct csvb_diag d;
     csvb_diag_init(&d);
-    struct csvb_reader_stats stats = {0, 0, false};
+    struct csvb_reader_stats stats = {0, 0, false, false};
     line_shift = mode->line_offset;
     *err = csvb_reader_run(&cfg, (struct csvb_source){csvb_source_mem_fill, &mem},
                            (struct csvb_sink){on_row_shifted, &c}, &stats, &d);
@@ -150,8 +152,10 @@ struct records {
     struct csvb_writer w;
 };
 
-static enum csvb_err write_row(void *ctx, const struct csvb_row *row, struct csvb_diag *d)
+static enum csvb_err write_row(void *ctx, const struct csvb_row *row, bool *stop,
+                               struct csvb_diag *d)
 {
+    (void)stop;
     (void)d;
     struct records *r = ctx;
     if (csvb_writer_row(&r->w, row->fields, row->nfields) != CSVB_OK)
@@ -165,8 +169,10 @@ static enum csvb_err write_row(void *ctx, const struct csvb_row *row, struct csv
     return CSVB_OK;
 }
 
-static enum csvb_err record_row(void *ctx, const struct csvb_row *row, struct csvb_diag *d)
+static enum csvb_err record_row(void *ctx, const struct csvb_row *row, bool *stop,
+                                struct csvb_diag *d)
 {
+    (void)stop;
     (void)d;
     struct capture *c = ctx;
     size_t n = row->nfields;

@@ -1,0 +1,339 @@
+/* csvfeed.c — the one door to libcsv: strict and lenient parsing fed one line piece at a time.
+ *
+ * libcsv keeps its state in fields that csv.h shows but does not promise (pstate, entry_pos...).
+ * We read none of them: where the parser is comes from its callbacks and from `at`, our model of
+ * the grammar libcsv implements, which tests/test_csvfeed.c pins against libcsv's behaviour.
+ * In strict mode the model runs only over a piece that leaves a record open (a quoted line break,
+ * a line longer than the reader's buffer, the end of input), so ordinary lines cost libcsv alone.
+ * In lenient mode it runs over every byte, to catch text after a closing quote before libcsv
+ * sees it: there we make libcsv end the field (a delimiter drops the closing quote and the blanks
+ * after it, as libcsv does before any delimiter), keep what it gave, and let it parse the rest as
+ * a new unquoted field that we glue on. */
+#include "csvbatch/csvfeed.h"
+
+#include <csv.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Our model of libcsv's position (not libcsv's own constants: it keeps its own). */
+enum at { AT_RECORD_START, AT_FIELD_START, IN_UNQUOTED, IN_QUOTED, AFTER_QUOTE };
+
+enum step { STEP_OK, STEP_TEXT_AFTER_QUOTE, STEP_REFUSED };
+
+struct buffer {
+    char *data;
+    size_t len, cap;
+};
+
+struct csvb_csvfeed {
+    struct csv_parser parser;
+    struct csvb_csvfeed_calls calls;
+    unsigned char options;
+    unsigned char delimiter;
+    bool lenient;
+    enum at at;
+    size_t held;   /* bytes libcsv holds for the field in progress */
+    size_t blanks; /* of those, the trailing blanks libcsv would drop */
+    bool record_ended;
+    bool nomem;
+    enum csvb_csvfeed_refusal refusal;
+    struct buffer blank_bytes; /* lenient: the blanks after the last closing quote */
+    struct buffer glue;        /* lenient: the start of a field that goes on unquoted */
+    bool capturing;            /* the next field is the glue's start */
+    bool glued;                /* the next field is the glue's end */
+};
+
+static bool append(struct csvb_csvfeed *f, struct buffer *b, const void *s, size_t n)
+{
+    if (b->len + n > b->cap) {
+        size_t cap = b->cap ? b->cap : 64;
+        while (cap < b->len + n)
+            cap = cap > SIZE_MAX / 2 ? b->len + n : cap * 2;
+        char *p = realloc(b->data, cap);
+        if (p == NULL) {
+            f->nomem = true;
+            return false;
+        }
+        b->data = p;
+        b->cap = cap;
+    }
+    if (n > 0)
+        memcpy(b->data + b->len, s, n);
+    b->len += n;
+    return true;
+}
+
+static void on_field(void *data, size_t len, void *ctx)
+{
+    struct csvb_csvfeed *f = ctx;
+    if (f->capturing) {
+        append(f, &f->glue, data, len);
+        return;
+    }
+    if (f->glued) {
+        f->glued = false;
+        if (append(f, &f->glue, data, len))
+            f->calls.field(f->calls.ctx, f->glue.data, f->glue.len);
+        f->glue.len = 0;
+        return;
+    }
+    f->calls.field(f->calls.ctx, data, len);
+}
+
+static void on_record(int c, void *ctx)
+{
+    (void)c;
+    struct csvb_csvfeed *f = ctx;
+    f->record_ended = true;
+    f->calls.record(f->calls.ctx);
+}
+
+static int never_blank(unsigned char c)
+{
+    (void)c;
+    return 0;
+}
+
+static bool blank(const struct csvb_csvfeed *f, unsigned char c)
+{
+    return f->lenient && (c == ' ' || c == '\t') && c != f->delimiter;
+}
+
+static void end_field(struct csvb_csvfeed *f, enum at next)
+{
+    f->at = next;
+    f->held = f->blanks = 0;
+}
+
+static enum step at_start(struct csvb_csvfeed *f, unsigned char c)
+{
+    if (blank(f, c))
+        return STEP_OK; /* lenient: blanks before a field are skipped */
+    if (c == '\r' || c == '\n')
+        end_field(f, AT_RECORD_START); /* ends the record, or is a blank line */
+    else if (c == f->delimiter)
+        end_field(f, AT_FIELD_START);
+    else if (c == '"')
+        f->at = IN_QUOTED;
+    else {
+        f->at = IN_UNQUOTED;
+        f->held = 1;
+    }
+    return STEP_OK;
+}
+
+static enum step after_quote(struct csvb_csvfeed *f, unsigned char c)
+{
+    if (c == f->delimiter)
+        end_field(f, AT_FIELD_START);
+    else if (c == '\r' || c == '\n')
+        end_field(f, AT_RECORD_START);
+    else if (blank(f, c)) {
+        f->held++;
+        f->blanks++;
+        append(f, &f->blank_bytes, &c, 1);
+    } else if (c == '"' && f->blanks == 0) {
+        f->at = IN_QUOTED; /* a doubled quote: libcsv already holds one */
+    } else if (c == '"') {
+        if (!f->lenient)
+            return STEP_REFUSED;
+        f->held++; /* lenient: a quote after blanks is text, still after a quote */
+        f->blanks = f->blank_bytes.len = 0;
+    } else {
+        return f->lenient ? STEP_TEXT_AFTER_QUOTE : STEP_REFUSED;
+    }
+    return STEP_OK;
+}
+
+/* Moves the model over byte c, unless it is refused or (lenient) text after a closing quote. */
+static enum step model_byte(struct csvb_csvfeed *f, unsigned char c)
+{
+    switch (f->at) {
+    case AT_RECORD_START:
+    case AT_FIELD_START:
+        return at_start(f, c);
+    case IN_UNQUOTED:
+        if (c == f->delimiter)
+            end_field(f, AT_FIELD_START);
+        else if (c == '\r' || c == '\n')
+            end_field(f, AT_RECORD_START);
+        else if (c == '"' && !f->lenient)
+            return STEP_REFUSED;
+        else {
+            f->held++;
+            f->blanks = blank(f, c) ? f->blanks + 1 : 0;
+        }
+        return STEP_OK;
+    case IN_QUOTED:
+        f->held++;
+        if (c == '"') {
+            f->at = AFTER_QUOTE;
+            f->blanks = f->blank_bytes.len = 0;
+        }
+        return STEP_OK;
+    case AFTER_QUOTE:
+        return after_quote(f, c);
+    }
+    return STEP_OK;
+}
+
+/* Strict: moves the model over an accepted piece that left its record open. Inside a field,
+ * content is skipped with memchr: a long field streamed in pieces costs little more. */
+static void model_accepted(struct csvb_csvfeed *f, const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        const char *stop = NULL;
+        if (f->at == IN_QUOTED)
+            stop = memchr(s + i, '"', n - i);
+        else if (f->at == IN_UNQUOTED)
+            stop = memchr(s + i, (char)f->delimiter, n - i);
+        if (f->at == IN_QUOTED || f->at == IN_UNQUOTED) {
+            /* a line end can only be the last byte; leave it to model_byte */
+            size_t to = stop != NULL ? (size_t)(stop - s) : n - 1;
+            if (to > i) {
+                f->held += to - i;
+                i = to;
+            }
+        }
+        model_byte(f, (unsigned char)s[i++]);
+    }
+}
+
+static size_t strict_piece(struct csvb_csvfeed *f, const char *s, size_t n)
+{
+    f->record_ended = false;
+    size_t done = csv_parse(&f->parser, s, n, on_field, on_record, f);
+    if (done < n) {
+        /* Strict libcsv refuses a quote only inside an unquoted field, and after a closing
+         * quote only a byte that is not a quote (pinned by test_csvfeed). */
+        if (csv_error(&f->parser) != CSV_EPARSE)
+            f->refusal = CSVB_CSVFEED_NOMEM;
+        else
+            f->refusal = s[done] == '"' ? CSVB_CSVFEED_QUOTE_IN_UNQUOTED : CSVB_CSVFEED_AFTER_QUOTE;
+        return done;
+    }
+    if (f->record_ended)
+        end_field(f, AT_RECORD_START); /* a record ends only at a piece's last byte */
+    else
+        model_accepted(f, s, n);
+    return n;
+}
+
+/* Lenient: the field in progress goes on unquoted with byte c (see the top of this file). */
+static bool continue_unquoted(struct csvb_csvfeed *f, unsigned char c)
+{
+    f->capturing = true;
+    size_t ended = csv_parse(&f->parser, &f->delimiter, 1, on_field, on_record, f);
+    f->capturing = false;
+    if (ended != 1 || f->nomem || !append(f, &f->glue, f->blank_bytes.data, f->blank_bytes.len))
+        return false;
+    f->glued = true;
+    if (csv_parse(&f->parser, &c, 1, on_field, on_record, f) != 1)
+        return false;
+    f->at = IN_UNQUOTED; /* libcsv holds the same bytes, less the quote, plus c */
+    f->blanks = 0;
+    return true;
+}
+
+static size_t lenient_piece(struct csvb_csvfeed *f, const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        size_t j = i;
+        while (j < n && model_byte(f, (unsigned char)s[j]) == STEP_OK)
+            j++;
+        if (j > i && csv_parse(&f->parser, s + i, j - i, on_field, on_record, f) != j - i)
+            f->nomem = true;
+        if (f->nomem || (j < n && !continue_unquoted(f, (unsigned char)s[j]))) {
+            f->refusal = CSVB_CSVFEED_NOMEM;
+            return i;
+        }
+        i = j + 1;
+    }
+    return n;
+}
+
+struct csvb_csvfeed *csvb_csvfeed_new(char delimiter, bool lenient, struct csvb_csvfeed_calls calls)
+{
+    struct csvb_csvfeed *f = calloc(1, sizeof *f);
+    if (f == NULL)
+        return NULL;
+    f->options = lenient ? 0 : CSV_STRICT | CSV_STRICT_FINI;
+    if (csv_init(&f->parser, f->options) != 0) {
+        free(f);
+        return NULL;
+    }
+    f->calls = calls;
+    f->delimiter = (unsigned char)delimiter;
+    f->lenient = lenient;
+    f->at = AT_RECORD_START;
+    csv_set_delim(&f->parser, f->delimiter);
+    if (!lenient)
+        csv_set_space_func(&f->parser, never_blank);
+    csv_set_blk_size(&f->parser, (size_t)64 << 10); /* big fields grow in few steps */
+    return f;
+}
+
+void csvb_csvfeed_free(struct csvb_csvfeed *f)
+{
+    if (f == NULL)
+        return;
+    csv_free(&f->parser);
+    free(f->blank_bytes.data);
+    free(f->glue.data);
+    free(f);
+}
+
+size_t csvb_csvfeed_piece(struct csvb_csvfeed *f, const char *s, size_t n)
+{
+    f->refusal = CSVB_CSVFEED_ACCEPTED;
+    return f->lenient ? lenient_piece(f, s, n) : strict_piece(f, s, n);
+}
+
+enum csvb_csvfeed_refusal csvb_csvfeed_refused(const struct csvb_csvfeed *f)
+{
+    return f->refusal;
+}
+
+bool csvb_csvfeed_in_record(const struct csvb_csvfeed *f)
+{
+    return f->at != AT_RECORD_START;
+}
+
+size_t csvb_csvfeed_pending(const struct csvb_csvfeed *f)
+{
+    return f->held;
+}
+
+static void back_to_start(struct csvb_csvfeed *f)
+{
+    end_field(f, AT_RECORD_START);
+    f->blank_bytes.len = f->glue.len = 0;
+    f->capturing = f->glued = false;
+}
+
+bool csvb_csvfeed_finish(struct csvb_csvfeed *f)
+{
+    f->refusal = CSVB_CSVFEED_ACCEPTED;
+    if (csv_fini(&f->parser, on_field, on_record, f) != 0)
+        return false;
+    back_to_start(f);
+    if (f->nomem) {
+        f->refusal = CSVB_CSVFEED_NOMEM;
+        return false;
+    }
+    return true;
+}
+
+void csvb_csvfeed_reset(struct csvb_csvfeed *f)
+{
+    /* Without CSV_STRICT_FINI, csv_fini drops an open quoted field too. */
+    csv_set_opts(&f->parser, (unsigned char)(f->options & ~CSV_STRICT_FINI));
+    csv_fini(&f->parser, NULL, NULL, NULL);
+    csv_set_opts(&f->parser, f->options);
+    back_to_start(f);
+    f->nomem = false;
+    f->refusal = CSVB_CSVFEED_ACCEPTED;
+}
