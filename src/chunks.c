@@ -1,36 +1,38 @@
-/* chunks.c — a big file as parallel chunks with verified boundaries, assembled in order. */
+/* chunks.c — a big file as parallel chunks: speculative starts, verified in order, linear repair.
+ */
 #include "csvbatch/chunks.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "csvbatch/cancel.h"
 #include "csvbatch/clock.h"
 #include "csvbatch/input.h"
 #include "csvbatch/stage.h"
+#include "csvbatch/text.h"
 
 struct chunk {
-    off_t start, end;
-    struct csvb_stage stage;
-    struct csvb_atomic out; /* the chunk's output, parked until assembled */
-    struct csvb_result res; /* counts and diag of this chunk; lines relative to its start */
+    off_t start;       /* where its (latest) run began */
+    off_t nominal_end; /* the next chunk's speculative start; the file size for the last */
+    off_t stop;        /* finished: where its last record really ended */
+    bool finished;     /* reached a record boundary at or past nominal_end, or the file's end */
+    bool capped;       /* the run read at most one chunk size past nominal_end */
+    struct csvb_atomic out; /* its output, parked until assembled */
+    struct csvb_result res; /* counts and diag; lines relative to its start */
     enum csvb_err err;
     unsigned long lines;
-    bool at_boundary;
+    uint64_t parsed; /* bytes its runs read, all of them */
+    unsigned runs;
 };
 
 struct csvb_chunks {
     struct csvb_input in; /* shared by every chunk: pread only; must not change while read */
+    off_t size, chunk_size;
     size_t n;
     struct chunk *chunks;
-    struct csvb_row header; /* the file's header, parsed up front, for chunks after the first */
-    struct csvb_field *header_fields;
-    char *header_names;
+    struct csvb_rowcopy header; /* the file's header, for the chunks after the first */
     double start_time;
 };
 
@@ -38,23 +40,9 @@ struct csvb_chunks {
 static enum csvb_err take_header(void *ctx, const struct csvb_row *row, bool *stop,
                                  struct csvb_diag *d)
 {
-    (void)d;
-    struct csvb_chunks *c = ctx;
-    size_t total = 0;
-    for (size_t i = 0; i < row->nfields; i++)
-        total += row->fields[i].len;
-    c->header_fields = calloc(row->nfields ? row->nfields : 1, sizeof *c->header_fields);
-    c->header_names = malloc(total + 1);
-    if (c->header_fields == NULL || c->header_names == NULL)
-        return CSVB_E_NOMEM;
-    size_t used = 0;
-    for (size_t i = 0; i < row->nfields; i++) {
-        memcpy(c->header_names + used, row->fields[i].ptr, row->fields[i].len);
-        c->header_fields[i] = (struct csvb_field){c->header_names + used, row->fields[i].len};
-        used += row->fields[i].len;
-    }
-    c->header = (struct csvb_row){c->header_fields, row->nfields, row->line};
     *stop = true;
+    if (csvb_rowcopy_set(ctx, row) != CSVB_OK)
+        return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
     return CSVB_OK;
 }
 
@@ -80,66 +68,70 @@ static void chunks_free(struct csvb_chunks *c)
     if (c == NULL)
         return;
     csvb_input_close(&c->in);
-    for (size_t k = 0; k < c->n; k++)
+    for (size_t k = 0; k < c->n; k++) {
         csvb_atomic_abort(&c->chunks[k].out);
+        csvb_result_fini(&c->chunks[k].res);
+    }
     free(c->chunks);
-    free(c->header_fields);
-    free(c->header_names);
+    csvb_rowcopy_fini(&c->header);
     free(c);
 }
 
 /* Parses the header and checks it binds: otherwise the serial path reports the exact error. */
-static bool read_header(const struct csvb_plan *plan, const struct csvb_job *job,
-                        struct csvb_chunks *c, off_t limit)
+static bool read_header(const struct csvb_plan *plan, struct csvb_chunks *c, off_t limit)
 {
     struct csvb_range_source src = {c->in.fd, 0, limit, plan->cancel};
-    struct csvb_reader_stats stats = {0, 0, false, false};
+    struct csvb_reader_stats stats = {0};
     struct csvb_diag d;
     csvb_diag_init(&d);
     if (csvb_reader_run(&plan->reader, (struct csvb_source){csvb_source_range_fill, &src},
-                        (struct csvb_sink){take_header, c}, &stats, &d) != CSVB_OK ||
+                        (struct csvb_sink){take_header, &c->header}, &stats, &d) != CSVB_OK ||
         !stats.stopped)
         return false;
-    (void)job;
-    return csvb_stage_check_header(&plan->stage, &c->header, &d);
+    struct csvb_row header = csvb_rowcopy_row(&c->header);
+    return csvb_stage_check_header(&plan->stage, &header, &d);
+}
+
+/* The speculative starts: after the first line feed at or after each multiple of the size. */
+static bool plan_starts(struct csvb_chunks *c)
+{
+    size_t n = (size_t)(c->size / c->chunk_size);
+    if ((c->chunks = calloc(n, sizeof *c->chunks)) == NULL)
+        return false;
+    off_t start = 0;
+    for (size_t k = 0; k < n && start < c->size; k++) {
+        off_t next = k + 1 < n ? next_line_start(c->in.fd, (off_t)(k + 1) * c->chunk_size, c->size)
+                               : c->size;
+        if (next < 0 || next >= c->size)
+            next = c->size;
+        if (next <= start)
+            continue;
+        struct chunk *ch = &c->chunks[c->n++];
+        ch->start = start;
+        ch->nominal_end = next;
+        ch->out = (struct csvb_atomic){-1, NULL, NULL, -1};
+        start = next;
+    }
+    return c->n >= 2;
 }
 
 struct csvb_chunks *csvb_chunks_new(const struct csvb_plan *plan, const struct csvb_job *job)
 {
-    off_t size = job->size, chunk = (off_t)plan->chunk_size;
     if (!csvb_input_can_split(plan, job))
         return NULL;
     struct csvb_chunks *c = calloc(1, sizeof *c);
     if (c == NULL)
         return NULL;
     c->start_time = csvb_now();
-    if (!csvb_input_open_regular(&c->in, job))
-        goto serial;
-    size_t n = (size_t)(size / chunk);
-    c->chunks = calloc(n, sizeof *c->chunks);
-    if (c->chunks == NULL)
-        goto serial;
-    off_t start = 0;
-    for (size_t k = 0; k < n; k++) {
-        off_t next = k + 1 < n ? next_line_start(c->in.fd, (off_t)(k + 1) * chunk, size) : size;
-        if (next < 0 || next >= size)
-            next = size;
-        if (next <= start)
-            continue;
-        c->chunks[c->n].start = start;
-        c->chunks[c->n].end = next;
-        c->chunks[c->n].out = (struct csvb_atomic){-1, NULL, NULL, -1};
-        c->n++;
-        start = next;
-        if (next == size)
-            break;
+    c->size = job->size;
+    c->chunk_size = (off_t)plan->chunk_size;
+    csvb_rowcopy_init(&c->header);
+    if (!csvb_input_open_regular(&c->in, job) || !plan_starts(c) ||
+        !read_header(plan, c, c->chunks[0].nominal_end)) {
+        chunks_free(c);
+        return NULL;
     }
-    if (c->n < 2 || !read_header(plan, job, c, c->chunks[0].end))
-        goto serial;
     return c;
-serial:
-    chunks_free(c);
-    return NULL;
 }
 
 size_t csvb_chunks_count(const struct csvb_chunks *c)
@@ -147,45 +139,70 @@ size_t csvb_chunks_count(const struct csvb_chunks *c)
     return c->n;
 }
 
+/* Runs chunk k from `from`: through its nominal end to the end of the record straddling it.
+ * capped: a speculative run, reading at most one chunk size past the nominal end. */
+static void run_from(const struct csvb_plan *plan, const struct csvb_job *job,
+                     struct csvb_chunks *c, size_t k, off_t from, bool capped)
+{
+    struct chunk *ch = &c->chunks[k];
+    bool last = k + 1 == c->n;
+    off_t limit = last || !capped ? c->size : ch->nominal_end + c->chunk_size;
+    if (limit > c->size)
+        limit = c->size;
+    csvb_atomic_abort(&ch->out);
+    csvb_result_fini(&ch->res);
+    csvb_result_init(&ch->res);
+    ch->start = from;
+    ch->capped = capped;
+    struct csvb_stage stage;
+    csvb_stage_init(&stage, &plan->stage, job->output_path, NULL, k == 0);
+    struct csvb_reader_config cfg = plan->reader;
+    /* Reads no more than a chunk at a time: a run stops soon after its nominal end, and what it
+     * read beyond that would be read again by the next chunk. */
+    if (cfg.block_size > (size_t)c->chunk_size)
+        cfg.block_size = (size_t)c->chunk_size;
+    cfg.deadline = plan->limits.timeout > 0 ? c->start_time + plan->limits.timeout : 0;
+    cfg.strip_bom = from == 0;
+    cfg.range_end = limit < c->size;                                /* no end-of-file checks */
+    cfg.stop_after = last ? 0 : (uint64_t)(ch->nominal_end - from); /* > 0: from < nominal_end */
+    struct csvb_range_source src = {c->in.fd, from, limit, plan->cancel};
+    struct csvb_reader_stats stats = {0};
+    struct csvb_row header = csvb_rowcopy_row(&c->header);
+    enum csvb_err e = k > 0 ? csvb_stage_bind(&stage, &header, &ch->res.diag) : CSVB_OK;
+    if (e == CSVB_OK)
+        e = csvb_reader_run(&cfg, (struct csvb_source){csvb_source_range_fill, &src},
+                            (struct csvb_sink){csvb_stage_row, &stage}, &stats, &ch->res.diag);
+    if (e == CSVB_OK && !stage.have_header)
+        e = csvb_diag_set(&ch->res.diag, CSVB_E_PARSE, 1, "expected a header record");
+    ch->finished = stats.stop_offset > 0 || (e == CSVB_OK && limit == c->size);
+    ch->stop = stats.stop_offset > 0 ? from + (off_t)stats.stop_offset : limit;
+    if (e == CSVB_OK && ch->finished && (e = csvb_stage_flush(&stage, &ch->res.diag)) == CSVB_OK)
+        e = csvb_stage_hand_over(&stage, &ch->out, &ch->res.diag);
+    csvb_result_add_counts(&ch->res, &stage.counts);
+    csvb_stage_fini(&stage);
+    ch->res.bytes_read = (uint64_t)(ch->stop - from);
+    ch->lines = stats.lines;
+    ch->err = e;
+    ch->parsed += stats.bytes_read;
+    ch->runs++;
+}
+
 void csvb_chunks_run(const struct csvb_plan *plan, const struct csvb_job *job,
                      struct csvb_chunks *c, size_t k)
 {
-    struct chunk *ch = &c->chunks[k];
     csvb_cancel_enter();
-    csvb_result_init(&ch->res);
-    csvb_stage_init(&ch->stage, &plan->stage, job->output_path, NULL, k == 0);
-    struct csvb_reader_config cfg = plan->reader;
-    cfg.deadline = plan->limits.timeout > 0 ? c->start_time + plan->limits.timeout : 0;
-    cfg.strip_bom = k == 0;
-    cfg.range_end = k + 1 < c->n;
-    struct csvb_range_source src = {c->in.fd, ch->start, ch->end, plan->cancel};
-    struct csvb_reader_stats stats = {0, 0, false, false};
-    enum csvb_err e = CSVB_OK;
-    if (k > 0)
-        e = csvb_stage_bind(&ch->stage, &c->header, &ch->res.diag);
-    if (e == CSVB_OK)
-        e = csvb_reader_run(&cfg, (struct csvb_source){csvb_source_range_fill, &src},
-                            (struct csvb_sink){csvb_stage_row, &ch->stage}, &stats, &ch->res.diag);
-    if (e == CSVB_OK && !ch->stage.have_header)
-        e = csvb_diag_set(&ch->res.diag, CSVB_E_PARSE, 1, "expected a header record");
-    if (e == CSVB_OK)
-        e = csvb_stage_flush(&ch->stage, &ch->res.diag);
-    if (e == CSVB_OK)
-        e = csvb_stage_hand_over(&ch->stage, &ch->out, &ch->res.diag);
-    csvb_result_add_counts(&ch->res, &ch->stage.counts);
-    ch->res.bytes_read = stats.bytes_read;
-    ch->lines = stats.lines;
-    ch->at_boundary = stats.at_boundary;
-    ch->err = e;
-    csvb_stage_fini(&ch->stage);
+    run_from(plan, job, c, k, c->chunks[k].start, true);
     csvb_cancel_leave();
 }
 
-/* Extends chunk 0's parked output with the others, in order, and commits it. */
+/* Extends the first kept chunk's parked output with the other kept ones, in order, and commits
+ * it. */
 static enum csvb_err assemble(const struct csvb_plan *plan, struct csvb_chunks *c,
                               struct csvb_diag *d)
 {
     for (size_t k = 1; k < c->n; k++) {
+        if (c->chunks[k].out.tmp_path == NULL)
+            continue; /* its territory belonged to an earlier chunk's record */
         enum csvb_err e = csvb_atomic_append(&c->chunks[0].out, &c->chunks[k].out, d);
         if (e != CSVB_OK)
             return e;
@@ -193,49 +210,55 @@ static enum csvb_err assemble(const struct csvb_plan *plan, struct csvb_chunks *
     return csvb_atomic_commit(&c->chunks[0].out, plan->fsync, d);
 }
 
-void csvb_chunks_finish(const struct csvb_plan *plan, const struct csvb_job *job,
-                        struct csvb_chunks *c, struct csvb_result *res)
+/* Verifies the chunks in file order (`at`: where the next record really starts), parsing again
+ * from `at` only a chunk that started elsewhere or did not finish its straddling record within
+ * the cap. Fills res with the counts of the kept chunks; returns the first error. */
+static enum csvb_err verify(const struct csvb_plan *plan, const struct csvb_job *job,
+                            struct csvb_chunks *c, struct csvb_result *res)
 {
-    csvb_result_init(res);
-    enum csvb_err e = CSVB_OK;
-    /* Verify the boundaries in order. Chunk k starts right (chunk 0 at 0, the others where
-     * their predecessor was verified to end between records). When chunk k did not end between
-     * records, the line feed chosen as chunk k+1's start was inside a quoted field: merge the
-     * two and parse the pair again, here, from chunk k's verified start. */
-    size_t k = 0;
-    while (k < c->n && c->chunks[k].err == CSVB_OK) {
+    off_t at = 0;
+    unsigned long base = 1; /* absolute line of the next kept chunk's first line */
+    for (size_t k = 0; k < c->n; k++) {
         struct chunk *ch = &c->chunks[k];
-        if (k + 1 == c->n || ch->at_boundary) {
-            k++;
+        if (k > 0 && at >= ch->nominal_end) { /* swallowed by an earlier chunk's last record */
+            csvb_atomic_abort(&ch->out);
             continue;
         }
-        csvb_atomic_abort(&ch->out);
-        csvb_atomic_abort(&c->chunks[k + 1].out);
-        ch->end = c->chunks[k + 1].end;
-        memmove(&c->chunks[k + 1], &c->chunks[k + 2], (c->n - k - 2) * sizeof *c->chunks);
-        c->n--;
-        csvb_chunks_run(plan, job, c, k);
-    }
-    unsigned long base = 1; /* absolute line of the current chunk's first line */
-    for (size_t j = 0; j < c->n && j <= k; j++) {
-        struct chunk *ch = &c->chunks[j];
+        if (ch->start != at || (ch->err == CSVB_OK && !ch->finished)) {
+            csvb_cancel_enter();
+            run_from(plan, job, c, k, at, false);
+            csvb_cancel_leave();
+        }
         res->rows_read += ch->res.rows_read;
         res->rows_written += ch->res.rows_written;
         res->rows_rejected += ch->res.rows_rejected;
         res->bytes_read += ch->res.bytes_read;
         res->bytes_written += ch->res.bytes_written;
-        if (ch->err != CSVB_OK) { /* the first error in file order: the file's error */
-            e = ch->err;
+        if (ch->err != CSVB_OK) {
             res->diag = ch->res.diag;
             if (res->diag.line > 0)
                 res->diag.line += base - 1;
+            return ch->err;
         }
         base += ch->lines;
+        at = ch->stop;
     }
+    return CSVB_OK;
+}
+
+void csvb_chunks_finish(const struct csvb_plan *plan, const struct csvb_job *job,
+                        struct csvb_chunks *c, struct csvb_result *res)
+{
+    csvb_result_init(res);
+    enum csvb_err e = verify(plan, job, c, res);
     if (e == CSVB_OK)
         e = csvb_input_check_unchanged(&c->in, &res->diag);
     if (e == CSVB_OK && !plan->stage.dry_run)
         e = assemble(plan, c, &res->diag);
+    for (size_t k = 0; k < c->n; k++) {
+        res->bytes_parsed += c->chunks[k].parsed;
+        res->parse_runs += c->chunks[k].runs;
+    }
     double start = c->start_time;
     chunks_free(c);
     csvb_result_settle(res, e, atomic_load(plan->cancel) != 0, plan->limits.timeout);

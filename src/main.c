@@ -1,4 +1,5 @@
-/* main.c — wiring only: options → plan → walk/outputs → driver → diagnostics → report → exit code. */
+/* main.c — wiring only: options → plan → walk/outputs → driver → diagnostics → report → exit code.
+ */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -54,8 +55,13 @@ static void print_diagnostics(const struct csvb_joblist *list, const struct csvb
         fputs("csvbatch: notice: ", stderr);
         put_escaped(stderr, list->notices[i]);
     }
+    bool debug_chunks = getenv("CSVBATCH_DEBUG_CHUNKS") != NULL; /* tests/chunks.sh */
     for (size_t i = 0; i < list->n; i++) {
         const struct csvb_result *r = &results[i];
+        if (debug_chunks && r->parse_runs > 0)
+            fprintf(stderr, "csvbatch: debug: %s: %u chunk runs, bytes parsed %llu of %lld\n",
+                    list->jobs[i].path, r->parse_runs, (unsigned long long)r->bytes_parsed,
+                    (long long)list->jobs[i].size);
         if (r->status == CSVB_STATUS_SUCCESS)
             continue;
         csvb_diag_format(&r->diag, list->jobs[i].path, line, sizeof line);

@@ -45,7 +45,8 @@ struct reader {
     struct csvb_record rec;       /* the libcsv record in progress */
     struct csvb_scan scan_tables; /* the fast path's */
     enum csvb_err cb_err;         /* first error raised inside a libcsv callback */
-    bool stopped;                 /* the sink asked to stop */
+    bool stopped;                 /* the sink asked to stop, or stop_after was reached */
+    uint64_t stop_offset;         /* stop_after: where it was reached */
     uint64_t bytes;
     bool at_boundary;
 };
@@ -147,6 +148,18 @@ static enum csvb_err feed_libcsv(struct reader *r, const char *s, size_t n)
     return CSVB_OK;
 }
 
+/* stop_after: buf[at] follows a line feed; when no record is in progress there and it lies at or
+ * beyond the limit, the reading ends here. */
+static bool boundary_reached(struct reader *r, size_t at)
+{
+    uint64_t offset = r->bytes - r->len + at;
+    if (r->cfg->stop_after == 0 || offset < r->cfg->stop_after || csvb_csvfeed_in_record(r->feed))
+        return false;
+    r->stopped = true;
+    r->stop_offset = offset;
+    return true;
+}
+
 /* True where a line may take the fast path: at a line start, no libcsv record in progress. */
 static bool fast_ok(const struct reader *r)
 {
@@ -174,12 +187,14 @@ static enum csvb_err fast_run(struct reader *r, bool final)
                     return e;
                 f += l->nfields;
             }
-            if (l->end > start + l->len)
+            bool ended = l->end > start + l->len;
+            if (ended)
                 r->line++;
             else
                 r->col = l->len; /* the last line, without a line end */
             start = l->end;
-            if (r->stopped) {
+            if (r->stopped ||
+                (ended && r->cfg->stop_after != 0 && boundary_reached(r, r->pos + start))) {
                 r->pos += start;
                 return CSVB_OK;
             }
@@ -305,6 +320,8 @@ static enum csvb_err whole_lines(struct reader *r)
         if (e != CSVB_OK || r->stopped)
             return e;
         r->pos = r->scan = end;
+        if (r->cfg->stop_after != 0 && boundary_reached(r, end))
+            return CSVB_OK;
     }
 }
 
@@ -383,7 +400,8 @@ enum csvb_err csvb_reader_run(const struct csvb_reader_config *cfg, struct csvb_
         stats->bytes_read = r.bytes;
         stats->lines = r.line - 1;
         stats->at_boundary = r.at_boundary;
-        stats->stopped = r.stopped && err == CSVB_OK;
+        stats->stopped = r.stopped && err == CSVB_OK && r.stop_offset == 0;
+        stats->stop_offset = err == CSVB_OK ? r.stop_offset : 0;
     }
 out:
     csvb_csvfeed_free(r.feed);

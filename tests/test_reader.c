@@ -315,7 +315,7 @@ Test(reader, sink_stop_ends_reading_without_an_error)
                 struct csvb_mem_source mem = {inputs[k], strlen(inputs[k]), 0, chunk};
                 struct csvb_diag d;
                 csvb_diag_init(&d);
-                struct csvb_reader_stats st = {0, 0, false, false};
+                struct csvb_reader_stats st = {0};
                 enum csvb_err e =
                     csvb_reader_run(&cfg, (struct csvb_source){csvb_source_mem_fill, &mem},
                                     (struct csvb_sink){stop_after_second, &c}, &st, &d);
@@ -339,7 +339,7 @@ Test(reader, stats_stopped_is_false_when_read_to_the_end)
     struct csvb_mem_source mem = {"a\nb\n", 4, 0, 0};
     struct csvb_diag d;
     csvb_diag_init(&d);
-    struct csvb_reader_stats st = {0, 0, false, true};
+    struct csvb_reader_stats st = {0, 0, false, true, 0};
     cr_assert_eq(csvb_reader_run(&cfg, (struct csvb_source){csvb_source_mem_fill, &mem},
                                  (struct csvb_sink){capture_row, &c}, &st, &d),
                  CSVB_OK);
@@ -428,6 +428,63 @@ Test(reader, lenient_table_every_chunk_and_block)
                 cr_assert_str_eq(c.text, lenient_cases[k].out, "case %zu chunk %zu block %zu", k,
                                  chunk, blocks[b]);
                 free(c.text);
+            }
+        }
+    }
+}
+
+/* stop_after: the reader ends the record straddling the limit and says where it stopped, on both
+ * paths, in every buffering; a limit inside a quoted field runs on to that record's end. */
+struct stop_case {
+    const char *in;
+    uint64_t after;
+    uint64_t want_offset; /* 0: the input ended first */
+    const char *want_rows;
+    unsigned long want_lines;
+};
+
+static const struct stop_case stop_cases[] = {
+    {"a,b\n1,2\n3,4\n", 4, 4, "1:[a][b]\n", 1},
+    {"a,b\n1,2\n3,4\n", 5, 8, "1:[a][b]\n2:[1][2]\n", 2},
+    {"a,b\n\"x\ny\",2\n3,4\n", 5, 12, "1:[a][b]\n2:[x\ny][2]\n", 3},
+    {"a,b\n\"x\ny\",2\n3,4\n", 7, 12, "1:[a][b]\n2:[x\ny][2]\n", 3},
+    {"a,b\r\n1,2\r\n3,4\r\n", 6, 10, "1:[a][b]\n2:[1][2]\n", 2},
+    {"a,b\n\n\n1,2\n", 5, 5, "1:[a][b]\n", 2}, /* a blank line is a boundary too */
+    {"a,b\n1,2", 5, 0, "1:[a][b]\n", 1},       /* range_end: an unended last line is not a record */
+};
+
+Test(reader, stop_after_ends_the_straddling_record)
+{
+    for (size_t k = 0; k < sizeof stop_cases / sizeof stop_cases[0]; k++) {
+        const struct stop_case *sc = &stop_cases[k];
+        for (int fast = 0; fast < 2; fast++) {
+            for (size_t chunk = 1; chunk <= 5; chunk++) {
+                for (size_t block = 4; block <= 64; block *= 4) {
+                    struct capture c = {NULL, 0, 0};
+                    cap_put(&c, "", 0);
+                    struct csvb_reader_config cfg;
+                    csvb_reader_config_init(&cfg);
+                    cfg.fast_path = fast;
+                    cfg.block_size = block;
+                    cfg.range_end = true;
+                    cfg.stop_after = sc->after;
+                    struct csvb_mem_source mem = {sc->in, strlen(sc->in), 0, chunk};
+                    struct csvb_diag d;
+                    csvb_diag_init(&d);
+                    struct csvb_reader_stats st = {0};
+                    enum csvb_err e =
+                        csvb_reader_run(&cfg, (struct csvb_source){csvb_source_mem_fill, &mem},
+                                        (struct csvb_sink){capture_row, &c}, &st, &d);
+                    cr_assert_eq(e, CSVB_OK, "case %zu: %s", k, d.message);
+                    cr_assert_eq(st.stop_offset, sc->want_offset, "case %zu fast %d chunk %zu", k,
+                                 fast, chunk);
+                    cr_assert_str_eq(c.text, sc->want_rows, "case %zu fast %d chunk %zu", k, fast,
+                                     chunk);
+                    if (sc->want_offset > 0)
+                        cr_assert_eq(st.lines, sc->want_lines, "case %zu", k);
+                    cr_assert_not(st.stopped, "the sink did not ask to stop");
+                    free(c.text);
+                }
             }
         }
     }

@@ -1,13 +1,16 @@
 /* chunks.h — one big regular file split into chunks processed in parallel, then assembled.
  *
- * Boundaries are speculative: each chunk after the first starts just after a line feed found
- * near its nominal offset, as if that line feed ended a record. The chunk before it must then
- * end exactly there, between records (its reader reports at_boundary). Where one does not, the
- * speculation was wrong (the line feed was inside a quoted field): that chunk is merged with the
- * next and the pair parsed again from its verified start. The first error in chunk order is the
- * file's error, with its line made absolute. Outputs are therefore byte-identical to the serial
- * path's, always. Each chunk writes its own temp file; the first one is extended with the others
- * (copy_file_range) and renamed. */
+ * The protocol (zsv's): chunk k starts at a speculative record start (just after the first line
+ * feed at or after k x chunk size) and parses on past its nominal end (the next chunk's start)
+ * to the end of the record that straddles it, then reports where it really stopped. Chunk k+1
+ * is valid when it started exactly there; otherwise only chunk k+1 is parsed again, from the
+ * right place. A speculative run reads at most one chunk size past its nominal end (a chunk that
+ * started inside a quoted field could otherwise read to the end of the file); a valid chunk
+ * whose straddling record is longer is parsed again without that cap. So every byte is parsed at
+ * most three times, whatever the data: linear, never quadratic. The first error in file order
+ * is the file's error, with its line made absolute. Each chunk writes its own temp file; the
+ * first one is extended with the others in order and renamed: outputs are byte-identical to the
+ * serial path's. */
 #ifndef CSVBATCH_CHUNKS_H
 #define CSVBATCH_CHUNKS_H
 
@@ -19,21 +22,22 @@
 
 struct csvb_chunks;
 
-/* Plans the chunks of job: NULL when the file is not split (not a regular file, smaller than
- * twice plan->chunk_size, no usable line feeds, a header that does not parse or bind: the
- * serial path handles all of those, with their exact errors). Caller passes the plan to
+/* Plans the chunks of job: NULL when the file is not split (the plan does not split it, not a
+ * regular file of the listed size, no usable line feeds, a header that does not parse or bind:
+ * the serial path handles all of those, with their exact errors). Caller passes the plan to
  * csvb_chunks_run for every chunk, then to csvb_chunks_finish, which frees it. */
 struct csvb_chunks *csvb_chunks_new(const struct csvb_plan *plan, const struct csvb_job *job);
 
 /* Number of chunks (at least 2). */
 size_t csvb_chunks_count(const struct csvb_chunks *c);
 
-/* Processes chunk k. Safe to call concurrently for different k. */
+/* The speculative run of chunk k. Safe to call concurrently for different k. */
 void csvb_chunks_run(const struct csvb_plan *plan, const struct csvb_job *job,
                      struct csvb_chunks *c, size_t k);
 
-/* After every chunk ran: verifies the boundaries, assembles and commits the output (or runs the
- * file serially when a boundary was wrong), fills res, frees c. */
+/* After every chunk ran: verifies the starts in file order, parses again only the chunks that
+ * started in the wrong place, assembles and commits the output, fills res (its bytes_parsed and
+ * parse_runs tell the work done), frees c. */
 void csvb_chunks_finish(const struct csvb_plan *plan, const struct csvb_job *job,
                         struct csvb_chunks *c, struct csvb_result *res);
 

@@ -38,6 +38,10 @@ struct csvb_reader_config {
     bool strip_bom; /* the input starts a file: a UTF-8 BOM is stripped (default true) */
     bool range_end; /* the input is a chunk of a larger file meant to end at a record boundary:
                        no end-of-file checks; stats->at_boundary says whether it did */
+    uint64_t stop_after;       /* > 0: stop at the first record boundary (just after a line feed, no
+                                  record in progress) at or beyond this many bytes of input, and report
+                                  it in stats->stop_offset: a chunk ends the record that straddles its
+                                  nominal end (0 = read to the end) */
     const _Atomic int *cancel; /* polled between blocks; non-zero = stop with CSVB_E_CANCELLED */
     double deadline;           /* monotonic seconds; past it, stop with CSVB_E_TIMEOUT (0 = none) */
     _Atomic uint64_t *bytes_counter; /* when set, every block read is added to it */
@@ -45,9 +49,11 @@ struct csvb_reader_config {
 
 struct csvb_reader_stats {
     uint64_t bytes_read;
-    unsigned long lines; /* physical line terminators seen */
-    bool at_boundary;    /* range_end: the input ended between records, as a file end would */
-    bool stopped;        /* the sink asked to stop */
+    unsigned long lines;  /* physical line terminators seen */
+    bool at_boundary;     /* range_end: the input ended between records, as a file end would */
+    bool stopped;         /* the sink asked to stop */
+    uint64_t stop_offset; /* stop_after: bytes of input up to the boundary it stopped at, or 0
+                             when the input ended first */
 };
 
 /* Fills cfg with the defaults: ',', 1 MiB blocks, 64 MiB field limit, fast path on. */

@@ -19,6 +19,8 @@ struct csvb_result {
     uint64_t bytes_read;
     uint64_t bytes_written;
     double seconds;
+    uint64_t bytes_parsed;    /* chunked files: bytes the chunk runs read in all (debug figure) */
+    unsigned parse_runs;      /* chunked files: how many chunk runs there were; 0 = not chunked */
     struct csvb_diag diag;    /* the error or notice, code CSVB_OK when none */
     struct csvb_rows preview; /* owned: --preview, the output header then the first rows
                                  written (empty when none); free with csvb_rows_fini */

@@ -97,7 +97,7 @@ static struct capture run_with(const uint8_t *data, size_t size, size_t chunk, s
     struct csvb_mem_source mem = {(const char *)data, size, 0, chunk};
     struct csvb_diag d;
     csvb_diag_init(&d);
-    struct csvb_reader_stats stats = {0, 0, false, false};
+    struct csvb_reader_stats stats = {0};
     line_shift = mode->line_offset;
     *err = csvb_reader_run(&cfg, (struct csvb_source){csvb_source_mem_fill, &mem},
                            (struct csvb_sink){on_row_shifted, &c}, &stats, &d);
