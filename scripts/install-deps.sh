@@ -10,7 +10,7 @@ set -euo pipefail
 # `make test-deb`).
 pkgs=(gcc make pkg-config libc6-dev libcsv-dev libjansson-dev libxml2-dev libcriterion-dev libxml2-utils
       python3 jq time groff-base bsdutils bash-completion zsh fish)
-[ "${CSVB_WITH_CLANG:-0}" = 1 ] && pkgs+=(clang clang-format libomp-dev libclang-rt-dev)
+[ "${CSVB_WITH_CLANG:-0}" = 1 ] && pkgs+=(clang clang-format clang-tidy cppcheck libomp-dev libclang-rt-dev)
 [ "${CSVB_WITH_DEB:-0}" = 1 ] && pkgs+=(debhelper dpkg-dev lintian man-db)
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

@@ -2,6 +2,7 @@
 #include "csvbatch/cancel.h"
 
 #include <pthread.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <stdatomic.h>
@@ -15,14 +16,14 @@ struct slot {
 };
 
 /* Temp paths live in blocks that are only ever added (never freed while the process runs), so
- * the handler can walk them at any moment. A slot's path buffer is reused; one too small is
- * replaced and the old one retired, never freed, for the same reason. */
+ * the handler can walk them at any moment; each slot's PATH_MAX buffer is allocated on its first
+ * use and reused, never freed or moved, for the same reason. Slots exist only as many as temp
+ * files were ever open at once. */
 #define CSVB_TEMP_BLOCK 256
 
 struct temp_slot {
     _Atomic int state; /* 0 free, 1 being written, 2 holds a path */
     char *_Atomic path;
-    size_t cap;
 };
 
 struct temp_block {
@@ -164,20 +165,19 @@ static struct temp_slot *slot_of(int handle)
 int csvb_cancel_track_temp(const char *path)
 {
     size_t n = strlen(path);
+    if (n >= PATH_MAX)
+        return -1; /* no file of ours can be created under such a path */
     int handle = -1;
     struct temp_slot *t = claim_slot(&handle);
     if (t == NULL)
         return -1;
     char *buf = atomic_load(&t->path);
-    if (buf == NULL || t->cap <= n) {
-        char *bigger = malloc(n + 1); /* the old buffer is retired, never freed (see above) */
-        if (bigger == NULL) {
+    if (buf == NULL) { /* one PATH_MAX buffer per slot, kept for the slot's next use */
+        if ((buf = malloc(PATH_MAX)) == NULL) {
             atomic_store(&t->state, 0);
             return -1;
         }
-        t->cap = n + 1;
-        atomic_store(&t->path, bigger);
-        buf = bigger;
+        atomic_store(&t->path, buf);
     }
     memcpy(buf, path, n + 1);
     atomic_store(&t->state, 2);
