@@ -215,7 +215,10 @@ Test(report_json, run_report_file)
                            "    \"compat\": \"powershell\",\n"
                            "    \"max_failures\": 2,\n"
                            "    \"timeout\": 2.5,\n"
-                           "    \"deadline\": null\n"
+                           "    \"deadline\": null,\n"
+                           "    \"color\": \"auto\",\n"
+                           "    \"junit\": null,\n"
+                           "    \"annotations\": \"auto\"\n"
                            "  },\n"
                            "%s",
                            CSVB_VERSION, mixed_golden + 2 /* the summary, less its "{\n" */),

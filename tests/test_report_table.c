@@ -28,7 +28,7 @@ static void mixed(struct fixture *f)
 
 static int table(FILE *out, const struct fixture *f)
 {
-    return csvb_report_table(out, &f->opt, &f->list, f->results, &f->totals);
+    return csvb_report_table(out, &f->opt, &f->list, f->results, &f->totals, false);
 }
 
 static int previews(FILE *out, const struct fixture *f)
