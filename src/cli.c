@@ -24,9 +24,10 @@ static enum csvb_cli_result usage(struct csvb_diag *d, const char *fmt, ...)
 
 /* ---- Generated getopt tables. ---- */
 
+/* In getopt's table (so abbreviations of it are accepted): every option but HIDDEN and EXACT. */
 static bool listed(const struct csvb_cli_option *row)
 {
-    return row->kind != CSVB_OPT_TEXT && !(row->flags & CSVB_OPTF_HIDDEN);
+    return row->kind != CSVB_OPT_TEXT && !(row->flags & (CSVB_OPTF_HIDDEN | CSVB_OPTF_EXACT));
 }
 
 enum csvb_err csvb_cli_getopt_init(struct csvb_cli_getopt *g, struct csvb_diag *d)
@@ -112,7 +113,7 @@ void csvb_cli_help(FILE *out)
     for (size_t i = 0; i < n; i++) {
         if (rows[i].kind == CSVB_OPT_TEXT)
             fputs(rows[i].help, out);
-        else if (listed(&rows[i]))
+        else if (listed(&rows[i]) || (rows[i].flags & CSVB_OPTF_EXACT))
             help_row(out, &rows[i]);
     }
 }
@@ -268,8 +269,8 @@ static enum csvb_cli_result apply(const struct csvb_cli_option *row, struct csvb
 
 /* ---- The parse. ---- */
 
-/* getopt_long reported '?'. A hidden option (known by its exact name only, so that it never
- * makes an abbreviation of a listed one ambiguous) is found here; *arg gets its value. */
+/* getopt_long reported '?'. A hidden or exact option (known by its exact name only, so that it
+ * never makes an abbreviation of a listed one ambiguous) is found here; *arg gets its value. */
 static const struct csvb_cli_option *unknown(int argc, char **argv, const char **arg,
                                              struct csvb_diag *d)
 {
@@ -286,7 +287,7 @@ static const struct csvb_cli_option *unknown(int argc, char **argv, const char *
     const struct csvb_cli_option *rows = csvb_cli_table(&n);
     for (size_t i = 0; i < n; i++) {
         const struct csvb_cli_option *row = &rows[i];
-        if (!(row->flags & CSVB_OPTF_HIDDEN) || strlen(row->long_name) != len ||
+        if (!(row->flags & (CSVB_OPTF_HIDDEN | CSVB_OPTF_EXACT)) || strlen(row->long_name) != len ||
             strncmp(row->long_name, word + 2, len) != 0)
             continue;
         *arg = word[2 + len] == '=' ? word + 3 + len : NULL;

@@ -15,11 +15,15 @@
 #include "csvbatch/cancel.h"
 #include "csvbatch/atomic.h"
 #include "csvbatch/cli.h"
+#include "csvbatch/color.h"
 #include "csvbatch/driver.h"
 #include "csvbatch/completion.h"
 #include "csvbatch/files_from.h"
 #include "csvbatch/outputs.h"
 #include "csvbatch/report.h"
+#include "csvbatch/report_github.h"
+#include "csvbatch/report_junit.h"
+#include "csvbatch/rusage.h"
 #include "csvbatch/plan.h"
 #include "csvbatch/result.h"
 #include "csvbatch/stamp.h"
@@ -48,11 +52,27 @@ static void put_escaped(FILE *out, const char *s)
     fputc('\n', out);
 }
 
-static void print_diagnostics(const struct csvb_joblist *list, const struct csvb_result *results)
+/* How the run talks to people and to CI, decided once from the options and the environment. */
+struct ui {
+    bool color_out; /* the table's Status cells on stdout */
+    bool color_err; /* the diagnostics' prefix on stderr */
+    bool github;    /* workflow commands on stderr, the step summary */
+};
+
+static void ui_decide(const struct csvb_options *opt, struct ui *ui)
+{
+    const char *no_color = getenv("NO_COLOR"), *force = getenv("CLICOLOR_FORCE");
+    ui->color_out = csvb_color_enabled(opt->color, isatty(STDOUT_FILENO), no_color, force);
+    ui->color_err = csvb_color_enabled(opt->color, isatty(STDERR_FILENO), no_color, force);
+    ui->github = csvb_github_enabled(opt->annotations, getenv("GITHUB_ACTIONS"));
+}
+
+static void print_diagnostics(const struct csvb_joblist *list, const struct csvb_result *results,
+                              const struct ui *ui)
 {
     char line[CSVB_DIAG_MESSAGE_MAX + 4200];
     for (size_t i = 0; i < list->nnotices; i++) {
-        fputs("csvbatch: notice: ", stderr);
+        csvb_color_diag_prefix(stderr, ui->color_err, CSVB_COLOR_LEVEL_NOTICE);
         put_escaped(stderr, list->notices[i]);
     }
     bool debug_chunks = getenv("CSVBATCH_DEBUG_CHUNKS") != NULL; /* tests/chunks.sh */
@@ -65,9 +85,13 @@ static void print_diagnostics(const struct csvb_joblist *list, const struct csvb
         if (r->status == CSVB_STATUS_SUCCESS)
             continue;
         csvb_diag_format(&r->diag, list->jobs[i].path, line, sizeof line);
-        fprintf(stderr, "csvbatch: %s", r->status == CSVB_STATUS_SKIPPED ? "notice: " : "");
+        csvb_color_diag_prefix(stderr, ui->color_err,
+                               r->status == CSVB_STATUS_SKIPPED ? CSVB_COLOR_LEVEL_NOTICE
+                                                                : CSVB_COLOR_LEVEL_NONE);
         put_escaped(stderr, line);
     }
+    if (ui->github)
+        csvb_report_github_annotations(stderr, list, results);
 }
 
 /* An output and the directory that holds it. */
@@ -200,52 +224,77 @@ static void run_driver(struct csvb_plan *plan, const struct csvb_options *opt,
     plan->reader.bytes_counter = NULL;
 }
 
-/* --report must be writable before any work is done: a run whose report cannot be written
- * is a configuration error, found now rather than after every file. */
-static bool report_path_ok(const char *path)
+/* --report and --junit must be writable before any work is done: a run whose report cannot be
+ * written is a configuration error, found now rather than after every file. NULL: not asked. */
+static bool report_path_ok(const char *option, const char *path)
 {
     struct stat st;
+    if (path == NULL)
+        return true;
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "csvbatch: --report: '%s' is a directory\n", path);
+        fprintf(stderr, "csvbatch: %s: '%s' is a directory\n", option, path);
         return false;
     }
     char *dir = csvb_text_dirname(path);
     bool ok = dir != NULL && access(dir, W_OK | X_OK) == 0;
     if (!ok)
-        fprintf(stderr, "csvbatch: --report: cannot write in '%s': %s\n", dir ? dir : path,
+        fprintf(stderr, "csvbatch: %s: cannot write in '%s': %s\n", option, dir ? dir : path,
                 strerror(errno));
     free(dir);
     return ok;
 }
 
-/* Prints the summary, the previews and the run report; returns whether all were written. */
+/* The files written after the run: --report, --junit, GitHub's step summary. Returns whether
+ * all were written (each failure said on stderr). */
+static bool report_files(const struct csvb_options *opt, const struct csvb_joblist *list,
+                         const struct csvb_result *results, const struct csvb_totals *totals,
+                         const struct csvb_run_info *info, time_t started, const struct ui *ui)
+{
+    bool ok = true;
+    struct csvb_diag d;
+    csvb_diag_init(&d);
+    if (opt->report != NULL &&
+        csvb_report_file(opt->report, opt, list, results, totals, info, &d) != 0) {
+        fprintf(stderr, "csvbatch: --report: %s\n", d.message);
+        ok = false;
+    }
+    csvb_diag_init(&d);
+    if (opt->junit != NULL && csvb_report_junit_run(opt->junit, opt, list, results, totals, info,
+                                                    started, &d) != CSVB_OK) {
+        fprintf(stderr, "csvbatch: --junit: %s\n", d.message);
+        ok = false;
+    }
+    const char *summary = getenv("GITHUB_STEP_SUMMARY");
+    csvb_diag_init(&d);
+    if (ui->github && summary != NULL && summary[0] != '\0' &&
+        csvb_report_github_summary(summary, list, results, totals, &d) != CSVB_OK) {
+        fprintf(stderr, "csvbatch: GITHUB_STEP_SUMMARY: %s\n", d.message);
+        ok = false;
+    }
+    return ok;
+}
+
+/* Prints the summary, the previews and the report files; returns whether all were written. */
 static bool present(const struct csvb_options *opt, const struct csvb_plan *plan,
                     const struct csvb_joblist *list, const struct csvb_result *results,
-                    const struct csvb_totals *totals, struct csvb_run_info *info, bool *io_failed)
+                    const struct csvb_totals *totals, struct csvb_run_info *info, bool *io_failed,
+                    time_t started, const struct ui *ui)
 {
     if (!opt->quiet && (list->n > 0 || opt->format != CSVB_FORMAT_TABLE) &&
-        csvb_report_write(stdout, opt, list, results, totals) != 0) {
+        csvb_report_write(stdout, opt, list, results, totals, ui->color_out) != 0) {
         fprintf(stderr, "csvbatch: cannot write the summary to standard output\n");
         *io_failed = true;
     }
     if (!opt->quiet && plan->stage.preview_rows > 0 && opt->format == CSVB_FORMAT_TABLE)
         csvb_report_previews(stdout, list, results);
-    if (opt->report == NULL)
-        return true;
     char finished_at[CSVB_STAMP_MAX];
     utc_now(finished_at, sizeof finished_at);
     info->finished_at = finished_at;
     info->exit_code = csvb_result_exit_code(totals->failed, *io_failed, info->signal);
-    struct csvb_diag d;
-    csvb_diag_init(&d);
-    if (csvb_report_file(opt->report, opt, list, results, totals, info, &d) != 0) {
-        fprintf(stderr, "csvbatch: --report: %s\n", d.message);
-        return false;
-    }
-    return true;
+    return report_files(opt, list, results, totals, info, started, ui);
 }
 
-static int run(struct csvb_options *opt)
+static int run(struct csvb_options *opt, const struct ui *ui)
 {
     struct csvb_diag d;
     csvb_diag_init(&d);
@@ -258,11 +307,12 @@ static int run(struct csvb_options *opt)
         csvb_plan_fini(&plan);
         return 2;
     }
-    if (opt->report != NULL && !report_path_ok(opt->report)) {
+    if (!report_path_ok("--report", opt->report) || !report_path_ok("--junit", opt->junit)) {
         csvb_plan_fini(&plan);
         return 2;
     }
     double start = wall_seconds();
+    time_t started = time(NULL);
     char started_at[CSVB_STAMP_MAX];
     utc_now(started_at, sizeof started_at);
     struct csvb_joblist list;
@@ -281,11 +331,13 @@ static int run(struct csvb_options *opt)
     run_driver(&plan, opt, &list, results);
     struct csvb_totals totals;
     csvb_totals_sum(results, list.n, wall_seconds() - start, &totals);
-    print_diagnostics(&list, results);
+    csvb_rusage_get(&totals.usage);
+    totals.have_usage = true;
+    print_diagnostics(&list, results, ui);
     bool io_failed = plan.fsync && !opt->dry_run && sync_output_dirs(&list, results) != 0;
     struct csvb_run_info info = {started_at,           NULL,        plan.stamp, 0,
                                  csvb_cancel_signal(), plan.threads};
-    bool reported = present(opt, &plan, &list, results, &totals, &info, &io_failed);
+    bool reported = present(opt, &plan, &list, results, &totals, &info, &io_failed, started, ui);
     status = csvb_result_exit_code(totals.failed, io_failed || !reported, info.signal);
 out:
     for (size_t i = 0; results != NULL && i < list.n; i++)
@@ -321,9 +373,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "csvbatch: %s\nTry 'csvbatch --help' for more information.\n", d.message);
         status = 2;
         break;
-    default:
-        status = run(&opt);
+    default: {
+        struct ui ui;
+        ui_decide(&opt, &ui);
+        status = run(&opt, &ui);
         break;
+    }
     }
     csvb_options_fini(&opt);
     return status;

@@ -25,6 +25,8 @@ void csvb_options_init(struct csvb_options *opt)
     opt->compat = CSVB_COMPAT_NONE;
     opt->progress = CSVB_PROGRESS_AUTO;
     opt->completion = CSVB_SHELL_NONE;
+    opt->color = CSVB_COLOR_AUTO;
+    opt->annotations = CSVB_ANNOTATIONS_AUTO;
 }
 
 void csvb_options_fini(struct csvb_options *opt)
@@ -156,6 +158,10 @@ NAMES(progress, {"auto", CSVB_PROGRESS_AUTO, CSVB_NAME_INTERNAL},
 NAMES(bad_row, {"fail", CSVB_BAD_ROW_FAIL, 0}, {"skip", CSVB_BAD_ROW_SKIP, 0});
 NAMES(shell, {"none", CSVB_SHELL_NONE, CSVB_NAME_INTERNAL}, {"bash", CSVB_SHELL_BASH, 0},
       {"zsh", CSVB_SHELL_ZSH, 0}, {"fish", CSVB_SHELL_FISH, 0});
+NAMES(color, {"auto", CSVB_COLOR_AUTO, 0}, {"always", CSVB_COLOR_ALWAYS, 0},
+      {"never", CSVB_COLOR_NEVER, 0});
+NAMES(annotations, {"auto", CSVB_ANNOTATIONS_AUTO, 0}, {"github", CSVB_ANNOTATIONS_GITHUB, 0},
+      {"none", CSVB_ANNOTATIONS_NONE, 0});
 
 const char *csvb_names_name(const struct csvb_names *names, int value)
 {
@@ -214,6 +220,8 @@ TYPED_NAMES(compat, enum csvb_compat)
 TYPED_NAMES(progress, enum csvb_progress_mode)
 TYPED_NAMES(bad_row, enum csvb_bad_row)
 TYPED_NAMES(shell, enum csvb_shell)
+TYPED_NAMES(color, enum csvb_color_mode)
+TYPED_NAMES(annotations, enum csvb_annotations)
 /* NOLINTEND(bugprone-macro-parentheses) */
 
 /* ---- The typed listing. ---- */
@@ -318,4 +326,7 @@ void csvb_options_describe(const struct csvb_options *opt, int jobs,
     put_int(&v, "max_failures", (long long)opt->max_failures);
     put_seconds(&v, "timeout", opt->timeout);
     put_seconds(&v, "deadline", opt->deadline);
+    put_string(&v, "color", csvb_color_name(opt->color));
+    put_string(&v, "junit", opt->junit);
+    put_string(&v, "annotations", csvb_annotations_name(opt->annotations));
 }

@@ -115,7 +115,7 @@ const char *csvb_report_cell(const struct csvb_job *job, const struct csvb_resul
 }
 
 int csvb_report_write(FILE *out, const struct csvb_options *opt, const struct csvb_joblist *list,
-                      const struct csvb_result *results, const struct csvb_totals *t)
+                      const struct csvb_result *results, const struct csvb_totals *t, bool color)
 {
     int rc;
     if (opt->format == CSVB_FORMAT_JSON)
@@ -123,7 +123,7 @@ int csvb_report_write(FILE *out, const struct csvb_options *opt, const struct cs
     else if (opt->format == CSVB_FORMAT_CSV)
         rc = csvb_report_csv(out, opt, list, results);
     else
-        rc = csvb_report_table(out, opt, list, results, t);
+        rc = csvb_report_table(out, opt, list, results, t, color);
     if (fflush(out) != 0 || ferror(out))
         rc = -1;
     return rc;

@@ -225,3 +225,28 @@ enum csvb_err csvb_github_summary_append(const char *path, const struct csvb_git
         return csvb_diag_errno(d, CSVB_E_IO, err, "cannot write %s", path);
     return CSVB_OK;
 }
+
+void csvb_report_github_annotations(FILE *out, const struct csvb_joblist *list,
+                                    const struct csvb_result *results)
+{
+    for (size_t i = 0; i < list->nnotices; i++)
+        csvb_github_annotate(out, "notice", NULL, 0, "csvbatch", list->notices[i]);
+    for (size_t i = 0; i < list->n; i++)
+        csvb_github_annotate_result(out, list->jobs[i].path, &results[i]);
+}
+
+enum csvb_err csvb_report_github_summary(const char *path, const struct csvb_joblist *list,
+                                         const struct csvb_result *results,
+                                         const struct csvb_totals *t, struct csvb_diag *d)
+{
+    struct csvb_github_file *files = calloc(list->n + 1, sizeof *files);
+    if (files == NULL)
+        return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
+    for (size_t i = 0; i < list->n; i++)
+        files[i] = (struct csvb_github_file){
+            list->jobs[i].path, csvb_report_output(&list->jobs[i], &results[i]), &results[i]};
+    enum csvb_err err = csvb_github_summary_append(path, files, list->n, t->seconds,
+                                                   t->have_usage ? &t->usage : NULL, d);
+    free(files);
+    return err;
+}

@@ -85,6 +85,12 @@ static json_t *summary_json(const struct csvb_options *opt, const struct csvb_jo
     json_object_set_new(tot, "bytes_read", json_integer((json_int_t)t->bytes_read));
     json_object_set_new(tot, "bytes_written", json_integer((json_int_t)t->bytes_written));
     json_object_set_new(tot, "seconds", json_real(t->seconds));
+    if (t->have_usage) {
+        json_object_set_new(tot, "peak_rss_bytes",
+                            json_integer((json_int_t)t->usage.peak_rss_bytes));
+        json_object_set_new(tot, "cpu_user_seconds", json_real(t->usage.cpu_user_seconds));
+        json_object_set_new(tot, "cpu_system_seconds", json_real(t->usage.cpu_system_seconds));
+    }
     json_object_set_new(root, "totals", tot);
     return root;
 }

@@ -277,3 +277,88 @@ out:
     xmlBufferFree(buf);
     return result;
 }
+
+/* ---- The run, from the summary's data (--junit). ---- */
+
+/* The properties being collected: owned name and value strings. */
+struct props {
+    struct csvb_junit_property *items;
+    char **owned; /* every string allocated here, freed together */
+    size_t n, nowned, cap;
+    bool oom;
+};
+
+static const char *props_keep(struct props *p, char *s)
+{
+    if (s == NULL) {
+        p->oom = true;
+        return "";
+    }
+    p->owned[p->nowned++] = s;
+    return s;
+}
+
+/* One option, as options.h describes it, as a property value text. */
+static void prop_emit(void *ctx, const char *key, const struct csvb_opt_value *v)
+{
+    struct props *p = ctx;
+    if (p->oom || p->n == p->cap)
+        return;
+    char *value = NULL;
+    if (v->kind == CSVB_VALUE_BOOL)
+        value = strdup(v->boolean ? "true" : "false");
+    else if (v->kind == CSVB_VALUE_INT && asprintf(&value, "%lld", v->integer) < 0)
+        value = NULL;
+    else if (v->kind == CSVB_VALUE_REAL && asprintf(&value, "%g", v->real) < 0)
+        value = NULL;
+    else if (v->kind == CSVB_VALUE_STRING)
+        value = strdup(v->string);
+    else if (v->kind == CSVB_VALUE_NULL)
+        value = strdup("");
+    else if (v->kind == CSVB_VALUE_LIST) {
+        size_t len = 1;
+        for (size_t i = 0; i < v->count; i++)
+            len += strlen(v->list[i]) + 1;
+        if ((value = malloc(len)) != NULL) {
+            value[0] = '\0';
+            for (size_t i = 0; i < v->count; i++) {
+                if (i > 0)
+                    strcat(value, ",");
+                strcat(value, v->list[i]);
+            }
+        }
+    }
+    p->items[p->n].name = props_keep(p, strdup(key));
+    p->items[p->n].value = props_keep(p, value);
+    p->n++;
+}
+
+enum csvb_err csvb_report_junit_run(const char *path, const struct csvb_options *opt,
+                                    const struct csvb_joblist *list,
+                                    const struct csvb_result *results, const struct csvb_totals *t,
+                                    const struct csvb_run_info *info, time_t started,
+                                    struct csvb_diag *d)
+{
+    enum { MAX_PROPS = 64 }; /* the options describe lists, and the stamp: a few dozen */
+    struct csvb_junit_property items[MAX_PROPS];
+    char *owned[2 * MAX_PROPS];
+    struct props p = {items, owned, 0, 0, MAX_PROPS - 1, false};
+    enum csvb_err err = CSVB_E_NOMEM;
+    struct csvb_junit_case *cases = calloc(list->n + 1, sizeof *cases);
+    csvb_options_describe(opt, info->threads, prop_emit, &p);
+    items[p.n++] = (struct csvb_junit_property){"stamp", info->stamp ? info->stamp : ""};
+    if (cases == NULL || p.oom) {
+        csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < list->n; i++)
+        cases[i] = (struct csvb_junit_case){
+            list->jobs[i].path, csvb_report_output(&list->jobs[i], &results[i]), &results[i]};
+    struct csvb_junit_run run = {started, t->seconds, NULL, items, p.n, opt->fsync};
+    err = csvb_report_junit_write(path, &run, cases, list->n, d);
+out:
+    for (size_t i = 0; i < p.nowned; i++)
+        free(owned[i]);
+    free(cases);
+    return err;
+}

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csvbatch/color.h"
 #include "csvbatch/text.h"
 
 /* Writes n spaces. */
@@ -33,10 +34,11 @@ static void put_cell(FILE *out, const char *s, size_t width, bool right, bool la
         pad(out, gap);
 }
 
-/* The table's lines: the titles, their dashes, one line per file. */
+/* The table's lines: the titles, their dashes, one line per file; with color, each Status cell
+ * in its status's colour (never the last column: Error follows it). */
 static void table_rows(FILE *out, const struct csvb_joblist *list,
                        const struct csvb_result *results, const enum csvb_report_col *cols,
-                       size_t ncols, const size_t *width)
+                       size_t ncols, const size_t *width, bool color)
 {
     struct csvb_report_cell buf;
     for (long row = -2; row < (long)list->n; row++) {
@@ -55,6 +57,9 @@ static void table_rows(FILE *out, const struct csvb_joblist *list,
                 dashes(out, n);
                 if (!csvb_report_col_right(cols[k]) && k != ncols - 1)
                     pad(out, width[k] - n);
+            } else if (color && row >= 0 && cols[k] == CSVB_REPORT_STATUS) {
+                csvb_color_cell(out, csvb_color_status(results[row].status), text, strlen(text),
+                                k == ncols - 1 ? 0 : width[k], true);
             } else {
                 put_cell(out, text, width[k], csvb_report_col_right(cols[k]), k == ncols - 1);
             }
@@ -77,13 +82,20 @@ static void totals_line(FILE *out, const struct csvb_options *opt, const struct 
             (unsigned long long)t->rows_written, written);
     if (opt->skip_bad_rows)
         fprintf(out, ", %llu rejected", (unsigned long long)t->rows_rejected);
-    fprintf(out, ". %s read, %s %s in %.3f s (%.1f MB/s).\n", rb, wb, written, t->seconds, rate);
+    fprintf(out, ". %s read, %s %s in %.3f s (%.1f MB/s)", rb, wb, written, t->seconds, rate);
+    if (t->have_usage) {
+        /* MiB, as the step summary and top(1) say memory, not the decimal units of files. */
+        fprintf(out, ", peak %.1f MiB, CPU %.2f s user, %.2f s sys",
+                (double)t->usage.peak_rss_bytes / 1048576.0, t->usage.cpu_user_seconds,
+                t->usage.cpu_system_seconds);
+    }
+    fputs(".\n", out);
     if (opt->dry_run)
         fprintf(out, "Dry run: nothing was written.\n");
 }
 
 int csvb_report_table(FILE *out, const struct csvb_options *opt, const struct csvb_joblist *list,
-                      const struct csvb_result *results, const struct csvb_totals *t)
+                      const struct csvb_result *results, const struct csvb_totals *t, bool color)
 {
     enum csvb_report_col cols[CSVB_REPORT_NCOLS];
     size_t ncols = csvb_report_columns(opt->skip_bad_rows, false, cols);
@@ -98,7 +110,7 @@ int csvb_report_table(FILE *out, const struct csvb_options *opt, const struct cs
                 width[k] = w;
         }
     }
-    table_rows(out, list, results, cols, ncols, width);
+    table_rows(out, list, results, cols, ncols, width, color);
     totals_line(out, opt, t);
     return ferror(out) ? -1 : 0;
 }

@@ -94,7 +94,7 @@ static inline char *capture(int (*render)(FILE *out, const struct fixture *f),
 /* Renders f with csvb_report_write (opt.format picks the renderer). */
 static inline int write_any(FILE *out, const struct fixture *f)
 {
-    return csvb_report_write(out, &f->opt, &f->list, f->results, &f->totals);
+    return csvb_report_write(out, &f->opt, &f->list, f->results, &f->totals, false);
 }
 
 /* Asserts that render returns 0 and writes exactly want. */

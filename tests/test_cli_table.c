@@ -9,7 +9,7 @@
 
 static bool listed(const struct csvb_cli_option *r)
 {
-    return r->kind != CSVB_OPT_TEXT && !(r->flags & CSVB_OPTF_HIDDEN);
+    return r->kind != CSVB_OPT_TEXT && !(r->flags & (CSVB_OPTF_HIDDEN | CSVB_OPTF_EXACT));
 }
 
 Test(cli_table, rows_are_well_formed)
@@ -112,7 +112,8 @@ Test(cli_table, help_lines_fit_and_line_up)
         char name[64];
         snprintf(name, sizeof name, "--%s ", rows[i].long_name);
         bool shown = strstr(text, name) != NULL;
-        cr_assert_eq(shown, listed(&rows[i]), "--%s in --help", rows[i].long_name);
+        cr_assert_eq(shown, listed(&rows[i]) || (rows[i].flags & CSVB_OPTF_EXACT) != 0,
+                     "--%s in --help", rows[i].long_name);
     }
     cr_assert_null(strstr(text, "completion"));
     free(text);
@@ -138,6 +139,19 @@ static const struct word_case word_cases[] = {
      CSVB_CLI_USAGE,
      "--completion: expected bash, zsh or fish, found 'tcsh'"},
     {{"--f", "x"}, 2, CSVB_CLI_USAGE, "unknown option '--f'"},
+    /* --color and --junit (EXACT) leave --co (--compat) and --j (--jobs) as they were. */
+    {{"--j", "2", "x"}, 3, CSVB_CLI_OK, NULL},
+    {{"--color=never", "x"}, 2, CSVB_CLI_OK, NULL},
+    {{"--junit", "r.xml", "x"}, 3, CSVB_CLI_OK, NULL},
+    {{"--col", "never", "x"}, 3, CSVB_CLI_USAGE, "unknown option '--col'"},
+    {{"--color", "sometimes", "x"},
+     3,
+     CSVB_CLI_USAGE,
+     "--color: expected auto, always or never, found 'sometimes'"},
+    {{"--annotations", "gitlab", "x"},
+     3,
+     CSVB_CLI_USAGE,
+     "--annotations: expected auto, github or none, found 'gitlab'"},
     {{"--all-rows=yes", "x"}, 2, CSVB_CLI_USAGE, "option '--all-rows' takes no value"},
     {{"--recursive=1", "x"}, 2, CSVB_CLI_USAGE, "option '--recursive' takes no value"},
     {{"-rZ", "x"}, 2, CSVB_CLI_USAGE, "unknown option '-Z'"},

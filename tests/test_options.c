@@ -151,7 +151,8 @@ Test(options, describe_defaults_in_report_order)
                            "all_rows=false\ncase_sensitive=false\nselect=['Name','ID']\n"
                            "stamp_column='ProcessedDate'\ndry_run=false\nfsync=true\n"
                            "on_bad_row='fail'\nrejects=false\ncompat='none'\nmax_failures=0\n"
-                           "timeout=null\ndeadline=null\n");
+                           "timeout=null\ndeadline=null\ncolor='auto'\njunit=null\n"
+                           "annotations='auto'\n");
     free(text);
 }
 
@@ -170,7 +171,13 @@ Test(options, describe_given_options)
                            "all_rows=false\ncase_sensitive=false\nselect=['*']\n"
                            "stamp_column=null\ndry_run=false\nfsync=true\non_bad_row='skip'\n"
                            "rejects=false\ncompat='powershell'\nmax_failures=0\ntimeout=1.5\n"
-                           "deadline=null\n");
+                           "deadline=null\ncolor='auto'\njunit=null\nannotations='auto'\n");
+    free(text);
+    char *given[] = {"csvbatch", "--color",       "never",  "--junit",
+                     "r.xml",    "--annotations", "github", "x"};
+    text = describe(8, given, 1);
+    cr_assert(strstr(text, "\ncolor='never'\njunit='r.xml'\nannotations='github'\n") != NULL, "%s",
+              text);
     free(text);
     char *all[] = {"csvbatch", "--all-rows", "--select", "b,a", "x"};
     text = describe(5, all, 1);

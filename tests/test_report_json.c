@@ -215,7 +215,10 @@ Test(report_json, run_report_file)
                            "    \"compat\": \"powershell\",\n"
                            "    \"max_failures\": 2,\n"
                            "    \"timeout\": 2.5,\n"
-                           "    \"deadline\": null\n"
+                           "    \"deadline\": null,\n"
+                           "    \"color\": \"auto\",\n"
+                           "    \"junit\": null,\n"
+                           "    \"annotations\": \"auto\"\n"
                            "  },\n"
                            "%s",
                            CSVB_VERSION, mixed_golden + 2 /* the summary, less its "{\n" */),
@@ -244,4 +247,25 @@ Test(report_json, run_report_unwritable)
     cr_assert_eq(entries(dir), 0);
     free(path);
     tmpdir_free(dir);
+}
+
+/* The run's figures close the totals once main has filled them. */
+Test(report_json, totals_with_usage)
+{
+    struct fixture f;
+    fixture_init(&f);
+    fixture_sum(&f, 0.5);
+    f.totals.have_usage = true;
+    f.totals.usage = (struct csvb_rusage){(uint64_t)4726784, 0.25, 0.125};
+    int rc;
+    char *got = capture(json, &f, &rc);
+    cr_assert_eq(rc, 0);
+    cr_assert_not_null(strstr(got, "    \"seconds\": 0.5,\n"
+                                   "    \"peak_rss_bytes\": 4726784,\n"
+                                   "    \"cpu_user_seconds\": 0.25,\n"
+                                   "    \"cpu_system_seconds\": 0.125\n"
+                                   "  }\n"),
+                       "%s", got);
+    free(got);
+    fixture_fini(&f);
 }

@@ -28,7 +28,7 @@ static void mixed(struct fixture *f)
 
 static int table(FILE *out, const struct fixture *f)
 {
-    return csvb_report_table(out, &f->opt, &f->list, f->results, &f->totals);
+    return csvb_report_table(out, &f->opt, &f->list, f->results, &f->totals, false);
 }
 
 static int previews(FILE *out, const struct fixture *f)
@@ -194,6 +194,55 @@ Test(report_table, preview_ragged_and_wide)
     char *got = capture(previews, &f, &rc);
     cr_assert_eq(rc, 0);
     cr_assert_not_null(strstr(got, " c78 c79\n"), "%s", got);
+    free(got);
+    fixture_fini(&f);
+}
+
+static int table_color(FILE *out, const struct fixture *f)
+{
+    return csvb_report_table(out, &f->opt, &f->list, f->results, &f->totals, true);
+}
+
+/* With colour, only the Status cells change: the word between its SGR pair, the padding after
+ * the reset, so that without the escapes the bytes are the plain golden's. */
+Test(report_table, color_status_cells)
+{
+    struct fixture f;
+    mixed(&f);
+    int rc;
+    char *got = capture(table_color, &f, &rc);
+    cr_assert_eq(rc, 0);
+    cr_assert_not_null(strstr(got, "data/ok.csv     \033[32mSuccess\033[0m        3"), "%s", got);
+    cr_assert_not_null(strstr(got, "data/broken.csv \033[31mFailed\033[0m         2"), "%s", got);
+    cr_assert_not_null(strstr(got, "data/fifo.csv   \033[33mSkipped\033[0m        0"), "%s", got);
+    char *w = got;
+    for (const char *r = got; *r != '\0';) {
+        if (*r == '\033') {
+            r = strchr(r, 'm') + 1;
+            continue;
+        }
+        *w++ = *r++;
+    }
+    *w = '\0';
+    cr_assert_str_eq(got, mixed_golden);
+    free(got);
+    fixture_fini(&f);
+}
+
+/* The run's figures end the totals line once main has filled them. */
+Test(report_table, totals_with_usage)
+{
+    struct fixture f;
+    fixture_init(&f);
+    fixture_sum(&f, 0.25);
+    f.totals.have_usage = true;
+    f.totals.usage = (struct csvb_rusage){(uint64_t)3355443, 0.126, 0.004};
+    int rc;
+    char *got = capture(table, &f, &rc);
+    cr_assert_eq(rc, 0);
+    cr_assert_not_null(strstr(got, " in 0.250 s (0.0 MB/s), peak 3.2 MiB, CPU 0.13 s user, "
+                                   "0.00 s sys.\n"),
+                       "%s", got);
     free(got);
     fixture_fini(&f);
 }

@@ -7,9 +7,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "csvbatch/options.h" /* enum csvb_color_mode */
 #include "csvbatch/result.h"
-
-enum csvb_color_mode { CSVB_COLOR_AUTO, CSVB_COLOR_ALWAYS, CSVB_COLOR_NEVER };
 
 /* SGR sequences (ECMA-48 Select Graphic Rendition), the colours GCC uses for its diagnostics. */
 #define CSVB_SGR_RESET "\033[0m"

@@ -17,6 +17,10 @@ enum csvb_progress_mode { CSVB_PROGRESS_AUTO, CSVB_PROGRESS_ON, CSVB_PROGRESS_OF
 enum csvb_bad_row { CSVB_BAD_ROW_FAIL, CSVB_BAD_ROW_SKIP };
 /* --completion: the shell whose completion script is asked for (NONE: not asked). */
 enum csvb_shell { CSVB_SHELL_NONE, CSVB_SHELL_BASH, CSVB_SHELL_ZSH, CSVB_SHELL_FISH };
+/* --color: when to colour the table (stdout) and the diagnostics (stderr); color.h decides. */
+enum csvb_color_mode { CSVB_COLOR_AUTO, CSVB_COLOR_ALWAYS, CSVB_COLOR_NEVER };
+/* --annotations: GitHub workflow commands on stderr; report_github.h decides. */
+enum csvb_annotations { CSVB_ANNOTATIONS_AUTO, CSVB_ANNOTATIONS_GITHUB, CSVB_ANNOTATIONS_NONE };
 
 /* One --where condition: COLUMN=VALUE or COLUMN!=VALUE. The value borrows from argv. */
 struct csvb_where {
@@ -62,17 +66,20 @@ struct csvb_options {
     enum csvb_encoding encoding;
     enum csvb_compat compat;
     enum csvb_progress_mode progress;
-    bool skip_bad_rows;         /* --on-bad-row skip */
-    bool rejects;               /* --rejects */
-    size_t max_failures;        /* 0 = no limit; --fail-fast = 1 */
-    bool fail_fast;             /* the limit came from --fail-fast (for the message) */
-    double timeout;             /* per file, seconds; 0 = none */
-    double deadline;            /* whole run, seconds; 0 = none */
-    size_t preview;             /* --preview N rows per file */
-    const char *report;         /* --report FILE */
-    const char *files_from;     /* --files-from FILE ('-' = stdin); read by files_from.h */
-    bool files_from_nul;        /* -0 */
-    enum csvb_shell completion; /* --completion SHELL (hidden) */
+    bool skip_bad_rows;                /* --on-bad-row skip */
+    bool rejects;                      /* --rejects */
+    size_t max_failures;               /* 0 = no limit; --fail-fast = 1 */
+    bool fail_fast;                    /* the limit came from --fail-fast (for the message) */
+    double timeout;                    /* per file, seconds; 0 = none */
+    double deadline;                   /* whole run, seconds; 0 = none */
+    size_t preview;                    /* --preview N rows per file */
+    const char *report;                /* --report FILE */
+    const char *files_from;            /* --files-from FILE ('-' = stdin); read by files_from.h */
+    bool files_from_nul;               /* -0 */
+    enum csvb_shell completion;        /* --completion SHELL (hidden) */
+    enum csvb_color_mode color;        /* --color */
+    const char *junit;                 /* --junit FILE */
+    enum csvb_annotations annotations; /* --annotations */
 };
 
 /* Sets opt to the defaults: nothing owned, no paths, the job of the PowerShell original except
@@ -114,12 +121,14 @@ struct csvb_names {
     size_t n;
 };
 
-extern const struct csvb_names csvb_format_names;   /* table csv json */
-extern const struct csvb_names csvb_encoding_names; /* utf-8 latin1 windows-1252 (+ aliases) */
-extern const struct csvb_names csvb_compat_names;   /* none (internal) powershell */
-extern const struct csvb_names csvb_progress_names; /* auto on off (internal: no option) */
-extern const struct csvb_names csvb_bad_row_names;  /* fail skip */
-extern const struct csvb_names csvb_shell_names;    /* none (internal) bash zsh fish */
+extern const struct csvb_names csvb_format_names;      /* table csv json */
+extern const struct csvb_names csvb_encoding_names;    /* utf-8 latin1 windows-1252 (+ aliases) */
+extern const struct csvb_names csvb_compat_names;      /* none (internal) powershell */
+extern const struct csvb_names csvb_progress_names;    /* auto on off (internal: no option) */
+extern const struct csvb_names csvb_bad_row_names;     /* fail skip */
+extern const struct csvb_names csvb_shell_names;       /* none (internal) bash zsh fish */
+extern const struct csvb_names csvb_color_names;       /* auto always never */
+extern const struct csvb_names csvb_annotations_names; /* auto github none */
 
 /* The canonical (first non-alias) name of value, or NULL when names has none. Static storage. */
 const char *csvb_names_name(const struct csvb_names *names, int value);
@@ -146,6 +155,10 @@ const char *csvb_bad_row_name(enum csvb_bad_row value);
 bool csvb_bad_row_from_name(const char *name, enum csvb_bad_row *value);
 const char *csvb_shell_name(enum csvb_shell value);
 bool csvb_shell_from_name(const char *name, enum csvb_shell *value);
+const char *csvb_color_name(enum csvb_color_mode value);
+bool csvb_color_from_name(const char *name, enum csvb_color_mode *value);
+const char *csvb_annotations_name(enum csvb_annotations value);
+bool csvb_annotations_from_name(const char *name, enum csvb_annotations *value);
 
 /* ---- The options in effect, as a typed listing (the run report renders it). ---- */
 
@@ -171,9 +184,10 @@ struct csvb_opt_value {
 /* Calls emit once per option the report records, in the report's order: jobs, delimiter,
  * output_delimiter, encoding, format, preview, chunk_size, recursive, output_dir, suffix, where,
  * all_rows, case_sensitive, select, stamp_column, dry_run, fsync, on_bad_row, rejects, compat,
- * max_failures, timeout, deadline. jobs is the thread count in effect (the report records what
- * ran, not what was asked). key and value (and the strings it points to) are borrowed for the
- * call only. A where condition that cannot be formatted for lack of memory is left out. */
+ * max_failures, timeout, deadline, color, junit, annotations. jobs is the thread count in effect
+ * (the report records what ran, not what was asked). key and value (and the strings it points to)
+ * are borrowed for the call only. A where condition that cannot be formatted for lack of memory is
+ * left out. */
 void csvb_options_describe(const struct csvb_options *opt, int jobs,
                            void (*emit)(void *ctx, const char *key,
                                         const struct csvb_opt_value *value),

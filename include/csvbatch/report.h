@@ -16,26 +16,30 @@
 #include "csvbatch/outputs.h"
 #include "csvbatch/options.h"
 #include "csvbatch/result.h"
+#include "csvbatch/rusage.h"
 
 /* ---- Shared (report.c) ------------------------------------------------------------------- */
 
 struct csvb_totals {
     size_t files, succeeded, failed, skipped;
     uint64_t rows_read, rows_written, rows_rejected, bytes_read, bytes_written;
-    double seconds; /* wall time of the whole run */
+    double seconds;           /* wall time of the whole run */
+    bool have_usage;          /* usage holds the run's figures (main sets both after the run) */
+    struct csvb_rusage usage; /* peak memory and CPU time; shown only when have_usage */
 };
 
-/* Sums results[0..n) into t (seconds = wall, given). */
+/* Sums results[0..n) into t (seconds = wall, given; have_usage false, usage zero). */
 void csvb_totals_sum(const struct csvb_result *results, size_t n, double wall,
                      struct csvb_totals *t);
 
 /* The status word used in the table and CSV ("Success", "Failed", "Skipped"). */
 const char *csvb_status_name(enum csvb_status s);
 
-/* Renders the summary in opt->format (table, CSV or JSON) to out and flushes it. Returns 0, or
- * -1 when writing to out failed. */
+/* Renders the summary in opt->format (table, CSV or JSON) to out and flushes it; color (main's
+ * decision for out) colours the table's Status cells, never CSV or JSON. Returns 0, or -1 when
+ * writing to out failed. */
 int csvb_report_write(FILE *out, const struct csvb_options *opt, const struct csvb_joblist *list,
-                      const struct csvb_result *results, const struct csvb_totals *t);
+                      const struct csvb_result *results, const struct csvb_totals *t, bool color);
 
 /* The summary's columns, in table order. */
 enum csvb_report_col {
@@ -84,10 +88,12 @@ const char *csvb_report_output(const struct csvb_job *job, const struct csvb_res
 
 /* The summary aligned like Format-Table -AutoSize (wide characters count two columns,
  * combining marks none; no trailing blanks when the last cell is empty), a blank line, the
- * totals line ("N files: ... in S s (R MB/s).") and, in a dry run, "Dry run: nothing was
- * written.". Returns 0, or -1 when writing to out failed. */
+ * totals line ("N files: ... in S s (R MB/s)." or, with t->have_usage, "... in S s (R MB/s),
+ * peak P, CPU U s user, S s sys.") and, in a dry run, "Dry run: nothing was written.". color:
+ * the Status cells are green, red or yellow (color.h), padded outside the escape sequences so
+ * the visible alignment is that of the plain table. Returns 0, or -1 when writing failed. */
 int csvb_report_table(FILE *out, const struct csvb_options *opt, const struct csvb_joblist *list,
-                      const struct csvb_result *results, const struct csvb_totals *t);
+                      const struct csvb_result *results, const struct csvb_totals *t, bool color);
 
 /* For every result with preview rows (results[i].preview: the header first), a blank line,
  * "Preview of PATH (K rows):", then the rows aligned, the header underlined with dashes.
@@ -106,8 +112,9 @@ int csvb_report_csv(FILE *out, const struct csvb_options *opt, const struct csvb
 /* ---- JSON (report_json.c) ---------------------------------------------------------------- */
 
 /* The summary as one JSON object {"dry_run", "files": [...], "totals": {...}}, indented by
- * two, then a line feed. A path or message that is not UTF-8 has each bad byte replaced by
- * U+FFFD. Returns 0, or -1 when writing to out failed or memory ran out. */
+ * two, then a line feed; with t->have_usage the totals end with peak_rss_bytes,
+ * cpu_user_seconds and cpu_system_seconds. A path or message that is not UTF-8 has each bad byte
+ * replaced by U+FFFD. Returns 0, or -1 when writing to out failed or memory ran out. */
 int csvb_report_json(FILE *out, const struct csvb_options *opt, const struct csvb_joblist *list,
                      const struct csvb_result *results, const struct csvb_totals *t);
 

@@ -8,11 +8,10 @@
 #include <stdio.h>
 
 #include "csvbatch/diag.h"
+#include "csvbatch/options.h" /* enum csvb_annotations (--annotations auto|github|none) */
+#include "csvbatch/report.h"
 #include "csvbatch/result.h"
 #include "csvbatch/rusage.h"
-
-/* --annotations auto|github|none. */
-enum csvb_annotations { CSVB_ANNOTATIONS_AUTO, CSVB_ANNOTATIONS_GITHUB, CSVB_ANNOTATIONS_NONE };
 
 /* Whether workflow commands are printed: github yes, none no, auto when github_actions (the value
  * of GITHUB_ACTIONS, NULL when unset) is exactly "true", as the runner sets it. */
@@ -59,5 +58,18 @@ int csvb_github_summary(FILE *out, const struct csvb_github_file *files, size_t 
 enum csvb_err csvb_github_summary_append(const char *path, const struct csvb_github_file *files,
                                          size_t n, double seconds, const struct csvb_rusage *usage,
                                          struct csvb_diag *d);
+
+/* ---- The run, from the summary's data (main calls these when annotations are on). ---- */
+
+/* The workflow commands of a run to out: one "::notice title=csvbatch::TEXT" per notice of the
+ * list (list->notices), then csvb_github_annotate_result for each job, in input order. */
+void csvb_report_github_annotations(FILE *out, const struct csvb_joblist *list,
+                                    const struct csvb_result *results);
+
+/* Appends the run's step summary (csvb_github_summary_append: every job, its output as the
+ * summary shows it, the totals' wall time and, with t->have_usage, the usage) to path. */
+enum csvb_err csvb_report_github_summary(const char *path, const struct csvb_joblist *list,
+                                         const struct csvb_result *results,
+                                         const struct csvb_totals *t, struct csvb_diag *d);
 
 #endif

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "csvbatch/diag.h"
+#include "csvbatch/report.h"
 #include "csvbatch/result.h"
 
 /* One <property name= value=> of the testsuite (an option, the stamp). Strings borrowed. */
@@ -50,5 +51,17 @@ struct csvb_junit_case {
 enum csvb_err csvb_report_junit_write(const char *path, const struct csvb_junit_run *run,
                                       const struct csvb_junit_case *cases, size_t n,
                                       struct csvb_diag *d);
+
+/* --junit: the run (list, results, totals, info) as csvb_report_junit_write writes it, to path:
+ * one case per job in input order (output: the one written, as the summary shows it), the
+ * suite's time the run's wall time, its timestamp started, fsync as opt->fsync, and the
+ * properties the options in effect as csvb_options_describe lists them (jobs = info->threads;
+ * a boolean as true/false, a list comma-joined, an unset value as the empty string), then
+ * "stamp" (info->stamp). Errors as csvb_report_junit_write's. */
+enum csvb_err csvb_report_junit_run(const char *path, const struct csvb_options *opt,
+                                    const struct csvb_joblist *list,
+                                    const struct csvb_result *results, const struct csvb_totals *t,
+                                    const struct csvb_run_info *info, time_t started,
+                                    struct csvb_diag *d);
 
 #endif

@@ -93,6 +93,9 @@ in_env() {
 # Volatile values become fixed ones of the same shape (and width, where columns align):
 #   table Time cells  0.004s -> 0.000s          totals  "in 0.012 s (3.1 MB/s)" -> "in 0.000 s (0.0 MB/s)"
 #   JSON  "seconds": 1.2e-05 -> "seconds": 0.0  CSV     trailing Seconds column ",0.001234" -> ",0.000000"
+#   totals' resource figures ", peak 4.5 MiB, CPU 0.01 s user, 0.00 s sys." -> ", peak 0.0 MiB, CPU 0.00 s
+#   user, 0.00 s sys." (only after the time and rate above: the rest of the line is still checked)
+#   JSON  "peak_rss_bytes": 4726784 -> 0, "cpu_user_seconds"/"cpu_system_seconds": 0.01 -> 0.0
 # and the case's temp dir is shown as <tmp>. Only stdout and stderr are normalised; in the tree
 # golden only the temp dir is replaced, so file contents are compared byte for byte.
 normalise() {
@@ -101,6 +104,9 @@ normalise() {
         -e 's/(^| )[0-9]\.[0-9]{3}s( |$)/\10.000s\2/g' \
         -e 's/(^| )[0-9]{2}\.[0-9]{3}s( |$)/\100.000s\2/g' \
         -e 's/ in [0-9]+\.[0-9]{3} s \([0-9]+\.[0-9] MB\/s\)\./ in 0.000 s (0.0 MB\/s)./' \
+        -e 's/ in [0-9]+\.[0-9]{3} s \([0-9]+\.[0-9] MB\/s\), peak [0-9]+\.[0-9] MiB, CPU [0-9]+\.[0-9]{2} s user, [0-9]+\.[0-9]{2} s sys\./ in 0.000 s (0.0 MB\/s), peak 0.0 MiB, CPU 0.00 s user, 0.00 s sys./' \
+        -e 's/("peak_rss_bytes": )[0-9]+/\10/g' \
+        -e 's/("cpu_(user|system)_seconds": )[0-9][0-9.eE+-]*/\10.0/g' \
         -e 's/("seconds": )-?[0-9][0-9.eE+-]*/\10.0/g' \
         -e 's/,[0-9]+\.[0-9]{6}$/,0.000000/' \
         "$1"
