@@ -1,6 +1,8 @@
 /* filter.c — the row predicate: every --where condition must hold (default Status=Active). */
 #include "csvbatch/filter.h"
 
+#include "csvbatch/text.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,7 +45,7 @@ bool csvb_filter_match(const struct csvb_filter *f, const struct csvb_row *row)
         const struct csvb_field *v = &row->fields[c->column];
         bool eq = f->case_sensitive
                       ? v->len == c->value_len && memcmp(v->ptr, c->value, v->len) == 0
-                      : csvb_ascii_ieq(v->ptr, v->len, c->value, c->value_len);
+                      : csvb_text_ieq(v->ptr, v->len, c->value, c->value_len);
         if (eq == c->negate)
             return false;
     }

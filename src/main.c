@@ -291,7 +291,9 @@ static bool present(const struct csvb_options *opt, const struct csvb_plan *plan
     utc_now(finished_at, sizeof finished_at);
     info->finished_at = finished_at;
     info->exit_code = csvb_result_exit_code(totals->failed, *io_failed, info->signal);
-    return report_files(opt, list, results, totals, info, started, ui);
+    bool ok = report_files(opt, list, results, totals, info, started, ui);
+    info->finished_at = NULL; /* it pointed into this frame */
+    return ok;
 }
 
 static int run(struct csvb_options *opt, const struct ui *ui)

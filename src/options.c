@@ -2,6 +2,8 @@
  * choices, and the typed listing. */
 #include "csvbatch/options.h"
 
+#include "csvbatch/text.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,7 +120,7 @@ enum csvb_err csvb_options_set_select(struct csvb_options *opt, const char *arg,
         else if (e - p == 1 && *p == '*' && (comma != NULL || opt->nselect > 0))
             why = "'*' must stand alone, found";
         for (size_t i = 0; why == NULL && i < opt->nselect; i++)
-            if (csvb_ascii_ieq(opt->select[i], strlen(opt->select[i]), p, (size_t)(e - p)))
+            if (csvb_text_ieq(opt->select[i], strlen(opt->select[i]), p, (size_t)(e - p)))
                 why = "expected distinct column names, found";
         if (why != NULL)
             return csvb_diag_set(d, CSVB_E_USAGE, 0, "--select: %s '%s'", why, arg);

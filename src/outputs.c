@@ -2,6 +2,8 @@
  * conflicts (two inputs, one output; an output that is an input) found before any work. */
 #include "csvbatch/outputs.h"
 
+#include "csvbatch/text.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -40,24 +42,10 @@ struct dirs {
     char *last; /* the directory as written that real[n - 1] resolves */
 };
 
-/* Makes room for `need` elements of `size` bytes in items (capacity *cap, doubled from 16).
- * Returns the array, moved or not, or NULL on overflow or OOM (items then untouched). */
+/* csvb_vec_reserve (text.h) returning the array, moved or not, or NULL (items untouched). */
 static void *reserve(void *items, size_t *cap, size_t need, size_t size)
 {
-    if (need <= *cap)
-        return items;
-    size_t c = *cap > 0 ? *cap : 16;
-    while (c < need) {
-        if (c > SIZE_MAX / 2)
-            return NULL;
-        c *= 2;
-    }
-    if (c > SIZE_MAX / size)
-        return NULL;
-    void *p = realloc(items, c * size);
-    if (p != NULL)
-        *cap = c;
-    return p;
+    return csvb_vec_reserve(&items, cap, need, size) == CSVB_OK ? items : NULL;
 }
 
 static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,6 +1,8 @@
 /* project.c — the output columns: the selected input columns, then the stamp. */
 #include "csvbatch/project.h"
 
+#include "csvbatch/text.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,7 +75,7 @@ enum csvb_err csvb_projection_bind(struct csvb_projection *p,
                                                                : header->fields[p->columns[i]].ptr;
             size_t len =
                 p->columns[i] == CSVB_NO_COLUMN ? strlen(name) : header->fields[p->columns[i]].len;
-            if (csvb_ascii_ieq(name, len, stamp_column, slen))
+            if (csvb_text_ieq(name, len, stamp_column, slen))
                 return csvb_diag_set(d, CSVB_E_SCHEMA, header->line,
                                      "expected output columns with distinct names, found "
                                      "'%s' both selected and as the stamp column (use "

@@ -307,11 +307,12 @@ static void prop_emit(void *ctx, const char *key, const struct csvb_opt_value *v
     char *value = NULL;
     if (v->kind == CSVB_VALUE_BOOL)
         value = strdup(v->boolean ? "true" : "false");
-    else if (v->kind == CSVB_VALUE_INT && asprintf(&value, "%lld", v->integer) < 0)
-        value = NULL;
-    else if (v->kind == CSVB_VALUE_REAL && asprintf(&value, "%g", v->real) < 0)
-        value = NULL;
-    else if (v->kind == CSVB_VALUE_STRING)
+    else if (v->kind == CSVB_VALUE_INT || v->kind == CSVB_VALUE_REAL) {
+        int n = v->kind == CSVB_VALUE_INT ? asprintf(&value, "%lld", v->integer)
+                                          : asprintf(&value, "%g", v->real);
+        if (n < 0)
+            value = NULL;
+    } else if (v->kind == CSVB_VALUE_STRING)
         value = strdup(v->string);
     else if (v->kind == CSVB_VALUE_NULL)
         value = strdup("");

@@ -1,6 +1,8 @@
 /* schema.c — header record to column indexes, with errors that show the header. */
 #include "csvbatch/schema.h"
 
+#include "csvbatch/text.h"
+
 #include <stdio.h>
 #include <string.h>
 

@@ -1,6 +1,8 @@
 /* walk.c — PATH arguments to input entries: which names are taken, directory walks, sorting. */
 #include "csvbatch/walk.h"
 
+#include "csvbatch/text.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -48,24 +50,10 @@ struct names {
     size_t n, cap;
 };
 
-/* Makes room for `need` elements of `size` bytes in items (capacity *cap, doubled from 16).
- * Returns the array, moved or not, or NULL on overflow or OOM (items then untouched). */
+/* csvb_vec_reserve (text.h) returning the array, moved or not, or NULL (items untouched). */
 static void *reserve(void *items, size_t *cap, size_t need, size_t size)
 {
-    if (need <= *cap)
-        return items;
-    size_t c = *cap > 0 ? *cap : 16;
-    while (c < need) {
-        if (c > SIZE_MAX / 2)
-            return NULL;
-        c *= 2;
-    }
-    if (c > SIZE_MAX / size)
-        return NULL;
-    void *p = realloc(items, c * size);
-    if (p != NULL)
-        *cap = c;
-    return p;
+    return csvb_vec_reserve(&items, cap, need, size) == CSVB_OK ? items : NULL;
 }
 
 static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -83,7 +71,7 @@ static char *xasprintf(const char *fmt, ...)
 static bool ends_with_ci(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && csvb_ascii_ieq(s + n - m, m, suffix, m);
+    return n >= m && csvb_text_ieq(s + n - m, m, suffix, m);
 }
 
 bool csvb_walk_has_csv_ext(const char *name)

@@ -7,7 +7,6 @@
 
 #include "csvbatch/diag.h"
 #include "csvbatch/reader.h"
-#include "csvbatch/text.h" /* csvb_text_ieq (and csvb_ascii_ieq, for the modules using it) */
 
 /* Finds `name` in header (ASCII case-insensitive). On success stores its index in *index. A name
  * absent from the header, or present more than once, is CSVB_E_SCHEMA with a message that lists

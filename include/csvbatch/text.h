@@ -34,13 +34,6 @@ const char *csvb_text_basename(const char *path);
  * look-alikes (Cyrillic А) and other scripts compare exactly, as PowerShell's -eq on ASCII. */
 bool csvb_text_ieq(const char *a, size_t alen, const char *b, size_t blen);
 
-/* The former name of csvb_text_ieq (it lived in schema.h): cli.c, enumerate.c, filter.c and
- * project.c still call it. Remove once they call csvb_text_ieq. */
-static inline bool csvb_ascii_ieq(const char *a, size_t alen, const char *b, size_t blen)
-{
-    return csvb_text_ieq(a, alen, b, blen);
-}
-
 /* ---- Byte counts for people -------------------------------------------------------------- */
 
 #define CSVB_TEXT_BYTES_MAX 32
