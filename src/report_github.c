@@ -117,18 +117,6 @@ void csvb_github_annotate_result(FILE *out, const char *path, const struct csvb_
         csvb_github_annotate(out, "notice", path, r->diag.line, "csvbatch", r->diag.message);
 }
 
-/* Length of the valid UTF-8 character at p (n bytes left), or 0 when p starts none. */
-static size_t utf8_len_at(const unsigned char *p, size_t n)
-{
-    size_t len = p[0] < 0x80 ? 1 : p[0] < 0xE0 ? 2 : p[0] < 0xF0 ? 3 : 4;
-    if (len > n)
-        return 0;
-    struct csvb_utf8 v;
-    enum csvb_utf8_fault fault;
-    csvb_utf8_init(&v);
-    return csvb_utf8_check(&v, p, len, &fault) == len && csvb_utf8_complete(&v) ? len : 0;
-}
-
 /* One table cell's text, escaped so that it stays one cell of one row (see the header). */
 static void put_cell(FILE *out, const char *s)
 {
@@ -136,7 +124,8 @@ static void put_cell(FILE *out, const char *s)
     size_t n = strlen(s);
     for (size_t i = 0; i < n;) {
         unsigned char c = p[i];
-        size_t len = c < 0x80 ? 1 : utf8_len_at(p + i, n - i);
+        unsigned cp;
+        size_t len = c < 0x80 ? 1 : csvb_utf8_decode(p + i, n - i, &cp);
         if (c == '\n')
             fputs("\\\\n", out);
         else if (c < 0x20 || c == 0x7f || len == 0)

@@ -14,25 +14,6 @@
 /* libxml2 takes unsigned char strings; BAD_CAST would drop const. */
 #define XC(s) ((const xmlChar *)(s))
 
-/* The code point of the valid UTF-8 character at p (n bytes left) in *cp, and its length; 0 when
- * p starts no valid character. */
-static size_t utf8_decode(const unsigned char *p, size_t n, unsigned *cp)
-{
-    size_t len = p[0] < 0x80 ? 1 : p[0] < 0xE0 ? 2 : p[0] < 0xF0 ? 3 : 4;
-    if (len > n)
-        return 0;
-    struct csvb_utf8 v;
-    enum csvb_utf8_fault fault;
-    csvb_utf8_init(&v);
-    if (csvb_utf8_check(&v, p, len, &fault) != len || !csvb_utf8_complete(&v))
-        return 0;
-    static const unsigned lead_mask[] = {0, 0x7F, 0x1F, 0x0F, 0x07};
-    *cp = p[0] & lead_mask[len];
-    for (size_t k = 1; k < len; k++)
-        *cp = (*cp << 6) | (p[k] & 0x3Fu);
-    return len;
-}
-
 /* XML 1.0's Char production, less DEL (allowed there, but no more readable than the C0 ones). */
 static bool xml_char(unsigned cp)
 {
@@ -50,7 +31,7 @@ static char *xml_text(const char *s)
     const unsigned char *p = (const unsigned char *)s;
     for (size_t i = 0; i < n;) {
         unsigned cp = 0;
-        size_t len = utf8_decode(p + i, n - i, &cp);
+        size_t len = csvb_utf8_decode(p + i, n - i, &cp); /* NUL: not xml_char */
         if (len > 0 && xml_char(cp)) {
             memcpy(out + used, p + i, len);
             used += len;
