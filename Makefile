@@ -35,7 +35,7 @@ OPT_fuzz    := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-fram
 CPPFLAGS += -Iinclude -D_GNU_SOURCE -DCSVB_VERSION='"$(VERSION)"' $(shell pkg-config --cflags libxml-2.0)
 CFLAGS   += -std=c11 $(WARN) $(OPT_$(VARIANT)) -fopenmp -MMD -MP
 LDFLAGS  += $(filter -fsanitize=%,$(OPT_$(VARIANT))) -fopenmp
-LDLIBS   += -lcsv -ljansson -lxml2
+LDLIBS   += -lcsv -ljansson -lxml2 -lxxhash
 
 # The layers (shared/DESIGN.md §1), bottom up. A module belongs to exactly one; a layer includes
 # only the layers before it (`make layers` checks every #include, and the doors). Each layer is a
@@ -43,9 +43,9 @@ LDLIBS   += -lcsv -ljansson -lxml2
 # module's layer: a core module that reaches into run is a link error in its own test.
 LAYER_util    := diag clock row text utf8 cancel
 LAYER_core    := source scan csvfeed reader transcode schema filter project writer atomic stage \
-                 stamp
+                 stamp hash
 LAYER_run     := options cli cli_table files_from completion walk outputs plan input result \
-                 schedule pipeline chunks driver progress
+                 schedule pipeline chunks driver progress incremental incremental_run manifest_json
 LAYER_present := report report_table report_csv report_json report_junit report_github color \
                  rusage
 LAYERS        := util core run present

@@ -73,6 +73,11 @@ struct csvb_options {
     const char *files_from;     /* --files-from FILE ('-' = stdin); read by files_from.h */
     bool files_from_nul;        /* -0 */
     enum csvb_shell completion; /* --completion SHELL (hidden) */
+    bool incremental;           /* --incremental: redo only what changed (incremental.h) */
+    bool verify;                /* --verify: also compare content hashes of inputs, outputs */
+    bool force;                 /* --force: redo everything, rewrite the manifest */
+    bool prune;                 /* --prune: remove the outputs of inputs that disappeared */
+    bool no_wait;               /* --no-wait: fail at once when another run holds the lock */
 };
 
 /* Sets opt to the defaults: nothing owned, no paths, the job of the PowerShell original except
