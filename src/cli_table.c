@@ -246,23 +246,23 @@ static const struct csvb_cli_option table[] = {
      .long_name = "verify",
      FIELD(verify),
      .value = 1,
-     .help = "with --incremental: also compare content hashes"},
+     .help = "--incremental, also comparing content hashes"},
     {.kind = CSVB_OPT_FLAG,
      .long_name = "force",
      FIELD(force),
      .value = 1,
-     .help = "with --incremental: redo everything, rewrite the manifest"},
+     .help = "--incremental, but redo everything (new manifest)"},
     {.kind = CSVB_OPT_FLAG,
      .long_name = "prune",
      FIELD(prune),
      .value = 1,
-     .help = "with --incremental: remove outputs of inputs that are gone"},
+     .help = "--incremental, removing outputs of inputs that are gone"},
     {.kind = CSVB_OPT_FLAG,
      .long_name = "no-wait",
      FIELD(no_wait),
      .value = 1,
-     .help = "with --incremental: fail (exit 2) if another run holds the\n"
-             "output directory, instead of waiting"},
+     .help = "--incremental, failing (exit 2) instead of waiting when\n"
+             "another run holds the output directory"},
     {.kind = CSVB_OPT_COUNT,
      .long_name = "preview",
      REQ,
@@ -412,12 +412,13 @@ enum csvb_cli_result csvb_cli_resolve(struct csvb_options *opt, const bool *seen
         why = "--rejects needs --on-bad-row skip";
     else if (opt->files_from_nul && opt->files_from == NULL)
         why = "-0/--null needs --files-from";
-    else if (!opt->incremental && (opt->verify || opt->force || opt->prune || opt->no_wait))
-        why = "--verify, --force, --prune and --no-wait need --incremental";
+
     if (why != NULL) {
         csvb_diag_set(d, CSVB_E_USAGE, 0, "%s", why);
         return CSVB_CLI_USAGE;
     }
+    if (opt->verify || opt->force || opt->prune || opt->no_wait)
+        opt->incremental = true; /* each is a way of running incrementally */
     if (opt->out_delimiter == '\0')
         opt->out_delimiter = opt->delimiter;
     return CSVB_CLI_OK;
