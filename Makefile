@@ -76,7 +76,7 @@ TEST_BINS:= $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 # (test_pipeline tests the driver too) takes the layer of its highest module, as listed here.
 test_layer = $(firstword $(foreach l,$(LAYERS),$(if $(filter $(1),$(LAYER_$(l))),$(l))) present)
 
-.PHONY: all test unit e2e parallel docs operators faults completion completions test-junit asan ubsan tsan tsan-run conformance fuzz fuzz-smoke fuzz-replay bench install uninstall deb test-deb \
+.PHONY: all test unit e2e parallel docs operators faults completion incremental completions test-junit asan ubsan tsan tsan-run conformance fuzz fuzz-smoke fuzz-replay bench install uninstall deb test-deb \
         format format-check lint layers clean golden
 
 all: $(BIN)
@@ -110,7 +110,10 @@ unit: $(TEST_BINS)
 e2e: $(BIN)
 	CSVBATCH=$(BIN) bash tests/e2e/run.sh
 
-test: unit e2e parallel fuzz-replay conformance docs operators faults completion
+test: unit e2e parallel fuzz-replay conformance docs operators faults completion incremental
+
+incremental: $(BIN)
+	CSVBATCH=$(BIN) bash tests/incremental.sh
 
 operators: $(BIN)
 	CSVBATCH=$(BIN) bash tests/operators.sh
