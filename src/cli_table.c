@@ -248,7 +248,7 @@ static const struct csvb_cli_option table[] = {
      .value = 1,
      .help = "--incremental, also comparing content hashes"},
     {.kind = CSVB_OPT_FLAG,
-     .long_name = "force",
+     .long_name = "rebuild",
      FIELD(force),
      .value = 1,
      .help = "--incremental, but redo everything (new manifest)"},

@@ -75,7 +75,7 @@ struct csvb_options {
     enum csvb_shell completion; /* --completion SHELL (hidden) */
     bool incremental;           /* --incremental: redo only what changed (incremental.h) */
     bool verify;                /* --verify: also compare content hashes of inputs, outputs */
-    bool force;                 /* --force: redo everything, rewrite the manifest */
+    bool force;                 /* --rebuild: redo everything, rewrite the manifest */
     bool prune;                 /* --prune: remove the outputs of inputs that disappeared */
     bool no_wait;               /* --no-wait: fail at once when another run holds the lock */
 };
