@@ -45,7 +45,8 @@ LAYER_util    := diag clock row text utf8 cancel
 LAYER_core    := source scan csvfeed reader transcode schema filter project writer atomic stage \
                  stamp hash
 LAYER_run     := options cli cli_table files_from completion walk outputs plan input result \
-                 schedule pipeline chunks driver progress incremental incremental_run manifest_json
+                 schedule pipeline chunks driver progress incremental incremental_run \
+                 incremental_journal manifest_json
 LAYER_present := report report_table report_csv report_json report_junit report_github color \
                  rusage
 LAYERS        := util core run present

@@ -236,6 +236,25 @@ cb --incremental -r -o "$W/r-out" "$R"
 cb --incremental -r -o "$W/r-out" "$R"
 expect output-dir-recursive-unchanged 'f1.csv:Unchanged f2.csv:Unchanged'
 
+# ---- A file split into chunks (read with pread in parallel) is hashed by one sequential read ----
+S=$W/s
+mkdir -p "$S"
+python3 -c '
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("Name,ID,Status\n")
+    for i in range(3000):
+        f.write("name%05d,%d,Active\n" % (i, i))' "$S/big.csv"
+touch -d "$OLD" "$S/big.csv"
+cb --incremental --chunk-size 4096 -j 2 "$S"
+expect chunked-first-run 'big.csv:Success'
+cb --verify --chunk-size 4096 -j 2 "$S"
+expect chunked-hash-verifies 'big.csv:Unchanged'
+sed -i 's/^name01000,/eman01000,/' "$S/big.csv"
+touch -d "$OLD" "$S/big.csv"
+cb --incremental --chunk-size 4096 -j 2 "$S"
+expect chunked-content-change-redone 'big.csv:Success'
+
 # ---- Two runs on one root: the second waits, or fails with --no-wait ----
 L=$W/l
 make_inputs "$L" 2

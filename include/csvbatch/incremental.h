@@ -169,7 +169,7 @@ void csvb_incremental_free(struct csvb_incremental *inc);
  * out: a re-run must be able to skip. */
 void csvb_incremental_fingerprint(const struct csvb_options *opt, char out[CSVB_HASH_HEX]);
 
-/* ---- Internals shared by incremental.c and incremental_run.c ------------------------------ */
+/* ---- Internals shared by incremental.c, incremental_run.c and incremental_journal.c ------- */
 
 struct stat;
 
@@ -200,6 +200,8 @@ void csvb_incr_utc(char *buf, size_t size);
 char *csvb_incr_join(const char *dir, const char *rel);       /* caller frees; NULL: no memory */
 const char *csvb_incr_rel(const char *dir, const char *path); /* borrowed; NULL: not below */
 void csvb_incr_stat_facts(const struct stat *st, struct csvb_result_input *f);
+/* Moves text (owned, may be NULL: out of memory) into list's notices. */
+enum csvb_err csvb_incr_notice(struct csvb_joblist *list, char *text);
 enum csvb_err csvb_incr_lock(struct csvb_incr_root *r, bool dry_run, bool no_wait,
                              struct csvb_diag *d);
 
