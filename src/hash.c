@@ -123,11 +123,11 @@ out:
 const char *csvb_hash_hex(const unsigned char digest[CSVB_HASH_SIZE], char hex[CSVB_HASH_HEX])
 {
     static const char digits[] = "0123456789abcdef";
-    for (int i = 0; i < CSVB_HASH_SIZE; i++) {
+    for (size_t i = 0; i < CSVB_HASH_SIZE; i++) {
         hex[2 * i] = digits[digest[i] >> 4];
         hex[2 * i + 1] = digits[digest[i] & 15];
     }
-    hex[2 * CSVB_HASH_SIZE] = '\0';
+    hex[(size_t)2 * CSVB_HASH_SIZE] = '\0';
     return hex;
 }
 
@@ -144,9 +144,9 @@ static int hex_value(char c)
 
 bool csvb_hash_parse(const char *hex, unsigned char digest[CSVB_HASH_SIZE])
 {
-    if (hex == NULL || strlen(hex) != 2 * CSVB_HASH_SIZE)
+    if (hex == NULL || strlen(hex) != (size_t)2 * CSVB_HASH_SIZE)
         return false;
-    for (int i = 0; i < CSVB_HASH_SIZE; i++) {
+    for (size_t i = 0; i < CSVB_HASH_SIZE; i++) {
         int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
         if (hi < 0 || lo < 0)
             return false;

@@ -144,13 +144,18 @@ static enum csvb_err finish_root(struct csvb_incremental *inc, struct csvb_incr_
     csvb_manifest_sort(m);
     char *mpath = csvb_incr_join(r->dir, CSVB_MANIFEST_NAME);
     char *jpath = csvb_incr_join(r->dir, CSVB_JOURNAL_NAME);
-    enum csvb_err e = mpath && jpath ? csvb_manifest_save(mpath, r->real, m, inc->opt->fsync, d)
-                                     : csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
+    enum csvb_err e;
+    if (mpath == NULL || jpath == NULL) {
+        e = csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
+        goto out;
+    }
+    e = csvb_manifest_save(mpath, r->real, m, inc->opt->fsync, d);
     /* The journal goes only once the manifest that holds its entries is in place. */
     if (e == CSVB_OK && unlink(jpath) != 0 && errno != ENOENT)
         e = csvb_diag_errno(d, CSVB_E_IO, errno, "cannot remove %s", jpath);
     if (e == CSVB_OK && inc->opt->fsync)
         e = csvb_atomic_sync_dir(mpath, d);
+out:
     free(mpath);
     free(jpath);
     return e;

@@ -87,10 +87,10 @@ static char *beside_root(const struct csvb_options *opt, const char *path)
     for (size_t k = 0; k < opt->npaths; k++) {
         struct stat st;
         const char *arg = opt->paths[k];
-        if (csvb_incr_rel(arg, path) != NULL && stat(arg, &st) == 0 && S_ISDIR(st.st_mode) &&
-            (best == NULL || strlen(arg) > strlen(best)) && strcmp(arg, ".") != 0)
-            best = arg;
-        else if (strcmp(arg, ".") == 0 && path[0] != '/' && best == NULL)
+        bool below = strcmp(arg, ".") == 0 ? path[0] != '/'
+                                           : csvb_incr_rel(arg, path) != NULL &&
+                                                 stat(arg, &st) == 0 && S_ISDIR(st.st_mode);
+        if (below && (best == NULL || strlen(arg) > strlen(best)))
             best = arg;
     }
     return best != NULL ? strdup(best) : csvb_text_dirname(path);

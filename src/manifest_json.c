@@ -201,9 +201,14 @@ static bool entry_from_json(json_t *o, struct csvb_incr_entry *e)
               get_int(o, "ino", &ino) && get_int(o, "read_ns", &e->read_ns) &&
               csvb_hash_parse(json_string_value(json_object_get(o, "xxh3_128")), e->hash) &&
               get_text(o, "stamp", e->stamp, sizeof e->stamp) &&
-              get_text(o, "recorded_at", e->recorded_at, sizeof e->recorded_at) &&
-              (e->key = strdup(key)) != NULL && (e->input = strdup(input)) != NULL;
-    for (size_t k = 0; ok && k < json_array_size(files); k++, e->noutputs++)
+              get_text(o, "recorded_at", e->recorded_at, sizeof e->recorded_at);
+    if (ok) {
+        e->key = strdup(key);
+        e->input = strdup(input);
+        ok = e->key != NULL && e->input != NULL;
+    }
+    size_t nfiles = json_array_size(files); /* 1 or 2: checked above */
+    for (size_t k = 0; ok && k < nfiles && k < 2; k++, e->noutputs++)
         ok = get_output(json_array_get(files, k), &e->outputs[k]);
     if (ok && strcmp(e->outputs[0].path, e->key) != 0)
         ok = false;
