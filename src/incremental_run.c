@@ -118,6 +118,39 @@ static enum csvb_err assign_roots(struct csvb_incremental *inc, const struct csv
     return CSVB_OK;
 }
 
+static int cmp_real(const void *a, const void *b)
+{
+    return strcmp((*(const struct csvb_incr_root *const *)a)->real,
+                  (*(const struct csvb_incr_root *const *)b)->real);
+}
+
+static enum csvb_err open_root(struct csvb_incremental *inc, struct csvb_incr_root *r,
+                               struct csvb_diag *d);
+
+/* Every root, locked in the order of their real paths: two runs over overlapping roots, named in
+ * any order, take the locks in the same order and never deadlock. */
+static enum csvb_err open_roots(struct csvb_incremental *inc, struct csvb_diag *d)
+{
+    struct csvb_incr_root **order = malloc((inc->nroots + 1) * sizeof *order);
+    if (order == NULL)
+        return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
+    enum csvb_err e = CSVB_OK;
+    for (size_t k = 0; k < inc->nroots; k++) {
+        char buf[PATH_MAX];
+        struct csvb_incr_root *r = &inc->roots[k];
+        r->real = strdup(realpath(r->dir, buf) != NULL ? buf : r->dir);
+        if (r->real == NULL)
+            e = csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
+        order[k] = r;
+    }
+    if (e == CSVB_OK)
+        qsort(order, inc->nroots, sizeof *order, cmp_real);
+    for (size_t k = 0; e == CSVB_OK && k < inc->nroots; k++)
+        e = open_root(inc, order[k], d);
+    free(order);
+    return e;
+}
+
 /* Lock, load and replay one root; a bad manifest is a warning (the root starts empty). */
 static enum csvb_err open_root(struct csvb_incremental *inc, struct csvb_incr_root *r,
                                struct csvb_diag *d)
@@ -126,11 +159,9 @@ static enum csvb_err open_root(struct csvb_incremental *inc, struct csvb_incr_ro
     enum csvb_err e = csvb_incr_lock(r, opt->dry_run, opt->no_wait, d);
     if (e != CSVB_OK)
         return e;
-    char buf[PATH_MAX];
-    r->real = strdup(realpath(r->dir, buf) != NULL ? buf : r->dir);
     char *mpath = csvb_incr_join(r->dir, CSVB_MANIFEST_NAME);
     char *jpath = csvb_incr_join(r->dir, CSVB_JOURNAL_NAME);
-    if (r->real == NULL || mpath == NULL || jpath == NULL) {
+    if (mpath == NULL || jpath == NULL) {
         e = csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
         goto out;
     }
@@ -316,8 +347,8 @@ enum csvb_err csvb_incremental_open(struct csvb_incremental **out, const struct 
     if (inc->job_root == NULL || inc->fresh == NULL)
         return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
     enum csvb_err e = assign_roots(inc, list, d);
-    for (size_t k = 0; e == CSVB_OK && k < inc->nroots; k++)
-        e = open_root(inc, &inc->roots[k], d);
+    if (e == CSVB_OK)
+        e = open_roots(inc, d);
     if (e == CSVB_OK && decide_all(inc, list, results) != CSVB_OK)
         e = csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
     return e;

@@ -236,6 +236,20 @@ cb --incremental -r -o "$W/r-out" "$R"
 cb --incremental -r -o "$W/r-out" "$R"
 expect output-dir-recursive-unchanged 'f1.csv:Unchanged f2.csv:Unchanged'
 
+# ---- Outputs beside the inputs, two directory arguments and a file named alone: a root each ----
+M=$W/m
+make_inputs "$M/a" 1
+make_inputs "$M/b" 1
+make_inputs "$M/c" 2
+cb --incremental "$M/b" "$M/a" "$M/c/f2.csv"
+cb --incremental "$M/a" "$M/c/f2.csv" "$M/b"
+if [ -f "$M/a/.csvbatch-manifest.json" ] && [ -f "$M/b/.csvbatch-manifest.json" ] &&
+    [ -f "$M/c/.csvbatch-manifest.json" ] && [ "$(manifest_field "$M/c" f2_processed.csv input)" = f2.csv ]; then
+    expect roots-beside-inputs 'f1.csv:Unchanged f1.csv:Unchanged f2.csv:Unchanged'
+else
+    fail roots-beside-inputs "$(ls -A "$M"/*)"
+fi
+
 # ---- A file split into chunks (read with pread in parallel) is hashed by one sequential read ----
 S=$W/s
 mkdir -p "$S"
