@@ -59,9 +59,9 @@ struct csvb_stage {
     struct csvb_writer rejects; /* Line,Reason,Record */
     struct csvb_writer record;  /* scratch: a rejected record re-encoded */
     bool rejects_ready;
-    struct csvb_field *padded; /* pad_rows: a short row padded to the header */
-    bool header_pending;       /* header_with_rows: not written yet */
-    struct csvb_rows preview;  /* preview_rows: the header and the first rows, owned */
+    struct csvb_field *padded;  /* pad_rows: a short row padded to the header */
+    bool header_pending;        /* header_with_rows: not written yet */
+    struct csvb_rows preview;   /* preview_rows: the header and the first rows, owned */
     bool preview_ready;
 };
 
