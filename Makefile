@@ -35,7 +35,7 @@ OPT_fuzz    := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-fram
 CPPFLAGS += -Iinclude -D_GNU_SOURCE -DCSVB_VERSION='"$(VERSION)"' $(shell pkg-config --cflags libxml-2.0)
 CFLAGS   += -std=c11 $(WARN) $(OPT_$(VARIANT)) -fopenmp -MMD -MP
 LDFLAGS  += $(filter -fsanitize=%,$(OPT_$(VARIANT))) -fopenmp
-LDLIBS   += -lcsv -ljansson -lxml2
+LDLIBS   += -lcsv -ljansson -lxml2 -lxxhash
 
 # The layers (shared/DESIGN.md §1), bottom up. A module belongs to exactly one; a layer includes
 # only the layers before it (`make layers` checks every #include, and the doors). Each layer is a
@@ -43,9 +43,10 @@ LDLIBS   += -lcsv -ljansson -lxml2
 # module's layer: a core module that reaches into run is a link error in its own test.
 LAYER_util    := diag clock row text utf8 cancel
 LAYER_core    := source scan csvfeed record reader transcode schema filter project writer atomic stage \
-                 stamp
+                 stamp hash
 LAYER_run     := options cli cli_table files_from completion walk outputs plan input result \
-                 schedule pipeline chunks driver progress
+                 schedule pipeline chunks driver progress incremental incremental_run \
+                 incremental_journal manifest_json
 LAYER_present := report report_table report_csv report_json report_junit report_github color \
                  rusage
 LAYERS        := util core run present
@@ -76,7 +77,7 @@ TEST_BINS:= $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 # (test_pipeline tests the driver too) takes the layer of its highest module, as listed here.
 test_layer = $(firstword $(foreach l,$(LAYERS),$(if $(filter $(1),$(LAYER_$(l))),$(l))) present)
 
-.PHONY: all test unit e2e parallel docs ci-integrations operators faults completion completions test-junit asan ubsan tsan tsan-run conformance fuzz fuzz-smoke fuzz-replay bench install uninstall deb test-deb \
+.PHONY: all test unit e2e parallel docs ci-integrations operators faults completion incremental completions test-junit asan ubsan tsan tsan-run conformance fuzz fuzz-smoke fuzz-replay bench install uninstall deb test-deb \
         format format-check lint layers clean golden
 
 all: $(BIN)
@@ -111,7 +112,10 @@ e2e: $(BIN)
 	CSVBATCH=$(BIN) bash tests/e2e/run.sh
 
 test: unit e2e parallel fuzz-replay conformance docs operators faults completion test-junit \
-      ci-integrations
+      ci-integrations incremental
+
+incremental: $(BIN)
+	CSVBATCH=$(BIN) bash tests/incremental.sh
 
 operators: $(BIN)
 	CSVBATCH=$(BIN) bash tests/operators.sh

@@ -345,6 +345,38 @@ for wl in "${WORKLOADS[@]}"; do
 done
 
 # ---------------------------------------------------------------------------------------------
+# Incremental re-runs of W1 (issue 10's goals): a full --incremental run on a copy of the data,
+# then re-runs with nothing changed, with one file changed, and with every input touched.
+# ---------------------------------------------------------------------------------------------
+# incr_time LABEL: times one --incremental run of the copy into $IOUT; sets RUN_SECS.
+incr_time() {
+    local t0 t1 us
+    t0=$EPOCHREALTIME
+    "$CSVBATCH" -q --incremental --timestamp "$STAMP" -j "$PAR" --case-sensitive -o "$IOUT" "$IIN" \
+        >"$LOGS/W1-incremental-$1.log" 2>&1 || { say "  incremental $1: FAILED"; FAILED=1; }
+    t1=$EPOCHREALTIME
+    us=$((${t1/./} - ${t0/./}))
+    RUN_SECS=$(printf '%d.%06d' $((us / 1000000)) $((us % 1000000)))
+    tsv W1 "$1" "$RUN_SECS" >>"$RUN/incremental.tsv"
+}
+if [[ -n ${WL_DIR[W1]:-} ]]; then
+    hdr "W1: incremental re-runs (nothing changed, one file changed, every input touched)"
+    IIN=$OUT/W1-incr/in IOUT=$OUT/W1-incr/out
+    rm -rf "$OUT/W1-incr" && mkdir -p "$IIN" && cp -p "${WL_DIR[W1]}"/*.csv "$IIN/"
+    incr_time full && full=$RUN_SECS
+    incr_time nothing-changed && none=$RUN_SECS
+    first=$(find "$IIN" -maxdepth 1 -name '*.csv' | sort | head -n 1)
+    sed -i '2s/^./X/' "$first" # same size, other content, new mtime
+    incr_time one-changed && one=$RUN_SECS
+    touch "$IIN"/*.csv
+    incr_time all-touched && touched=$RUN_SECS
+    say "  full ${full}s; nothing changed ${none}s (goal <= 1/50 of full); one file changed ${one}s" \
+        "(goal <= 1/20 of full + that file); every input touched ${touched}s (goal <= 1/2 of full)"
+    meta note "W1 incremental: full ${full}s, nothing changed ${none}s, one file changed ${one}s, all touched ${touched}s"
+    rm -rf "${OUT:?}/W1-incr"
+fi
+
+# ---------------------------------------------------------------------------------------------
 # Report
 # ---------------------------------------------------------------------------------------------
 hdr "Results (medians of $BENCH_RUNS runs, scale $BENCH_SCALE)"

@@ -39,7 +39,10 @@ door() { # $1 = what, $2 = grep pattern, $3... = the files allowed to match
 }
 door "<csv.h>" '^#include <csv\.h>' src/csvfeed.c
 door "OpenMP" '^#pragma omp|<omp\.h>' src/driver.c
-door "<jansson.h>" '^#include <jansson\.h>' src/report_json.c
+# jansson has two doors: the run report (present) and the --incremental manifest (run), which
+# sit in different layers and share nothing but the library.
+door "<jansson.h>" '^#include <jansson\.h>' src/report_json.c src/manifest_json.c
+door "<xxhash.h>" '^#include <xxhash\.h>' src/hash.c
 door "libxml2" '^#include <libxml/' src/report_junit.c
 door "<mpi.h>" '^#include <mpi\.h>' src/driver_mpi.c
 if (( fail )); then echo "layers: FAILED"; exit 1; fi

@@ -5,6 +5,7 @@
 
 #include "csvbatch/chunks.h"
 #include "csvbatch/clock.h"
+#include "csvbatch/incremental.h"
 #include "csvbatch/pipeline.h"
 #include "csvbatch/schedule.h"
 
@@ -52,12 +53,16 @@ void csvb_driver_run(const struct csvb_plan *plan, const struct csvb_joblist *li
     bool scheduled = csvb_schedule_init(&sched, list, plan->chunk_size, &d) == CSVB_OK;
     for (size_t i = 0; i < list->n; i++) {
         const struct csvb_job *job = &list->jobs[i];
+        if (job->kind == CSVB_JOB_UNCHANGED)
+            continue; /* incremental.c filled its result */
         if (job->kind == CSVB_JOB_SKIP)
             csvb_result_preset(&results[i], CSVB_STATUS_SKIPPED, CSVB_E_IO, job->reason);
         else if (job->kind == CSVB_JOB_FAIL)
             csvb_result_preset(&results[i], CSVB_STATUS_FAILED, CSVB_E_CONFLICT, job->reason);
-        else if (!scheduled) /* no memory for the schedule: input order, one thread */
+        else if (!scheduled) { /* no memory for the schedule: input order, one thread */
             csvb_pipeline_run(plan, job, &results[i]);
+            csvb_incremental_record(plan->incremental, i, job, &results[i]);
+        }
     }
     if (!scheduled) {
         csvb_schedule_fini(&sched);
@@ -79,6 +84,7 @@ void csvb_driver_run(const struct csvb_plan *plan, const struct csvb_joblist *li
         }
         csvb_progress_working(plan->progress, list->jobs[i].path);
         run_job(plan, &list->jobs[i], threads, &results[i]);
+        csvb_incremental_record(plan->incremental, i, &list->jobs[i], &results[i]);
         if (results[i].status == CSVB_STATUS_FAILED)
             atomic_fetch_add(&failures, 1);
         csvb_progress_working(plan->progress, NULL);

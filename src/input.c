@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static void input_reset(struct csvb_input *in)
@@ -45,11 +46,24 @@ enum csvb_err csvb_input_open(struct csvb_input *in, const struct csvb_plan *pla
                               const struct csvb_job *job, double deadline, struct csvb_diag *d)
 {
     input_reset(in);
+    if (plan->hash_inputs) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        in->opened_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+    }
     if ((in->fd = open_checked(job, true, &in->st, d)) < 0)
         return d->code;
     in->stream = !S_ISREG(in->st.st_mode);
     in->fds = (struct csvb_fd_source){in->fd, plan->cancel, in->stream, deadline};
     in->src = (struct csvb_source){csvb_source_fd_fill, &in->fds};
+    if (plan->hash_inputs && !in->stream) {
+        if ((in->tap = malloc(sizeof *in->tap)) == NULL) {
+            csvb_input_close(in);
+            return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
+        }
+        csvb_hash_tap_init(in->tap, in->src);
+        in->src = (struct csvb_source){csvb_hash_tap_fill, in->tap};
+    }
     if (plan->encoding != CSVB_ENC_UTF8) {
         if ((in->tc = malloc(sizeof *in->tc)) == NULL) {
             csvb_input_close(in);
@@ -100,6 +114,21 @@ bool csvb_input_can_split(const struct csvb_plan *plan, const struct csvb_job *j
     return chunk > 0 && job->size >= 2 * chunk;
 }
 
+void csvb_input_facts(const struct csvb_input *in, struct csvb_result_input *facts)
+{
+    memset(facts, 0, sizeof *facts);
+    if (in->tap == NULL || !in->tap->hash.ok || in->tap->bytes != (uint64_t)in->st.st_size)
+        return;
+    csvb_hash_digest(&in->tap->hash, facts->hash);
+    facts->size = (uint64_t)in->st.st_size;
+    facts->mtime_ns = (int64_t)in->st.st_mtim.tv_sec * 1000000000 + in->st.st_mtim.tv_nsec;
+    facts->ctime_ns = (int64_t)in->st.st_ctim.tv_sec * 1000000000 + in->st.st_ctim.tv_nsec;
+    facts->dev = (uint64_t)in->st.st_dev;
+    facts->ino = (uint64_t)in->st.st_ino;
+    facts->read_ns = in->opened_ns;
+    facts->known = true;
+}
+
 void csvb_input_close(struct csvb_input *in)
 {
     if (in == NULL)
@@ -107,5 +136,7 @@ void csvb_input_close(struct csvb_input *in)
     if (in->fd >= 0)
         close(in->fd);
     free(in->tc);
+    csvb_hash_tap_fini(in->tap);
+    free(in->tap);
     input_reset(in);
 }

@@ -19,6 +19,7 @@
 #include "csvbatch/driver.h"
 #include "csvbatch/completion.h"
 #include "csvbatch/files_from.h"
+#include "csvbatch/incremental.h"
 #include "csvbatch/outputs.h"
 #include "csvbatch/report.h"
 #include "csvbatch/report_github.h"
@@ -82,7 +83,7 @@ static void print_diagnostics(const struct csvb_joblist *list, const struct csvb
             fprintf(stderr, "csvbatch: debug: %s: %u chunk runs, bytes parsed %llu of %lld\n",
                     list->jobs[i].path, r->parse_runs, (unsigned long long)r->bytes_parsed,
                     (long long)list->jobs[i].size);
-        if (r->status == CSVB_STATUS_SUCCESS)
+        if (r->status == CSVB_STATUS_SUCCESS || r->status == CSVB_STATUS_UNCHANGED)
             continue;
         csvb_diag_format(&r->diag, list->jobs[i].path, line, sizeof line);
         csvb_color_diag_prefix(stderr, ui->color_err,
@@ -296,6 +297,26 @@ static bool present(const struct csvb_options *opt, const struct csvb_plan *plan
     return ok;
 }
 
+/* --incremental before the run: locks, manifests, Unchanged jobs (incremental.h). False, with
+ * *status set, when the run must stop (the lock is held elsewhere with --no-wait: 2). */
+static bool incremental_open(const struct csvb_options *opt, struct csvb_plan *plan,
+                             struct csvb_joblist *list, struct csvb_result *results,
+                             struct csvb_incremental **incr, int *status)
+{
+    struct csvb_diag d;
+    csvb_diag_init(&d);
+    enum csvb_err e = csvb_incremental_open(incr, opt, plan->stamp, list, results, &d);
+    for (size_t k = 0; k < csvb_incremental_nwarnings(*incr); k++)
+        fprintf(stderr, "csvbatch: warning: %s\n", csvb_incremental_warning(*incr, k));
+    if (e != CSVB_OK) {
+        fprintf(stderr, "csvbatch: %s\n", d.message);
+        *status = e == CSVB_E_USAGE ? 2 : 1;
+        return false;
+    }
+    plan->incremental = opt->dry_run ? NULL : *incr;
+    return true;
+}
+
 static int run(struct csvb_options *opt, const struct ui *ui)
 {
     struct csvb_diag d;
@@ -319,6 +340,7 @@ static int run(struct csvb_options *opt, const struct ui *ui)
     utc_now(started_at, sizeof started_at);
     struct csvb_joblist list;
     struct csvb_result *results = NULL;
+    struct csvb_incremental *incr = NULL;
     int status = 1;
     if (csvb_outputs_plan(opt, &list, &d) != CSVB_OK) {
         fprintf(stderr, "csvbatch: %s\n", d.message);
@@ -329,19 +351,28 @@ static int run(struct csvb_options *opt, const struct ui *ui)
         fprintf(stderr, "csvbatch: out of memory\n");
         goto out;
     }
+    if (opt->incremental && !incremental_open(opt, &plan, &list, results, &incr, &status))
+        goto out;
     csvb_cancel_install(plan.threads);
     run_driver(&plan, opt, &list, results);
+    bool manifest_failed = false;
+    if (incr != NULL && csvb_incremental_finish(incr, &list, &d) != CSVB_OK) {
+        fprintf(stderr, "csvbatch: --incremental: %s\n", d.message);
+        manifest_failed = true;
+    }
     struct csvb_totals totals;
     csvb_totals_sum(results, list.n, wall_seconds() - start, &totals);
     csvb_rusage_get(&totals.usage);
     totals.have_usage = true;
     print_diagnostics(&list, results, ui);
     bool io_failed = plan.fsync && !opt->dry_run && sync_output_dirs(&list, results) != 0;
+    io_failed = io_failed || manifest_failed;
     struct csvb_run_info info = {started_at,           NULL,        plan.stamp, 0,
                                  csvb_cancel_signal(), plan.threads};
     bool reported = present(opt, &plan, &list, results, &totals, &info, &io_failed, started, ui);
     status = csvb_result_exit_code(totals.failed, io_failed || !reported, info.signal);
 out:
+    csvb_incremental_free(incr); /* the locks go last: after the manifest is in place */
     for (size_t i = 0; results != NULL && i < list.n; i++)
         csvb_result_fini(&results[i]);
     free(results);

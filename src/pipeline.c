@@ -27,6 +27,8 @@ static enum csvb_err run(const struct csvb_plan *plan, const struct csvb_job *jo
         *d = changed; /* the true cause of whatever the reader saw (a cut record...) */
         e = changed.code;
     }
+    if (e == CSVB_OK)
+        csvb_input_facts(&in, &res->input);
     csvb_input_close(&in);
     if (e != CSVB_OK)
         return e;

@@ -85,6 +85,7 @@ enum csvb_err csvb_plan_init(struct csvb_plan *p, const struct csvb_options *opt
     p->reader.cancel = p->cancel;
     p->encoding = opt->encoding;
     p->fsync = opt->fsync;
+    p->hash_inputs = opt->incremental && !opt->dry_run;
     p->limits =
         (struct csvb_plan_limits){opt->max_failures, opt->fail_fast, opt->deadline, opt->timeout};
     /* Rejects files, previews, transcoding and lenient reading take one pass over the file:

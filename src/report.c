@@ -19,6 +19,8 @@ const char *csvb_status_name(enum csvb_status s)
         return "Failed";
     case CSVB_STATUS_SKIPPED:
         return "Skipped";
+    case CSVB_STATUS_UNCHANGED:
+        return "Unchanged";
     }
     return "?";
 }
@@ -34,6 +36,7 @@ void csvb_totals_sum(const struct csvb_result *results, size_t n, double wall,
         t->succeeded += r->status == CSVB_STATUS_SUCCESS;
         t->failed += r->status == CSVB_STATUS_FAILED;
         t->skipped += r->status == CSVB_STATUS_SKIPPED;
+        t->unchanged += r->status == CSVB_STATUS_UNCHANGED;
         t->rows_read += r->rows_read;
         t->rows_written += r->rows_written;
         t->rows_rejected += r->rows_rejected;
@@ -55,7 +58,8 @@ const char *csvb_report_error(const struct csvb_result *r, char *buf, size_t siz
 
 const char *csvb_report_output(const struct csvb_job *job, const struct csvb_result *r)
 {
-    return r->status == CSVB_STATUS_SUCCESS && job->output_path != NULL ? job->output_path : NULL;
+    bool done = r->status == CSVB_STATUS_SUCCESS || r->status == CSVB_STATUS_UNCHANGED;
+    return done && job->output_path != NULL ? job->output_path : NULL;
 }
 
 const char *csvb_report_col_name(enum csvb_report_col c)

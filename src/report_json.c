@@ -46,7 +46,10 @@ static json_t *json_text(const char *s)
 
 static const char *status_json(enum csvb_status s)
 {
-    return s == CSVB_STATUS_SUCCESS ? "success" : s == CSVB_STATUS_FAILED ? "failed" : "skipped";
+    return s == CSVB_STATUS_SUCCESS     ? "success"
+           : s == CSVB_STATUS_FAILED    ? "failed"
+           : s == CSVB_STATUS_UNCHANGED ? "unchanged"
+                                        : "skipped";
 }
 
 /* The summary as a JSON object: dry_run, files, totals. Caller json_decref()s it. */
@@ -72,6 +75,12 @@ static json_t *summary_json(const struct csvb_options *opt, const struct csvb_jo
         json_object_set_new(f, "line",
                             r->diag.line ? json_integer((json_int_t)r->diag.line) : json_null());
         json_object_set_new(f, "seconds", json_real(r->seconds));
+        if (r->status == CSVB_STATUS_UNCHANGED) { /* the run whose output this still is */
+            json_t *by = json_object();
+            json_object_set_new(by, "stamp", json_text(r->written_stamp));
+            json_object_set_new(by, "recorded_at", json_text(r->written_at));
+            json_object_set_new(f, "written_by", by);
+        }
         json_array_append_new(files, f);
     }
     json_object_set_new(root, "files", files);
@@ -79,6 +88,8 @@ static json_t *summary_json(const struct csvb_options *opt, const struct csvb_jo
     json_object_set_new(tot, "succeeded", json_integer((json_int_t)t->succeeded));
     json_object_set_new(tot, "failed", json_integer((json_int_t)t->failed));
     json_object_set_new(tot, "skipped", json_integer((json_int_t)t->skipped));
+    if (opt->incremental)
+        json_object_set_new(tot, "unchanged", json_integer((json_int_t)t->unchanged));
     json_object_set_new(tot, "rows_read", json_integer((json_int_t)t->rows_read));
     json_object_set_new(tot, "rows_written", json_integer((json_int_t)t->rows_written));
     json_object_set_new(tot, "rows_rejected", json_integer((json_int_t)t->rows_rejected));

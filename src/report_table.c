@@ -76,10 +76,12 @@ static void totals_line(FILE *out, const struct csvb_options *opt, const struct 
     csvb_text_bytes(t->bytes_written, wb, sizeof wb);
     double rate = t->seconds > 0 ? (double)t->bytes_read / 1e6 / t->seconds : 0.0;
     const char *written = opt->dry_run ? "would be written" : "written";
-    fprintf(out, "\n%zu file%s: %zu succeeded, %zu failed, %zu skipped. %llu row%s read, %llu %s",
-            t->files, t->files == 1 ? "" : "s", t->succeeded, t->failed, t->skipped,
-            (unsigned long long)t->rows_read, t->rows_read == 1 ? "" : "s",
-            (unsigned long long)t->rows_written, written);
+    fprintf(out, "\n%zu file%s: %zu succeeded, %zu failed, %zu skipped", t->files,
+            t->files == 1 ? "" : "s", t->succeeded, t->failed, t->skipped);
+    if (opt->incremental)
+        fprintf(out, ", %zu unchanged", t->unchanged);
+    fprintf(out, ". %llu row%s read, %llu %s", (unsigned long long)t->rows_read,
+            t->rows_read == 1 ? "" : "s", (unsigned long long)t->rows_written, written);
     if (opt->skip_bad_rows)
         fprintf(out, ", %llu rejected", (unsigned long long)t->rows_rejected);
     fprintf(out, ". %s read, %s %s in %.3f s (%.1f MB/s)", rb, wb, written, t->seconds, rate);

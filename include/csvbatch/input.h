@@ -8,9 +8,11 @@
 #include <sys/stat.h>
 
 #include "csvbatch/diag.h"
+#include "csvbatch/hash.h"
 #include "csvbatch/outputs.h"
 #include "csvbatch/plan.h"
 #include "csvbatch/reader.h"
+#include "csvbatch/result.h"
 #include "csvbatch/transcode.h"
 
 struct csvb_input {
@@ -19,6 +21,9 @@ struct csvb_input {
     struct stat st; /* fstat of fd when opened */
     struct csvb_fd_source fds;
     struct csvb_transcode *tc; /* owned; NULL for UTF-8 input */
+    struct csvb_hash_tap *tap; /* owned; with plan->hash_inputs on a regular file, right above
+                                  the fd source: the file's bytes hashed as they are read */
+    int64_t opened_ns;         /* with a tap: CLOCK_REALTIME just before the open */
     struct csvb_source src;    /* the head of the chain: what the reader reads */
 };
 
@@ -44,6 +49,10 @@ enum csvb_err csvb_input_check_unchanged(const struct csvb_input *in, struct csv
 /* True when the plan splits job into chunks: chunking on, a regular file at least twice the
  * chunk size. */
 bool csvb_input_can_split(const struct csvb_plan *plan, const struct csvb_job *job);
+
+/* With a hash tap that saw the whole file: its digest and identity (from the fstat at open) into
+ * facts, known set. Otherwise facts->known is false. Call after csvb_input_check_unchanged. */
+void csvb_input_facts(const struct csvb_input *in, struct csvb_result_input *facts);
 
 /* Closes and frees what in holds. NULL-safe, safe to call twice. */
 void csvb_input_close(struct csvb_input *in);

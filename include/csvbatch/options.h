@@ -80,6 +80,11 @@ struct csvb_options {
     enum csvb_color_mode color;        /* --color */
     const char *junit;                 /* --junit FILE */
     enum csvb_annotations annotations; /* --annotations */
+    bool incremental;           /* --incremental: redo only what changed (incremental.h) */
+    bool verify;                /* --verify: also compare content hashes of inputs, outputs */
+    bool force;                 /* --rebuild: redo everything, rewrite the manifest */
+    bool prune;                 /* --prune: remove the outputs of inputs that disappeared */
+    bool no_wait;               /* --no-wait: fail at once when another run holds the lock */
 };
 
 /* Sets opt to the defaults: nothing owned, no paths, the job of the PowerShell original except

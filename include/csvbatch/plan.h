@@ -25,6 +25,8 @@ struct csvb_plan_limits {
     double timeout;      /* per file, seconds; 0 = none */
 };
 
+struct csvb_incremental; /* incremental.h */
+
 struct csvb_plan {
     char stamp[CSVB_STAMP_MAX]; /* the run's ProcessedDate value */
     struct csvb_reader_config reader;
@@ -38,6 +40,9 @@ struct csvb_plan {
     struct csvb_progress *progress; /* NULL when no progress is shown */
     struct csvb_filter_rule *rules; /* owned: the conditions stage.filter points to */
     const char **columns;           /* owned array (names borrowed): stage.projection's */
+    bool hash_inputs;               /* --incremental, not a dry run: input.c taps a hash */
+    struct csvb_incremental *incremental; /* borrowed, set by main: the driver records each
+                                             finished job there; NULL when not incremental */
 };
 
 /* Builds p from opt: the stamp (from --timestamp, SOURCE_DATE_EPOCH `sde` or `now`), every

@@ -22,6 +22,7 @@
 
 struct csvb_totals {
     size_t files, succeeded, failed, skipped;
+    size_t unchanged; /* --incremental: outputs up to date, not redone */
     uint64_t rows_read, rows_written, rows_rejected, bytes_read, bytes_written;
     double seconds;           /* wall time of the whole run */
     bool have_usage;          /* usage holds the run's figures (main sets both after the run) */
@@ -32,7 +33,7 @@ struct csvb_totals {
 void csvb_totals_sum(const struct csvb_result *results, size_t n, double wall,
                      struct csvb_totals *t);
 
-/* The status word used in the table and CSV ("Success", "Failed", "Skipped"). */
+/* The status word used in the table and CSV ("Success", "Failed", "Skipped", "Unchanged"). */
 const char *csvb_status_name(enum csvb_status s);
 
 /* Renders the summary in opt->format (table, CSV or JSON) to out and flushes it; color (main's
@@ -81,7 +82,8 @@ const char *csvb_report_cell(const struct csvb_job *job, const struct csvb_resul
  * Returns buf. */
 const char *csvb_report_error(const struct csvb_result *r, char *buf, size_t size);
 
-/* The output path shown for a job: its output when the file succeeded, else NULL. Borrowed. */
+/* The output path shown for a job: its output when the file succeeded or was Unchanged, else
+ * NULL. Borrowed. */
 const char *csvb_report_output(const struct csvb_job *job, const struct csvb_result *r);
 
 /* ---- Table (report_table.c) -------------------------------------------------------------- */

@@ -9,7 +9,25 @@
 #include "csvbatch/stage.h"
 #include "csvbatch/text.h"
 
-enum csvb_status { CSVB_STATUS_SUCCESS, CSVB_STATUS_FAILED, CSVB_STATUS_SKIPPED };
+/* UNCHANGED: --incremental found the job's outputs up to date and did not run it. */
+enum csvb_status {
+    CSVB_STATUS_SUCCESS,
+    CSVB_STATUS_FAILED,
+    CSVB_STATUS_SKIPPED,
+    CSVB_STATUS_UNCHANGED
+};
+
+/* What --incremental learns of an input while it is processed (or decided Unchanged): its
+ * identity when it was opened and the XXH3-128 of every byte read. known is false when nothing
+ * was learnt (not an incremental run, a stream, a split file: then incremental.c hashes it). */
+struct csvb_result_input {
+    bool known;
+    unsigned char hash[16];
+    uint64_t size;
+    int64_t mtime_ns, ctime_ns;
+    uint64_t dev, ino;
+    int64_t read_ns; /* when it was opened (CLOCK_REALTIME ns): the racy check's reference */
+};
 
 struct csvb_result {
     enum csvb_status status;
@@ -21,9 +39,12 @@ struct csvb_result {
     double seconds;
     uint64_t bytes_parsed;    /* chunked files: bytes the chunk runs read in all (debug figure) */
     unsigned parse_runs;      /* chunked files: how many chunk runs there were; 0 = not chunked */
-    struct csvb_diag diag;    /* the error or notice, code CSVB_OK when none */
-    struct csvb_rows preview; /* owned: --preview, the output header then the first rows
-                                 written (empty when none); free with csvb_rows_fini */
+    struct csvb_diag diag;          /* the error or notice, code CSVB_OK when none */
+    struct csvb_rows preview;       /* owned: --preview, the output header then the first rows
+                                       written (empty when none); free with csvb_rows_fini */
+    struct csvb_result_input input; /* --incremental: the input as it was read */
+    char written_stamp[64];         /* Unchanged: the stamp of the run that wrote the output */
+    char written_at[32];            /* Unchanged: when that run recorded it (UTC ISO 8601) */
 };
 
 /* Clears res to "succeeded, nothing done". */

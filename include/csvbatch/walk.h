@@ -27,9 +27,10 @@
 #define CSVB_WALK_FD_LEVELS 64
 
 enum csvb_job_kind {
-    CSVB_JOB_RUN,  /* to be processed */
-    CSVB_JOB_SKIP, /* not a processable file (FIFO, dangling link...): notice, no failure */
-    CSVB_JOB_FAIL, /* fails without being read (output conflict, unreadable dir) */
+    CSVB_JOB_RUN,       /* to be processed */
+    CSVB_JOB_SKIP,      /* not a processable file (FIFO, dangling link...): notice, no failure */
+    CSVB_JOB_FAIL,      /* fails without being read (output conflict, unreadable dir) */
+    CSVB_JOB_UNCHANGED, /* --incremental: outputs up to date; incremental.c fills its result */
 };
 
 struct csvb_walk_entry {
