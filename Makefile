@@ -35,7 +35,9 @@ OPT_fuzz    := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-fram
 CPPFLAGS += -Iinclude -D_GNU_SOURCE -DCSVB_VERSION='"$(VERSION)"' $(shell pkg-config --cflags libxml-2.0)
 CFLAGS   += -std=c11 $(WARN) $(OPT_$(VARIANT)) -fopenmp -MMD -MP
 LDFLAGS  += $(filter -fsanitize=%,$(OPT_$(VARIANT))) -fopenmp
-LDLIBS   += -lcsv -ljansson -lxml2
+# The compression libraries (zlib, zstd, bzip2, xz): pkg-config where they ship a .pc file.
+ZLIBS    := $(shell pkg-config --libs zlib libzstd liblzma 2>/dev/null || echo -lz -lzstd -llzma) -lbz2
+LDLIBS   += -lcsv -ljansson -lxml2 $(ZLIBS) -pthread
 
 # The layers (shared/DESIGN.md §1), bottom up. A module belongs to exactly one; a layer includes
 # only the layers before it (`make layers` checks every #include, and the doors). Each layer is a
@@ -43,7 +45,7 @@ LDLIBS   += -lcsv -ljansson -lxml2
 # module's layer: a core module that reaches into run is a link error in its own test.
 LAYER_util    := diag clock row text utf8 cancel
 LAYER_core    := source scan csvfeed reader transcode schema filter project writer atomic stage \
-                 stamp
+                 stamp codec gzip_source zstd_source bz2_source xz_source decompress
 LAYER_run     := options cli cli_table files_from completion walk outputs plan input result \
                  schedule pipeline chunks driver progress
 LAYER_present := report report_table report_csv report_json report_junit report_github color \

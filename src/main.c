@@ -1,4 +1,5 @@
-/* main.c — wiring only: options → plan → walk/outputs → driver → diagnostics → report → exit code. */
+/* main.c — wiring only: options → plan → walk/outputs → driver → diagnostics → report → exit code.
+ */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>

@@ -154,6 +154,8 @@ NAMES(compat, {"none", CSVB_COMPAT_NONE, CSVB_NAME_INTERNAL},
 NAMES(progress, {"auto", CSVB_PROGRESS_AUTO, CSVB_NAME_INTERNAL},
       {"on", CSVB_PROGRESS_ON, CSVB_NAME_INTERNAL}, {"off", CSVB_PROGRESS_OFF, CSVB_NAME_INTERNAL});
 NAMES(bad_row, {"fail", CSVB_BAD_ROW_FAIL, 0}, {"skip", CSVB_BAD_ROW_SKIP, 0});
+NAMES(compress, {"auto", CSVB_COMPRESS_AUTO, 0}, {"none", CSVB_COMPRESS_NONE, 0},
+      {"gzip", CSVB_COMPRESS_GZIP, 0}, {"zstd", CSVB_COMPRESS_ZSTD, 0});
 NAMES(shell, {"none", CSVB_SHELL_NONE, CSVB_NAME_INTERNAL}, {"bash", CSVB_SHELL_BASH, 0},
       {"zsh", CSVB_SHELL_ZSH, 0}, {"fish", CSVB_SHELL_FISH, 0});
 
@@ -214,6 +216,7 @@ TYPED_NAMES(compat, enum csvb_compat)
 TYPED_NAMES(progress, enum csvb_progress_mode)
 TYPED_NAMES(bad_row, enum csvb_bad_row)
 TYPED_NAMES(shell, enum csvb_shell)
+TYPED_NAMES(compress, enum csvb_compress)
 /* NOLINTEND(bugprone-macro-parentheses) */
 
 /* ---- The typed listing. ---- */

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "csvbatch/codec.h"
 #include "csvbatch/schema.h"
 
 struct dev_ino {
@@ -86,15 +87,27 @@ static bool ends_with_ci(const char *s, const char *suffix)
     return n >= m && csvb_ascii_ieq(s + n - m, m, suffix, m);
 }
 
-bool csvb_walk_has_csv_ext(const char *name)
+size_t csvb_walk_csv_ext_len(const char *name)
 {
-    return ends_with_ci(name, ".csv");
+    size_t n = strlen(name), zlen;
+    csvb_compression_from_name(name, &zlen);
+    return n - zlen >= 4 && csvb_ascii_ieq(name + n - zlen - 4, 4, ".csv", 4) ? zlen + 4 : 0;
 }
 
-/* csvb_walk_is_output_name with suffix + ".csv" made once per walk, not once per name. */
+bool csvb_walk_has_csv_ext(const char *name)
+{
+    return csvb_walk_csv_ext_len(name) > 0;
+}
+
+/* csvb_walk_is_output_name with suffix + ".csv" made once per walk, not once per name. The name's
+ * compression extension is looked past: x_processed.csv.gz is ours too. */
 static bool is_output_tail(const char *name, const char *output_tail)
 {
-    return ends_with_ci(name, output_tail) || ends_with_ci(name, CSVB_REJECTS_SUFFIX ".csv");
+    size_t zlen, n = strlen(name), m = strlen(output_tail), r = strlen(CSVB_REJECTS_SUFFIX ".csv");
+    csvb_compression_from_name(name, &zlen);
+    n -= zlen;
+    return (n >= m && csvb_ascii_ieq(name + n - m, m, output_tail, m)) ||
+           (n >= r && csvb_ascii_ieq(name + n - r, r, CSVB_REJECTS_SUFFIX ".csv", r));
 }
 
 bool csvb_walk_is_output_name(const char *name, const char *suffix)

@@ -15,6 +15,14 @@ enum csvb_compat { CSVB_COMPAT_NONE, CSVB_COMPAT_POWERSHELL };
 enum csvb_progress_mode { CSVB_PROGRESS_AUTO, CSVB_PROGRESS_ON, CSVB_PROGRESS_OFF };
 /* --on-bad-row; the choice is stored as the bool skip_bad_rows. */
 enum csvb_bad_row { CSVB_BAD_ROW_FAIL, CSVB_BAD_ROW_SKIP };
+/* --compress: AUTO keeps each input's compression (by its name: x.csv.gz gives
+ * x_processed.csv.gz), NONE writes plain CSV, GZIP and ZSTD compress every output. */
+enum csvb_compress {
+    CSVB_COMPRESS_AUTO,
+    CSVB_COMPRESS_NONE,
+    CSVB_COMPRESS_GZIP,
+    CSVB_COMPRESS_ZSTD
+};
 /* --completion: the shell whose completion script is asked for (NONE: not asked). */
 enum csvb_shell { CSVB_SHELL_NONE, CSVB_SHELL_BASH, CSVB_SHELL_ZSH, CSVB_SHELL_FISH };
 
@@ -62,17 +70,19 @@ struct csvb_options {
     enum csvb_encoding encoding;
     enum csvb_compat compat;
     enum csvb_progress_mode progress;
-    bool skip_bad_rows;         /* --on-bad-row skip */
-    bool rejects;               /* --rejects */
-    size_t max_failures;        /* 0 = no limit; --fail-fast = 1 */
-    bool fail_fast;             /* the limit came from --fail-fast (for the message) */
-    double timeout;             /* per file, seconds; 0 = none */
-    double deadline;            /* whole run, seconds; 0 = none */
-    size_t preview;             /* --preview N rows per file */
-    const char *report;         /* --report FILE */
-    const char *files_from;     /* --files-from FILE ('-' = stdin); read by files_from.h */
-    bool files_from_nul;        /* -0 */
-    enum csvb_shell completion; /* --completion SHELL (hidden) */
+    bool skip_bad_rows;          /* --on-bad-row skip */
+    bool rejects;                /* --rejects */
+    size_t max_failures;         /* 0 = no limit; --fail-fast = 1 */
+    bool fail_fast;              /* the limit came from --fail-fast (for the message) */
+    double timeout;              /* per file, seconds; 0 = none */
+    double deadline;             /* whole run, seconds; 0 = none */
+    size_t preview;              /* --preview N rows per file */
+    const char *report;          /* --report FILE */
+    const char *files_from;      /* --files-from FILE ('-' = stdin); read by files_from.h */
+    bool files_from_nul;         /* -0 */
+    enum csvb_shell completion;  /* --completion SHELL (hidden) */
+    enum csvb_compress compress; /* --compress */
+    int compress_level;          /* --compress-level; 0 = each format's default */
 };
 
 /* Sets opt to the defaults: nothing owned, no paths, the job of the PowerShell original except
@@ -120,6 +130,7 @@ extern const struct csvb_names csvb_compat_names;   /* none (internal) powershel
 extern const struct csvb_names csvb_progress_names; /* auto on off (internal: no option) */
 extern const struct csvb_names csvb_bad_row_names;  /* fail skip */
 extern const struct csvb_names csvb_shell_names;    /* none (internal) bash zsh fish */
+extern const struct csvb_names csvb_compress_names; /* auto none gzip zstd */
 
 /* The canonical (first non-alias) name of value, or NULL when names has none. Static storage. */
 const char *csvb_names_name(const struct csvb_names *names, int value);
@@ -144,6 +155,8 @@ const char *csvb_progress_name(enum csvb_progress_mode value);
 bool csvb_progress_from_name(const char *name, enum csvb_progress_mode *value);
 const char *csvb_bad_row_name(enum csvb_bad_row value);
 bool csvb_bad_row_from_name(const char *name, enum csvb_bad_row *value);
+const char *csvb_compress_name(enum csvb_compress value);
+bool csvb_compress_from_name(const char *name, enum csvb_compress *value);
 const char *csvb_shell_name(enum csvb_shell value);
 bool csvb_shell_from_name(const char *name, enum csvb_shell *value);
 

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "csvbatch/codec.h"
 #include "csvbatch/diag.h"
 #include "csvbatch/stage.h"
 #include "csvbatch/text.h"
@@ -16,8 +17,10 @@ struct csvb_result {
     uint64_t rows_read;     /* data rows, header excluded */
     uint64_t rows_written;  /* data rows written (or that would be, in a dry run) */
     uint64_t rows_rejected; /* --on-bad-row skip: records dropped for their field count */
-    uint64_t bytes_read;
+    uint64_t bytes_read;    /* from the file: compressed bytes for a compressed one */
     uint64_t bytes_written;
+    enum csvb_compression compression; /* of the input, NONE when not compressed */
+    uint64_t bytes_decompressed;       /* decoded from a compressed input (0 otherwise) */
     double seconds;
     struct csvb_diag diag;    /* the error or notice, code CSVB_OK when none */
     struct csvb_rows preview; /* owned: --preview, the output header then the first rows

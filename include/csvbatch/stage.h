@@ -33,6 +33,9 @@ struct csvb_stage_config {
                               output (Export-Csv) */
     bool skip_bad_rows;    /* a record of the wrong width is counted and dropped */
     size_t preview_rows;   /* keep the first N output rows for --preview (0 = none) */
+    int compress_level;    /* an output named *.gz, *.zst, *.bz2 or *.xz is written in that
+                              format, one complete member/frame per stage, at this level (0 = the
+                              format's default); rejects files are never compressed */
 };
 
 struct csvb_stage_counts {
@@ -59,9 +62,9 @@ struct csvb_stage {
     struct csvb_writer rejects; /* Line,Reason,Record */
     struct csvb_writer record;  /* scratch: a rejected record re-encoded */
     bool rejects_ready;
-    struct csvb_field *padded;  /* pad_rows: a short row padded to the header */
-    bool header_pending;        /* header_with_rows: not written yet */
-    struct csvb_rows preview;   /* preview_rows: the header and the first rows, owned */
+    struct csvb_field *padded; /* pad_rows: a short row padded to the header */
+    bool header_pending;       /* header_with_rows: not written yet */
+    struct csvb_rows preview;  /* preview_rows: the header and the first rows, owned */
     bool preview_ready;
 };
 
@@ -84,7 +87,8 @@ bool csvb_stage_check_header(const struct csvb_stage_config *cfg, const struct c
  * other is checked for width, filtered, projected and written. */
 enum csvb_err csvb_stage_row(void *ctx, const struct csvb_row *row, struct csvb_diag *d);
 
-/* Writes out the buffered bytes; sets counts.bytes_written. Errors: CSVB_E_IO. */
+/* Writes out the buffered bytes and ends a compressed output's stream; sets counts.bytes_written
+ * (bytes of CSV, before compression). Errors: CSVB_E_IO. */
 enum csvb_err csvb_stage_flush(struct csvb_stage *s, struct csvb_diag *d);
 
 /* Commits the output, then the rejects file (nothing in a dry run). On error neither the output
