@@ -268,8 +268,26 @@ static enum csvb_cli_result apply(const struct csvb_cli_option *row, struct csvb
 
 /* ---- The parse. ---- */
 
+/* The one listed row, EXACT ones aside, whose name word (len bytes) abbreviates: getopt_long
+ * found it ambiguous only because of an EXACT row. NULL when none or several. */
+static const struct csvb_cli_option *older_abbreviation(const char *word, size_t len)
+{
+    size_t n;
+    const struct csvb_cli_option *rows = csvb_cli_table(&n), *found = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (!listed(&rows[i]) || (rows[i].flags & CSVB_OPTF_EXACT) ||
+            strncmp(rows[i].long_name, word, len) != 0)
+            continue;
+        if (found != NULL)
+            return NULL;
+        found = &rows[i];
+    }
+    return found;
+}
+
 /* getopt_long reported '?'. A hidden option (known by its exact name only, so that it never
- * makes an abbreviation of a listed one ambiguous) is found here; *arg gets its value. */
+ * makes an abbreviation of a listed one ambiguous) is found here, and an abbreviation that only
+ * an EXACT row made ambiguous; *arg gets its value. */
 static const struct csvb_cli_option *unknown(int argc, char **argv, const char **arg,
                                              struct csvb_diag *d)
 {
@@ -283,11 +301,13 @@ static const struct csvb_cli_option *unknown(int argc, char **argv, const char *
         return NULL;
     }
     size_t n, len = strcspn(word + 2, "=");
-    const struct csvb_cli_option *rows = csvb_cli_table(&n);
+    const struct csvb_cli_option *rows = csvb_cli_table(&n), *older = NULL;
+    if (strncmp(word, "--", 2) == 0 && len > 0)
+        older = older_abbreviation(word + 2, len);
     for (size_t i = 0; i < n; i++) {
         const struct csvb_cli_option *row = &rows[i];
-        if (!(row->flags & CSVB_OPTF_HIDDEN) || strlen(row->long_name) != len ||
-            strncmp(row->long_name, word + 2, len) != 0)
+        if (row != older && (!(row->flags & CSVB_OPTF_HIDDEN) || strlen(row->long_name) != len ||
+                             strncmp(row->long_name, word + 2, len) != 0))
             continue;
         *arg = word[2 + len] == '=' ? word + 3 + len : NULL;
         if (*arg == NULL && row->arg == CSVB_ARG_REQUIRED) {

@@ -112,6 +112,7 @@ static const struct csvb_cli_option table[] = {
      .long_name = "compress",
      REQ,
      FIELD(compress),
+     .flags = CSVB_OPTF_EXACT, /* --co, --comp still mean --compat */
      .names = &csvb_compress_names,
      .arg_name = "HOW",
      .help = "outputs: auto (default: as the input, x.csv.gz gives\n"
@@ -120,6 +121,7 @@ static const struct csvb_cli_option table[] = {
      .long_name = "compress-level",
      REQ,
      FIELD(compress_level),
+     .flags = CSVB_OPTF_EXACT,
      .min = 1,
      .max = 19,
      .arg_name = "N",

@@ -41,7 +41,9 @@ enum {
     CSVB_OPTF_NONEMPTY = 2u, /* STRING: the empty string is refused */
     CSVB_OPTF_NO_SLASH = 4u, /* STRING: a '/' is refused */
     CSVB_OPTF_ZERO_OK = 8u,  /* SIZE: exactly "0" is accepted (and stored) besides the range */
-    CSVB_OPTF_REPEAT = 16u   /* completions offer it again once given (each use adds) */
+    CSVB_OPTF_REPEAT = 16u,  /* completions offer it again once given (each use adds) */
+    CSVB_OPTF_EXACT = 32u    /* a newer option that must not make older abbreviations ambiguous:
+                                where only it clashes, the abbreviation means the older option */
 };
 
 /* One row of the option table. */
