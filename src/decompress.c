@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,8 @@ struct csvb_decompress {
     char msg[CSVB_CODEC_MESSAGE_MAX];   /* the producer's (the decoder's) sentence */
     char error[CSVB_CODEC_MESSAGE_MAX]; /* what the consumer saw: csvb_decompress_message */
     uint64_t in_bytes, out_bytes;       /* the consumer's view */
+    _Atomic uint64_t *counter;          /* progress: compressed bytes, when set */
+    uint64_t counted;                   /* in_bytes already added to *counter */
     /* read-ahead */
     bool threaded;
     pthread_t thread;
@@ -140,7 +143,17 @@ long csvb_decompress_fill(void *ctx, char *dst, size_t cap)
     }
     if (got > 0)
         z->out_bytes += (uint64_t)got;
+    if (z->counter != NULL && z->in_bytes > z->counted) {
+        atomic_fetch_add_explicit(z->counter, z->in_bytes - z->counted, memory_order_relaxed);
+        z->counted = z->in_bytes;
+    }
     return got;
+}
+
+void csvb_decompress_set_counter(struct csvb_decompress *z, _Atomic uint64_t *counter)
+{
+    z->counter = counter;
+    z->counted = z->in_bytes;
 }
 
 /* Starts the read-ahead thread with every signal blocked (they belong to the main thread). */

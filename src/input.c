@@ -109,6 +109,14 @@ uint64_t csvb_input_decompressed_bytes(const struct csvb_input *in)
     return in->dz != NULL ? csvb_decompress_out_bytes(in->dz) : 0;
 }
 
+void csvb_input_route_progress(struct csvb_input *in, struct csvb_reader_config *cfg)
+{
+    if (csvb_input_compression(in) == CSVB_COMPRESSION_NONE || cfg->bytes_counter == NULL)
+        return;
+    csvb_decompress_set_counter(in->dz, cfg->bytes_counter);
+    cfg->bytes_counter = NULL;
+}
+
 enum csvb_err csvb_input_explain(const struct csvb_input *in, enum csvb_err e, unsigned long line,
                                  struct csvb_diag *d)
 {

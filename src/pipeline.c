@@ -18,6 +18,7 @@ static enum csvb_err run(const struct csvb_plan *plan, const struct csvb_job *jo
         return e;
     struct csvb_reader_config cfg = plan->reader;
     cfg.deadline = deadline;
+    csvb_input_route_progress(&in, &cfg);
     struct csvb_reader_stats stats = {0, 0, false};
     e = csvb_reader_run(&cfg, in.src, (struct csvb_sink){csvb_stage_row, s}, &stats, d);
     res->bytes_read = csvb_input_raw_bytes(&in, stats.bytes_read);

@@ -42,6 +42,10 @@ enum csvb_compression csvb_decompress_kind(const struct csvb_decompress *z);
 uint64_t csvb_decompress_in_bytes(const struct csvb_decompress *z);
 uint64_t csvb_decompress_out_bytes(const struct csvb_decompress *z);
 
+/* From now on every compressed byte behind what fill returns is added to *counter (progress
+ * counted in compressed bytes, as the files' sizes are); NULL stops it. */
+void csvb_decompress_set_counter(struct csvb_decompress *z, _Atomic uint64_t *counter);
+
 /* Stops the read-ahead thread (joins it) and frees everything. NULL-safe. */
 void csvb_decompress_free(struct csvb_decompress *z);
 

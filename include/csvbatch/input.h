@@ -45,6 +45,10 @@ uint64_t csvb_input_raw_bytes(const struct csvb_input *in, uint64_t reader_bytes
 enum csvb_compression csvb_input_compression(const struct csvb_input *in);
 uint64_t csvb_input_decompressed_bytes(const struct csvb_input *in);
 
+/* A compressed input counts its compressed bytes into cfg->bytes_counter itself (the progress
+ * total is the files' sizes), and cfg's reader then counts nothing; others are left as they are. */
+void csvb_input_route_progress(struct csvb_input *in, struct csvb_reader_config *cfg);
+
 /* Rewrites the reader's error in d (code e) when the decoder caused it: "gzip data is truncated
  * after N compressed bytes (line L)" (line: where the reader was), and names the compression in
  * a parse error of compressed content. Returns the (unchanged) code. */
