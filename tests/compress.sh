@@ -111,5 +111,50 @@ if [ -x /usr/bin/time ]; then
 else
     echo "SKIP bombs: GNU time (/usr/bin/time) not installed"
 fi
+# Faults while writing compressed outputs (the LD_PRELOAD shim of tests/faults): the failing
+# file fails alone, with the cause, and leaves neither output nor temp file; SIGINT mid-run
+# leaves only complete outputs.
+if cc -shared -fPIC -O1 -o "$work/inject.so" "$root/tests/faults/inject.c" -ldl 2>/dev/null; then
+    mkdir -p "$work/f"
+    awk 'BEGIN { srand(7); print "ID,Name,Status"; for (i = 0; i < 60000; i++)
+         printf "%d,%x%x,Active\n", i, rand() * 2^31, rand() * 2^31 }' >"$work/rand.csv"
+    gzip -c "$work/rand.csv" >"$work/f/b.csv.gz"
+    gzip -c "$work/plain/big.csv" >"$work/f/a.csv.gz"
+    "$bin" --timestamp 2026-01-01T00:00:00Z -q -o "$work/fref" "$work/f"
+    for fault in ENOSPC:0 EIO:0 EIO:1; do
+        errno=${fault%:*} skip=${fault#*:}
+        rm -rf "$work/fo"
+        set +e
+        CSVB_FAULT_OP=write CSVB_FAULT_MATCH=b_processed CSVB_FAULT_ERRNO=$errno CSVB_FAULT_SKIP=$skip \
+            LD_PRELOAD=$work/inject.so "$bin" --timestamp 2026-01-01T00:00:00Z -q -j 2 \
+            -o "$work/fo" "$work/f" 2>"$work/fault.err"
+        rc=$?; set -e
+        want="Input/output error"; [ "$errno" = ENOSPC ] && want="No space left on device"
+        check "$errno on write $skip of a gzip output: exit 1, the cause named" \
+            grep -q "b.csv.gz: cannot write .*b_processed.csv.gz: $want" "$work/fault.err"
+        check "$errno on write $skip: exit 1" test "$rc" = 1
+        check "$errno on write $skip: no b output, no temp, a complete" test \
+            "$(ls -A "$work/fo")" = a_processed.csv.gz -a "$(cmp "$work/fo/a_processed.csv.gz" "$work/fref/a_processed.csv.gz" && echo same)" = same
+    done
+    mkdir -p "$work/sig"
+    for i in $(seq -w 1 24); do cp "$work/f/b.csv.gz" "$work/sig/f$i.csv.gz"; done
+    "$bin" --timestamp 2026-01-01T00:00:00Z -q --compress zstd -o "$work/sigref" "$work/sig/f01.csv.gz"
+    rm -rf "$work/so"
+    env --default-signal=INT "$bin" --timestamp 2026-01-01T00:00:00Z -q -j 2 --compress zstd \
+        -o "$work/so" "$work/sig" 2>/dev/null &
+    pid=$!
+    sleep 0.4
+    kill -INT "$pid" 2>/dev/null || true
+    set +e; wait "$pid"; rc=$?; set -e
+    check "SIGINT while writing zstd outputs: exit 130 (or 0 when done first: $rc)" test "$rc" = 130 -o "$rc" = 0
+    complete=yes
+    for f in "$work/so"/* "$work/so"/.*; do
+        case ${f##*/} in . | .. | '*' | '.*') continue ;; esac
+        cmp -s "$f" "$work/sigref/f01_processed.csv.zst" || complete="no: ${f##*/}"
+    done
+    check "SIGINT: only complete outputs left ($complete)" test "$complete" = yes
+else
+    echo "SKIP faults: cannot build the LD_PRELOAD shim"
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
