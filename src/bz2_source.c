@@ -60,32 +60,36 @@ static long dec_fill(void *st, struct csvb_zin *in, char *dst, size_t cap, char 
         int r = csvb_zin_refill(in);
         if (r < 0)
             return -1;
-        if (r == 0) {
-            if (!b->in_stream)
-                break;
-            snprintf(msg, size, "bzip2 data is truncated after %llu compressed bytes",
-                     (unsigned long long)in->total);
-            errno = EIO;
-            return -1;
-        }
+        if (r == 0 && !b->in_stream)
+            break;
         if (!b->live) { /* the stream before ended: one more follows (pbzip2, cat) */
+            unsigned left = b->z.avail_out;
             if ((r = BZ2_bzDecompressInit(&b->z, 0, 0)) != BZ_OK)
                 return failed(r, in, msg, size);
             b->live = true;
-            b->z.next_out = dst + (room - b->z.avail_out);
+            b->z.next_out = dst + (room - left);
+            b->z.avail_out = left;
+            r = 1;
         }
+        /* At the end of the input the decoder is still called: it may hold output to flush. */
         b->z.next_in = (char *)(in->buf + in->pos);
         b->z.avail_in = (unsigned)(in->len - in->pos);
         b->in_stream = true;
-        r = BZ2_bzDecompress(&b->z);
+        unsigned before = b->z.avail_out;
+        int z = BZ2_bzDecompress(&b->z);
         in->pos = in->len - b->z.avail_in;
-        if (r == BZ_STREAM_END) {
+        if (z == BZ_STREAM_END) {
             unsigned left = b->z.avail_out;
             BZ2_bzDecompressEnd(&b->z);
             b->live = b->in_stream = false;
             b->z.avail_out = left;
-        } else if (r != BZ_OK) {
-            return failed(r, in, msg, size);
+        } else if (z != BZ_OK) {
+            return failed(z, in, msg, size);
+        } else if (r == 0 && b->z.avail_out == before) {
+            snprintf(msg, size, "bzip2 data is truncated after %llu compressed bytes",
+                     (unsigned long long)in->total);
+            errno = EIO;
+            return -1;
         }
     }
     return (long)(room - b->z.avail_out);

@@ -58,17 +58,13 @@ static long dec_fill(void *st, struct csvb_zin *in, char *dst, size_t cap, char 
         int r = csvb_zin_refill(in);
         if (r < 0)
             return -1;
-        if (r == 0) {
-            if (!g->in_member)
-                break;
-            snprintf(msg, size, "gzip data is truncated after %llu compressed bytes",
-                     (unsigned long long)in->total);
-            errno = EIO;
-            return -1;
-        }
+        if (r == 0 && !g->in_member)
+            break;
+        /* At the end of the input inflate is still called: it may hold output to flush. */
         g->z.next_in = in->buf + in->pos;
         g->z.avail_in = (uInt)(in->len - in->pos);
         g->in_member = true;
+        uInt before = g->z.avail_out;
         int z = inflate(&g->z, Z_NO_FLUSH);
         in->pos = in->len - g->z.avail_in;
         if (z == Z_STREAM_END) { /* the next member, if any, starts afresh */
@@ -81,6 +77,11 @@ static long dec_fill(void *st, struct csvb_zin *in, char *dst, size_t cap, char 
             return -1;
         } else if (z != Z_OK && z != Z_BUF_ERROR) {
             return corrupt(g, in, msg, size);
+        } else if (r == 0 && g->z.avail_out == before) {
+            snprintf(msg, size, "gzip data is truncated after %llu compressed bytes",
+                     (unsigned long long)in->total);
+            errno = EIO;
+            return -1;
         }
     }
     return (long)(cap - g->z.avail_out);

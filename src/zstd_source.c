@@ -59,20 +59,21 @@ static long dec_fill(void *st, struct csvb_zin *in, char *dst, size_t cap, char 
         int r = csvb_zin_refill(in);
         if (r < 0)
             return -1;
-        if (r == 0) {
-            if (!s->in_frame)
-                break;
+        if (r == 0 && !s->in_frame)
+            break;
+        /* At the end of the input the decoder is still called: it may hold output to flush. */
+        ZSTD_inBuffer inb = {in->buf, in->len, in->pos};
+        size_t before = out.pos, z = ZSTD_decompressStream(s->ctx, &out, &inb);
+        in->pos = inb.pos;
+        if (ZSTD_isError(z))
+            return failed(z, in, msg, size);
+        s->in_frame = z != 0; /* 0: a frame ended exactly here */
+        if (r == 0 && s->in_frame && out.pos == before) {
             snprintf(msg, size, "zstd data is truncated after %llu compressed bytes",
                      (unsigned long long)in->total);
             errno = EIO;
             return -1;
         }
-        ZSTD_inBuffer inb = {in->buf, in->len, in->pos};
-        size_t z = ZSTD_decompressStream(s->ctx, &out, &inb);
-        in->pos = inb.pos;
-        if (ZSTD_isError(z))
-            return failed(z, in, msg, size);
-        s->in_frame = z != 0; /* 0: a frame ended exactly here */
     }
     return (long)out.pos;
 }

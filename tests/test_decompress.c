@@ -66,6 +66,32 @@ Test(decompress, every_format_every_fill_size)
     free(text);
 }
 
+/* Without zstd's checksum the last block is taken whole before its output is flushed: the end
+ * of the input is not the end of the output, in 1-byte fills too. */
+Test(decompress, output_pending_at_the_end_of_input)
+{
+    char *text = rows_text(300000);
+    size_t len = strlen(text);
+    const char *cmds[] = {"zstd -q -c --no-check", "gzip -c", "bzip2 -c", "xz -c --check=none"};
+    for (size_t c = 0; c < 4; c++) {
+        struct zbuf z = run_filter(cmds[c], text, len);
+        const size_t caps[] = {1, 100, 4096};
+        for (size_t i = 0; i < 3; i++) {
+            size_t n;
+            long rc;
+            int err;
+            char msg[CSVB_CODEC_MESSAGE_MAX];
+            char *out = decode_all(&z, 1 << 20, caps[i], false, &n, &rc, &err, msg, sizeof msg);
+            cr_assert_eq(rc, 0, "%s, cap %zu: %s", cmds[c], caps[i], msg);
+            cr_assert_eq(n, len);
+            cr_assert(memcmp(out, text, len) == 0);
+            free(out);
+        }
+        free(z.data);
+    }
+    free(text);
+}
+
 Test(decompress, plain_bytes_pass_through)
 {
     const char *text = "a,b\n1,2\n";
