@@ -189,7 +189,8 @@ struct csvb_decompress *csvb_decompress_new(struct csvb_source raw, enum csvb_co
     z->in.src = raw;
     if (n > CSVB_ZIN_SIZE)
         n = CSVB_ZIN_SIZE;
-    memcpy(z->in.buf, prefix, n);
+    if (n > 0)
+        memcpy(z->in.buf, prefix, n);
     z->in.len = n;
     z->in.total = n;
     z->codec = csvb_codec_for(kind);
