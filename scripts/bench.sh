@@ -7,12 +7,15 @@
 #   CSVBATCH         binary to benchmark (default: <repo>/build/release/csvbatch)
 #   BENCH_SCALE      float size factor for the workloads (default 1; e.g. 0.05 for a quick run)
 #   BENCH_RUNS       timed runs per tool and workload (default 5), after one untimed warm-up
-#   BENCH_WORKLOADS  comma-separated subset of W1,W2,W3 (default all)
+#   BENCH_WORKLOADS  comma-separated subset of W1,W2,W3,W1GZ,W2GZ,W2ZST (default all)
 #   BENCH_DUCKDB_PKG npm spec for the DuckDB peer (default pinned @duckdb/node-api@1.5.6-r.1)
 #
 # Workloads (scale 1; generated once, deterministically, by scripts/gen-bench-data.py and
 # cached in .bench/data/ with a stamp):
 #   W1  32 files x 32 MiB (1 GiB)   W2  1 file x 1 GiB   W3  5,000 files x ~2 KB
+#   W1GZ  W1's files gzipped (csvbatch against DuckDB on the same .csv.gz files)
+#   W2GZ  W2's file gzipped, W2ZST zstd-compressed (csvbatch against `igzip -dc`, else `gzip -dc`,
+#         and `zstd -dc` to /dev/null: the decoder alone, the floor for one compressed file)
 #
 # Tools: csvbatch (-j2, -j1, -j2 --no-fsync when supported; always --case-sensitive and a
 # fixed --timestamp), DuckDB via @duckdb/node-api (scripts/bench-duckdb.mjs, 2 threads),
@@ -39,7 +42,7 @@ elif [[ $CSVBATCH != /* ]]; then
 fi
 BENCH_SCALE=${BENCH_SCALE:-1}
 BENCH_RUNS=${BENCH_RUNS:-5}
-BENCH_WORKLOADS=${BENCH_WORKLOADS:-W1,W2,W3}
+BENCH_WORKLOADS=${BENCH_WORKLOADS:-W1,W2,W3,W1GZ,W2GZ,W2ZST}
 BENCH_DUCKDB_PKG=${BENCH_DUCKDB_PKG:-@duckdb/node-api@1.5.6-r.1} # npm spec, installed once into .bench/tools
 STAMP=2026-01-01T00:00:00Z
 PAR=2 # csvbatch -j, DuckDB threads, xargs -P for the per-file peers
@@ -70,7 +73,8 @@ WORKLOADS=()
 IFS=',' read -r -a _wl <<<"$BENCH_WORKLOADS"
 for w in "${_wl[@]}"; do
     w=${w//[[:space:]]/}
-    case $w in W1 | W2 | W3) WORKLOADS+=("$w") ;; '') ;; *) die "unknown workload '$w' in BENCH_WORKLOADS (W1,W2,W3)" ;; esac
+    case $w in W1 | W2 | W3 | W1GZ | W2GZ | W2ZST) WORKLOADS+=("$w") ;; '') ;;
+        *) die "unknown workload '$w' in BENCH_WORKLOADS (W1,W2,W3,W1GZ,W2GZ,W2ZST)" ;; esac
 done
 ((${#WORKLOADS[@]})) || die "BENCH_WORKLOADS selects nothing"
 
@@ -204,6 +208,8 @@ build_cmd() {
         duckdb) CMD=(env BENCH_TOOLS_DIR="$TOOLS_DIR" BENCH_DUCKDB_THREADS="$PAR" node "$SCRIPTS/bench-duckdb.mjs" "$list" "$out" "$STAMP") ;;
         mlr) CMD=(xargs -d '\n' -n 1 -P "$PAR" -a "$list" sh -c "$MLR_ONE" "$out" "$STAMP") ;;
         cat) CMD=(xargs -d '\n' -n 1 -P "$PAR" -a "$list" sh -c "$CAT_ONE" "$out") ;;
+        gzdc) CMD=(sh -c "exec $GZ_DC \"\$@\" >/dev/null" sh "$in"/*.gz) ;;
+        zstddc) CMD=(sh -c 'exec zstd -qdc "$@" >/dev/null' sh "$in"/*.zst) ;;
         *) die "build_cmd: unknown tool $id" ;;
     esac
 }
@@ -250,6 +256,7 @@ declare -A WL_DIR WL_LIST WL_FILES WL_BYTES
 FAILED=0
 
 for wl in "${WORKLOADS[@]}"; do
+    case $wl in W1GZ | W2GZ | W2ZST) continue ;; esac # compressed_workload, below
     hdr "$wl (scale $BENCH_SCALE): data"
     t0=$SECONDS
     WL_DIR[$wl]=$(python3 "$SCRIPTS/gen-bench-data.py" --workload "$wl" --scale "$BENCH_SCALE" --root "$DATA")
@@ -342,6 +349,66 @@ for wl in "${WORKLOADS[@]}"; do
         meta note "$wl: other processes kept the CPUs ${busy_before}% busy before and ${busy_after}% after the timed runs (sampled for 1 s while idle), so its timings are noisy; rerun on a quiet machine."
     fi
     rm -rf "${OUT:?}/$wl"
+done
+
+# compressed_workload WL BASE EXT: BASE's files compressed (once, cached), csvbatch -j2 and its
+# peer (DuckDB for many files, the decoder itself for one) timed on them; csvbatch's outputs
+# (compressed as its inputs) must decode to exactly its outputs for the plain files.
+GZ_DC="gzip -dc"
+command -v igzip >/dev/null && GZ_DC="igzip -dc"
+compressed_workload() {
+    local wl=$1 base=$2 ext=$3 src zdir f id peer r k n line
+    hdr "$wl (scale $BENCH_SCALE): data"
+    src=$(python3 "$SCRIPTS/gen-bench-data.py" --workload "$base" --scale "$BENCH_SCALE" --root "$DATA")
+    zdir=$DATA/$wl-$BENCH_SCALE
+    if [[ ! -f $zdir/.done ]]; then
+        rm -rf "$zdir" && mkdir -p "$zdir"
+        for f in "$src"/*.csv; do printf '%s\n' "$f"; done |
+            xargs -d '\n' -n 1 -P "$PAR" sh -c 'case $1 in gz) gzip -c "$2" ;; *) zstd -q -c "$2" ;; esac >"$0/${2##*/}.$1"' "$zdir" "$ext"
+        touch "$zdir/.done"
+    fi
+    WL_DIR[$wl]=$zdir
+    WL_LIST[$wl]=$RUN/$wl.list
+    find "$zdir" -maxdepth 1 -type f -name "*.csv.$ext" | sort >"${WL_LIST[$wl]}"
+    WL_FILES[$wl]=$(wc -l <"${WL_LIST[$wl]}")
+    WL_BYTES[$wl]=$(find "$zdir" -maxdepth 1 -type f -name "*.csv.$ext" -printf '%s\n' | awk '{s += $1} END {print s + 0}')
+    tsv "$wl" "${WL_FILES[$wl]}" "${WL_BYTES[$wl]}" >>"$RUN/workloads.tsv"
+    case $wl in W1GZ) peer=duckdb ;; W2GZ) peer=gzdc LABEL[gzdc]="$GZ_DC >/dev/null" ;;
+        *) peer=zstddc LABEL[zstddc]="zstd -dc >/dev/null" ;; esac
+    [[ $peer != duckdb || -n ${LABEL[duckdb]:-} ]] || peer=
+    run_tool cb2 "$wl" "$OUT/$wl/z" || true
+    WL_DIR[plain]=$src WL_LIST[plain]=$RUN/$wl.list
+    run_tool cb2 plain "$OUT/$wl/p" || true
+    line=PASS
+    for f in "$OUT/$wl/p"/*.csv; do
+        cmp -s <(if [[ $ext == gz ]]; then gzip -dc "$OUT/$wl/z/${f##*/}.gz"; else zstd -qdc "$OUT/$wl/z/${f##*/}.zst"; fi) "$f" || line=FAIL
+    done
+    say "  $line  csvbatch -j2 compressed outputs decode to its plain outputs"
+    tsv "$wl" "$line" "csvbatch -j2 ($ext in, $ext out) vs csvbatch -j2 (plain)" "" >>"$RUN/verify.tsv"
+    [[ $line == PASS ]] || FAILED=1
+    rm -rf "${OUT:?}/$wl"
+    local timed=(cb2 $peer)
+    for id in "${timed[@]}"; do tsv "$wl" "$id" "${LABEL[$id]}" >>"$RUN/tools.tsv"; done
+    n=${#timed[@]}
+    for ((r = 1; r <= BENCH_RUNS; r++)); do
+        line="  round $r:"
+        for ((k = 0; k < n; k++)); do
+            id=${timed[(k + r - 1) % n]}
+            run_tool "$id" "$wl" "$OUT/$wl/$id-$r"
+            tsv "$wl" "$id" "$r" "$RUN_SECS" "$RUN_RSS" "$RUN_RC" >>"$RUN/raw.tsv"
+            ((RUN_RC == 0)) || FAILED=1
+            line+=" $id=$(printf '%.3f' "$RUN_SECS") (${RUN_RSS} KiB)"
+            rm -rf "$OUT/$wl/$id-$r"
+        done
+        say "$line"
+    done
+}
+for wl in "${WORKLOADS[@]}"; do
+    case $wl in
+        W1GZ) compressed_workload W1GZ W1 gz ;;
+        W2GZ) compressed_workload W2GZ W2 gz ;;
+        W2ZST) compressed_workload W2ZST W2 zst ;;
+    esac
 done
 
 # ---------------------------------------------------------------------------------------------

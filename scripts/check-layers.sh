@@ -45,5 +45,9 @@ door "<jansson.h>" '^#include <jansson\.h>' src/report_json.c src/manifest_json.
 door "<xxhash.h>" '^#include <xxhash\.h>' src/hash.c
 door "libxml2" '^#include <libxml/' src/report_junit.c
 door "<mpi.h>" '^#include <mpi\.h>' src/driver_mpi.c
+door "<zlib.h>" '^#include <zlib\.h>' src/gzip_source.c
+door "<zstd.h>" '^#include <zstd(_errors)?\.h>' src/zstd_source.c
+door "<bzlib.h>" '^#include <bzlib\.h>' src/bz2_source.c
+door "<lzma.h>" '^#include <lzma\.h>' src/xz_source.c
 if (( fail )); then echo "layers: FAILED"; exit 1; fi
 echo "layers: $(ls src/*.c include/csvbatch/*.h | wc -l) files, includes follow util < core < run < present < main; doors kept"

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -42,6 +43,14 @@ static int open_checked(const struct csvb_job *job, bool allow_stream, struct st
     return fd;
 }
 
+/* The compression a regular file's first bytes name (pread: nothing is consumed). */
+static enum csvb_compression sniff(int fd)
+{
+    unsigned char head[CSVB_COMPRESSION_MAGIC_MAX];
+    ssize_t n = pread(fd, head, sizeof head, 0);
+    return n > 0 ? csvb_compression_detect(head, (size_t)n) : CSVB_COMPRESSION_NONE;
+}
+
 enum csvb_err csvb_input_open(struct csvb_input *in, const struct csvb_plan *plan,
                               const struct csvb_job *job, double deadline, struct csvb_diag *d)
 {
@@ -63,6 +72,16 @@ enum csvb_err csvb_input_open(struct csvb_input *in, const struct csvb_plan *pla
         }
         csvb_hash_tap_init(in->tap, in->src);
         in->src = (struct csvb_source){csvb_hash_tap_fill, in->tap};
+    }
+    enum csvb_compression kind = in->stream ? CSVB_COMPRESSION_NONE : sniff(in->fd);
+    if (in->stream || kind != CSVB_COMPRESSION_NONE) {
+        in->dz = in->stream ? csvb_decompress_detect_new(in->src, false)
+                            : csvb_decompress_new(in->src, kind, NULL, 0, true);
+        if (in->dz == NULL) {
+            csvb_input_close(in);
+            return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
+        }
+        in->src = (struct csvb_source){csvb_decompress_fill, in->dz};
     }
     if (plan->encoding != CSVB_ENC_UTF8) {
         if ((in->tc = malloc(sizeof *in->tc)) == NULL) {
@@ -89,7 +108,46 @@ bool csvb_input_open_regular(struct csvb_input *in, const struct csvb_job *job)
 
 uint64_t csvb_input_raw_bytes(const struct csvb_input *in, uint64_t reader_bytes)
 {
+    if (in->dz != NULL)
+        return csvb_decompress_in_bytes(in->dz);
     return in->tc != NULL ? in->tc->raw_bytes : reader_bytes;
+}
+
+enum csvb_compression csvb_input_compression(const struct csvb_input *in)
+{
+    return in->dz != NULL ? csvb_decompress_kind(in->dz) : CSVB_COMPRESSION_NONE;
+}
+
+uint64_t csvb_input_decompressed_bytes(const struct csvb_input *in)
+{
+    return in->dz != NULL ? csvb_decompress_out_bytes(in->dz) : 0;
+}
+
+void csvb_input_route_progress(struct csvb_input *in, struct csvb_reader_config *cfg)
+{
+    if (csvb_input_compression(in) == CSVB_COMPRESSION_NONE || cfg->bytes_counter == NULL)
+        return;
+    csvb_decompress_set_counter(in->dz, cfg->bytes_counter);
+    cfg->bytes_counter = NULL;
+}
+
+enum csvb_err csvb_input_explain(const struct csvb_input *in, enum csvb_err e, unsigned long line,
+                                 struct csvb_diag *d)
+{
+    const char *name = csvb_compression_name(csvb_input_compression(in));
+    if (name == NULL)
+        return e;
+    const char *why = csvb_decompress_message(in->dz);
+    if (e == CSVB_E_IO && why[0] != '\0') {
+        int err = d->sys_errno;
+        csvb_diag_init(d);
+        csvb_diag_set(d, CSVB_E_IO, 0, "%s (line %lu)", why, line);
+        d->sys_errno = err;
+    } else if (e == CSVB_E_PARSE) {
+        size_t n = strlen(d->message);
+        snprintf(d->message + n, sizeof d->message - n, " (in %s-compressed data)", name);
+    }
+    return e;
 }
 
 enum csvb_err csvb_input_check_unchanged(const struct csvb_input *in, struct csvb_diag *d)
@@ -111,7 +169,14 @@ enum csvb_err csvb_input_check_unchanged(const struct csvb_input *in, struct csv
 bool csvb_input_can_split(const struct csvb_plan *plan, const struct csvb_job *job)
 {
     off_t chunk = (off_t)plan->chunk_size;
-    return chunk > 0 && job->size >= 2 * chunk;
+    if (chunk <= 0 || job->size < 2 * chunk)
+        return false;
+    int fd = open(job->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0)
+        return true; /* the chunked run reports it */
+    bool compressed = sniff(fd) != CSVB_COMPRESSION_NONE;
+    close(fd);
+    return !compressed;
 }
 
 void csvb_input_facts(const struct csvb_input *in, struct csvb_result_input *facts)
@@ -133,6 +198,7 @@ void csvb_input_close(struct csvb_input *in)
 {
     if (in == NULL)
         return;
+    csvb_decompress_free(in->dz); /* first: its thread reads fd */
     if (in->fd >= 0)
         close(in->fd);
     free(in->tc);

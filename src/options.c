@@ -158,6 +158,8 @@ NAMES(compat, {"none", CSVB_COMPAT_NONE, CSVB_NAME_INTERNAL},
 NAMES(progress, {"auto", CSVB_PROGRESS_AUTO, CSVB_NAME_INTERNAL},
       {"on", CSVB_PROGRESS_ON, CSVB_NAME_INTERNAL}, {"off", CSVB_PROGRESS_OFF, CSVB_NAME_INTERNAL});
 NAMES(bad_row, {"fail", CSVB_BAD_ROW_FAIL, 0}, {"skip", CSVB_BAD_ROW_SKIP, 0});
+NAMES(compress, {"auto", CSVB_COMPRESS_AUTO, 0}, {"none", CSVB_COMPRESS_NONE, 0},
+      {"gzip", CSVB_COMPRESS_GZIP, 0}, {"zstd", CSVB_COMPRESS_ZSTD, 0});
 NAMES(shell, {"none", CSVB_SHELL_NONE, CSVB_NAME_INTERNAL}, {"bash", CSVB_SHELL_BASH, 0},
       {"zsh", CSVB_SHELL_ZSH, 0}, {"fish", CSVB_SHELL_FISH, 0});
 NAMES(color, {"auto", CSVB_COLOR_AUTO, 0}, {"always", CSVB_COLOR_ALWAYS, 0},
@@ -224,6 +226,7 @@ TYPED_NAMES(bad_row, enum csvb_bad_row)
 TYPED_NAMES(shell, enum csvb_shell)
 TYPED_NAMES(color, enum csvb_color_mode)
 TYPED_NAMES(annotations, enum csvb_annotations)
+TYPED_NAMES(compress, enum csvb_compress)
 /* NOLINTEND(bugprone-macro-parentheses) */
 
 /* ---- The typed listing. ---- */
@@ -331,4 +334,7 @@ void csvb_options_describe(const struct csvb_options *opt, int jobs,
     put_string(&v, "color", csvb_color_name(opt->color));
     put_string(&v, "junit", opt->junit);
     put_string(&v, "annotations", csvb_annotations_name(opt->annotations));
+    put_string(&v, "compress", csvb_compress_name(opt->compress));
+    put_int(&v, "compress_level", opt->compress_level);
+    put_bool(&v, "incremental", opt->incremental);
 }

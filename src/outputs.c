@@ -13,6 +13,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "csvbatch/codec.h"
+
 struct dev_ino {
     dev_t dev;
     ino_t ino;
@@ -62,25 +64,51 @@ static char *xasprintf(const char *fmt, ...)
 
 char *csvb_outputs_path(const char *path, const char *rel, const char *out_dir, const char *suffix)
 {
+    return csvb_outputs_path_as(path, rel, out_dir, suffix, CSVB_COMPRESS_AUTO);
+}
+
+/* The output's compression extension: the input's (by its name) under auto. */
+static const char *output_zext(const char *base, enum csvb_compress how)
+{
+    switch (how) {
+    case CSVB_COMPRESS_AUTO:
+        return csvb_compression_ext(csvb_compression_from_name(base, NULL));
+    case CSVB_COMPRESS_GZIP:
+        return csvb_compression_ext(CSVB_COMPRESSION_GZIP);
+    case CSVB_COMPRESS_ZSTD:
+        return csvb_compression_ext(CSVB_COMPRESSION_ZSTD);
+    case CSVB_COMPRESS_NONE:
+        break;
+    }
+    return "";
+}
+
+char *csvb_outputs_path_as(const char *path, const char *rel, const char *out_dir,
+                           const char *suffix, enum csvb_compress how)
+{
     const char *slash = strrchr(path, '/');
     const char *base = slash != NULL ? slash + 1 : path;
-    size_t stem = strlen(base);
-    if (csvb_walk_has_csv_ext(base))
-        stem -= 4;
+    size_t stem = strlen(base), ext = csvb_walk_csv_ext_len(base);
+    if (ext == 0) /* a named data.gz: its stem is data */
+        csvb_compression_from_name(base, &ext);
+    stem -= ext;
+    const char *zext = output_zext(base, how);
     if (out_dir == NULL) {
         int dir_len = slash != NULL ? (int)(slash - path) + 1 : 0;
-        return xasprintf("%.*s%.*s%s.csv", dir_len, path, (int)stem, base, suffix);
+        return xasprintf("%.*s%.*s%s.csv%s", dir_len, path, (int)stem, base, suffix, zext);
     }
     const char *rslash = rel != NULL ? strrchr(rel, '/') : NULL;
     int rdir_len = rslash != NULL ? (int)(rslash - rel) + 1 : 0;
     size_t n = strlen(out_dir);
-    return xasprintf("%s%s%.*s%.*s%s.csv", out_dir, n > 0 && out_dir[n - 1] == '/' ? "" : "/",
-                     rdir_len, rel != NULL ? rel : "", (int)stem, base, suffix);
+    return xasprintf("%s%s%.*s%.*s%s.csv%s", out_dir, n > 0 && out_dir[n - 1] == '/' ? "" : "/",
+                     rdir_len, rel != NULL ? rel : "", (int)stem, base, suffix, zext);
 }
 
 char *csvb_outputs_rejects_path(const char *output_path, const char *suffix)
 {
-    size_t len = strlen(output_path), cut = strlen(suffix) + 4;
+    size_t zlen;
+    csvb_compression_from_name(output_path, &zlen);
+    size_t len = strlen(output_path) - zlen, cut = strlen(suffix) + 4;
     if (cut > len)
         cut = len;
     return xasprintf("%.*s" CSVB_REJECTS_SUFFIX ".csv", (int)(len - cut), output_path);
@@ -260,9 +288,9 @@ static bool make_jobs(const struct csvb_options *opt, struct csvb_walk_list *wal
         j->dev = e->dev;
         j->ino = e->ino;
         e->path = e->reason = NULL;
-        if (j->kind == CSVB_JOB_RUN &&
-            (j->output_path = csvb_outputs_path(j->path, e->rel > 0 ? j->path + e->rel : NULL,
-                                                opt->output_dir, opt->suffix)) == NULL)
+        if (j->kind == CSVB_JOB_RUN && (j->output_path = csvb_outputs_path_as(
+                                            j->path, e->rel > 0 ? j->path + e->rel : NULL,
+                                            opt->output_dir, opt->suffix, opt->compress)) == NULL)
             return false;
     }
     return true;

@@ -18,9 +18,13 @@ static enum csvb_err run(const struct csvb_plan *plan, const struct csvb_job *jo
         return e;
     struct csvb_reader_config cfg = plan->reader;
     cfg.deadline = deadline;
+    csvb_input_route_progress(&in, &cfg);
     struct csvb_reader_stats stats = {0};
     e = csvb_reader_run(&cfg, in.src, (struct csvb_sink){csvb_stage_row, s}, &stats, d);
     res->bytes_read = csvb_input_raw_bytes(&in, stats.bytes_read);
+    res->compression = csvb_input_compression(&in);
+    res->bytes_decompressed = csvb_input_decompressed_bytes(&in);
+    e = csvb_input_explain(&in, e, stats.lines + 1, d);
     struct csvb_diag changed;
     csvb_diag_init(&changed);
     if (e != CSVB_E_CANCELLED && csvb_input_check_unchanged(&in, &changed) != CSVB_OK) {

@@ -63,6 +63,7 @@ static void plan_stage(struct csvb_plan *p, const struct csvb_options *opt, bool
     st->header_with_rows = ps;
     st->skip_bad_rows = opt->skip_bad_rows;
     st->preview_rows = opt->preview;
+    st->compress_level = opt->compress_level;
 }
 
 enum csvb_err csvb_plan_init(struct csvb_plan *p, const struct csvb_options *opt, const char *sde,

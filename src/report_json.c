@@ -70,6 +70,11 @@ static json_t *summary_json(const struct csvb_options *opt, const struct csvb_jo
         json_object_set_new(f, "rows_rejected", json_integer((json_int_t)r->rows_rejected));
         json_object_set_new(f, "bytes_read", json_integer((json_int_t)r->bytes_read));
         json_object_set_new(f, "bytes_written", json_integer((json_int_t)r->bytes_written));
+        const char *z = csvb_compression_name(r->compression);
+        json_object_set_new(f, "compression", z != NULL ? json_string(z) : json_null());
+        json_object_set_new(f, "bytes_decompressed",
+                            z != NULL ? json_integer((json_int_t)r->bytes_decompressed)
+                                      : json_null());
         json_object_set_new(f, "output", json_text(csvb_report_output(&list->jobs[i], r)));
         json_object_set_new(f, "error", err[0] ? json_text(err) : json_null());
         json_object_set_new(f, "line",

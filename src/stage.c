@@ -136,6 +136,9 @@ enum csvb_err csvb_stage_bind(struct csvb_stage *s, const struct csvb_row *heade
         return e;
     s->writer_ready = true;
     s->writer.quote_all = cfg->quote_all;
+    if (csvb_writer_compress(&s->writer, csvb_compression_from_name(s->output_path, NULL),
+                             cfg->compress_level) != CSVB_OK)
+        return no_memory(d, 0);
     if (cfg->preview_rows > 0) {
         struct csvb_row head = {s->proj.header, s->proj.nout, header->line};
         s->preview_ready = true; /* from here on fini frees the rows */
@@ -196,7 +199,7 @@ enum csvb_err csvb_stage_row(void *ctx, const struct csvb_row *row, bool *stop, 
 
 enum csvb_err csvb_stage_flush(struct csvb_stage *s, struct csvb_diag *d)
 {
-    if (s->writer_ready && csvb_writer_flush(&s->writer) != CSVB_OK)
+    if (s->writer_ready && csvb_writer_finish(&s->writer) != CSVB_OK)
         return write_failed(d, &s->writer, s->output_path);
     s->counts.bytes_written = s->writer_ready ? s->writer.bytes : 0;
     return CSVB_OK;

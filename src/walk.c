@@ -15,7 +15,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "csvbatch/codec.h"
 #include "csvbatch/schema.h"
+#include "csvbatch/text.h"
 
 struct dev_ino {
     dev_t dev;
@@ -50,12 +52,6 @@ struct names {
     size_t n, cap;
 };
 
-/* csvb_vec_reserve (text.h) returning the array, moved or not, or NULL (items untouched). */
-static void *reserve(void *items, size_t *cap, size_t need, size_t size)
-{
-    return csvb_vec_reserve(&items, cap, need, size) == CSVB_OK ? items : NULL;
-}
-
 static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static char *xasprintf(const char *fmt, ...)
 {
@@ -68,28 +64,45 @@ static char *xasprintf(const char *fmt, ...)
     return s;
 }
 
-static bool ends_with_ci(const char *s, const char *suffix)
+/* Whether s[0..n) ends in suffix, ASCII case-insensitively. */
+static bool ends_with_ci(const char *s, size_t n, const char *suffix)
 {
-    size_t n = strlen(s), m = strlen(suffix);
+    size_t m = strlen(suffix);
     return n >= m && csvb_text_ieq(s + n - m, m, suffix, m);
+}
+
+/* strlen(name) less its compression extension, if any. */
+static size_t uncompressed_len(const char *name)
+{
+    size_t zlen;
+    csvb_compression_from_name(name, &zlen);
+    return strlen(name) - zlen;
+}
+
+size_t csvb_walk_csv_ext_len(const char *name)
+{
+    size_t n = uncompressed_len(name);
+    return ends_with_ci(name, n, ".csv") ? strlen(name) - n + 4 : 0;
 }
 
 bool csvb_walk_has_csv_ext(const char *name)
 {
-    return ends_with_ci(name, ".csv");
+    return csvb_walk_csv_ext_len(name) > 0;
 }
 
-/* csvb_walk_is_output_name with suffix + ".csv" made once per walk, not once per name. */
+/* csvb_walk_is_output_name with suffix + ".csv" made once per walk, not once per name. The name's
+ * compression extension is looked past: x_processed.csv.gz is ours too. */
 static bool is_output_tail(const char *name, const char *output_tail)
 {
-    return ends_with_ci(name, output_tail) || ends_with_ci(name, CSVB_REJECTS_SUFFIX ".csv");
+    size_t n = uncompressed_len(name);
+    return ends_with_ci(name, n, output_tail) || ends_with_ci(name, n, CSVB_REJECTS_SUFFIX ".csv");
 }
 
 bool csvb_walk_is_output_name(const char *name, const char *suffix)
 {
     char *tail = xasprintf("%s.csv", suffix);
-    bool r =
-        tail != NULL ? is_output_tail(name, tail) : ends_with_ci(name, CSVB_REJECTS_SUFFIX ".csv");
+    bool r = tail != NULL ? is_output_tail(name, tail)
+                          : ends_with_ci(name, uncompressed_len(name), CSVB_REJECTS_SUFFIX ".csv");
     free(tail);
     return r;
 }
@@ -104,17 +117,14 @@ static char *join(const char *dir, const char *name)
 static bool add_entry(struct csvb_walk_list *list, char *path, size_t rel, enum csvb_job_kind kind,
                       char *reason, const struct stat *st, bool named)
 {
-    struct csvb_walk_entry *e =
-        path != NULL && (kind == CSVB_JOB_RUN || reason != NULL)
-            ? reserve(list->entries, &list->cap, list->n + 1, sizeof *list->entries)
-            : NULL;
-    if (e == NULL) {
+    if (path == NULL || (kind != CSVB_JOB_RUN && reason == NULL) ||
+        csvb_vec_reserve(&list->entries, &list->cap, list->n + 1, sizeof *list->entries) !=
+            CSVB_OK) {
         free(path);
         free(reason);
         return false;
     }
-    list->entries = e;
-    e = &list->entries[list->n++];
+    struct csvb_walk_entry *e = &list->entries[list->n++];
     memset(e, 0, sizeof *e);
     e->path = path;
     e->reason = reason;
@@ -131,14 +141,11 @@ static bool add_entry(struct csvb_walk_list *list, char *path, size_t rel, enum 
 
 static bool add_notice(struct csvb_walk_list *list, char *notice)
 {
-    char **n = notice != NULL ? reserve(list->notices, &list->notices_cap, list->nnotices + 1,
-                                        sizeof *list->notices)
-                              : NULL;
-    if (n == NULL) {
+    if (notice == NULL || csvb_vec_reserve(&list->notices, &list->notices_cap, list->nnotices + 1,
+                                           sizeof *list->notices) != CSVB_OK) {
         free(notice);
         return false;
     }
-    list->notices = n;
     list->notices[list->nnotices++] = notice;
     return true;
 }
@@ -230,14 +237,9 @@ static bool read_names(DIR *dh, struct names *nm)
         if (e->d_name[0] == '.')
             continue;
         size_t len = strlen(e->d_name) + 1;
-        char *b = reserve(nm->bytes, &nm->bytes_cap, nm->len + len, 1);
-        if (b == NULL)
+        if (csvb_vec_reserve(&nm->bytes, &nm->bytes_cap, nm->len + len, 1) != CSVB_OK ||
+            csvb_vec_reserve(&nm->items, &nm->cap, nm->n + 1, sizeof *nm->items) != CSVB_OK)
             return false;
-        nm->bytes = b;
-        struct name *it = reserve(nm->items, &nm->cap, nm->n + 1, sizeof *nm->items);
-        if (it == NULL)
-            return false;
-        nm->items = it;
         memcpy(nm->bytes + nm->len, e->d_name, len);
         nm->items[nm->n].off = nm->len;
         nm->items[nm->n++].type = e->d_type;
@@ -309,12 +311,10 @@ static bool walk_dir(struct walk *w, const struct level *parent, const char *nam
     }
     if (lv.fd < 0 && lv.fd != AT_FDCWD)
         goto out;
-    struct dev_ino *a = reserve(w->ancestors, &w->cap, w->depth + 1, sizeof *w->ancestors);
-    if (a == NULL) {
+    if (csvb_vec_reserve(&w->ancestors, &w->cap, w->depth + 1, sizeof *w->ancestors) != CSVB_OK) {
         ok = false;
         goto out;
     }
-    w->ancestors = a;
     w->ancestors[w->depth++] = (struct dev_ino){st->st_dev, st->st_ino};
     if (nm.n > 1)
         qsort_r(nm.items, nm.n, sizeof *nm.items, cmp_name, nm.bytes);

@@ -42,8 +42,33 @@ enum csvb_err csvb_writer_flush(struct csvb_writer *w)
     if (w->fd == CSVB_WRITER_MEMORY)
         return CSVB_OK;
     if (w->len > 0 && w->fd >= 0)
-        w->sys_errno = csvb_write_all(w->fd, w->buf, w->len);
+        w->sys_errno = w->codec != NULL ? w->codec->enc_write(w->zst, w->fd, w->buf, w->len, false)
+                                        : csvb_write_all(w->fd, w->buf, w->len);
     w->len = 0;
+    return w->sys_errno == 0 ? CSVB_OK : CSVB_E_IO;
+}
+
+enum csvb_err csvb_writer_compress(struct csvb_writer *w, enum csvb_compression c, int level)
+{
+    const struct csvb_codec *codec = csvb_codec_for(c);
+    if (codec == NULL || w->fd < 0)
+        return CSVB_OK;
+    if (level > codec->max_level)
+        level = codec->max_level;
+    if ((w->zst = codec->enc_new(level)) == NULL)
+        return CSVB_E_NOMEM;
+    w->codec = codec;
+    return CSVB_OK;
+}
+
+enum csvb_err csvb_writer_finish(struct csvb_writer *w)
+{
+    if (csvb_writer_flush(w) != CSVB_OK)
+        return CSVB_E_IO;
+    if (w->codec != NULL && !w->finished) {
+        w->finished = true;
+        w->sys_errno = w->codec->enc_write(w->zst, w->fd, NULL, 0, true);
+    }
     return w->sys_errno == 0 ? CSVB_OK : CSVB_E_IO;
 }
 
@@ -147,5 +172,9 @@ void csvb_writer_fini(struct csvb_writer *w)
         return;
     free(w->buf);
     w->buf = NULL;
+    if (w->codec != NULL)
+        w->codec->enc_free(w->zst);
+    w->codec = NULL;
+    w->zst = NULL;
     w->len = w->cap = 0;
 }

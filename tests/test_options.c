@@ -152,7 +152,8 @@ Test(options, describe_defaults_in_report_order)
                            "stamp_column='ProcessedDate'\ndry_run=false\nfsync=true\n"
                            "on_bad_row='fail'\nrejects=false\ncompat='none'\nmax_failures=0\n"
                            "timeout=null\ndeadline=null\ncolor='auto'\njunit=null\n"
-                           "annotations='auto'\n");
+                           "annotations='auto'\ncompress='auto'\ncompress_level=0\n"
+                           "incremental=false\n");
     free(text);
 }
 
@@ -171,7 +172,8 @@ Test(options, describe_given_options)
                            "all_rows=false\ncase_sensitive=false\nselect=['*']\n"
                            "stamp_column=null\ndry_run=false\nfsync=true\non_bad_row='skip'\n"
                            "rejects=false\ncompat='powershell'\nmax_failures=0\ntimeout=1.5\n"
-                           "deadline=null\ncolor='auto'\njunit=null\nannotations='auto'\n");
+                           "deadline=null\ncolor='auto'\njunit=null\nannotations='auto'\n"
+                           "compress='auto'\ncompress_level=0\nincremental=false\n");
     free(text);
     char *given[] = {"csvbatch", "--color",       "never",  "--junit",
                      "r.xml",    "--annotations", "github", "x"};

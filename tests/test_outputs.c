@@ -305,3 +305,41 @@ Test(outputs, scale_dedup_and_conflicts_in_memory)
     csvb_walk_list_fini(&w);
     csvb_options_fini(&opt);
 }
+
+struct zout_case {
+    const char *path;
+    enum csvb_compress how;
+    const char *expected, *rejects;
+};
+
+/* Compressed names: both extensions dropped from the stem; the output's compression as asked
+ * (auto: the input's, lower case); rejects files stay plain. */
+static const struct zout_case zout_cases[] = {
+    {"d/x.csv.gz", CSVB_COMPRESS_AUTO, "d/x_processed.csv.gz", "d/x_rejects.csv"},
+    {"d/x.CSV.GZ", CSVB_COMPRESS_AUTO, "d/x_processed.csv.gz", "d/x_rejects.csv"},
+    {"x.csv.zst", CSVB_COMPRESS_AUTO, "x_processed.csv.zst", "x_rejects.csv"},
+    {"x.csv.bz2", CSVB_COMPRESS_AUTO, "x_processed.csv.bz2", "x_rejects.csv"},
+    {"x.csv.xz", CSVB_COMPRESS_AUTO, "x_processed.csv.xz", "x_rejects.csv"},
+    {"x.csv.gz", CSVB_COMPRESS_NONE, "x_processed.csv", "x_rejects.csv"},
+    {"x.csv.bz2", CSVB_COMPRESS_ZSTD, "x_processed.csv.zst", "x_rejects.csv"},
+    {"x.csv", CSVB_COMPRESS_GZIP, "x_processed.csv.gz", "x_rejects.csv"},
+    {"x.csv", CSVB_COMPRESS_AUTO, "x_processed.csv", "x_rejects.csv"},
+    {"dump.gz", CSVB_COMPRESS_AUTO, "dump_processed.csv.gz", "dump_rejects.csv"},
+};
+
+Test(outputs, compressed_names)
+{
+    for (size_t i = 0; i < sizeof zout_cases / sizeof zout_cases[0]; i++) {
+        const struct zout_case *c = &zout_cases[i];
+        char *got = csvb_outputs_path_as(c->path, NULL, NULL, "_processed", c->how);
+        cr_assert_str_eq(got, c->expected, "case %zu", i);
+        char *rejects = csvb_outputs_rejects_path(got, "_processed");
+        cr_assert_str_eq(rejects, c->rejects, "case %zu", i);
+        free(rejects);
+        free(got);
+    }
+    char *o = csvb_outputs_path_as("data/sub/a.csv.zst", "sub/a.csv.zst", "out", "_p",
+                                   CSVB_COMPRESS_GZIP);
+    cr_assert_str_eq(o, "out/sub/a_p.csv.gz");
+    free(o);
+}

@@ -395,3 +395,34 @@ Test(walk, path_over_path_max_as_stat_saw_it)
     remove_at(AT_FDCWD, t);
     free(t);
 }
+
+/* Compressed forms: taken in any case, their extension's length known, our own outputs (plain or
+ * compressed) never taken. */
+Test(walk, compressed_name_rules)
+{
+    static const struct {
+        const char *name;
+        size_t ext;
+        bool output;
+    } cases[] = {
+        {"a.csv.gz", 7, false},
+        {"A.CSV.GZ", 7, false},
+        {"a.csv.zst", 8, false},
+        {"a.Csv.Bz2", 8, false},
+        {"a.csv.xz", 7, false},
+        {"a.gz", 0, false},
+        {"a.csv.lz4", 0, false},
+        {"a.csv", 4, false},
+        {"x_processed.csv.gz", 7, true},
+        {"x_PROCESSED.csv.ZST", 8, true},
+        {"x_rejects.csv.xz", 7, true},
+        {"x_processed.gz", 0, false},
+        {"x_processed.csv.bak.gz", 0, false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cr_assert_eq(csvb_walk_csv_ext_len(cases[i].name), cases[i].ext, "%s", cases[i].name);
+        cr_assert_eq(csvb_walk_has_csv_ext(cases[i].name), cases[i].ext > 0, "%s", cases[i].name);
+        cr_assert_eq(csvb_walk_is_output_name(cases[i].name, "_processed"), cases[i].output, "%s",
+                     cases[i].name);
+    }
+}

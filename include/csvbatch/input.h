@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
+#include "csvbatch/decompress.h"
 #include "csvbatch/diag.h"
 #include "csvbatch/hash.h"
 #include "csvbatch/outputs.h"
@@ -20,16 +21,19 @@ struct csvb_input {
     bool stream;    /* a pipe or FIFO named by the user: read through poll */
     struct stat st; /* fstat of fd when opened */
     struct csvb_fd_source fds;
-    struct csvb_transcode *tc; /* owned; NULL for UTF-8 input */
-    struct csvb_hash_tap *tap; /* owned; with plan->hash_inputs on a regular file, right above
-                                  the fd source: the file's bytes hashed as they are read */
-    int64_t opened_ns;         /* with a tap: CLOCK_REALTIME just before the open */
-    struct csvb_source src;    /* the head of the chain: what the reader reads */
+    struct csvb_decompress *dz; /* owned; NULL for a regular file that is not compressed */
+    struct csvb_transcode *tc;  /* owned; NULL for UTF-8 input */
+    struct csvb_hash_tap *tap;  /* owned; with plan->hash_inputs on a regular file, right above
+                                   the fd source: the file's bytes hashed as they are read */
+    int64_t opened_ns;          /* with a tap: CLOCK_REALTIME just before the open */
+    struct csvb_source src;     /* the head of the chain: what the reader reads */
 };
 
 /* Opens job's input without ever blocking: a FIFO that was not named is refused; a named one
  * (or a pipe) is read as a stream through poll, honouring plan->cancel and deadline (monotonic
- * seconds, 0 = none). Then the plan's transcoding is stacked on it. Errors: CSVB_E_IO (no path
+ * seconds, 0 = none). A compressed input (detected from its first bytes, whatever its name) gets
+ * its decoder stacked on it (decoding ahead on a thread of its own for a regular file), then the
+ * plan's transcoding is stacked on that. Errors: CSVB_E_IO (no path
  * in the message: the caller owns it), CSVB_E_NOMEM. in is closed on error. */
 enum csvb_err csvb_input_open(struct csvb_input *in, const struct csvb_plan *plan,
                               const struct csvb_job *job, double deadline, struct csvb_diag *d);
@@ -38,8 +42,23 @@ enum csvb_err csvb_input_open(struct csvb_input *in, const struct csvb_plan *pla
  * anything else or no longer has the size the listing saw. */
 bool csvb_input_open_regular(struct csvb_input *in, const struct csvb_job *job);
 
-/* Bytes taken from the file itself (before transcoding), given what the reader counted. */
+/* Bytes taken from the file itself (compressed, before transcoding), given what the reader
+ * counted. */
 uint64_t csvb_input_raw_bytes(const struct csvb_input *in, uint64_t reader_bytes);
+
+/* The input's compression (NONE when it is not compressed) and the bytes decoded from it. */
+enum csvb_compression csvb_input_compression(const struct csvb_input *in);
+uint64_t csvb_input_decompressed_bytes(const struct csvb_input *in);
+
+/* A compressed input counts its compressed bytes into cfg->bytes_counter itself (the progress
+ * total is the files' sizes), and cfg's reader then counts nothing; others are left as they are. */
+void csvb_input_route_progress(struct csvb_input *in, struct csvb_reader_config *cfg);
+
+/* Rewrites the reader's error in d (code e) when the decoder caused it: "gzip data is truncated
+ * after N compressed bytes (line L)" (line: where the reader was), and names the compression in
+ * a parse error of compressed content. Returns the (unchanged) code. */
+enum csvb_err csvb_input_explain(const struct csvb_input *in, enum csvb_err e, unsigned long line,
+                                 struct csvb_diag *d);
 
 /* CSVB_E_IO when the input was rewritten, truncated or extended since it was opened (its output
  * would match no version of it); streams are never checked. A deleted input is fine: the open
@@ -47,7 +66,7 @@ uint64_t csvb_input_raw_bytes(const struct csvb_input *in, uint64_t reader_bytes
 enum csvb_err csvb_input_check_unchanged(const struct csvb_input *in, struct csvb_diag *d);
 
 /* True when the plan splits job into chunks: chunking on, a regular file at least twice the
- * chunk size. */
+ * chunk size, not compressed (its first bytes are looked at). */
 bool csvb_input_can_split(const struct csvb_plan *plan, const struct csvb_job *job);
 
 /* With a hash tap that saw the whole file: its digest and identity (from the fstat at open) into

@@ -15,6 +15,14 @@ enum csvb_compat { CSVB_COMPAT_NONE, CSVB_COMPAT_POWERSHELL };
 enum csvb_progress_mode { CSVB_PROGRESS_AUTO, CSVB_PROGRESS_ON, CSVB_PROGRESS_OFF };
 /* --on-bad-row; the choice is stored as the bool skip_bad_rows. */
 enum csvb_bad_row { CSVB_BAD_ROW_FAIL, CSVB_BAD_ROW_SKIP };
+/* --compress: AUTO keeps each input's compression (by its name: x.csv.gz gives
+ * x_processed.csv.gz), NONE writes plain CSV, GZIP and ZSTD compress every output. */
+enum csvb_compress {
+    CSVB_COMPRESS_AUTO,
+    CSVB_COMPRESS_NONE,
+    CSVB_COMPRESS_GZIP,
+    CSVB_COMPRESS_ZSTD
+};
 /* --completion: the shell whose completion script is asked for (NONE: not asked). */
 enum csvb_shell { CSVB_SHELL_NONE, CSVB_SHELL_BASH, CSVB_SHELL_ZSH, CSVB_SHELL_FISH };
 /* --color: when to colour the table (stdout) and the diagnostics (stderr); color.h decides. */
@@ -80,11 +88,13 @@ struct csvb_options {
     enum csvb_color_mode color;        /* --color */
     const char *junit;                 /* --junit FILE */
     enum csvb_annotations annotations; /* --annotations */
-    bool incremental;           /* --incremental: redo only what changed (incremental.h) */
-    bool verify;                /* --verify: also compare content hashes of inputs, outputs */
-    bool force;                 /* --rebuild: redo everything, rewrite the manifest */
-    bool prune;                 /* --prune: remove the outputs of inputs that disappeared */
-    bool no_wait;               /* --no-wait: fail at once when another run holds the lock */
+    bool incremental;                  /* --incremental: redo only what changed (incremental.h) */
+    bool verify;                 /* --verify: also compare content hashes of inputs, outputs */
+    bool force;                  /* --rebuild: redo everything, rewrite the manifest */
+    bool prune;                  /* --prune: remove the outputs of inputs that disappeared */
+    bool no_wait;                /* --no-wait: fail at once when another run holds the lock */
+    enum csvb_compress compress; /* --compress */
+    int compress_level;          /* --compress-level; 0 = each format's default */
 };
 
 /* Sets opt to the defaults: nothing owned, no paths, the job of the PowerShell original except
@@ -134,6 +144,7 @@ extern const struct csvb_names csvb_bad_row_names;     /* fail skip */
 extern const struct csvb_names csvb_shell_names;       /* none (internal) bash zsh fish */
 extern const struct csvb_names csvb_color_names;       /* auto always never */
 extern const struct csvb_names csvb_annotations_names; /* auto github none */
+extern const struct csvb_names csvb_compress_names;    /* auto none gzip zstd */
 
 /* The canonical (first non-alias) name of value, or NULL when names has none. Static storage. */
 const char *csvb_names_name(const struct csvb_names *names, int value);
@@ -158,6 +169,8 @@ const char *csvb_progress_name(enum csvb_progress_mode value);
 bool csvb_progress_from_name(const char *name, enum csvb_progress_mode *value);
 const char *csvb_bad_row_name(enum csvb_bad_row value);
 bool csvb_bad_row_from_name(const char *name, enum csvb_bad_row *value);
+const char *csvb_compress_name(enum csvb_compress value);
+bool csvb_compress_from_name(const char *name, enum csvb_compress *value);
 const char *csvb_shell_name(enum csvb_shell value);
 bool csvb_shell_from_name(const char *name, enum csvb_shell *value);
 const char *csvb_color_name(enum csvb_color_mode value);

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "csvbatch/codec.h"
 #include "csvbatch/diag.h"
 #include "csvbatch/stage.h"
 #include "csvbatch/text.h"
@@ -34,14 +35,16 @@ struct csvb_result {
     uint64_t rows_read;     /* data rows, header excluded */
     uint64_t rows_written;  /* data rows written (or that would be, in a dry run) */
     uint64_t rows_rejected; /* --on-bad-row skip: records dropped for their field count */
-    uint64_t bytes_read;
+    uint64_t bytes_read;    /* from the file: compressed bytes for a compressed one */
     uint64_t bytes_written;
+    enum csvb_compression compression; /* of the input, NONE when not compressed */
+    uint64_t bytes_decompressed;       /* decoded from a compressed input (0 otherwise) */
     double seconds;
     uint64_t bytes_parsed;    /* chunked files: bytes the chunk runs read in all (debug figure) */
     unsigned parse_runs;      /* chunked files: how many chunk runs there were; 0 = not chunked */
-    struct csvb_diag diag;          /* the error or notice, code CSVB_OK when none */
-    struct csvb_rows preview;       /* owned: --preview, the output header then the first rows
-                                       written (empty when none); free with csvb_rows_fini */
+    struct csvb_diag diag;    /* the error or notice, code CSVB_OK when none */
+    struct csvb_rows preview; /* owned: --preview, the output header then the first rows
+                                 written (empty when none); free with csvb_rows_fini */
     struct csvb_result_input input; /* --incremental: the input as it was read */
     char written_stamp[64];         /* Unchanged: the stamp of the run that wrote the output */
     char written_at[32];            /* Unchanged: when that run recorded it (UTC ISO 8601) */

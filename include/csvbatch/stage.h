@@ -33,6 +33,9 @@ struct csvb_stage_config {
                               output (Export-Csv) */
     bool skip_bad_rows;    /* a record of the wrong width is counted and dropped */
     size_t preview_rows;   /* keep the first N output rows for --preview (0 = none) */
+    int compress_level;    /* an output named *.gz, *.zst, *.bz2 or *.xz is written in that
+                              format, one complete member/frame per stage, at this level (0 = the
+                              format's default); rejects files are never compressed */
 };
 
 struct csvb_stage_counts {
@@ -85,7 +88,8 @@ bool csvb_stage_check_header(const struct csvb_stage_config *cfg, const struct c
 enum csvb_err csvb_stage_row(void *ctx, const struct csvb_row *row, bool *stop,
                              struct csvb_diag *d);
 
-/* Writes out the buffered bytes; sets counts.bytes_written. Errors: CSVB_E_IO. */
+/* Writes out the buffered bytes and ends a compressed output's stream; sets counts.bytes_written
+ * (bytes of CSV, before compression). Errors: CSVB_E_IO. */
 enum csvb_err csvb_stage_flush(struct csvb_stage *s, struct csvb_diag *d);
 
 /* Commits the output, then the rejects file (nothing in a dry run). On error neither the output

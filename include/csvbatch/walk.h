@@ -62,11 +62,15 @@ enum csvb_err csvb_walk(const struct csvb_options *opt, struct csvb_walk_list *l
 /* Frees everything list owns. NULL-safe, safe to call twice. */
 void csvb_walk_list_fini(struct csvb_walk_list *list);
 
-/* True when name (a base name) ends in ".csv", ASCII case-insensitively. */
+/* The length of name's CSV extension: ".csv", or ".csv" and a compression extension (".csv.gz",
+ * ".csv.zst", ".csv.bz2", ".csv.xz"), ASCII case-insensitively; 0 when it has none. */
+size_t csvb_walk_csv_ext_len(const char *name);
+
+/* True when name (a base name) has a CSV extension (csvb_walk_csv_ext_len). */
 bool csvb_walk_has_csv_ext(const char *name);
 
-/* True when name is one of our outputs: ends in suffix + ".csv" or "_rejects.csv",
- * case-insensitively. */
+/* True when name is one of our outputs: ends in suffix + ".csv" or "_rejects.csv", after any
+ * compression extension, case-insensitively. */
 bool csvb_walk_is_output_name(const char *name, const char *suffix);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "csvbatch/codec.h"
 #include "csvbatch/diag.h"
 #include "csvbatch/reader.h"
 
@@ -19,6 +20,9 @@ struct csvb_writer {
     int sys_errno;  /* first write error, sticky */
     bool quote_all; /* quote every field (PowerShell's Export-Csv); a field with a NULL ptr is
                        $null there and written as nothing */
+    const struct csvb_codec *codec; /* csvb_writer_compress: the encoder between buf and fd */
+    void *zst;                      /* owned encoder state */
+    bool finished;                  /* csvb_writer_finish done */
 };
 
 /* fd value for a writer that keeps everything in its (growing) buffer: w->buf[0..w->len). */
@@ -36,7 +40,16 @@ enum csvb_err csvb_writer_row(struct csvb_writer *w, const struct csvb_field *fi
 /* Writes out what is buffered. Errors: CSVB_E_IO. */
 enum csvb_err csvb_writer_flush(struct csvb_writer *w);
 
-/* Frees the buffer (does not close fd). NULL-safe, safe to call twice. */
+/* Puts c's encoder (level 0 = its default) between the buffer and fd: everything written until
+ * csvb_writer_finish becomes one complete gzip member, zstd frame, bzip2 or xz stream. NONE, and a
+ * writer without an fd, stay as they are. Call before the first row. Errors: CSVB_E_NOMEM. */
+enum csvb_err csvb_writer_compress(struct csvb_writer *w, enum csvb_compression c, int level);
+
+/* Flushes and, when compressing, ends the compressed stream (once: later calls only flush).
+ * Errors: CSVB_E_IO. */
+enum csvb_err csvb_writer_finish(struct csvb_writer *w);
+
+/* Frees the buffer and the encoder (does not close fd). NULL-safe, safe to call twice. */
 void csvb_writer_fini(struct csvb_writer *w);
 
 /* write(2) all of buf, retrying EINTR and short writes. Returns 0 or an errno value. */

@@ -5,7 +5,10 @@
  * writing its records back with the writer and reading them again gives the same records;
  * (3) split at a line feed as the chunked runner splits big files, a first part that ends
  * between records plus the second part give exactly the rows of the whole (lines shifted);
- * (4) the lenient (PowerShell) parser gives the same result whatever the buffering.
+ * (4) the lenient (PowerShell) parser gives the same result whatever the buffering;
+ * (5) compressed with gzip and with zstd and read back through the decompressing filter (with
+ * and without its read-ahead thread, in small fills), the same rows and error as the plain bytes;
+ * the raw bytes through the detecting filter never crash, and pass through when no magic.
  * Built with clang -fsanitize=fuzzer (make fuzz); with gcc the replay main below runs the
  * corpus files given on the command line (make fuzz-replay), so crashes stay regression tests. */
 #include <stdint.h>
@@ -15,6 +18,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "csvbatch/decompress.h"
 #include "csvbatch/reader.h"
 #include "csvbatch/writer.h"
 
@@ -59,6 +63,8 @@ struct run_mode {
     bool lenient, strip_bom, range_end;
     unsigned long line_offset; /* added to every row's line (a later chunk) */
     bool at_boundary;          /* out: range_end ended between records */
+    bool via_filter;           /* read through the detecting decompress filter */
+    bool read_ahead;           /* ... with its thread */
 };
 
 static struct capture run_with(const uint8_t *data, size_t size, size_t chunk, size_t block,
@@ -67,7 +73,7 @@ static struct capture run_with(const uint8_t *data, size_t size, size_t chunk, s
 static struct capture run(const uint8_t *data, size_t size, size_t chunk, size_t block, bool fast,
                           enum csvb_err *err)
 {
-    struct run_mode plain = {false, true, false, 0, false};
+    struct run_mode plain = {false, true, false, 0, false, false, false};
     return run_with(data, size, chunk, block, fast, &plain, err);
 }
 
@@ -99,8 +105,15 @@ static struct capture run_with(const uint8_t *data, size_t size, size_t chunk, s
     csvb_diag_init(&d);
     struct csvb_reader_stats stats = {0};
     line_shift = mode->line_offset;
-    *err = csvb_reader_run(&cfg, (struct csvb_source){csvb_source_mem_fill, &mem},
-                           (struct csvb_sink){on_row_shifted, &c}, &stats, &d);
+    struct csvb_source src = {csvb_source_mem_fill, &mem};
+    struct csvb_decompress *dz = NULL;
+    if (mode->via_filter) {
+        if ((dz = csvb_decompress_detect_new(src, mode->read_ahead)) == NULL)
+            abort();
+        src = (struct csvb_source){csvb_decompress_fill, dz};
+    }
+    *err = csvb_reader_run(&cfg, src, (struct csvb_sink){on_row_shifted, &c}, &stats, &d);
+    csvb_decompress_free(dz);
     mode->at_boundary = stats.at_boundary;
     mode->line_offset = stats.lines; /* out: lines seen, for the next part */
     if (*err != CSVB_OK) {
@@ -120,11 +133,11 @@ static void check_split(const uint8_t *data, size_t size, const struct capture *
     if (nl == NULL || (size_t)(nl - data) + 1 >= size)
         return;
     size_t cut = (size_t)(nl - data) + 1;
-    struct run_mode first = {false, true, true, 0, false};
+    struct run_mode first = {false, true, true, 0, false, false, false};
     enum csvb_err e1, e2;
     struct capture a = run_with(data, cut, 0, 1 << 20, true, &first, &e1);
     if (e1 == CSVB_OK && first.at_boundary) {
-        struct run_mode second = {false, false, false, first.line_offset, false};
+        struct run_mode second = {false, false, false, first.line_offset, false, false, false};
         struct capture b = run_with(data + cut, size - cut, 0, 1 << 20, true, &second, &e2);
         put(&a, b.text, b.len);
         if (e2 != whole_err || a.len != whole->len || memcmp(a.text, whole->text, a.len) != 0) {
@@ -218,6 +231,58 @@ static void round_trip(const uint8_t *data, size_t size)
     free(r.c.text);
 }
 
+/* data compressed whole by kind's encoder (level 1), in memory; caller frees. */
+static uint8_t *compress_all(enum csvb_compression kind, const uint8_t *data, size_t size,
+                             size_t *out_len)
+{
+    const struct csvb_codec *codec = csvb_codec_for(kind);
+    int fd = memfd_create("csvb-fuzz-z", 0);
+    void *st = codec->enc_new(1);
+    if (fd < 0 || st == NULL || codec->enc_write(st, fd, (const char *)data, size, true) != 0)
+        abort();
+    codec->enc_free(st);
+    off_t len = lseek(fd, 0, SEEK_END);
+    uint8_t *out = malloc((size_t)len + 1);
+    if (len < 0 || out == NULL || pread(fd, out, (size_t)len, 0) != len)
+        abort();
+    close(fd);
+    *out_len = (size_t)len;
+    return out;
+}
+
+/* (5) */
+static void check_compressed(const uint8_t *data, size_t size, const struct capture *want,
+                             enum csvb_err want_err, size_t chunk, size_t block)
+{
+    static const enum csvb_compression kinds[] = {CSVB_COMPRESSION_GZIP, CSVB_COMPRESSION_ZSTD};
+    enum csvb_err e;
+    for (size_t k = 0; k < 2; k++) {
+        size_t zlen;
+        uint8_t *z = compress_all(kinds[k], data, size, &zlen);
+        for (int ra = 0; ra < 2; ra++) {
+            struct run_mode via = {false, true, false, 0, false, true, ra != 0};
+            struct capture got =
+                run_with(z, zlen, ra ? 0 : chunk, ra ? 1 << 20 : block, true, &via, &e);
+            if (e != want_err || got.len != want->len || memcmp(got.text, want->text, got.len)) {
+                fprintf(stderr,
+                        "through the %s filter (read-ahead %d) the result changed\n%s\n%s\n",
+                        csvb_compression_name(kinds[k]), ra, want->text, got.text);
+                abort();
+            }
+            free(got.text);
+        }
+        free(z);
+    }
+    struct run_mode raw = {false, true, false, 0, false, true, true};
+    struct capture got = run_with(data, size, chunk, block, true, &raw, &e);
+    if (csvb_compression_detect(data, size) == CSVB_COMPRESSION_NONE &&
+        (e != want_err || got.len != want->len || memcmp(got.text, want->text, got.len) != 0)) {
+        fprintf(stderr, "plain bytes through the detecting filter changed the result\n");
+        abort();
+    }
+    free(got.text);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -237,12 +302,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     }
     check_split(data, size, &slow, e1);
+    check_compressed(data, size, &slow, e1, chunk, block);
     free(slow.text);
     free(fast.text);
     free(small.text);
     round_trip(data, size);
     /* (4) the lenient parser does not depend on buffering either */
-    struct run_mode lenient1 = {true, true, false, 0, false}, lenient2 = lenient1;
+    struct run_mode lenient1 = {true, true, false, 0, false, false, false}, lenient2 = lenient1;
     struct capture l1 = run_with(data, size, 0, 1 << 20, false, &lenient1, &e1);
     struct capture l2 = run_with(data, size, chunk, block, false, &lenient2, &e2);
     if (e1 != e2 || l1.len != l2.len || memcmp(l1.text, l2.text, l1.len) != 0) {
