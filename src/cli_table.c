@@ -267,8 +267,9 @@ static const struct csvb_cli_option table[] = {
      .value = 1,
      .help = "--incremental, also comparing content hashes"},
     {.kind = CSVB_OPT_FLAG,
-     .long_name = "rebuild",
+     .long_name = "force",
      FIELD(force),
+     .flags = CSVB_OPTF_EXACT, /* --fo, --for still mean --format */
      .value = 1,
      .help = "--incremental, but redo everything (new manifest)"},
     {.kind = CSVB_OPT_FLAG,

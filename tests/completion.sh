@@ -35,7 +35,7 @@ bash_words() {
 }
 same bash-complete-p "$(bash --norc -c "source '$tmp/csvbatch.bash'; complete -p csvbatch")" \
     "complete -o filenames -F _csvbatch csvbatch"
-same bash-long-option "$(bash_words csvbatch --fo)" "--format"
+same bash-long-option "$(bash_words csvbatch --form)" "--format"
 same bash-two-options "$(bash_words csvbatch --no-f)" "--no-fsync --no-fast-path"
 same bash-format-values "$(bash_words csvbatch --format '')" "table csv json"
 same bash-format-prefix "$(bash_words csvbatch --format j)" "json"
@@ -80,7 +80,7 @@ zsh_words() { timeout 20 zsh -f "$tmp/capture.zsh" "$@"; }
 if command -v zsh >/dev/null; then
     same zsh-function-defined "$(zsh -fc "autoload -Uz compinit; compinit -u -D; source '$tmp/_csvbatch'; print \$+functions[_csvbatch] \$_comps[csvbatch]")" \
         "1 _csvbatch"
-    same zsh-long-option "$(zsh_words '' "$tmp/_csvbatch" 'csvbatch --fo')" "--format"
+    same zsh-long-option "$(zsh_words '' "$tmp/_csvbatch" 'csvbatch --form')" "--format"
     same zsh-format-values "$(zsh_words '' "$tmp/_csvbatch" 'csvbatch --format ' | xargs)" \
         "csv json table"
     same zsh-format-equals "$(zsh_words '' "$tmp/_csvbatch" 'csvbatch --format=' | xargs)" \
@@ -97,7 +97,7 @@ fi
 # ---- fish ----
 fish_words() { HOME=$tmp/home fish --no-config -c "source '$tmp/csvbatch.fish'; complete -C '$1'"; }
 if command -v fish >/dev/null; then
-    same fish-long-option "$(fish_words 'csvbatch --fo')" \
+    same fish-long-option "$(fish_words 'csvbatch --form')" \
         "$(printf -- '--format\tsummary format: table (default), csv or json')"
     same fish-format-values "$(fish_words 'csvbatch --format ' | cut -f1 | xargs)" "csv json table"
     same fish-encoding-values "$(fish_words 'csvbatch --encoding ' | cut -f1 | xargs)" \
@@ -130,10 +130,10 @@ if ${MAKE:-make} -s --no-print-directory -C "$root" install DESTDIR="$dest" PREF
         skip "bash-completion: not installed"
     fi
     command -v zsh >/dev/null &&
-        same zsh-fpath-autoload "$(zsh_words "$share/zsh/site-functions" '' 'csvbatch --fo')" "--format"
+        same zsh-fpath-autoload "$(zsh_words "$share/zsh/site-functions" '' 'csvbatch --form')" "--format"
     command -v fish >/dev/null &&
         same fish-vendor-autoload "$(HOME=$tmp/home XDG_DATA_DIRS=$share PATH=$dest/usr/bin:$PATH \
-            fish -c 'complete -C "csvbatch --fo"' | cut -f1)" "--format"
+            fish -c 'complete -C "csvbatch --form"' | cut -f1)" "--format"
     ${MAKE:-make} -s --no-print-directory -C "$root" uninstall DESTDIR="$dest" PREFIX=/usr
     same uninstall-removes-all "$(find "$dest" -type f | wc -l)" "0"
 else

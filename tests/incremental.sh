@@ -150,8 +150,8 @@ expect output-edited-caught-by-verify 'f1.csv:Unchanged f2.csv:Success f3.csv:Un
     { grep -q '^n2,T10$' "$D/f2_processed.csv" && pass verify-output-restored ||
           fail verify-output-restored "$(cat "$D/f2_processed.csv")"; }
 
-# --rebuild: everything redone.
-cb --rebuild --select Name --timestamp T11 "$D"
+# --force: everything redone.
+cb --force --select Name --timestamp T11 "$D"
 expect force-redoes-all "$ALL3"
 
 # An input deleted: a stale notice naming its output; --prune removes only what we wrote.

@@ -37,7 +37,7 @@
 /* ---- The decision (pure) ------------------------------------------------------------------ */
 
 struct csvb_incr_facts {
-    bool force;            /* --rebuild */
+    bool force;            /* --force */
     bool have_entry;       /* the manifest has an entry for this output */
     bool fingerprint_same; /* made with the same version and byte-changing options */
     bool size_same, dev_same;

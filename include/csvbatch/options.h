@@ -90,7 +90,7 @@ struct csvb_options {
     enum csvb_annotations annotations; /* --annotations */
     bool incremental;                  /* --incremental: redo only what changed (incremental.h) */
     bool verify;                 /* --verify: also compare content hashes of inputs, outputs */
-    bool force;                  /* --rebuild: redo everything, rewrite the manifest */
+    bool force;                  /* --force: redo everything, rewrite the manifest */
     bool prune;                  /* --prune: remove the outputs of inputs that disappeared */
     bool no_wait;                /* --no-wait: fail at once when another run holds the lock */
     enum csvb_compress compress; /* --compress */
