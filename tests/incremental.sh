@@ -343,5 +343,20 @@ print(n)' "$O" "$W/k-ref") || { fail "sigkill-at-$at" "$lines"; continue; }
         fail "sigkill-at-$at-then-all-unchanged" "$(grep -c ',Success,' "$W/out") redone"
 done
 
+# Compressed inputs and outputs: skipped when unchanged; a changed compressed input is redone;
+# a changed compression level redoes the compressed output.
+Z=$W/z
+make_inputs "$Z" 2
+gzip -n "$Z/f1.csv" && touch -d "$OLD" "$Z/f1.csv.gz"
+cb --incremental --timestamp TZ "$Z"
+expect compressed-first "f1.csv.gz:Success f2.csv:Success"
+cb --incremental --timestamp TZ2 "$Z"
+expect compressed-unchanged "f1.csv.gz:Unchanged f2.csv:Unchanged"
+printf 'Name,ID,Status\nz,9,Active\n' | gzip -n >"$Z/f1.csv.gz" && touch -d "$OLD" "$Z/f1.csv.gz"
+cb --incremental --timestamp TZ3 "$Z"
+expect compressed-changed "f1.csv.gz:Success f2.csv:Unchanged" &&
+    { [ "$(gzip -dc "$Z/f1_processed.csv.gz")" = "$(printf 'Name,ID,ProcessedDate\nz,9,TZ3')" ] ||
+        fail compressed-changed-output "$(gzip -dc "$Z/f1_processed.csv.gz" | head -c 200)"; }
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
