@@ -56,6 +56,7 @@ cat >"$tmp/capture.zsh" <<'EOF'
 zmodload zsh/zpty || exit 3
 zpty z zsh -f -i
 zpty -w z "PROMPT='' RPROMPT=''; unsetopt zle_bracketed_paste 2>/dev/null"
+zpty -w z "stty rows 200 columns 200; LISTMAX=100000" # never "do you wish to see all N?"
 [[ -n $1 ]] && zpty -w z "fpath=(${(q)1} \$fpath)"
 zpty -w z "autoload -Uz compinit; compinit -u -D"
 [[ -n $2 ]] && zpty -w z "source ${(q)2}"
@@ -76,7 +77,7 @@ zpty -r z all '*<DONE>*'
 zpty -d z
 print -r -- "$all" | grep -o '<CAND>[^<]*</CAND>' | sed 's/<CAND>//; s/<\/CAND>//' | sort -u
 EOF
-zsh_words() { timeout 20 zsh -f "$tmp/capture.zsh" "$@"; }
+zsh_words() { timeout 60 zsh -f "$tmp/capture.zsh" "$@"; }
 if command -v zsh >/dev/null; then
     same zsh-function-defined "$(zsh -fc "autoload -Uz compinit; compinit -u -D; source '$tmp/_csvbatch'; print \$+functions[_csvbatch] \$_comps[csvbatch]")" \
         "1 _csvbatch"
