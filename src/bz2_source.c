@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "csvbatch/writer.h"
 
@@ -109,7 +110,9 @@ static int enc_write(void *st, int fd, const char *p, size_t n, bool finish)
 {
     bz_stream *z = st;
     char out[64 << 10];
-    z->next_in = (char *)(uintptr_t)p;
+    char *in; /* the library's field is not const, though it never writes through it */
+    memcpy(&in, &p, sizeof in);
+    z->next_in = in;
     z->avail_in = (unsigned)n;
     for (;;) {
         z->next_out = out;

@@ -102,7 +102,9 @@ static int enc_write(void *st, int fd, const char *p, size_t n, bool finish)
 {
     z_stream *z = st;
     unsigned char out[64 << 10];
-    z->next_in = (Bytef *)(uintptr_t)p;
+    Bytef *in; /* the library's field is not const, though it never writes through it */
+    memcpy(&in, &p, sizeof in);
+    z->next_in = in;
     z->avail_in = (uInt)n;
     int flush = finish ? Z_FINISH : Z_NO_FLUSH, r;
     do {

@@ -131,7 +131,7 @@ static enum csvb_err open_root(struct csvb_incremental *inc, struct csvb_incr_ro
  * any order, take the locks in the same order and never deadlock. */
 static enum csvb_err open_roots(struct csvb_incremental *inc, struct csvb_diag *d)
 {
-    struct csvb_incr_root **order = malloc((inc->nroots + 1) * sizeof *order);
+    struct csvb_incr_root **order = calloc(inc->nroots + 1, sizeof(void *)); /* pointers */
     if (order == NULL)
         return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
     enum csvb_err e = CSVB_OK;
@@ -144,7 +144,7 @@ static enum csvb_err open_roots(struct csvb_incremental *inc, struct csvb_diag *
         order[k] = r;
     }
     if (e == CSVB_OK)
-        qsort(order, inc->nroots, sizeof *order, cmp_real);
+        qsort(order, inc->nroots, sizeof(void *), cmp_real); /* an array of pointers */
     for (size_t k = 0; e == CSVB_OK && k < inc->nroots; k++)
         e = open_root(inc, order[k], d);
     free(order);
@@ -342,7 +342,7 @@ enum csvb_err csvb_incremental_open(struct csvb_incremental **out, const struct 
     inc->njobs = list->n;
     snprintf(inc->stamp, sizeof inc->stamp, "%s", stamp);
     csvb_incremental_fingerprint(opt, inc->fingerprint);
-    inc->job_root = malloc((list->n + 1) * sizeof *inc->job_root);
+    inc->job_root = calloc(list->n + 1, sizeof *inc->job_root);
     inc->fresh = calloc(list->n + 1, sizeof *inc->fresh);
     if (inc->job_root == NULL || inc->fresh == NULL)
         return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
