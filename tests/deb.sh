@@ -90,15 +90,22 @@ page=$(man -w csvbatch 2>&1 || true)
 MANWIDTH=80 man -P cat csvbatch 2>/dev/null | grep -q '^SYNOPSIS' && ok man-renders ||
     ko man-renders "man csvbatch shows no SYNOPSIS"
 
-# COMPLETIONS: when `make install` installs them, assert here that the package ships
-# /usr/share/bash-completion/completions/csvbatch, /usr/share/zsh/.../_csvbatch and
-# /usr/share/fish/vendor_completions.d/csvbatch.fish (dpkg -L csvbatch).
+# The completions, generated from the installed binary's option table at build time.
+files=$(dpkg -L csvbatch)
+for f in /usr/share/bash-completion/completions/csvbatch /usr/share/zsh/site-functions/_csvbatch \
+    /usr/share/fish/vendor_completions.d/csvbatch.fish; do
+    grep -qx "$f" <<<"$files" && [ -s "$f" ] && ok "ships-$(basename "$f")" || ko "ships-$f" "not in dpkg -L"
+done
+grep -q -- '--format' /usr/share/bash-completion/completions/csvbatch && ok completion-content ||
+    ko completion-content "no --format in the bash completion"
 
 # 6. Remove it: nothing of it stays.
 $sudo apt-get remove -y -qq csvbatch >"$tmp/apt.log" 2>&1 || cat "$tmp/apt.log"
 ! installed && ok remove || ko remove "still installed"
 [ ! -e /usr/bin/csvbatch ] && ok binary-gone || ko binary-gone "/usr/bin/csvbatch still there"
 [ ! -e /usr/share/man/man1/csvbatch.1.gz ] && ok man-gone || ko man-gone "man page still there"
+[ ! -e /usr/share/bash-completion/completions/csvbatch ] && ok completion-gone ||
+    ko completion-gone "bash completion still there"
 
 echo "$pass passed, $fail failed ($(($(date +%s) - started)) s)"
 [ "$fail" -eq 0 ]
