@@ -1,6 +1,7 @@
 /* main.c — wiring only: options → plan → walk/outputs → driver → diagnostics → report → exit code.
  */
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -281,17 +282,29 @@ static bool present(const struct csvb_options *opt, const struct csvb_plan *plan
                     const struct csvb_totals *totals, struct csvb_run_info *info, bool *io_failed,
                     time_t started, const struct ui *ui)
 {
-    if (!opt->quiet && (list->n > 0 || opt->format != CSVB_FORMAT_TABLE) &&
-        csvb_report_write(stdout, opt, list, results, totals, ui->color_out) != 0) {
-        fprintf(stderr, "csvbatch: cannot write the summary to standard output\n");
+    errno = 0;
+    bool summary_ok = opt->quiet || (list->n == 0 && opt->format == CSVB_FORMAT_TABLE) ||
+                      csvb_report_write(stdout, opt, list, results, totals, ui->color_out) == 0;
+    if (summary_ok && !opt->quiet && plan->stage.preview_rows > 0 &&
+        opt->format == CSVB_FORMAT_TABLE) {
+        csvb_report_previews(stdout, list, results);
+        summary_ok = fflush(stdout) == 0 && !ferror(stdout);
+    }
+    if (!summary_ok) {
+        /* SIGPIPE is ignored (main): a reader that went away (| head -1) is EPIPE here, and the
+         * run still writes --report and exits 1 (README "Errors and exit codes"). */
+        if (errno == EPIPE)
+            fprintf(stderr, "csvbatch: standard output is closed (broken pipe): the summary was "
+                            "not written\n");
+        else
+            fprintf(stderr, "csvbatch: cannot write the summary to standard output\n");
         *io_failed = true;
     }
-    if (!opt->quiet && plan->stage.preview_rows > 0 && opt->format == CSVB_FORMAT_TABLE)
-        csvb_report_previews(stdout, list, results);
     char finished_at[CSVB_STAMP_MAX];
     utc_now(finished_at, sizeof finished_at);
     info->finished_at = finished_at;
-    info->exit_code = csvb_result_exit_code(totals->failed, *io_failed, info->signal);
+    info->exit_code = csvb_result_exit_code(
+        totals->failed, csvb_result_count_not_started(results, list->n), *io_failed, info->signal);
     bool ok = report_files(opt, list, results, totals, info, started, ui);
     info->finished_at = NULL; /* it pointed into this frame */
     return ok;
@@ -370,7 +383,8 @@ static int run(struct csvb_options *opt, const struct ui *ui)
     struct csvb_run_info info = {started_at,           NULL,        plan.stamp, 0,
                                  csvb_cancel_signal(), plan.threads};
     bool reported = present(opt, &plan, &list, results, &totals, &info, &io_failed, started, ui);
-    status = csvb_result_exit_code(totals.failed, io_failed || !reported, info.signal);
+    status = csvb_result_exit_code(totals.failed, csvb_result_count_not_started(results, list.n),
+                                   io_failed || !reported, info.signal);
 out:
     csvb_incremental_free(incr); /* the locks go last: after the manifest is in place */
     for (size_t i = 0; results != NULL && i < list.n; i++)
@@ -387,6 +401,8 @@ int main(int argc, char **argv)
     struct csvb_diag d;
     csvb_diag_init(&d);
     int status;
+    /* A closed stdout must not kill the run before --report is written: EPIPE instead. */
+    signal(SIGPIPE, SIG_IGN);
     enum csvb_cli_result parsed = csvb_cli_parse(argc, argv, &opt, &d);
     if (parsed == CSVB_CLI_OK && csvb_files_from_read(&opt, &d) != CSVB_OK)
         parsed = CSVB_CLI_USAGE;
