@@ -2,6 +2,7 @@
  * by device and inode: nothing the run writes may replace an input or another written file. */
 #include "csvbatch/conflicts.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "csvbatch/text.h"
 
@@ -268,4 +270,27 @@ enum csvb_err csvb_conflicts_check(struct csvb_joblist *list,
     if (!ok)
         return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
     return c.usage ? CSVB_E_USAGE : CSVB_OK;
+}
+
+enum csvb_err csvb_conflicts_run_files_writable(const struct csvb_conflicts_run_file *run_files,
+                                                size_t nrun, struct csvb_diag *d)
+{
+    for (size_t i = 0; i < nrun; i++) {
+        const char *option = run_files[i].option, *path = run_files[i].path;
+        struct stat st;
+        if (path == NULL)
+            continue;
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+            return csvb_diag_set(d, CSVB_E_USAGE, 0, "%s: '%s' is a directory", option, path);
+        char *dir = csvb_text_dirname(path);
+        enum csvb_err e = CSVB_OK;
+        if (dir == NULL)
+            e = csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
+        else if (access(dir, W_OK | X_OK) != 0)
+            e = csvb_diag_errno(d, CSVB_E_USAGE, errno, "%s: cannot write in '%s'", option, dir);
+        free(dir);
+        if (e != CSVB_OK)
+            return e;
+    }
+    return CSVB_OK;
 }

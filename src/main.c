@@ -17,6 +17,7 @@
 #include "csvbatch/atomic.h"
 #include "csvbatch/cli.h"
 #include "csvbatch/color.h"
+#include "csvbatch/conflicts.h"
 #include "csvbatch/driver.h"
 #include "csvbatch/completion.h"
 #include "csvbatch/files_from.h"
@@ -226,26 +227,6 @@ static void run_driver(struct csvb_plan *plan, const struct csvb_options *opt,
     plan->reader.bytes_counter = NULL;
 }
 
-/* --report and --junit must be writable before any work is done: a run whose report cannot be
- * written is a configuration error, found now rather than after every file. NULL: not asked. */
-static bool report_path_ok(const char *option, const char *path)
-{
-    struct stat st;
-    if (path == NULL)
-        return true;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "csvbatch: %s: '%s' is a directory\n", option, path);
-        return false;
-    }
-    char *dir = csvb_text_dirname(path);
-    bool ok = dir != NULL && access(dir, W_OK | X_OK) == 0;
-    if (!ok)
-        fprintf(stderr, "csvbatch: %s: cannot write in '%s': %s\n", option, dir ? dir : path,
-                strerror(errno));
-    free(dir);
-    return ok;
-}
-
 /* The files written after the run: --report, --junit, GitHub's step summary. Returns whether
  * all were written (each failure said on stderr). */
 static bool report_files(const struct csvb_options *opt, const struct csvb_joblist *list,
@@ -343,7 +324,10 @@ static int run(struct csvb_options *opt, const struct ui *ui)
         csvb_plan_fini(&plan);
         return 2;
     }
-    if (!report_path_ok("--report", opt->report) || !report_path_ok("--junit", opt->junit)) {
+    const struct csvb_conflicts_run_file run_files[] = {{"--report", opt->report},
+                                                        {"--junit", opt->junit}};
+    if (csvb_conflicts_run_files_writable(run_files, 2, &d) != CSVB_OK) {
+        fprintf(stderr, "csvbatch: %s\n", d.message);
         csvb_plan_fini(&plan);
         return 2;
     }

@@ -19,6 +19,13 @@ struct csvb_conflicts_run_file {
     const char *path;   /* borrowed; NULL: not asked, ignored */
 };
 
+/* Whether each run file (path not NULL) can be written, before any work is done: a run whose
+ * report cannot be written is a configuration error, found now rather than after every file.
+ * CSVB_E_USAGE for the first that is a directory ("--report: 'x' is a directory") or whose
+ * directory is not writable ("--report: cannot write in 'd': " + strerror); else CSVB_OK. */
+enum csvb_err csvb_conflicts_run_files_writable(const struct csvb_conflicts_run_file *run_files,
+                                                size_t nrun, struct csvb_diag *d);
+
 /* Checks the written paths of list's CSVB_JOB_RUN jobs (output_path, rejects_path when set) and
  * run_files[0..nrun) against the inputs (every job with a device, whatever its kind), each other
  * and themselves. A conflict between jobs' files marks each job involved CSVB_JOB_FAIL with a
