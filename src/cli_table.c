@@ -417,8 +417,10 @@ static const struct csvb_cli_option table[] = {
      .help = "print the completion script for SHELL and exit"},
     TEXT("\n"
          "Exit status:\n"
-         "  0    every file succeeded (skipped entries, with a notice, do not fail a run)\n"
-         "  1    at least one file failed (the others were completed)\n"
+         "  0    every file succeeded (entries skipped with a notice do not fail a run)\n"
+         "  1    a file failed (the others were completed), a file was not started\n"
+         "       (--deadline, --fail-fast, --max-failures), or the summary or a report\n"
+         "       could not be written (a closed stdout pipe)\n"
          "  2    usage or configuration error (nothing was processed)\n"
          "  130  interrupted by SIGINT (143: SIGTERM, 129: SIGHUP); finished outputs stay,\n"
          "       no temp files\n"),

@@ -1,6 +1,7 @@
 /* main.c — wiring only: options → plan → walk/outputs → driver → diagnostics → report → exit code.
  */
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include "csvbatch/atomic.h"
 #include "csvbatch/cli.h"
 #include "csvbatch/color.h"
+#include "csvbatch/conflicts.h"
 #include "csvbatch/driver.h"
 #include "csvbatch/completion.h"
 #include "csvbatch/files_from.h"
@@ -225,26 +227,6 @@ static void run_driver(struct csvb_plan *plan, const struct csvb_options *opt,
     plan->reader.bytes_counter = NULL;
 }
 
-/* --report and --junit must be writable before any work is done: a run whose report cannot be
- * written is a configuration error, found now rather than after every file. NULL: not asked. */
-static bool report_path_ok(const char *option, const char *path)
-{
-    struct stat st;
-    if (path == NULL)
-        return true;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "csvbatch: %s: '%s' is a directory\n", option, path);
-        return false;
-    }
-    char *dir = csvb_text_dirname(path);
-    bool ok = dir != NULL && access(dir, W_OK | X_OK) == 0;
-    if (!ok)
-        fprintf(stderr, "csvbatch: %s: cannot write in '%s': %s\n", option, dir ? dir : path,
-                strerror(errno));
-    free(dir);
-    return ok;
-}
-
 /* The files written after the run: --report, --junit, GitHub's step summary. Returns whether
  * all were written (each failure said on stderr). */
 static bool report_files(const struct csvb_options *opt, const struct csvb_joblist *list,
@@ -281,17 +263,29 @@ static bool present(const struct csvb_options *opt, const struct csvb_plan *plan
                     const struct csvb_totals *totals, struct csvb_run_info *info, bool *io_failed,
                     time_t started, const struct ui *ui)
 {
-    if (!opt->quiet && (list->n > 0 || opt->format != CSVB_FORMAT_TABLE) &&
-        csvb_report_write(stdout, opt, list, results, totals, ui->color_out) != 0) {
-        fprintf(stderr, "csvbatch: cannot write the summary to standard output\n");
+    errno = 0;
+    bool summary_ok = opt->quiet || (list->n == 0 && opt->format == CSVB_FORMAT_TABLE) ||
+                      csvb_report_write(stdout, opt, list, results, totals, ui->color_out) == 0;
+    if (summary_ok && !opt->quiet && plan->stage.preview_rows > 0 &&
+        opt->format == CSVB_FORMAT_TABLE) {
+        csvb_report_previews(stdout, list, results);
+        summary_ok = fflush(stdout) == 0 && !ferror(stdout);
+    }
+    if (!summary_ok) {
+        /* SIGPIPE is ignored (main): a reader that went away (| head -1) is EPIPE here, and the
+         * run still writes --report and exits 1 (README "Errors and exit codes"). */
+        if (errno == EPIPE)
+            fprintf(stderr, "csvbatch: standard output is closed (broken pipe): the summary was "
+                            "not written\n");
+        else
+            fprintf(stderr, "csvbatch: cannot write the summary to standard output\n");
         *io_failed = true;
     }
-    if (!opt->quiet && plan->stage.preview_rows > 0 && opt->format == CSVB_FORMAT_TABLE)
-        csvb_report_previews(stdout, list, results);
     char finished_at[CSVB_STAMP_MAX];
     utc_now(finished_at, sizeof finished_at);
     info->finished_at = finished_at;
-    info->exit_code = csvb_result_exit_code(totals->failed, *io_failed, info->signal);
+    info->exit_code = csvb_result_exit_code(
+        totals->failed, csvb_result_count_not_started(results, list->n), *io_failed, info->signal);
     bool ok = report_files(opt, list, results, totals, info, started, ui);
     info->finished_at = NULL; /* it pointed into this frame */
     return ok;
@@ -330,7 +324,10 @@ static int run(struct csvb_options *opt, const struct ui *ui)
         csvb_plan_fini(&plan);
         return 2;
     }
-    if (!report_path_ok("--report", opt->report) || !report_path_ok("--junit", opt->junit)) {
+    const struct csvb_conflicts_run_file run_files[] = {{"--report", opt->report},
+                                                        {"--junit", opt->junit}};
+    if (csvb_conflicts_run_files_writable(run_files, 2, &d) != CSVB_OK) {
+        fprintf(stderr, "csvbatch: %s\n", d.message);
         csvb_plan_fini(&plan);
         return 2;
     }
@@ -370,7 +367,8 @@ static int run(struct csvb_options *opt, const struct ui *ui)
     struct csvb_run_info info = {started_at,           NULL,        plan.stamp, 0,
                                  csvb_cancel_signal(), plan.threads};
     bool reported = present(opt, &plan, &list, results, &totals, &info, &io_failed, started, ui);
-    status = csvb_result_exit_code(totals.failed, io_failed || !reported, info.signal);
+    status = csvb_result_exit_code(totals.failed, csvb_result_count_not_started(results, list.n),
+                                   io_failed || !reported, info.signal);
 out:
     csvb_incremental_free(incr); /* the locks go last: after the manifest is in place */
     for (size_t i = 0; results != NULL && i < list.n; i++)
@@ -387,6 +385,8 @@ int main(int argc, char **argv)
     struct csvb_diag d;
     csvb_diag_init(&d);
     int status;
+    /* A closed stdout must not kill the run before --report is written: EPIPE instead. */
+    signal(SIGPIPE, SIG_IGN);
     enum csvb_cli_result parsed = csvb_cli_parse(argc, argv, &opt, &d);
     if (parsed == CSVB_CLI_OK && csvb_files_from_read(&opt, &d) != CSVB_OK)
         parsed = CSVB_CLI_USAGE;

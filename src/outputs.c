@@ -1,7 +1,8 @@
-/* outputs.c — walk entries to jobs: output and rejects paths, one job per file, and the
- * conflicts (two inputs, one output; an output that is an input) found before any work. */
+/* outputs.c — walk entries to jobs: output and rejects paths, one job per file; the conflicts
+ * of every written path with the inputs and each other are conflicts.c's, called from here. */
 #include "csvbatch/outputs.h"
 
+#include "csvbatch/conflicts.h"
 #include "csvbatch/text.h"
 
 #include <errno.h>
@@ -15,40 +16,12 @@
 
 #include "csvbatch/codec.h"
 
-struct dev_ino {
-    dev_t dev;
-    ino_t ino;
-};
-
 /* A job's identity as a file: sorted, equal ones are adjacent, the earliest first. */
 struct file_key {
     dev_t dev;
     ino_t ino;
     size_t index;
 };
-
-/* An output's identity for collision checks: the realpath of its directory (when it exists,
- * else the directory as written) and its base name. */
-struct out_key {
-    const char *dir;  /* borrowed from struct dirs */
-    const char *base; /* borrowed from the job's output_path */
-    size_t job;
-};
-
-/* The resolved directories of the outputs, in the order first asked for: outputs come in path
- * order, so consecutive ones mostly share a directory, and realpath costs system calls per path
- * component. The last one is the cache. */
-struct dirs {
-    char **real;
-    size_t n, cap;
-    char *last; /* the directory as written that real[n - 1] resolves */
-};
-
-/* csvb_vec_reserve (text.h) returning the array, moved or not, or NULL (items untouched). */
-static void *reserve(void *items, size_t *cap, size_t need, size_t size)
-{
-    return csvb_vec_reserve(&items, cap, need, size) == CSVB_OK ? items : NULL;
-}
 
 static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static char *xasprintf(const char *fmt, ...)
@@ -148,125 +121,6 @@ static size_t mark_duplicates(const struct csvb_walk_list *walk, unsigned char *
     return kept;
 }
 
-static void fail_job(struct csvb_job *j, char *reason)
-{
-    if (j->kind != CSVB_JOB_RUN) {
-        free(reason);
-        return;
-    }
-    j->kind = CSVB_JOB_FAIL;
-    j->reason = reason != NULL ? reason : strdup("output conflict");
-}
-
-/* The resolved directory of output (see struct dirs); NULL when out of memory. */
-static const char *output_dir_key(const char *output, struct dirs *dirs)
-{
-    const char *slash = strrchr(output, '/');
-    const char *dir = slash != NULL ? output : ".";
-    size_t len = slash != NULL ? (size_t)(slash - output) + (slash == output) : 1;
-    if (dirs->last != NULL && strlen(dirs->last) == len && memcmp(dirs->last, dir, len) == 0)
-        return dirs->real[dirs->n - 1];
-    char **r = reserve(dirs->real, &dirs->cap, dirs->n + 1, sizeof *dirs->real);
-    if (r == NULL)
-        return NULL;
-    dirs->real = r;
-    free(dirs->last);
-    dirs->last = strndup(dir, len);
-    if (dirs->last == NULL)
-        return NULL;
-    char *real = realpath(dirs->last, NULL);
-    if (real == NULL && (real = strdup(dirs->last)) == NULL)
-        return NULL;
-    dirs->real[dirs->n++] = real;
-    return real;
-}
-
-static int cmp_out_key(const void *a, const void *b)
-{
-    const struct out_key *x = a, *y = b;
-    int c = x->dir == y->dir ? 0 : strcmp(x->dir, y->dir);
-    if (c == 0)
-        c = strcmp(x->base, y->base);
-    return c != 0 ? c : (x->job < y->job ? -1 : x->job > y->job);
-}
-
-static bool same_output(const struct out_key *x, const struct out_key *y)
-{
-    return (x->dir == y->dir || strcmp(x->dir, y->dir) == 0) && strcmp(x->base, y->base) == 0;
-}
-
-static int cmp_dev_ino(const void *a, const void *b)
-{
-    const struct dev_ino *x = a, *y = b;
-    if (x->dev != y->dev)
-        return x->dev < y->dev ? -1 : 1;
-    if (x->ino != y->ino)
-        return x->ino < y->ino ? -1 : 1;
-    return 0;
-}
-
-/* Fills keys (one per CSVB_JOB_RUN job, sorted) and inputs (their device and inode, sorted).
- * Returns the number of each, or SIZE_MAX when out of memory. */
-static size_t sorted_keys(const struct csvb_joblist *list, struct out_key *keys,
-                          struct dev_ino *inputs, struct dirs *dirs)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < list->n; i++) {
-        const struct csvb_job *j = &list->jobs[i];
-        if (j->kind != CSVB_JOB_RUN || j->output_path == NULL) /* NULL: never (make_jobs) */
-            continue;
-        const char *slash = strrchr(j->output_path, '/');
-        keys[n].dir = output_dir_key(j->output_path, dirs);
-        if (keys[n].dir == NULL)
-            return SIZE_MAX;
-        keys[n].base = slash != NULL ? slash + 1 : j->output_path;
-        keys[n].job = i;
-        inputs[n++] = (struct dev_ino){j->dev, j->ino};
-    }
-    qsort(inputs, n, sizeof *inputs, cmp_dev_ino);
-    qsort(keys, n, sizeof *keys, cmp_out_key);
-    return n;
-}
-
-/* Marks jobs whose output is shared with another job, is an input, or is a directory. Returns
- * false when out of memory. */
-static bool find_conflicts(struct csvb_joblist *list)
-{
-    struct out_key *keys = malloc((list->n + 1) * sizeof *keys);
-    struct dev_ino *inputs = malloc((list->n + 1) * sizeof *inputs);
-    struct dirs dirs = {NULL, 0, 0, NULL};
-    size_t nk = keys != NULL && inputs != NULL ? sorted_keys(list, keys, inputs, &dirs) : SIZE_MAX;
-    for (size_t k = 0; nk != SIZE_MAX && k + 1 < nk; k++) {
-        if (!same_output(&keys[k], &keys[k + 1]))
-            continue;
-        struct csvb_job *a = &list->jobs[keys[k].job], *b = &list->jobs[keys[k + 1].job];
-        char *ra = xasprintf("output %s would also be written from %s", a->output_path, b->path);
-        char *rb = xasprintf("output %s would also be written from %s", b->output_path, a->path);
-        fail_job(a, ra);
-        fail_job(b, rb);
-    }
-    for (size_t i = 0; nk != SIZE_MAX && i < list->n; i++) {
-        struct csvb_job *j = &list->jobs[i];
-        struct stat st;
-        if (j->kind != CSVB_JOB_RUN || j->output_path == NULL || stat(j->output_path, &st) != 0)
-            continue;
-        struct dev_ino key = {st.st_dev, st.st_ino};
-        if (S_ISDIR(st.st_mode))
-            fail_job(j, xasprintf("output %s is a directory", j->output_path));
-        else if (bsearch(&key, inputs, nk, sizeof *inputs, cmp_dev_ino) != NULL)
-            fail_job(j, xasprintf("output %s is an input file (a link to one?); refusing to "
-                                  "overwrite it",
-                                  j->output_path));
-    }
-    for (size_t i = 0; i < dirs.n; i++)
-        free(dirs.real[i]);
-    free(dirs.real);
-    free(dirs.last);
-    free(keys);
-    free(inputs);
-    return nk != SIZE_MAX;
-}
-
 /* Moves the kept entries of walk into list->jobs (exactly sized), planning each output path. */
 static bool make_jobs(const struct csvb_options *opt, struct csvb_walk_list *walk,
                       const unsigned char *drop, size_t kept, struct csvb_joblist *list)
@@ -310,13 +164,17 @@ enum csvb_err csvb_outputs_from_walk(const struct csvb_options *opt, struct csvb
         list->notices_cap = walk->notices_cap;
         walk->notices = NULL;
         walk->nnotices = walk->notices_cap = 0;
-        ok = find_conflicts(list);
     }
     for (size_t i = 0; ok && opt->rejects && i < list->n; i++) {
         struct csvb_job *j = &list->jobs[i];
         if (j->output_path != NULL &&
             (j->rejects_path = csvb_outputs_rejects_path(j->output_path, opt->suffix)) == NULL)
             ok = false;
+    }
+    if (ok) { /* every written path, the report's included, against the inputs and each other */
+        const struct csvb_conflicts_run_file run_files[] = {{"--report", opt->report},
+                                                            {"--junit", opt->junit}};
+        return csvb_conflicts_check(list, run_files, 2, d);
     }
     return ok ? CSVB_OK : csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
 }

@@ -67,10 +67,14 @@ fi
 got=$(/usr/bin/csvbatch --version 2>&1 || true)
 [ "$got" = "csvbatch $version" ] && ok version || ko version "got '$got'"
 
-# 4. The sample job from the installed path, on a copy of testdata/sample.
-cp -r testdata/sample "$tmp/sample"
+# 4. The sample job from the installed path, on a copy of testdata/sample (every file succeeds),
+# then with testdata/sample-broken beside it (broken.csv fails alone).
+cp -r testdata/sample testdata/sample-broken "$tmp/"
 rc=0
-(cd "$tmp" && SOURCE_DATE_EPOCH=0 /usr/bin/csvbatch -r -o out sample >stdout 2>stderr) || rc=$?
+(cd "$tmp" && SOURCE_DATE_EPOCH=0 /usr/bin/csvbatch -r -o out0 sample >stdout 2>stderr) || rc=$?
+[ "$rc" -eq 0 ] && ok sample-exit-0 || ko sample-exit-0 "exit $rc: $(cat "$tmp/stderr")"
+rc=0
+(cd "$tmp" && SOURCE_DATE_EPOCH=0 /usr/bin/csvbatch -r -o out sample sample-broken >stdout 2>stderr) || rc=$?
 [ "$rc" -eq 1 ] && ok sample-exit-1 || ko sample-exit-1 "exit $rc: $(cat "$tmp/stderr")"
 for f in Q3_processed.csv north_processed.csv south_processed.csv archive/2024_processed.csv; do
     [ -s "$tmp/out/$f" ] && ok "sample-output-$f" || ko "sample-output-$f" "missing"
@@ -79,7 +83,7 @@ done
 printf 'Name,ID,ProcessedDate\nAlice Johnson,1001,1970-01-01T00:00:00Z\n"O'"'"'Brien, Carol",1003,1970-01-01T00:00:00Z\nDavid Lee,1004,1970-01-01T00:00:00Z\n' >"$tmp/north.want"
 cmp -s "$tmp/north.want" "$tmp/out/north_processed.csv" && ok sample-north-content ||
     ko sample-north-content "$(diff "$tmp/north.want" "$tmp/out/north_processed.csv")"
-[ "$(cat "$tmp/stderr")" = "csvbatch: sample/broken.csv:3: expected 4 fields, found 5" ] &&
+[ "$(cat "$tmp/stderr")" = "csvbatch: sample-broken/broken.csv:3: expected 4 fields, found 5" ] &&
     ok sample-stderr || ko sample-stderr "$(cat "$tmp/stderr")"
 grep -q '^5 files: 4 succeeded, 1 failed, 0 skipped\.' "$tmp/stdout" && ok sample-summary ||
     ko sample-summary "$(cat "$tmp/stdout")"

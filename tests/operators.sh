@@ -304,7 +304,7 @@ done
 # --deadline 0.5 with -j 1: regular files run first (largest first), then streams in input order.
 # first.csv is a FIFO that takes ~1 s; it starts before the deadline and completes. second.csv and
 # third.csv (FIFOs too, ready at once) are not started: Skipped "not started: --deadline passed",
-# with a notice each; skipped entries do not fail the run (exit 0).
+# with a notice each; files the deadline left out make the exit code 1 (issue 13 item 7).
 t=$W/deadline
 mkdir -p "$t"
 small "$t/a.csv"
@@ -314,8 +314,8 @@ writer "$t/second.csv" 'Name,ID,Status\nsecond,2,Active\n'
 writer "$t/third.csv" 'Name,ID,Status\nthird,3,Active\n'
 (cd "$t" && cb --deadline 0.5 -j 1 --timestamp 2026-01-01T00:00:00Z first.csv second.csv a.csv third.csv >out 2>err)
 rc=$?
-if [ $rc -ne 0 ]; then
-    fail deadline "exit $rc, expected 0: $(cat "$t/out" "$t/err")"
+if [ $rc -ne 1 ]; then
+    fail deadline "exit $rc, expected 1: $(cat "$t/out" "$t/err")"
 elif ! grep -Eq '^a\.csv +Success ' "$t/out" || ! grep -Eq '^first\.csv +Success ' "$t/out"; then
     fail deadline "a.csv and first.csv (started before the deadline) should succeed: $(cat "$t/out")"
 elif [ "$(grep -Ec '^(second|third)\.csv +Skipped .*not started: --deadline passed$' "$t/out")" != 2 ] ||

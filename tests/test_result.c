@@ -6,22 +6,25 @@
 
 struct exit_case {
     size_t failed;
+    size_t not_started;
     bool run_failed;
     int signal;
     int expected;
 };
 
 static const struct exit_case exit_cases[] = {
-    {0, false, 0, 0}, {1, false, 0, 1},   {7, false, 0, 1},   {0, true, 0, 1},
-    {3, true, 0, 1},  {0, false, 2, 130}, {5, true, 15, 143}, {0, false, 1, 129},
+    {0, 0, false, 0, 0},   {1, 0, false, 0, 1},    {7, 0, false, 0, 1},   {0, 0, true, 0, 1},
+    {3, 0, true, 0, 1},    {0, 0, false, 2, 130},  {5, 0, true, 15, 143}, {0, 0, false, 1, 129},
+    {0, 1, false, 0, 1},   {0, 4, false, 0, 1},    {2, 3, false, 0, 1},   {0, 2, true, 0, 1},
+    {0, 3, false, 2, 130}, {0, 1, false, 15, 143},
 };
 
 Test(result, exit_code_table)
 {
     for (size_t i = 0; i < sizeof exit_cases / sizeof exit_cases[0]; i++) {
         const struct exit_case *c = &exit_cases[i];
-        cr_assert_eq(csvb_result_exit_code(c->failed, c->run_failed, c->signal), c->expected,
-                     "case %zu", i);
+        cr_assert_eq(csvb_result_exit_code(c->failed, c->not_started, c->run_failed, c->signal),
+                     c->expected, "case %zu", i);
     }
 }
 
@@ -93,4 +96,23 @@ Test(result, preset)
     csvb_result_preset(&r, CSVB_STATUS_FAILED, CSVB_E_CONFLICT, NULL);
     cr_assert_eq(r.diag.code, CSVB_OK);
     cr_assert_eq(r.status, CSVB_STATUS_FAILED);
+}
+
+Test(result, not_started_counts_refusals_not_notices)
+{
+    struct csvb_result r[4];
+    csvb_result_preset(&r[0], CSVB_STATUS_SKIPPED, CSVB_E_CANCELLED,
+                       "not started: --deadline passed");
+    csvb_result_preset(&r[1], CSVB_STATUS_SKIPPED, CSVB_E_IO, "not a regular file (FIFO)");
+    csvb_result_preset(&r[2], CSVB_STATUS_FAILED, CSVB_E_CANCELLED, "interrupted");
+    csvb_result_init(&r[3]);
+    cr_assert(csvb_result_not_started(&r[0]));
+    cr_assert(!csvb_result_not_started(&r[1]));
+    cr_assert(!csvb_result_not_started(&r[2]));
+    cr_assert(!csvb_result_not_started(&r[3]));
+    cr_assert_eq(csvb_result_count_not_started(r, 4), 1);
+    cr_assert_eq(csvb_result_count_not_started(r, 0), 0);
+    /* a run with only a FIFO notice exits 0; one with a refused file exits 1 */
+    cr_assert_eq(csvb_result_exit_code(0, csvb_result_count_not_started(&r[1], 1), false, 0), 0);
+    cr_assert_eq(csvb_result_exit_code(0, csvb_result_count_not_started(r, 1), false, 0), 1);
 }

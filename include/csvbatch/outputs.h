@@ -1,11 +1,10 @@
 /* outputs.h — walk entries to jobs: each input's output and rejects paths, the same file named
- * twice processed once, and the conflicts found before any work (two inputs, one output; an
- * output that is an input, by device and inode; an output that is a directory).
+ * twice processed once, and (through conflicts.h) the conflicts found before any work.
  *
  * Memory per job: one struct csvb_job (72 bytes on LP64), its path (moved from the walk entry),
  * its output path and, with --rejects, its rejects path (each length + 1, plus malloc's
- * rounding). Planning holds, besides, at most 56 bytes per entry (the walk list) and 40 bytes per
- * job (sort keys), freed before it returns; every pass is a sort, O(n log n). */
+ * rounding). Planning holds, besides, at most 56 bytes per entry (the walk list) and what
+ * conflicts.h states, freed before it returns; every pass is a sort, O(n log n). */
 #ifndef CSVBATCH_OUTPUTS_H
 #define CSVBATCH_OUTPUTS_H
 
@@ -44,11 +43,13 @@ enum csvb_err csvb_outputs_plan(const struct csvb_options *opt, struct csvb_jobl
 
 /* Turns walk's entries, in their order, into list (which it initializes): drops a CSVB_JOB_RUN
  * entry whose device and inode (device not 0) an earlier one has; plans output paths (opt->
- * output_dir, opt->suffix) and, with opt->rejects, rejects paths; marks CSVB_JOB_FAIL the jobs
- * whose output another job also writes, is an input file, or is a directory. Moves the entries'
- * strings and the notices into list (walk keeps only what it must still free: call
+ * output_dir, opt->suffix) and, with opt->rejects, rejects paths; then csvb_conflicts_check
+ * (conflicts.h) with opt->report and opt->junit: marks CSVB_JOB_FAIL the jobs whose output or
+ * rejects file another written path also names, is an input file, or is a directory. Moves the
+ * entries' strings and the notices into list (walk keeps only what it must still free: call
  * csvb_walk_list_fini on it). Stats outputs and resolves their directories; touches nothing.
- * Returns CSVB_OK or CSVB_E_NOMEM (list then partial: call csvb_joblist_fini). */
+ * Returns CSVB_OK, CSVB_E_USAGE (--report or --junit conflicts: d says how) or CSVB_E_NOMEM
+ * (list then partial: call csvb_joblist_fini). */
 enum csvb_err csvb_outputs_from_walk(const struct csvb_options *opt, struct csvb_walk_list *walk,
                                      struct csvb_joblist *list, struct csvb_diag *d);
 

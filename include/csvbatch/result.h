@@ -3,6 +3,7 @@
 #define CSVBATCH_RESULT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "csvbatch/codec.h"
@@ -68,9 +69,19 @@ void csvb_result_settle(struct csvb_result *res, enum csvb_err e, bool cancelled
 /* Frees what res owns (the preview). NULL-safe, safe to call twice. */
 void csvb_result_fini(struct csvb_result *res);
 
-/* The process exit status (DESIGN §4): 128 + signal when interrupted, else 1 when a file failed
- * or the run could not finish its own writes (run_failed: a directory sync, the summary, the
- * report), else 0. */
-int csvb_result_exit_code(size_t failed, bool run_failed, int signal);
+/* Whether res is a job the run refused to start (--deadline, --fail-fast, --max-failures, an
+ * interrupt): Skipped with code CSVB_E_CANCELLED. A walk notice (a FIFO in a directory: Skipped
+ * with CSVB_E_IO) is not. */
+bool csvb_result_not_started(const struct csvb_result *res);
+
+/* How many of results[0..n) csvb_result_not_started says. */
+size_t csvb_result_count_not_started(const struct csvb_result *results, size_t n);
+
+/* The process exit status (DESIGN §4), the README's "Errors and exit codes": 128 + signal when
+ * interrupted; else 1 when a file failed, a file was not started (not_started: --deadline,
+ * --fail-fast, --max-failures), or the run could not finish its own writes (run_failed: a
+ * directory sync, the summary on a closed stdout, the report); else 0. Notices (a FIFO skipped
+ * in a directory) never count. */
+int csvb_result_exit_code(size_t failed, size_t not_started, bool run_failed, int signal);
 
 #endif

@@ -1,0 +1,296 @@
+/* conflicts.c — one check of every written path against the inputs and each other, by name and
+ * by device and inode: nothing the run writes may replace an input or another written file. */
+#include "csvbatch/conflicts.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "csvbatch/text.h"
+
+enum written_kind { WRITTEN_OUTPUT, WRITTEN_REJECTS, WRITTEN_RUN };
+
+/* One path the run will write. */
+struct written {
+    const char *path; /* borrowed */
+    const char *dir;  /* borrowed from struct dirs: its directory, resolved when it exists */
+    const char *base; /* borrowed from path */
+    size_t owner;     /* the job, or (WRITTEN_RUN) the index in run_files */
+    enum written_kind kind;
+};
+
+/* A file's identity; index: into the written array (or the job, for inputs). */
+struct ident {
+    dev_t dev;
+    ino_t ino;
+    size_t index;
+};
+
+/* The resolved directories, in the order first asked for: outputs come in path order, so
+ * consecutive ones mostly share a directory, and realpath costs system calls per component. */
+struct dirs {
+    char **real;
+    size_t n, cap;
+    char *last; /* the directory as written that real[n - 1] resolves */
+};
+
+struct check {
+    struct csvb_joblist *list;
+    const struct csvb_conflicts_run_file *run_files;
+    struct written *w;
+    size_t nw;
+    struct csvb_diag *d;
+    bool usage; /* a run file conflicted: d holds the first */
+};
+
+static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *xasprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = NULL;
+    if (vasprintf(&s, fmt, ap) < 0)
+        s = NULL;
+    va_end(ap);
+    return s;
+}
+
+/* The resolved directory of path (see struct dirs); NULL when out of memory. */
+static const char *dir_key(const char *path, struct dirs *dirs)
+{
+    const char *slash = strrchr(path, '/');
+    const char *dir = slash != NULL ? path : ".";
+    size_t len = slash != NULL ? (size_t)(slash - path) + (slash == path) : 1;
+    if (dirs->last != NULL && strlen(dirs->last) == len && memcmp(dirs->last, dir, len) == 0)
+        return dirs->real[dirs->n - 1];
+    void *real_dirs = dirs->real;
+    if (csvb_vec_reserve(&real_dirs, &dirs->cap, dirs->n + 1, sizeof *dirs->real) != CSVB_OK)
+        return NULL;
+    dirs->real = real_dirs;
+    free(dirs->last);
+    if ((dirs->last = strndup(dir, len)) == NULL)
+        return NULL;
+    char *real = realpath(dirs->last, NULL);
+    if (real == NULL && (real = strdup(dirs->last)) == NULL)
+        return NULL;
+    dirs->real[dirs->n++] = real;
+    return real;
+}
+
+static void dirs_fini(struct dirs *dirs)
+{
+    for (size_t i = 0; i < dirs->n; i++)
+        free(dirs->real[i]);
+    free(dirs->real);
+    free(dirs->last);
+}
+
+static const char *kind_name(const struct check *c, const struct written *w)
+{
+    if (w->kind == WRITTEN_RUN)
+        return c->run_files[w->owner].option;
+    return w->kind == WRITTEN_OUTPUT ? "output" : "rejects file";
+}
+
+static void fail_job(struct csvb_job *j, char *reason)
+{
+    if (j->kind != CSVB_JOB_RUN) { /* the first conflict found is the one it reports */
+        free(reason);
+        return;
+    }
+    j->kind = CSVB_JOB_FAIL;
+    j->reason = reason != NULL ? reason : strdup("output conflict");
+}
+
+/* Job a's file wa would also be written as wb ("from" b's input, or as its rejects file). */
+static char *also_written(const struct check *c, const struct written *wa, const struct written *wb)
+{
+    const char *from = c->list->jobs[wb->owner].path;
+    return xasprintf("%s %s would also be written from %s%s", kind_name(c, wa), wa->path, from,
+                     wb->kind == WRITTEN_REJECTS ? " (as its rejects file)" : "");
+}
+
+/* wa and wb name one file. */
+static void clash(struct check *c, const struct written *wa, const struct written *wb)
+{
+    if (wa->kind == WRITTEN_RUN || wb->kind == WRITTEN_RUN) {
+        const struct written *r = wa->kind == WRITTEN_RUN ? wa : wb, *o = r == wa ? wb : wa;
+        if (!c->usage && o->kind == WRITTEN_RUN)
+            csvb_diag_set(c->d, CSVB_E_USAGE, 0, "%s and %s name the same file '%s'",
+                          kind_name(c, r), kind_name(c, o), r->path);
+        else if (!c->usage)
+            csvb_diag_set(c->d, CSVB_E_USAGE, 0, "%s: '%s' is also the %s of %s", kind_name(c, r),
+                          r->path, kind_name(c, o), c->list->jobs[o->owner].path);
+        c->usage = true;
+        return;
+    }
+    fail_job(&c->list->jobs[wa->owner], also_written(c, wa, wb));
+    if (wb->owner != wa->owner)
+        fail_job(&c->list->jobs[wb->owner], also_written(c, wb, wa));
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    const struct written *x = a, *y = b;
+    int r = x->dir == y->dir ? 0 : strcmp(x->dir, y->dir);
+    if (r == 0)
+        r = strcmp(x->base, y->base);
+    return r != 0 ? r : (x < y ? -1 : x > y); /* qsort is not stable: never equal */
+}
+
+static int cmp_ident(const void *a, const void *b)
+{
+    const struct ident *x = a, *y = b;
+    if (x->dev != y->dev)
+        return x->dev < y->dev ? -1 : 1;
+    if (x->ino != y->ino)
+        return x->ino < y->ino ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static int cmp_ident_noindex(const void *a, const void *b)
+{
+    const struct ident *x = a, *y = b;
+    if (x->dev != y->dev)
+        return x->dev < y->dev ? -1 : 1;
+    return x->ino < y->ino ? -1 : x->ino > y->ino;
+}
+
+/* Two written paths with the same resolved directory and base name. */
+static bool by_name(struct check *c)
+{
+    struct written *sorted = malloc((c->nw + 1) * sizeof *sorted);
+    if (sorted == NULL)
+        return false;
+    memcpy(sorted, c->w, c->nw * sizeof *sorted);
+    qsort(sorted, c->nw, sizeof *sorted, cmp_name);
+    for (size_t k = 0; k + 1 < c->nw; k++)
+        if (strcmp(sorted[k].dir, sorted[k + 1].dir) == 0 &&
+            strcmp(sorted[k].base, sorted[k + 1].base) == 0)
+            clash(c, &sorted[k], &sorted[k + 1]);
+    free(sorted);
+    return true;
+}
+
+/* A written path that exists and is a directory or an input; sets *ids[*n] for the others. */
+static void existing(struct check *c, size_t i, const struct ident *inputs, size_t ninputs,
+                     struct ident *ids, size_t *n)
+{
+    const struct written *w = &c->w[i];
+    struct stat st;
+    if ((w->kind != WRITTEN_RUN && c->list->jobs[w->owner].kind != CSVB_JOB_RUN) ||
+        stat(w->path, &st) != 0)
+        return;
+    struct ident key = {st.st_dev, st.st_ino, 0};
+    const struct ident *in =
+        S_ISDIR(st.st_mode) ? NULL
+                            : bsearch(&key, inputs, ninputs, sizeof *inputs, cmp_ident_noindex);
+    if (!S_ISDIR(st.st_mode) && in == NULL) {
+        ids[(*n)++] = (struct ident){st.st_dev, st.st_ino, i};
+        return;
+    }
+    const char *what = S_ISDIR(st.st_mode) ? "is a directory"
+                                           : "is an input file (a link to one?); refusing to "
+                                             "overwrite it";
+    if (w->kind != WRITTEN_RUN)
+        fail_job(&c->list->jobs[w->owner], xasprintf("%s %s %s", kind_name(c, w), w->path, what));
+    else if (!c->usage) {
+        csvb_diag_set(c->d, CSVB_E_USAGE, 0, "%s: '%s' %s", kind_name(c, w), w->path, what);
+        c->usage = true;
+    }
+}
+
+/* Written paths that exist: a directory, an input, or one file under two names (a link). */
+static bool by_identity(struct check *c)
+{
+    struct ident *inputs = malloc((c->list->n + 1) * sizeof *inputs);
+    struct ident *ids = malloc((c->nw + 1) * sizeof *ids);
+    size_t ninputs = 0, n = 0;
+    bool ok = inputs != NULL && ids != NULL;
+    for (size_t i = 0; ok && i < c->list->n; i++)
+        if (c->list->jobs[i].dev != 0)
+            inputs[ninputs++] = (struct ident){c->list->jobs[i].dev, c->list->jobs[i].ino, i};
+    if (ok)
+        qsort(inputs, ninputs, sizeof *inputs, cmp_ident);
+    for (size_t i = 0; ok && i < c->nw; i++)
+        existing(c, i, inputs, ninputs, ids, &n);
+    if (ok)
+        qsort(ids, n, sizeof *ids, cmp_ident);
+    for (size_t k = 0; ok && k + 1 < n; k++)
+        if (ids[k].dev == ids[k + 1].dev && ids[k].ino == ids[k + 1].ino)
+            clash(c, &c->w[ids[k].index], &c->w[ids[k + 1].index]);
+    free(inputs);
+    free(ids);
+    return ok;
+}
+
+/* Fills c->w: the jobs' outputs and rejects files, then the run files. */
+static bool collect(struct check *c, size_t nrun, struct dirs *dirs)
+{
+    c->w = malloc((2 * c->list->n + nrun + 1) * sizeof *c->w);
+    if (c->w == NULL)
+        return false;
+    for (size_t i = 0; i < c->list->n + nrun; i++) {
+        const struct csvb_job *j = i < c->list->n ? &c->list->jobs[i] : NULL;
+        const char *paths[2] = {j != NULL ? j->output_path : c->run_files[i - c->list->n].path,
+                                j != NULL ? j->rejects_path : NULL};
+        if (j != NULL && j->kind != CSVB_JOB_RUN)
+            continue;
+        for (int p = 0; p < 2; p++) {
+            if (paths[p] == NULL)
+                continue;
+            const char *slash = strrchr(paths[p], '/');
+            struct written *w = &c->w[c->nw++];
+            w->path = paths[p];
+            w->base = slash != NULL ? slash + 1 : paths[p];
+            w->owner = j != NULL ? i : i - c->list->n;
+            w->kind = j == NULL ? WRITTEN_RUN : p == 0 ? WRITTEN_OUTPUT : WRITTEN_REJECTS;
+            if ((w->dir = dir_key(paths[p], dirs)) == NULL)
+                return false;
+        }
+    }
+    return true;
+}
+
+enum csvb_err csvb_conflicts_check(struct csvb_joblist *list,
+                                   const struct csvb_conflicts_run_file *run_files, size_t nrun,
+                                   struct csvb_diag *d)
+{
+    struct check c = {list, run_files, NULL, 0, d, false};
+    struct dirs dirs = {NULL, 0, 0, NULL};
+    bool ok = collect(&c, nrun, &dirs) && by_name(&c) && by_identity(&c);
+    free(c.w);
+    dirs_fini(&dirs);
+    if (!ok)
+        return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
+    return c.usage ? CSVB_E_USAGE : CSVB_OK;
+}
+
+enum csvb_err csvb_conflicts_run_files_writable(const struct csvb_conflicts_run_file *run_files,
+                                                size_t nrun, struct csvb_diag *d)
+{
+    for (size_t i = 0; i < nrun; i++) {
+        const char *option = run_files[i].option, *path = run_files[i].path;
+        struct stat st;
+        if (path == NULL)
+            continue;
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+            return csvb_diag_set(d, CSVB_E_USAGE, 0, "%s: '%s' is a directory", option, path);
+        char *dir = csvb_text_dirname(path);
+        enum csvb_err e = CSVB_OK;
+        if (dir == NULL)
+            e = csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
+        else if (access(dir, W_OK | X_OK) != 0)
+            e = csvb_diag_errno(d, CSVB_E_USAGE, errno, "%s: cannot write in '%s'", option, dir);
+        free(dir);
+        if (e != CSVB_OK)
+            return e;
+    }
+    return CSVB_OK;
+}
