@@ -30,6 +30,7 @@
 #include "csvbatch/plan.h"
 #include "csvbatch/result.h"
 #include "csvbatch/stamp.h"
+#include "csvbatch/supervise.h"
 #include "csvbatch/text.h"
 
 /* The current UTC time as YYYY-MM-DDTHH:MM:SSZ. */
@@ -144,87 +145,12 @@ static int sync_output_dirs(const struct csvb_joblist *list, const struct csvb_r
     return status;
 }
 
-struct driver_call {
-    const struct csvb_plan *plan;
-    const struct csvb_joblist *list;
-    struct csvb_result *results;
-    pthread_mutex_t lock;
-    pthread_cond_t finished; /* signalled once done is set: the redraw loop ends at once */
-    bool done;
-};
-
-static void *driver_thread(void *arg)
-{
-    struct driver_call *c = arg;
-    csvb_driver_run(c->plan, c->list, c->results);
-    csvb_cancel_leave(); /* this thread is about to end */
-    pthread_mutex_lock(&c->lock);
-    c->done = true;
-    pthread_cond_signal(&c->finished);
-    pthread_mutex_unlock(&c->lock);
-    return NULL;
-}
-
 /* Progress on stderr: when it is a terminal (or --progress), unless -q or --no-progress. */
 static bool want_progress(const struct csvb_options *opt)
 {
     if (opt->progress == CSVB_PROGRESS_OFF || opt->quiet)
         return false;
     return opt->progress == CSVB_PROGRESS_ON || isatty(STDERR_FILENO);
-}
-
-/* Runs the driver; with progress, on a second thread while this one draws the line. */
-static void run_driver(struct csvb_plan *plan, const struct csvb_options *opt,
-                       const struct csvb_joblist *list, struct csvb_result *results)
-{
-    struct csvb_progress progress;
-    struct driver_call call = {
-        plan, list, results, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false};
-    pthread_t tid;
-    if (!want_progress(opt)) {
-        csvb_driver_run(plan, list, results);
-        return;
-    }
-    uint64_t total = 0;
-    for (size_t i = 0; i < list->n; i++)
-        total += list->jobs[i].kind == CSVB_JOB_RUN ? (uint64_t)list->jobs[i].size : 0;
-    bool ready = csvb_progress_init(&progress, list->n, total, plan->threads) == CSVB_OK;
-    if (ready) {
-        plan->progress = &progress;
-        plan->reader.bytes_counter = &progress.bytes_done;
-    }
-    if (!ready || pthread_create(&tid, NULL, driver_thread, &call) != 0) {
-        plan->progress = NULL;
-        plan->reader.bytes_counter = NULL;
-        csvb_progress_fini(&progress);
-        csvb_driver_run(plan, list, results);
-        return;
-    }
-    int width = 80;
-    struct winsize ws;
-    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-        width = ws.ws_col;
-    pthread_mutex_lock(&call.lock);
-    while (!call.done) {
-        pthread_mutex_unlock(&call.lock);
-        csvb_progress_render(&progress, stderr, width);
-        pthread_mutex_lock(&call.lock);
-        struct timespec tick;
-        clock_gettime(CLOCK_REALTIME, &tick);
-        tick.tv_nsec += 200000000L; /* a few redraws a second */
-        if (tick.tv_nsec >= 1000000000L) {
-            tick.tv_sec++;
-            tick.tv_nsec -= 1000000000L;
-        }
-        if (!call.done)
-            pthread_cond_timedwait(&call.finished, &call.lock, &tick);
-    }
-    pthread_mutex_unlock(&call.lock);
-    pthread_join(tid, NULL);
-    csvb_progress_clear(stderr);
-    csvb_progress_fini(&progress);
-    plan->progress = NULL;
-    plan->reader.bytes_counter = NULL;
 }
 
 /* The files written after the run: --report, --junit, GitHub's step summary. Returns whether
@@ -311,26 +237,33 @@ static bool incremental_open(const struct csvb_options *opt, struct csvb_plan *p
     return true;
 }
 
-static int run(struct csvb_options *opt, const struct ui *ui)
+/* The plan, and the run's own files checked writable before any work. False (a usage error,
+ * said on stderr; the plan freed) when the run cannot start. */
+static bool prepare(const struct csvb_options *opt, struct csvb_plan *plan)
 {
     struct csvb_diag d;
     csvb_diag_init(&d);
     mode_t mask = umask(0);
     umask(mask);
-    struct csvb_plan plan;
-    if (csvb_plan_init(&plan, opt, getenv("SOURCE_DATE_EPOCH"), time(NULL), mask,
-                       getenv("OMP_NUM_THREADS"), sysconf(_SC_NPROCESSORS_ONLN), &d) != CSVB_OK) {
-        fprintf(stderr, "csvbatch: %s\n", d.message);
-        csvb_plan_fini(&plan);
-        return 2;
-    }
     const struct csvb_conflicts_run_file run_files[] = {{"--report", opt->report},
                                                         {"--junit", opt->junit}};
-    if (csvb_conflicts_run_files_writable(run_files, 2, &d) != CSVB_OK) {
+    if (csvb_plan_init(plan, opt, getenv("SOURCE_DATE_EPOCH"), time(NULL), mask,
+                       getenv("OMP_NUM_THREADS"), sysconf(_SC_NPROCESSORS_ONLN), &d) != CSVB_OK ||
+        csvb_conflicts_run_files_writable(run_files, 2, &d) != CSVB_OK) {
         fprintf(stderr, "csvbatch: %s\n", d.message);
-        csvb_plan_fini(&plan);
-        return 2;
+        csvb_plan_fini(plan);
+        return false;
     }
+    return true;
+}
+
+static int run(struct csvb_options *opt, const struct ui *ui)
+{
+    struct csvb_diag d;
+    csvb_diag_init(&d);
+    struct csvb_plan plan;
+    if (!prepare(opt, &plan))
+        return 2;
     double start = wall_seconds();
     time_t started = time(NULL);
     char started_at[CSVB_STAMP_MAX];
@@ -351,7 +284,7 @@ static int run(struct csvb_options *opt, const struct ui *ui)
     if (opt->incremental && !incremental_open(opt, &plan, &list, results, &incr, &status))
         goto out;
     csvb_cancel_install(plan.threads);
-    run_driver(&plan, opt, &list, results);
+    csvb_supervise_run(&plan, &list, results, want_progress(opt));
     bool manifest_failed = false;
     if (incr != NULL && csvb_incremental_finish(incr, &list, &d) != CSVB_OK) {
         fprintf(stderr, "csvbatch: --incremental: %s\n", d.message);
