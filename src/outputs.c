@@ -97,26 +97,65 @@ static int cmp_file_key(const void *a, const void *b)
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
-/* The same file named twice (two paths, or a link) is processed once: its first entry. Sets
- * drop[i] for every later CSVB_JOB_RUN entry of the same device and inode (device not 0).
- * Returns the number of entries kept, or SIZE_MAX when out of memory. */
-static size_t mark_duplicates(const struct csvb_walk_list *walk, unsigned char *drop)
+/* Whether paths a and b name the same file by the same path once links and "." are resolved
+ * (a path named twice, "./x.csv" and "x.csv", a symbolic link to it): hard links, two names of
+ * one inode, are two paths and are each processed. A path that cannot be resolved is distinct. */
+static bool same_path(const char *a, const char *b)
+{
+    char *ra = realpath(a, NULL), *rb = ra != NULL ? realpath(b, NULL) : NULL;
+    bool same = rb != NULL && strcmp(ra, rb) == 0;
+    free(ra);
+    free(rb);
+    return same;
+}
+
+/* Adds "LATER: same file as FIRST; processed once" to walk's notices. False when out of memory. */
+static bool add_twice_notice(struct csvb_walk_list *walk, const char *later, const char *first)
+{
+    char *text = xasprintf("%s: same file as %s; processed once", later, first);
+    if (text == NULL || csvb_vec_reserve(&walk->notices, &walk->notices_cap, walk->nnotices + 1,
+                                         sizeof *walk->notices) != CSVB_OK) {
+        free(text);
+        return false;
+    }
+    walk->notices[walk->nnotices++] = text;
+    return true;
+}
+
+/* The same path reached twice (named twice, or through a symbolic link) is processed once: its
+ * first entry, and a notice names the later one. Sets drop[i] for every later CSVB_JOB_RUN entry
+ * of the same device and inode (device not 0) whose resolved path is the first one's; realpath
+ * runs only for such pairs. Returns the number of entries kept, or SIZE_MAX when out of memory. */
+static size_t mark_duplicates(struct csvb_walk_list *walk, unsigned char *drop)
 {
     struct file_key *keys = malloc((walk->n + 1) * sizeof *keys);
     if (keys == NULL)
         return SIZE_MAX;
-    size_t nk = 0, kept = walk->n;
+    size_t nk = 0, kept = walk->n, first = 0;
     for (size_t i = 0; i < walk->n; i++) {
         const struct csvb_walk_entry *e = &walk->entries[i];
         if (e->kind == CSVB_JOB_RUN && e->dev != 0)
             keys[nk++] = (struct file_key){e->dev, e->ino, i};
     }
     qsort(keys, nk, sizeof *keys, cmp_file_key);
-    for (size_t k = 1; k < nk; k++)
-        if (keys[k].dev == keys[k - 1].dev && keys[k].ino == keys[k - 1].ino) {
-            drop[keys[k].index] = 1;
-            kept--;
+    for (size_t k = 1; k < nk; k++) {
+        if (keys[k].dev != keys[first].dev || keys[k].ino != keys[first].ino) {
+            first = k;
+            continue;
         }
+        const char *b = walk->entries[keys[k].index].path, *a = NULL;
+        for (size_t m = first; a == NULL && m < k; m++) /* a group is a few links at most */
+            if (!drop[keys[m].index] && same_path(walk->entries[keys[m].index].path, b))
+                a = walk->entries[keys[m].index].path;
+        if (a == NULL)
+            continue;
+        if (!add_twice_notice(walk, b, a)) {
+            kept = SIZE_MAX;
+            break;
+        }
+        drop[keys[k].index] = 1;
+        kept--;
+    }
     free(keys);
     return kept;
 }

@@ -192,11 +192,16 @@ static bool add_unexamined(struct walk *w, const struct level *lv, const char *n
                            int err)
 {
     struct stat lst;
-    const char *why = lookup(lv, name, path, &lst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(lst.st_mode)
-                          ? (err == ELOOP ? "symbolic link loop" : "dangling symbolic link")
-                          : strerror(err);
-    return add_entry(w->list, path, w->rel, CSVB_JOB_SKIP, xasprintf("skipped: %s", why), NULL,
-                     false);
+    if (lookup(lv, name, path, &lst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(lst.st_mode) &&
+        (err == ELOOP || err == ENOENT))
+        return add_entry(w->list, path, w->rel, CSVB_JOB_SKIP,
+                         xasprintf("skipped: %s",
+                                   err == ELOOP ? "symbolic link loop" : "dangling symbolic link"),
+                         NULL, false);
+    /* Anything else (EACCES in a directory without search permission...) would leave the entry
+     * out unseen: a failure naming the cause. */
+    return add_entry(w->list, path, w->rel, CSVB_JOB_FAIL,
+                     xasprintf("cannot examine: %s", strerror(err)), NULL, false);
 }
 
 /* Classifies one directory entry of lv. Returns false on OOM. */
@@ -212,7 +217,9 @@ static bool walk_entry(struct walk *w, const struct level *lv, const char *name,
     struct stat st;
     int err = lookup(lv, name, path, &st, 0);
     if (err != 0) {
-        if (csv)
+        /* A name -r would descend into if it is a directory is reported like a taken name,
+         * unless it is plainly not there to examine (a dangling link, a link loop). */
+        if (csv || type == DT_DIR || (err != ENOENT && err != ELOOP))
             return add_unexamined(w, lv, name, path, err);
         free(path);
         return true;

@@ -164,6 +164,52 @@ expect closed-pipe-before-start 1 "csvbatch: standard output is closed (broken p
     { [ -s r.json ] && [ -s a_processed.csv ] && pass closed-pipe-before-start ||
         fail closed-pipe-before-start "report or output missing"; }
 
+# ---- item 5: an entry the walk cannot examine or enter is a Failed row (exit 1) ----
+fresh unsearchable-dir
+if command -v runuser >/dev/null && [ "$(id -u)" = 0 ] && runuser -u nobody -- true 2>/dev/null; then
+    chmod 755 "$W" "$t"; mkdir -p d/sub; good d/a.csv; good d/sub/b.csv
+    chmod 744 d # read, no search, for nobody
+    runuser -u nobody -- timeout 60 "$BIN" --timestamp 2026-01-01T00:00:00Z -r d >out 2>err; rc=$?
+    chmod 755 d
+    expect unsearchable-dir 1 "csvbatch: d/a.csv: cannot examine: Permission denied
+csvbatch: d/sub: cannot examine: Permission denied" &&
+        { grep -q '^d/a.csv *Failed ' out && grep -q '^d/sub *Failed ' out &&
+            grep -q ' 2 failed, 0 skipped\.' out && pass unsearchable-dir ||
+            fail unsearchable-dir "$(cat out)"; }
+    fresh unreadable-subdir
+    chmod 755 "$t"; mkdir -p d/sub; good d/a.csv; good d/sub/b.csv; chmod 700 d/sub
+    runuser -u nobody -- timeout 60 "$BIN" --timestamp 2026-01-01T00:00:00Z -r --dry-run d >out 2>err; rc=$?
+    expect unreadable-subdir 1 "csvbatch: d/sub: cannot read directory: Permission denied" &&
+        { grep -q '^d/sub *Failed ' out && pass unreadable-subdir || fail unreadable-subdir "$(cat out)"; }
+else
+    echo "SKIP unsearchable-dir: needs root and runuser -u nobody to make permissions bite"
+fi
+
+# ---- item 6: hard links at two paths are two files; the same path twice is one, with a notice ----
+fresh hard-link-snapshots
+mkdir snap1; good snap1/a.csv; cp -al snap1 snap2
+cb snap1 snap2 >out 2>err; rc=$?
+expect hard-link-snapshots 0 "" &&
+    { [ -s snap1/a_processed.csv ] && cmp -s snap1/a_processed.csv snap2/a_processed.csv &&
+        grep -q '^2 files: 2 succeeded' out && pass hard-link-snapshots ||
+        fail hard-link-snapshots "$(cat out)"; }
+
+fresh hard-link-same-dir
+good a.csv; ln a.csv b.csv
+cb a.csv b.csv >out 2>err; rc=$?
+expect hard-link-same-dir 0 "" &&
+    { [ -s a_processed.csv ] && [ -s b_processed.csv ] && pass hard-link-same-dir ||
+        fail hard-link-same-dir "$(cat out)"; }
+
+fresh same-path-twice
+mkdir d; good d/a.csv; ln -s d/a.csv l.csv
+cb d/a.csv ./d/a.csv d l.csv >out 2>err; rc=$?
+expect same-path-twice 0 "csvbatch: notice: ./d/a.csv: same file as d/a.csv; processed once
+csvbatch: notice: d/a.csv: same file as d/a.csv; processed once
+csvbatch: notice: l.csv: same file as d/a.csv; processed once" &&
+    { grep -q '^1 file: 1 succeeded' out && [ ! -e l_processed.csv ] && pass same-path-twice ||
+        fail same-path-twice "$(cat out)"; }
+
 # ---- item 22: the README's first set-up command succeeds ----
 fresh readme-first-command
 line=$(grep -m1 '^bash scripts/install-deps.sh && make && ' "$ROOT/README.md")
