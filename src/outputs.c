@@ -99,11 +99,12 @@ static int cmp_file_key(const void *a, const void *b)
 
 /* Whether paths a and b name the same file by the same path once links and "." are resolved
  * (a path named twice, "./x.csv" and "x.csv", a symbolic link to it): hard links, two names of
- * one inode, are two paths and are each processed. A path that cannot be resolved is distinct. */
+ * one inode, are two paths and are each processed. Where either cannot be resolved, the caller's
+ * same device and inode decide, as before: processed once. */
 static bool same_path(const char *a, const char *b)
 {
     char *ra = realpath(a, NULL), *rb = ra != NULL ? realpath(b, NULL) : NULL;
-    bool same = rb != NULL && strcmp(ra, rb) == 0;
+    bool same = rb == NULL || strcmp(ra, rb) == 0;
     free(ra);
     free(rb);
     return same;

@@ -31,12 +31,16 @@ struct walk {
     size_t rel;                /* the current argument's length, plus its '/' if it lacks one */
     struct dev_ino *ancestors; /* directories on the current path: loop detection */
     size_t depth, cap;
+    char **roots; /* -L without -o: the directory arguments' resolved paths */
+    size_t nroots;
+    size_t links; /* symbolic links to directories followed on the current path */
 };
 
 /* A directory being walked: where its entries are looked up. */
 struct level {
     const char *path; /* as the user would name it */
     int fd;           /* its descriptor, or AT_FDCWD when entries are named by whole path */
+    bool outside;     /* reached through a link, resolved outside every tree named: no outputs */
 };
 
 /* One name read from a directory: an offset into the level's name bytes, and readdir's d_type. */
@@ -184,6 +188,16 @@ static bool maybe_dir(unsigned char t)
     return t != DT_REG && t != DT_FIFO && t != DT_SOCK && t != DT_CHR && t != DT_BLK;
 }
 
+static bool inside_roots(const struct walk *w, const char *path);
+
+/* Whether st is a directory on the current path (a link to it would loop). */
+static bool is_ancestor(const struct walk *w, const struct stat *st)
+{
+    for (size_t i = 0; i < w->depth; i++)
+        if (w->ancestors[i].dev == st->st_dev && w->ancestors[i].ino == st->st_ino)
+            return true;
+    return false;
+}
 static bool walk_dir(struct walk *w, const struct level *parent, const char *name, const char *path,
                      const struct stat *st);
 
@@ -198,6 +212,11 @@ static bool add_unexamined(struct walk *w, const struct level *lv, const char *n
                          xasprintf("skipped: %s",
                                    err == ELOOP ? "symbolic link loop" : "dangling symbolic link"),
                          NULL, false);
+    /* A path of PATH_MAX bytes or more stays skipped, as stat saw it (issue 13 item 4's walk
+     * by descriptor changes that). */
+    if (err == ENAMETOOLONG)
+        return add_entry(w->list, path, w->rel, CSVB_JOB_SKIP,
+                         xasprintf("skipped: %s", strerror(err)), NULL, false);
     /* Anything else (EACCES in a directory without search permission...) would leave the entry
      * out unseen: a failure naming the cause. */
     return add_entry(w->list, path, w->rel, CSVB_JOB_FAIL,
@@ -219,14 +238,29 @@ static bool walk_entry(struct walk *w, const struct level *lv, const char *name,
     if (err != 0) {
         /* A name -r would descend into if it is a directory is reported like a taken name,
          * unless it is plainly not there to examine (a dangling link, a link loop). */
-        if (csv || type == DT_DIR || (err != ENOENT && err != ELOOP))
+        if (csv || (err != ENAMETOOLONG && (type == DT_DIR || (err != ENOENT && err != ELOOP))))
             return add_unexamined(w, lv, name, path, err);
         free(path);
         return true;
     }
     bool ok = true;
-    if (S_ISDIR(st.st_mode) && opt->recursive)
+    if (S_ISDIR(st.st_mode) && opt->recursive) {
+        struct stat lst;
+        bool link = type == DT_LNK ||
+                    (type == DT_UNKNOWN && lookup(lv, name, path, &lst, AT_SYMLINK_NOFOLLOW) == 0 &&
+                     S_ISLNK(lst.st_mode));
+        if (link && !opt->follow && !is_ancestor(w, &st)) /* an ancestor: walk_dir's notice */
+            return add_entry(w->list, path, w->rel, CSVB_JOB_SKIP,
+                             xasprintf("skipped: symbolic link to a directory (-L follows it)"),
+                             &st, false);
+        w->links += link;
         ok = walk_dir(w, lv, name, path, &st);
+        w->links -= link;
+    } else if (csv && S_ISREG(st.st_mode) && lv->outside)
+        return add_entry(w->list, path, w->rel, CSVB_JOB_FAIL,
+                         xasprintf("its output would be written outside the directories named "
+                                   "(through a symbolic link); use -o DIR"),
+                         &st, false);
     else if (csv && S_ISREG(st.st_mode))
         return add_entry(w->list, path, w->rel, CSVB_JOB_RUN, NULL, &st, false);
     else if (csv)
@@ -302,15 +336,15 @@ static int list_dir(const struct walk *w, const struct level *parent, const char
 static bool walk_dir(struct walk *w, const struct level *parent, const char *name, const char *path,
                      const struct stat *st)
 {
-    for (size_t i = 0; i < w->depth; i++)
-        if (w->ancestors[i].dev == st->st_dev && w->ancestors[i].ino == st->st_ino)
-            return add_notice(w->list,
-                              xasprintf("%s: not descending: directory loop (a symbolic link to "
-                                        "a parent?)",
-                                        path));
+    if (is_ancestor(w, st))
+        return add_notice(w->list,
+                          xasprintf("%s: not descending: directory loop (a symbolic link to "
+                                    "a parent?)",
+                                    path));
     struct names nm = {NULL, 0, 0, NULL, 0, 0};
     int err = 0;
-    struct level lv = {path, list_dir(w, parent, name, path, &nm, &err)};
+    struct level lv = {path, list_dir(w, parent, name, path, &nm, &err), false};
+    lv.outside = w->links > 0 && w->roots != NULL && !inside_roots(w, path);
     bool ok = lv.fd != -2;
     if (lv.fd == -1) {
         char *reason = xasprintf("cannot read directory: %s", strerror(err));
@@ -334,6 +368,39 @@ out:
     free(nm.bytes);
     free(nm.items);
     return ok;
+}
+
+/* Whether directory path, resolved, is one of w's roots or below one. One that cannot be
+ * resolved is outside. */
+static bool inside_roots(const struct walk *w, const char *path)
+{
+    char *real = realpath(path, NULL);
+    bool in = false;
+    for (size_t i = 0; real != NULL && !in && i < w->nroots; i++) {
+        size_t n = strlen(w->roots[i]);
+        in = strncmp(real, w->roots[i], n) == 0 &&
+             (real[n] == '\0' || real[n] == '/' || (n > 0 && w->roots[i][n - 1] == '/'));
+    }
+    free(real);
+    return in;
+}
+
+/* -L without -o: resolves the directory arguments, the trees outputs may be written in. */
+static bool find_roots(struct walk *w)
+{
+    const struct csvb_options *opt = w->opt;
+    if (!opt->follow || !opt->recursive || opt->output_dir != NULL)
+        return true;
+    w->roots = calloc(opt->npaths + 1, sizeof *w->roots);
+    if (w->roots == NULL)
+        return false;
+    for (size_t i = 0; i < opt->npaths; i++) {
+        struct stat st;
+        if (stat(opt->paths[i], &st) == 0 && S_ISDIR(st.st_mode) &&
+            (w->roots[w->nroots] = realpath(opt->paths[i], NULL)) != NULL)
+            w->nroots++;
+    }
+    return true;
 }
 
 static int cmp_entry_path(const void *a, const void *b)
@@ -368,14 +435,17 @@ enum csvb_err csvb_walk(const struct csvb_options *opt, struct csvb_walk_list *l
                         struct csvb_diag *d)
 {
     memset(list, 0, sizeof *list);
-    struct walk w = {opt, list, xasprintf("%s.csv", opt->suffix), 0, NULL, 0, 0};
-    enum csvb_err result = w.output_tail != NULL ? CSVB_OK : CSVB_E_NOMEM;
+    struct walk w = {opt, list, xasprintf("%s.csv", opt->suffix), 0, NULL, 0, 0, NULL, 0, 0};
+    enum csvb_err result = w.output_tail != NULL && find_roots(&w) ? CSVB_OK : CSVB_E_NOMEM;
     for (size_t i = 0; result == CSVB_OK && i < opt->npaths; i++)
         result = walk_arg(&w, opt->paths[i], d);
     if (result == CSVB_E_NOMEM)
         result = csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
     free(w.output_tail);
     free(w.ancestors);
+    for (size_t i = 0; i < w.nroots; i++)
+        free(w.roots[i]);
+    free(w.roots);
     return result;
 }
 

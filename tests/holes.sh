@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Issue 13's holes, end to end: nothing the run writes replaces an input or another written file
 # (--report, --junit, rejects files; by name and through links), files left out by --deadline or
-# --max-failures fail the exit code while a FIFO notice does not, a closed stdout pipe, and the
-# README's first set-up command.
+# --max-failures fail the exit code while a FIFO notice does not, a closed stdout pipe, the
+# README's first set-up command, and the walk: links to directories (-L), entries it cannot
+# examine, hard links.
 #
 #   bash tests/holes.sh          (CSVBATCH=path picks another binary)
 #
@@ -163,6 +164,38 @@ rc=$(cat rc)
 expect closed-pipe-before-start 1 "csvbatch: standard output is closed (broken pipe): the summary was not written" &&
     { [ -s r.json ] && [ -s a_processed.csv ] && pass closed-pipe-before-start ||
         fail closed-pipe-before-start "report or output missing"; }
+
+# ---- item 3: -r does not follow a link to a directory unless -L; never writes outside the trees ----
+fresh no-follow-default
+mkdir data outside; good outside/secret.csv; good data/in.csv; ln -s ../outside data/link
+cb -r data >out 2>err; rc=$?
+expect no-follow-default 0 "csvbatch: notice: data/link: skipped: symbolic link to a directory (-L follows it)" &&
+    { [ ! -e outside/secret_processed.csv ] && [ -s data/in_processed.csv ] &&
+        grep -q '^data/link *Skipped ' out && pass no-follow-default || fail no-follow-default "$(cat out)"; }
+
+fresh follow-outside-fails
+mkdir data outside; good outside/secret.csv; good data/in.csv; ln -s ../outside data/link
+mkdir data/real; good data/real/r.csv; ln -s real data/inlink
+cb -r -L data >out 2>err; rc=$?
+expect follow-outside-fails 1 "csvbatch: notice: data/real/r.csv: same file as data/inlink/r.csv; processed once
+csvbatch: data/link/secret.csv: its output would be written outside the directories named (through a symbolic link); use -o DIR" &&
+    { [ ! -e outside/secret_processed.csv ] && [ -s data/inlink/r_processed.csv ] &&
+        grep -q '^data/link/secret.csv *Failed ' out && pass follow-outside-fails ||
+        fail follow-outside-fails "$(cat out)"; }
+
+fresh follow-outside-two-trees
+mkdir data outside; good outside/secret.csv; ln -s ../outside data/link
+cb -r --follow data outside >out 2>err; rc=$?
+expect follow-outside-two-trees 0 "csvbatch: notice: outside/secret.csv: same file as data/link/secret.csv; processed once" &&
+    { [ -s outside/secret_processed.csv ] && pass follow-outside-two-trees ||
+        fail follow-outside-two-trees "$(cat out)"; }
+
+fresh follow-with-o
+mkdir data outside; good outside/secret.csv; ln -s ../outside data/link
+cb -r -L -o out data >out.txt 2>err; rc=$?
+expect follow-with-o 0 "" &&
+    { [ -s out/link/secret_processed.csv ] && [ ! -e outside/secret_processed.csv ] &&
+        pass follow-with-o || fail follow-with-o "$(cat out.txt)"; }
 
 # ---- item 5: an entry the walk cannot examine or enter is a Failed row (exit 1) ----
 fresh unsearchable-dir

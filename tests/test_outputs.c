@@ -115,9 +115,11 @@ Test(outputs, plan_from_a_tree)
     tmpdir_free(t);
 }
 
-/* The same file at several paths (a hard link, named twice) is processed once: its first path in
- * input order, as today. */
-Test(outputs, same_file_once_hard_links_included)
+static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+
+/* The same path reached twice (named twice) is processed once, its first entry in input order,
+ * with a notice; a hard link is another path and is processed too (issue 13 item 6). */
+Test(outputs, same_path_once_hard_links_each)
 {
     char *t = tmpdir_new();
     write_text(t, "x.csv", "a\n");
@@ -127,11 +129,22 @@ Test(outputs, same_file_once_hard_links_included)
     struct csvb_joblist list;
     char *argv[] = {"csvbatch", y, t, x};
     plan_args(&list, 4, argv, CSVB_OK);
-    cr_assert_eq(list.n, 2);
+    cr_assert_eq(list.n, 3);
     cr_assert_str_eq(list.jobs[0].path, y);
     cr_assert(list.jobs[0].named);
     cr_assert_str_eq(list.jobs[1].path, w); /* w.csv sorts before x.csv, its other name */
     cr_assert_eq(list.jobs[1].kind, CSVB_JOB_RUN);
+    cr_assert_str_eq(list.jobs[2].path, x); /* found in t; the named x is the same path */
+    cr_assert_eq(list.jobs[2].kind, CSVB_JOB_RUN);
+    /* t's y.csv is the named y again, the named x is t's x.csv again (in the order of inodes) */
+    cr_assert_eq(list.nnotices, 2);
+    char *wx = fmt("%s: same file as %s; processed once", x, x);
+    char *wy = fmt("%s: same file as %s; processed once", y, y);
+    bool x_first = strcmp(list.notices[0], wx) == 0;
+    cr_assert_str_eq(list.notices[x_first ? 0 : 1], wx);
+    cr_assert_str_eq(list.notices[x_first ? 1 : 0], wy);
+    free(wx);
+    free(wy);
     csvb_joblist_fini(&list);
     free(x);
     free(w);

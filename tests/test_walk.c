@@ -290,8 +290,8 @@ Test(walk, deep_tree_past_descriptor_levels)
     qsort(want, 6, sizeof *want, cmp_str);
     struct csvb_walk_list list;
     struct csvb_diag d;
-    char *argv[] = {"csvbatch", "-r", t};
-    walk_args(&list, 3, argv, CSVB_OK, &d);
+    char *argv[] = {"csvbatch", "-r", "-L", t}; /* -L: the link is walked too */
+    walk_args(&list, 4, argv, CSVB_OK, &d);
     cr_assert_eq(list.n, 6, "%zu", list.n);
     for (size_t i = 0; i < 6; i++) {
         cr_assert_eq(list.entries[i].kind, CSVB_JOB_RUN);

@@ -50,6 +50,7 @@ struct csvb_options {
     char *files_buf; /* owned: the contents of --files-from */
     int jobs;        /* 0 = not given */
     bool recursive;
+    bool follow; /* -L: -r descends through symbolic links to directories */
     bool dry_run;
     bool quiet;
     bool case_sensitive;
