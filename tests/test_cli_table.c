@@ -76,7 +76,7 @@ Test(cli_table, getopt_tables_agree_with_the_table)
     for (const char *p = g.shortopts + 1; *p != '\0'; p++)
         if (*p != ':')
             cr_assert_not_null(csvb_cli_row_for((unsigned char)*p), "-%c has no row", *p);
-    cr_assert_str_eq(g.shortopts, ":r0d:o:j:nqhV");
+    cr_assert_str_eq(g.shortopts, ":rL0d:o:j:nqhV");
     csvb_cli_getopt_fini(&g);
     csvb_cli_getopt_fini(&g);
 }
