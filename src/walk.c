@@ -2,6 +2,7 @@
 #include "csvbatch/walk.h"
 
 #include "csvbatch/text.h"
+#include "csvbatch/walk_roots.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -14,11 +15,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include "csvbatch/codec.h"
-#include "csvbatch/schema.h"
-#include "csvbatch/text.h"
-
 struct dev_ino {
     dev_t dev;
     ino_t ino;
@@ -31,9 +27,8 @@ struct walk {
     size_t rel;                /* the current argument's length, plus its '/' if it lacks one */
     struct dev_ino *ancestors; /* directories on the current path: loop detection */
     size_t depth, cap;
-    char **roots; /* -L without -o: the directory arguments' resolved paths */
-    size_t nroots;
-    size_t links; /* symbolic links to directories followed on the current path */
+    struct csvb_walk_roots roots; /* -L without -o: where outputs may be planned */
+    size_t links;                 /* symbolic links to directories followed on the current path */
 };
 
 /* A directory being walked: where its entries are looked up. */
@@ -66,49 +61,6 @@ static char *xasprintf(const char *fmt, ...)
         s = NULL;
     va_end(ap);
     return s;
-}
-
-/* Whether s[0..n) ends in suffix, ASCII case-insensitively. */
-static bool ends_with_ci(const char *s, size_t n, const char *suffix)
-{
-    size_t m = strlen(suffix);
-    return n >= m && csvb_text_ieq(s + n - m, m, suffix, m);
-}
-
-/* strlen(name) less its compression extension, if any. */
-static size_t uncompressed_len(const char *name)
-{
-    size_t zlen;
-    csvb_compression_from_name(name, &zlen);
-    return strlen(name) - zlen;
-}
-
-size_t csvb_walk_csv_ext_len(const char *name)
-{
-    size_t n = uncompressed_len(name);
-    return ends_with_ci(name, n, ".csv") ? strlen(name) - n + 4 : 0;
-}
-
-bool csvb_walk_has_csv_ext(const char *name)
-{
-    return csvb_walk_csv_ext_len(name) > 0;
-}
-
-/* csvb_walk_is_output_name with suffix + ".csv" made once per walk, not once per name. The name's
- * compression extension is looked past: x_processed.csv.gz is ours too. */
-static bool is_output_tail(const char *name, const char *output_tail)
-{
-    size_t n = uncompressed_len(name);
-    return ends_with_ci(name, n, output_tail) || ends_with_ci(name, n, CSVB_REJECTS_SUFFIX ".csv");
-}
-
-bool csvb_walk_is_output_name(const char *name, const char *suffix)
-{
-    char *tail = xasprintf("%s.csv", suffix);
-    bool r = tail != NULL ? is_output_tail(name, tail)
-                          : ends_with_ci(name, uncompressed_len(name), CSVB_REJECTS_SUFFIX ".csv");
-    free(tail);
-    return r;
 }
 
 static char *join(const char *dir, const char *name)
@@ -188,8 +140,6 @@ static bool maybe_dir(unsigned char t)
     return t != DT_REG && t != DT_FIFO && t != DT_SOCK && t != DT_CHR && t != DT_BLK;
 }
 
-static bool inside_roots(const struct walk *w, const char *path);
-
 /* Whether st is a directory on the current path (a link to it would loop). */
 static bool is_ancestor(const struct walk *w, const struct stat *st)
 {
@@ -227,7 +177,7 @@ static bool add_unexamined(struct walk *w, const struct level *lv, const char *n
 static bool walk_entry(struct walk *w, const struct level *lv, const char *name, unsigned char type)
 {
     const struct csvb_options *opt = w->opt;
-    bool csv = csvb_walk_has_csv_ext(name) && !is_output_tail(name, w->output_tail);
+    bool csv = csvb_walk_has_csv_ext(name) && !csvb_walk_is_output_tail(name, w->output_tail);
     if (!csv && !(opt->recursive && maybe_dir(type)))
         return true; /* nothing stat could tell would take it: no system call */
     char *path = join(lv->path, name);
@@ -344,7 +294,8 @@ static bool walk_dir(struct walk *w, const struct level *parent, const char *nam
     struct names nm = {NULL, 0, 0, NULL, 0, 0};
     int err = 0;
     struct level lv = {path, list_dir(w, parent, name, path, &nm, &err), false};
-    lv.outside = w->links > 0 && w->roots != NULL && !inside_roots(w, path);
+    lv.outside =
+        w->links > 0 && w->roots.paths != NULL && !csvb_walk_roots_contain(&w->roots, path);
     bool ok = lv.fd != -2;
     if (lv.fd == -1) {
         char *reason = xasprintf("cannot read directory: %s", strerror(err));
@@ -368,39 +319,6 @@ out:
     free(nm.bytes);
     free(nm.items);
     return ok;
-}
-
-/* Whether directory path, resolved, is one of w's roots or below one. One that cannot be
- * resolved is outside. */
-static bool inside_roots(const struct walk *w, const char *path)
-{
-    char *real = realpath(path, NULL);
-    bool in = false;
-    for (size_t i = 0; real != NULL && !in && i < w->nroots; i++) {
-        size_t n = strlen(w->roots[i]);
-        in = strncmp(real, w->roots[i], n) == 0 &&
-             (real[n] == '\0' || real[n] == '/' || (n > 0 && w->roots[i][n - 1] == '/'));
-    }
-    free(real);
-    return in;
-}
-
-/* -L without -o: resolves the directory arguments, the trees outputs may be written in. */
-static bool find_roots(struct walk *w)
-{
-    const struct csvb_options *opt = w->opt;
-    if (!opt->follow || !opt->recursive || opt->output_dir != NULL)
-        return true;
-    w->roots = calloc(opt->npaths + 1, sizeof *w->roots);
-    if (w->roots == NULL)
-        return false;
-    for (size_t i = 0; i < opt->npaths; i++) {
-        struct stat st;
-        if (stat(opt->paths[i], &st) == 0 && S_ISDIR(st.st_mode) &&
-            (w->roots[w->nroots] = realpath(opt->paths[i], NULL)) != NULL)
-            w->nroots++;
-    }
-    return true;
 }
 
 static int cmp_entry_path(const void *a, const void *b)
@@ -435,17 +353,16 @@ enum csvb_err csvb_walk(const struct csvb_options *opt, struct csvb_walk_list *l
                         struct csvb_diag *d)
 {
     memset(list, 0, sizeof *list);
-    struct walk w = {opt, list, xasprintf("%s.csv", opt->suffix), 0, NULL, 0, 0, NULL, 0, 0};
-    enum csvb_err result = w.output_tail != NULL && find_roots(&w) ? CSVB_OK : CSVB_E_NOMEM;
+    struct walk w = {opt, list, xasprintf("%s.csv", opt->suffix), 0, NULL, 0, 0, {NULL, 0}, 0};
+    enum csvb_err result =
+        w.output_tail != NULL ? csvb_walk_roots_init(&w.roots, opt) : CSVB_E_NOMEM;
     for (size_t i = 0; result == CSVB_OK && i < opt->npaths; i++)
         result = walk_arg(&w, opt->paths[i], d);
     if (result == CSVB_E_NOMEM)
         result = csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
     free(w.output_tail);
     free(w.ancestors);
-    for (size_t i = 0; i < w.nroots; i++)
-        free(w.roots[i]);
-    free(w.roots);
+    csvb_walk_roots_fini(&w.roots);
     return result;
 }
 

@@ -7,7 +7,13 @@
  * name that is not a regular file (FIFO, socket, device, directory without -r, dangling link,
  * link loop) is a CSVB_JOB_SKIP entry with its reason. A file named on the command line is always
  * taken, whatever its name or type. With -r, subdirectories are walked too, except one that is
- * its own ancestor (a notice). Directories are walked by descriptor (openat, fstatat), the first
+ * its own ancestor (a notice) and a symbolic link to a directory without opt->follow (-L: a
+ * CSVB_JOB_SKIP entry). With -L and no -o, a CSV file in a directory reached through such a link
+ * that resolves outside every directory argument (walk_roots.h) is a CSVB_JOB_FAIL entry: its
+ * output would be written there. An entry that cannot be examined (fstatat fails other than for
+ * a dangling link, a link loop or a path of PATH_MAX bytes or more, e.g. EACCES) is a
+ * CSVB_JOB_FAIL entry, "cannot examine: CAUSE"; a directory that cannot be opened, "cannot read
+ * directory: CAUSE". Directories are walked by descriptor (openat, fstatat), the first
  * CSVB_WALK_FD_LEVELS levels of a tree; deeper ones by whole path.
  *
  * Memory per listed file: one struct csvb_walk_entry (56 bytes on LP64) and its path (length + 1,
@@ -72,5 +78,9 @@ bool csvb_walk_has_csv_ext(const char *name);
 /* True when name is one of our outputs: ends in suffix + ".csv" or "_rejects.csv", after any
  * compression extension, case-insensitively. */
 bool csvb_walk_is_output_name(const char *name, const char *suffix);
+
+/* csvb_walk_is_output_name with output_tail = suffix + ".csv" made once by the caller (a walk),
+ * not once per name. */
+bool csvb_walk_is_output_tail(const char *name, const char *output_tail);
 
 #endif
