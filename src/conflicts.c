@@ -3,7 +3,6 @@
 #include "csvbatch/conflicts.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -48,18 +47,6 @@ struct check {
     struct csvb_diag *d;
     bool usage; /* a run file conflicted: d holds the first */
 };
-
-static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *xasprintf(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *s = NULL;
-    if (vasprintf(&s, fmt, ap) < 0)
-        s = NULL;
-    va_end(ap);
-    return s;
-}
 
 /* The resolved directory of path (see struct dirs); NULL when out of memory. */
 static const char *dir_key(const char *path, struct dirs *dirs)
@@ -112,8 +99,8 @@ static void fail_job(struct csvb_job *j, char *reason)
 static char *also_written(const struct check *c, const struct written *wa, const struct written *wb)
 {
     const char *from = c->list->jobs[wb->owner].path;
-    return xasprintf("%s %s would also be written from %s%s", kind_name(c, wa), wa->path, from,
-                     wb->kind == WRITTEN_REJECTS ? " (as its rejects file)" : "");
+    return csvb_text_printf("%s %s would also be written from %s%s", kind_name(c, wa), wa->path,
+                            from, wb->kind == WRITTEN_REJECTS ? " (as its rejects file)" : "");
 }
 
 /* wa and wb name one file. */
@@ -199,7 +186,8 @@ static void existing(struct check *c, size_t i, const struct ident *inputs, size
                                            : "is an input file (a link to one?); refusing to "
                                              "overwrite it";
     if (w->kind != WRITTEN_RUN)
-        fail_job(&c->list->jobs[w->owner], xasprintf("%s %s %s", kind_name(c, w), w->path, what));
+        fail_job(&c->list->jobs[w->owner],
+                 csvb_text_printf("%s %s %s", kind_name(c, w), w->path, what));
     else if (!c->usage) {
         csvb_diag_set(c->d, CSVB_E_USAGE, 0, "%s: '%s' %s", kind_name(c, w), w->path, what);
         c->usage = true;

@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,18 +21,6 @@ struct file_key {
     ino_t ino;
     size_t index;
 };
-
-static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *xasprintf(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *s = NULL;
-    if (vasprintf(&s, fmt, ap) < 0)
-        s = NULL;
-    va_end(ap);
-    return s;
-}
 
 char *csvb_outputs_path(const char *path, const char *rel, const char *out_dir, const char *suffix)
 {
@@ -68,13 +55,14 @@ char *csvb_outputs_path_as(const char *path, const char *rel, const char *out_di
     const char *zext = output_zext(base, how);
     if (out_dir == NULL) {
         int dir_len = slash != NULL ? (int)(slash - path) + 1 : 0;
-        return xasprintf("%.*s%.*s%s.csv%s", dir_len, path, (int)stem, base, suffix, zext);
+        return csvb_text_printf("%.*s%.*s%s.csv%s", dir_len, path, (int)stem, base, suffix, zext);
     }
     const char *rslash = rel != NULL ? strrchr(rel, '/') : NULL;
     int rdir_len = rslash != NULL ? (int)(rslash - rel) + 1 : 0;
     size_t n = strlen(out_dir);
-    return xasprintf("%s%s%.*s%.*s%s.csv%s", out_dir, n > 0 && out_dir[n - 1] == '/' ? "" : "/",
-                     rdir_len, rel != NULL ? rel : "", (int)stem, base, suffix, zext);
+    return csvb_text_printf("%s%s%.*s%.*s%s.csv%s", out_dir,
+                            n > 0 && out_dir[n - 1] == '/' ? "" : "/", rdir_len,
+                            rel != NULL ? rel : "", (int)stem, base, suffix, zext);
 }
 
 char *csvb_outputs_rejects_path(const char *output_path, const char *suffix)
@@ -84,7 +72,7 @@ char *csvb_outputs_rejects_path(const char *output_path, const char *suffix)
     size_t len = strlen(output_path) - zlen, cut = strlen(suffix) + 4;
     if (cut > len)
         cut = len;
-    return xasprintf("%.*s" CSVB_REJECTS_SUFFIX ".csv", (int)(len - cut), output_path);
+    return csvb_text_printf("%.*s" CSVB_REJECTS_SUFFIX ".csv", (int)(len - cut), output_path);
 }
 
 static int cmp_file_key(const void *a, const void *b)
@@ -113,7 +101,7 @@ static bool same_path(const char *a, const char *b)
 /* Adds "LATER: same file as FIRST; processed once" to walk's notices. False when out of memory. */
 static bool add_twice_notice(struct csvb_walk_list *walk, const char *later, const char *first)
 {
-    char *text = xasprintf("%s: same file as %s; processed once", later, first);
+    char *text = csvb_text_printf("%s: same file as %s; processed once", later, first);
     if (text == NULL || csvb_vec_reserve(&walk->notices, &walk->notices_cap, walk->nnotices + 1,
                                          sizeof *walk->notices) != CSVB_OK) {
         free(text);

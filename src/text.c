@@ -2,6 +2,7 @@
  * terminal-safe text, growable arrays, owned rows. */
 #include "csvbatch/text.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -229,4 +230,15 @@ void csvb_rows_fini(struct csvb_rows *r)
         csvb_rowcopy_fini(&r->rows[i]);
     free(r->rows);
     csvb_rows_init(r);
+}
+
+char *csvb_text_printf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = NULL;
+    if (vasprintf(&s, fmt, ap) < 0)
+        s = NULL;
+    va_end(ap);
+    return s;
 }

@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,22 +50,10 @@ struct names {
     size_t n, cap;
 };
 
-static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *xasprintf(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *s = NULL;
-    if (vasprintf(&s, fmt, ap) < 0)
-        s = NULL;
-    va_end(ap);
-    return s;
-}
-
 static char *join(const char *dir, const char *name)
 {
     size_t n = strlen(dir);
-    return xasprintf("%s%s%s", dir, n > 0 && dir[n - 1] == '/' ? "" : "/", name);
+    return csvb_text_printf("%s%s%s", dir, n > 0 && dir[n - 1] == '/' ? "" : "/", name);
 }
 
 /* Appends an entry; takes ownership of path and reason. Returns false on OOM. */
@@ -159,18 +146,18 @@ static bool add_unexamined(struct walk *w, const struct level *lv, const char *n
     if (lookup(lv, name, path, &lst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(lst.st_mode) &&
         (err == ELOOP || err == ENOENT))
         return add_entry(w->list, path, w->rel, CSVB_JOB_SKIP,
-                         xasprintf("skipped: %s",
-                                   err == ELOOP ? "symbolic link loop" : "dangling symbolic link"),
+                         csvb_text_printf("skipped: %s", err == ELOOP ? "symbolic link loop"
+                                                                      : "dangling symbolic link"),
                          NULL, false);
     /* A path of PATH_MAX bytes or more stays skipped, as stat saw it (issue 13 item 4's walk
      * by descriptor changes that). */
     if (err == ENAMETOOLONG)
         return add_entry(w->list, path, w->rel, CSVB_JOB_SKIP,
-                         xasprintf("skipped: %s", strerror(err)), NULL, false);
+                         csvb_text_printf("skipped: %s", strerror(err)), NULL, false);
     /* Anything else (EACCES in a directory without search permission...) would leave the entry
      * out unseen: a failure naming the cause. */
     return add_entry(w->list, path, w->rel, CSVB_JOB_FAIL,
-                     xasprintf("cannot examine: %s", strerror(err)), NULL, false);
+                     csvb_text_printf("cannot examine: %s", strerror(err)), NULL, false);
 }
 
 /* Classifies one directory entry of lv. Returns false on OOM. */
@@ -200,22 +187,24 @@ static bool walk_entry(struct walk *w, const struct level *lv, const char *name,
                     (type == DT_UNKNOWN && lookup(lv, name, path, &lst, AT_SYMLINK_NOFOLLOW) == 0 &&
                      S_ISLNK(lst.st_mode));
         if (link && !opt->follow && !is_ancestor(w, &st)) /* an ancestor: walk_dir's notice */
-            return add_entry(w->list, path, w->rel, CSVB_JOB_SKIP,
-                             xasprintf("skipped: symbolic link to a directory (-L follows it)"),
-                             &st, false);
+            return add_entry(
+                w->list, path, w->rel, CSVB_JOB_SKIP,
+                csvb_text_printf("skipped: symbolic link to a directory (-L follows it)"), &st,
+                false);
         w->links += link;
         ok = walk_dir(w, lv, name, path, &st);
         w->links -= link;
     } else if (csv && S_ISREG(st.st_mode) && lv->outside)
-        return add_entry(w->list, path, w->rel, CSVB_JOB_FAIL,
-                         xasprintf("its output would be written outside the directories named "
-                                   "(through a symbolic link); use -o DIR"),
-                         &st, false);
+        return add_entry(
+            w->list, path, w->rel, CSVB_JOB_FAIL,
+            csvb_text_printf("its output would be written outside the directories named "
+                             "(through a symbolic link); use -o DIR"),
+            &st, false);
     else if (csv && S_ISREG(st.st_mode))
         return add_entry(w->list, path, w->rel, CSVB_JOB_RUN, NULL, &st, false);
     else if (csv)
         return add_entry(w->list, path, w->rel, CSVB_JOB_SKIP,
-                         xasprintf("skipped: %s", kind_name(st.st_mode)), &st, false);
+                         csvb_text_printf("skipped: %s", kind_name(st.st_mode)), &st, false);
     free(path);
     return ok;
 }
@@ -288,9 +277,9 @@ static bool walk_dir(struct walk *w, const struct level *parent, const char *nam
 {
     if (is_ancestor(w, st))
         return add_notice(w->list,
-                          xasprintf("%s: not descending: directory loop (a symbolic link to "
-                                    "a parent?)",
-                                    path));
+                          csvb_text_printf("%s: not descending: directory loop (a symbolic link to "
+                                           "a parent?)",
+                                           path));
     struct names nm = {NULL, 0, 0, NULL, 0, 0};
     int err = 0;
     struct level lv = {path, list_dir(w, parent, name, path, &nm, &err), false};
@@ -298,7 +287,7 @@ static bool walk_dir(struct walk *w, const struct level *parent, const char *nam
         w->links > 0 && w->roots.paths != NULL && !csvb_walk_roots_contain(&w->roots, path);
     bool ok = lv.fd != -2;
     if (lv.fd == -1) {
-        char *reason = xasprintf("cannot read directory: %s", strerror(err));
+        char *reason = csvb_text_printf("cannot read directory: %s", strerror(err));
         ok = add_entry(w->list, strdup(path), 0, CSVB_JOB_FAIL, reason, NULL, false);
     }
     if (lv.fd < 0 && lv.fd != AT_FDCWD)
@@ -344,7 +333,7 @@ static enum csvb_err walk_arg(struct walk *w, const char *arg, struct csvb_diag 
     if (list->n - before > 1)
         qsort(list->entries + before, list->n - before, sizeof *list->entries, cmp_entry_path);
     if (list->n == before && list->nnotices == notices &&
-        !add_notice(list, xasprintf("%s: no CSV files found", arg)))
+        !add_notice(list, csvb_text_printf("%s: no CSV files found", arg)))
         return CSVB_E_NOMEM;
     return CSVB_OK;
 }
@@ -353,7 +342,8 @@ enum csvb_err csvb_walk(const struct csvb_options *opt, struct csvb_walk_list *l
                         struct csvb_diag *d)
 {
     memset(list, 0, sizeof *list);
-    struct walk w = {opt, list, xasprintf("%s.csv", opt->suffix), 0, NULL, 0, 0, {NULL, 0}, 0};
+    struct walk w = {opt,       list, csvb_text_printf("%s.csv", opt->suffix), 0, NULL, 0, 0,
+                     {NULL, 0}, 0};
     enum csvb_err result =
         w.output_tail != NULL ? csvb_walk_roots_init(&w.roots, opt) : CSVB_E_NOMEM;
     for (size_t i = 0; result == CSVB_OK && i < opt->npaths; i++)

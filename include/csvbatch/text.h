@@ -70,6 +70,9 @@ size_t csvb_text_escaped_width(const char *s, size_t n);
  * array and *cap are unchanged. */
 enum csvb_err csvb_vec_reserve(void *items_ptr, size_t *cap, size_t need, size_t elem_size);
 
+/* A new string formatted as printf would (caller frees), or NULL when out of memory. */
+char *csvb_text_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* ---- Owned rows -------------------------------------------------------------------------- */
 
 /* A row that owns its bytes (a header kept past the reader's callback, a preview row). */
