@@ -31,6 +31,14 @@ struct csvb_result_input {
     int64_t read_ns; /* when it was opened (CLOCK_REALTIME ns): the racy check's reference */
 };
 
+/* The dialect a file was read with, as used (after -d auto detection, --encoding auto, BOMs):
+ * reports print it. delimiter 0 = not known (the file was not opened); encoding "" = UTF-8. */
+struct csvb_result_dialect {
+    char delimiter;
+    bool quotes_lenient; /* --quotes lenient */
+    char encoding[40];   /* canonical name as iconv knows it, "" for UTF-8 */
+};
+
 struct csvb_result {
     enum csvb_status status;
     uint64_t rows_read;     /* data rows, header excluded */
@@ -49,6 +57,7 @@ struct csvb_result {
     struct csvb_result_input input; /* --incremental: the input as it was read */
     char written_stamp[64];         /* Unchanged: the stamp of the run that wrote the output */
     char written_at[32];            /* Unchanged: when that run recorded it (UTC ISO 8601) */
+    struct csvb_result_dialect dialect; /* as read; zero when the file was not read */
 };
 
 /* Clears res to "succeeded, nothing done". */
