@@ -13,6 +13,20 @@ void csvb_diag_init(struct csvb_diag *d)
     d->sys_errno = 0;
     d->line = 0;
     d->message[0] = '\0';
+    d->hint[0] = '\0';
+}
+
+void csvb_diag_hint(struct csvb_diag *d, const char *fmt, ...)
+{
+    if (d == NULL || d->code == CSVB_OK || d->hint[0] != '\0')
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(d->hint, sizeof d->hint, fmt, ap);
+    va_end(ap);
+    size_t n = strlen(d->message);
+    if (n < sizeof d->message)
+        snprintf(d->message + n, sizeof d->message - n, " (%s)", d->hint);
 }
 
 static enum csvb_err diag_vset(struct csvb_diag *d, enum csvb_err code, unsigned long line, int err,

@@ -140,3 +140,18 @@ Test(diag, byte_every_class)
                       "byte 0x%02X: the description must itself be printable", c);
     }
 }
+
+Test(diag, hint_is_kept_apart_and_appended_once)
+{
+    struct csvb_diag d;
+    csvb_diag_init(&d);
+    csvb_diag_hint(&d, "ignored: %s", "no error held");
+    cr_assert_str_empty(d.hint);
+    csvb_diag_set(&d, CSVB_E_PARSE, 2, "expected 1 fields, found 2");
+    csvb_diag_hint(&d, "the file looks tab-separated: %s", "-d tab, or -d auto");
+    csvb_diag_hint(&d, "second hint loses");
+    cr_assert_str_eq(d.hint, "the file looks tab-separated: -d tab, or -d auto");
+    cr_assert_str_eq(
+        d.message, "expected 1 fields, found 2 (the file looks tab-separated: -d tab, or -d auto)");
+    csvb_diag_hint(NULL, "null-safe");
+}

@@ -24,7 +24,15 @@ struct csvb_diag {
     int sys_errno;      /* errno of the failing call, 0 if none */
     unsigned long line; /* 1-based physical line, 0 when the error has no line */
     char message[CSVB_DIAG_MESSAGE_MAX];
+    char hint[160]; /* which option would read the input ("-d tab, or -d auto"), "" when none */
 };
+
+/* Attaches a hint (what would read the input: computed, never guessed) to the error d holds: the
+ * hint is kept apart in hint (JSON prints it as "hint") and also appended to message as
+ * " (HINT)", so every place that shows the message shows it. The first hint wins; a no-op when d
+ * holds no error or d is NULL. */
+void csvb_diag_hint(struct csvb_diag *d, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* Clears d to "no error". NULL-safe. */
 void csvb_diag_init(struct csvb_diag *d);
