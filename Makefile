@@ -37,18 +37,22 @@ CFLAGS   += -std=c11 $(WARN) $(OPT_$(VARIANT)) -fopenmp -MMD -MP
 LDFLAGS  += $(filter -fsanitize=%,$(OPT_$(VARIANT))) -fopenmp
 # The compression libraries (zlib, zstd, bzip2, xz): pkg-config where they ship a .pc file.
 ZLIBS    := $(shell pkg-config --libs zlib libzstd liblzma 2>/dev/null || echo -lz -lzstd -llzma) -lbz2
-LDLIBS   += -lcsv -ljansson -lxml2 -lxxhash $(ZLIBS) -pthread
+# libuchardet (--encoding auto and the encoding hints): pkg-config names its include directory.
+UCHARDET_CFLAGS := $(shell pkg-config --cflags uchardet 2>/dev/null || echo -I/usr/include/uchardet)
+UCHARDET_LIBS   := $(shell pkg-config --libs uchardet 2>/dev/null || echo -luchardet)
+CPPFLAGS += $(UCHARDET_CFLAGS)
+LDLIBS   += -lcsv -ljansson -lxml2 -lxxhash $(ZLIBS) $(UCHARDET_LIBS) -pthread
 
 # The layers (shared/DESIGN.md §1), bottom up. A module belongs to exactly one; a layer includes
 # only the layers before it (`make layers` checks every #include, and the doors). Each layer is a
 # library holding itself and everything below it, and a unit suite links the library of its
 # module's layer: a core module that reaches into run is a link error in its own test.
 LAYER_util    := diag clock row text utf8 cancel
-LAYER_core    := source scan csvfeed record reader transcode schema filter project writer atomic stage \
+LAYER_core    := source scan csvfeed lenient record reader charset detect transcode schema filter project writer atomic stage \
                  stamp hash codec gzip_source zstd_source bz2_source xz_source \
                  decompress
 LAYER_run     := options cli cli_table files_from completion walk walk_names walk_roots outputs conflicts plan input \
-                 result schedule pipeline chunks driver supervise progress incremental incremental_run \
+                 result hints schedule pipeline chunks driver supervise progress incremental incremental_run \
                  incremental_journal manifest_json
 LAYER_present := report report_table report_csv report_json report_junit report_github color \
                  rusage
@@ -80,7 +84,7 @@ TEST_BINS:= $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 # (test_pipeline tests the driver too) takes the layer of its highest module, as listed here.
 test_layer = $(firstword $(foreach l,$(LAYERS),$(if $(filter $(1),$(LAYER_$(l))),$(l))) present)
 
-.PHONY: all test unit e2e parallel holes docs ci-integrations operators faults completion incremental compress completions test-junit asan ubsan tsan tsan-run conformance fuzz fuzz-smoke fuzz-replay bench install uninstall deb test-deb \
+.PHONY: all test unit e2e parallel holes lenient encodings docs ci-integrations operators faults completion incremental compress completions test-junit asan ubsan tsan tsan-run conformance fuzz fuzz-smoke fuzz-replay bench install uninstall deb test-deb \
         format format-check lint layers clean golden
 
 all: $(BIN)
@@ -115,11 +119,18 @@ e2e: $(BIN)
 	CSVBATCH=$(BIN) bash tests/e2e/run.sh
 
 test: unit e2e parallel fuzz-replay conformance docs operators faults completion test-junit \
-      ci-integrations incremental compress holes
+      ci-integrations incremental compress holes lenient encodings
 
 # Issue 13's holes: written paths never replace inputs, exit codes, a closed stdout pipe.
 holes: $(BIN)
 	CSVBATCH=$(BIN) bash tests/holes.sh
+
+# Issue 8: --quotes lenient against python3's csv.reader(strict=False); encodings and BOMs.
+lenient: $(BIN)
+	CSVBATCH=$(BIN) bash tests/lenient.sh
+
+encodings: $(BIN)
+	CSVBATCH=$(BIN) bash tests/encodings.sh
 
 incremental: $(BIN)
 	CSVBATCH=$(BIN) bash tests/incremental.sh

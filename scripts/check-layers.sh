@@ -49,5 +49,7 @@ door "<zlib.h>" '^#include <zlib\.h>' src/gzip_source.c
 door "<zstd.h>" '^#include <zstd(_errors)?\.h>' src/zstd_source.c
 door "<bzlib.h>" '^#include <bzlib\.h>' src/bz2_source.c
 door "<lzma.h>" '^#include <lzma\.h>' src/xz_source.c
+door "<iconv.h>" '^#include <iconv\.h>' src/charset.c
+door "<uchardet.h>" '^#include <uchardet(/uchardet)?\.h>' src/detect.c
 if (( fail )); then echo "layers: FAILED"; exit 1; fi
 echo "layers: $(ls src/*.c include/csvbatch/*.h | wc -l) files, includes follow util < core < run < present < main; doors kept"

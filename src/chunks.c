@@ -9,6 +9,7 @@
 
 #include "csvbatch/cancel.h"
 #include "csvbatch/clock.h"
+#include "csvbatch/hints.h"
 #include "csvbatch/input.h"
 #include "csvbatch/stage.h"
 #include "csvbatch/text.h"
@@ -25,6 +26,7 @@ struct chunk {
     unsigned long lines;
     uint64_t parsed; /* bytes its runs read, all of them */
     unsigned runs;
+    struct csvb_reader_stats why; /* err's reader failure (offset from the file's start): hints */
 };
 
 struct csvb_chunks {
@@ -183,6 +185,8 @@ static void run_from(const struct csvb_plan *plan, const struct csvb_job *job,
     ch->res.bytes_read = (uint64_t)(ch->stop - from);
     ch->lines = stats.lines;
     ch->err = e;
+    ch->why = stats;
+    ch->why.failure_offset += (uint64_t)from;
     ch->parsed += stats.bytes_read;
     ch->runs++;
 }
@@ -214,7 +218,8 @@ static enum csvb_err assemble(const struct csvb_plan *plan, struct csvb_chunks *
  * from `at` only a chunk that started elsewhere or did not finish its straddling record within
  * the cap. Fills res with the counts of the kept chunks; returns the first error. */
 static enum csvb_err verify(const struct csvb_plan *plan, const struct csvb_job *job,
-                            struct csvb_chunks *c, struct csvb_result *res)
+                            struct csvb_chunks *c, struct csvb_result *res,
+                            struct csvb_reader_stats *why)
 {
     off_t at = 0;
     unsigned long base = 1; /* absolute line of the next kept chunk's first line */
@@ -238,6 +243,7 @@ static enum csvb_err verify(const struct csvb_plan *plan, const struct csvb_job 
             res->diag = ch->res.diag;
             if (res->diag.line > 0)
                 res->diag.line += base - 1;
+            *why = ch->why;
             return ch->err;
         }
         base += ch->lines;
@@ -250,7 +256,12 @@ void csvb_chunks_finish(const struct csvb_plan *plan, const struct csvb_job *job
                         struct csvb_chunks *c, struct csvb_result *res)
 {
     csvb_result_init(res);
-    enum csvb_err e = verify(plan, job, c, res);
+    struct csvb_reader_stats why = {0};
+    enum csvb_err e = verify(plan, job, c, res, &why);
+    if (e == CSVB_E_PARSE) /* the same hint as a serial run's */
+        csvb_hints_explain(plan, job, &why,
+                           plan->limits.timeout > 0 ? c->start_time + plan->limits.timeout : 0,
+                           &res->diag);
     if (e == CSVB_OK)
         e = csvb_input_check_unchanged(&c->in, &res->diag);
     if (e == CSVB_OK && !plan->stage.dry_run)

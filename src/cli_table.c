@@ -4,7 +4,9 @@
  * 400-line budget. */
 #include <string.h>
 
+#include "csvbatch/charset.h"
 #include "csvbatch/cli.h"
+#include "csvbatch/transcode.h"
 
 /* --where COL=VALUE or COL!=VALUE, repeatable; --select LIST, the last one wins. */
 static enum csvb_cli_result add_where(struct csvb_options *opt, const char *arg,
@@ -17,6 +19,22 @@ static enum csvb_cli_result set_select(struct csvb_options *opt, const char *arg
                                        struct csvb_diag *d)
 {
     return csvb_options_set_select(opt, arg, d) == CSVB_OK ? CSVB_CLI_OK : CSVB_CLI_USAGE;
+}
+
+/* --encoding: auto, or any name iconv can convert from (it is asked, once, here). */
+static enum csvb_cli_result set_encoding(struct csvb_options *opt, const char *arg,
+                                         struct csvb_diag *d)
+{
+    if (strcmp(arg, "auto") != 0 &&
+        (strlen(arg) >= CSVB_TRANSCODE_NAME_MAX || !csvb_charset_known(arg))) {
+        csvb_diag_set(d, CSVB_E_USAGE, 0,
+                      "--encoding: iconv does not know '%s' (iconv -l lists the names it knows; "
+                      "or auto)",
+                      arg);
+        return CSVB_CLI_USAGE;
+    }
+    opt->encoding = arg;
+    return CSVB_CLI_OK;
 }
 
 /* --fail-fast is --max-failures 1, said so in the messages. */
@@ -108,13 +126,23 @@ static const struct csvb_cli_option table[] = {
      FIELD(delimiter),
      .arg_name = "CHAR",
      .help = "field delimiter for input and output (default ','; 'tab')"},
-    {.kind = CSVB_OPT_ENUM,
+    {.kind = CSVB_OPT_CUSTOM,
      .long_name = "encoding",
      REQ,
-     FIELD(encoding),
+     .handler = set_encoding,
      .names = &csvb_encoding_names,
      .arg_name = "ENC",
-     .help = "input encoding: utf-8 (default), latin1, windows-1252"},
+     .help = "input encoding: utf-8 (default), auto (UTF-8 if it is,\n"
+             "else detected), or any name iconv knows (windows-1252,\n"
+             "macintosh, shift_jis...); a byte-order mark wins"},
+    {.kind = CSVB_OPT_ENUM,
+     .long_name = "quotes",
+     REQ,
+     FIELD(quotes),
+     .names = &csvb_quotes_names,
+     .arg_name = "MODE",
+     .help = "strict (default: RFC 4180) or lenient (as Python's csv\n"
+             "module, strict=False: stray quotes are text)"},
     {.kind = CSVB_OPT_ENUM,
      .long_name = "compress",
      REQ,
@@ -466,6 +494,8 @@ enum csvb_cli_result csvb_cli_resolve(struct csvb_options *opt, const bool *seen
         why = "--rejects needs --on-bad-row skip";
     else if (opt->files_from_nul && opt->files_from == NULL)
         why = "-0/--null needs --files-from";
+    else if (opt->quotes == CSVB_QUOTES_LENIENT && opt->compat == CSVB_COMPAT_POWERSHELL)
+        why = "--quotes lenient and --compat powershell each say how quotes are read: give one";
 
     if (why != NULL) {
         csvb_diag_set(d, CSVB_E_USAGE, 0, "%s", why);

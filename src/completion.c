@@ -57,7 +57,7 @@ static void bash_values(FILE *out, const struct csvb_cli_option *rows, size_t n)
             continue;
         fputs("    ", out);
         bash_pattern(out, row);
-        if (row->kind == CSVB_OPT_ENUM) {
+        if (row->kind == CSVB_OPT_ENUM || row->names != NULL) {
             fputs(")\n        COMPREPLY=($(compgen -W '", out);
             put_names(out, row);
             fputs("' -- \"$cur\"))\n        return 0 ;;\n", out);
@@ -132,7 +132,7 @@ static void zsh_spec(FILE *out, const struct csvb_cli_option *row, bool is_short
     fputc(']', out);
     if (row->arg != CSVB_ARG_NONE) {
         fprintf(out, ":%s:", row->arg_name);
-        if (row->kind == CSVB_OPT_ENUM) {
+        if (row->kind == CSVB_OPT_ENUM || row->names != NULL) {
             fputc('(', out);
             put_names(out, row);
             fputc(')', out);
@@ -188,7 +188,7 @@ static void write_fish(FILE *out, const struct csvb_cli_option *rows, size_t n)
         if (row->short_name != 0)
             fprintf(out, " -s %c", row->short_name);
         fprintf(out, " -l %s", row->long_name);
-        if (row->kind == CSVB_OPT_ENUM) {
+        if (row->kind == CSVB_OPT_ENUM || row->names != NULL) {
             fputs(" -x -a '", out);
             put_names(out, row);
             fputc('\'', out);

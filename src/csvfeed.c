@@ -8,13 +8,16 @@
  * In lenient mode it runs over every byte, to catch text after a closing quote before libcsv
  * sees it: there we make libcsv end the field (a delimiter drops the closing quote and the blanks
  * after it, as libcsv does before any delimiter), keep what it gave, and let it parse the rest as
- * a new unquoted field that we glue on. */
+ * a new unquoted field that we glue on. Python's non-strict grammar (--quotes lenient) is not
+ * libcsv's in either mode (see lenient.h): that mode forwards every call to lenient.c. */
 #include "csvbatch/csvfeed.h"
 
 #include <csv.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "csvbatch/lenient.h"
 
 /* Our model of libcsv's position (not libcsv's own constants: it keeps its own). */
 enum at { AT_RECORD_START, AT_FIELD_START, IN_UNQUOTED, IN_QUOTED, AFTER_QUOTE };
@@ -42,6 +45,7 @@ struct csvb_csvfeed {
     struct buffer glue;        /* lenient: the start of a field that goes on unquoted */
     bool capturing;            /* the next field is the glue's start */
     bool glued;                /* the next field is the glue's end */
+    struct csvb_lenient *py;   /* CSVB_CSVFEED_PYTHON: every call goes there instead */
 };
 
 static bool append(struct csvb_csvfeed *f, struct buffer *b, const void *s, size_t n)
@@ -255,13 +259,20 @@ static size_t lenient_piece(struct csvb_csvfeed *f, const char *s, size_t n)
     return n;
 }
 
-struct csvb_csvfeed *csvb_csvfeed_new(char delimiter, bool lenient, struct csvb_csvfeed_calls calls)
+struct csvb_csvfeed *csvb_csvfeed_new(char delimiter, enum csvb_csvfeed_mode mode,
+                                      struct csvb_csvfeed_calls calls)
 {
+    bool lenient = mode == CSVB_CSVFEED_POWERSHELL;
     struct csvb_csvfeed *f = calloc(1, sizeof *f);
     if (f == NULL)
         return NULL;
+    if (mode == CSVB_CSVFEED_PYTHON && (f->py = csvb_lenient_new(delimiter, calls)) == NULL) {
+        free(f);
+        return NULL;
+    }
     f->options = lenient ? 0 : CSV_STRICT | CSV_STRICT_FINI;
     if (csv_init(&f->parser, f->options) != 0) {
+        csvb_lenient_free(f->py);
         free(f);
         return NULL;
     }
@@ -281,6 +292,7 @@ void csvb_csvfeed_free(struct csvb_csvfeed *f)
     if (f == NULL)
         return;
     csv_free(&f->parser);
+    csvb_lenient_free(f->py);
     free(f->blank_bytes.data);
     free(f->glue.data);
     free(f);
@@ -289,6 +301,12 @@ void csvb_csvfeed_free(struct csvb_csvfeed *f)
 size_t csvb_csvfeed_piece(struct csvb_csvfeed *f, const char *s, size_t n)
 {
     f->refusal = CSVB_CSVFEED_ACCEPTED;
+    if (f->py != NULL) {
+        size_t done = csvb_lenient_piece(f->py, s, n);
+        if (done < n)
+            f->refusal = CSVB_CSVFEED_NOMEM;
+        return done;
+    }
     return f->lenient ? lenient_piece(f, s, n) : strict_piece(f, s, n);
 }
 
@@ -299,12 +317,14 @@ enum csvb_csvfeed_refusal csvb_csvfeed_refused(const struct csvb_csvfeed *f)
 
 bool csvb_csvfeed_in_record(const struct csvb_csvfeed *f)
 {
+    if (f->py != NULL)
+        return csvb_lenient_in_record(f->py);
     return f->at != AT_RECORD_START;
 }
 
 size_t csvb_csvfeed_pending(const struct csvb_csvfeed *f)
 {
-    return f->held;
+    return f->py != NULL ? csvb_lenient_pending(f->py) : f->held;
 }
 
 static void back_to_start(struct csvb_csvfeed *f)
@@ -317,6 +337,11 @@ static void back_to_start(struct csvb_csvfeed *f)
 bool csvb_csvfeed_finish(struct csvb_csvfeed *f)
 {
     f->refusal = CSVB_CSVFEED_ACCEPTED;
+    if (f->py != NULL) {
+        if (!csvb_lenient_finish(f->py))
+            f->refusal = CSVB_CSVFEED_NOMEM;
+        return f->refusal == CSVB_CSVFEED_ACCEPTED;
+    }
     if (csv_fini(&f->parser, on_field, on_record, f) != 0)
         return false;
     back_to_start(f);
@@ -329,6 +354,8 @@ bool csvb_csvfeed_finish(struct csvb_csvfeed *f)
 
 void csvb_csvfeed_reset(struct csvb_csvfeed *f)
 {
+    if (f->py != NULL)
+        csvb_lenient_reset(f->py);
     /* Without CSV_STRICT_FINI, csv_fini drops an open quoted field too. */
     csv_set_opts(&f->parser, (unsigned char)(f->options & ~CSV_STRICT_FINI));
     csv_fini(&f->parser, NULL, NULL, NULL);

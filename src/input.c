@@ -43,12 +43,29 @@ static int open_checked(const struct csvb_job *job, bool allow_stream, struct st
     return fd;
 }
 
-/* The compression a regular file's first bytes name (pread: nothing is consumed). */
-static enum csvb_compression sniff(int fd)
+/* What a regular file's first bytes say (pread: nothing is consumed): its compression, and
+ * whether a UTF-16 or UTF-32 byte-order mark asks for the transcoding filter. */
+static enum csvb_compression sniff(int fd, bool *wide_bom)
 {
-    unsigned char head[CSVB_COMPRESSION_MAGIC_MAX];
+    unsigned char head[CSVB_COMPRESSION_MAGIC_MAX > 4 ? CSVB_COMPRESSION_MAGIC_MAX : 4];
     ssize_t n = pread(fd, head, sizeof head, 0);
+    size_t bom_len;
+    const char *bom = n > 0 ? csvb_transcode_bom(head, (size_t)n, &bom_len) : NULL;
+    *wide_bom = bom != NULL && bom_len != 3;
     return n > 0 ? csvb_compression_detect(head, (size_t)n) : CSVB_COMPRESSION_NONE;
+}
+
+/* Stacks the encoding filter on in->src where it may be needed: an encoding named (or auto), a
+ * wide BOM, or bytes not seen yet (a stream, a compressed file). A plain UTF-8 file gets none. */
+static enum csvb_err stack_transcode(struct csvb_input *in, const struct csvb_plan *plan,
+                                     bool needed, struct csvb_diag *d)
+{
+    if (!needed && plan->encoding[0] == '\0')
+        return CSVB_OK;
+    if ((in->tc = csvb_transcode_new(in->src, plan->encoding)) == NULL)
+        return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
+    in->src = (struct csvb_source){csvb_transcode_fill, in->tc};
+    return CSVB_OK;
 }
 
 enum csvb_err csvb_input_open(struct csvb_input *in, const struct csvb_plan *plan,
@@ -73,7 +90,8 @@ enum csvb_err csvb_input_open(struct csvb_input *in, const struct csvb_plan *pla
         csvb_hash_tap_init(in->tap, in->src);
         in->src = (struct csvb_source){csvb_hash_tap_fill, in->tap};
     }
-    enum csvb_compression kind = in->stream ? CSVB_COMPRESSION_NONE : sniff(in->fd);
+    bool wide_bom = false;
+    enum csvb_compression kind = in->stream ? CSVB_COMPRESSION_NONE : sniff(in->fd, &wide_bom);
     if (in->stream || kind != CSVB_COMPRESSION_NONE) {
         in->dz = in->stream ? csvb_decompress_detect_new(in->src, false)
                             : csvb_decompress_new(in->src, kind, NULL, 0, true);
@@ -83,13 +101,9 @@ enum csvb_err csvb_input_open(struct csvb_input *in, const struct csvb_plan *pla
         }
         in->src = (struct csvb_source){csvb_decompress_fill, in->dz};
     }
-    if (plan->encoding != CSVB_ENC_UTF8) {
-        if ((in->tc = malloc(sizeof *in->tc)) == NULL) {
-            csvb_input_close(in);
-            return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
-        }
-        csvb_transcode_init(in->tc, in->src, plan->encoding);
-        in->src = (struct csvb_source){csvb_transcode_fill, in->tc};
+    if (stack_transcode(in, plan, wide_bom || in->dz != NULL, d) != CSVB_OK) {
+        csvb_input_close(in);
+        return d->code;
     }
     return CSVB_OK;
 }
@@ -110,7 +124,7 @@ uint64_t csvb_input_raw_bytes(const struct csvb_input *in, uint64_t reader_bytes
 {
     if (in->dz != NULL)
         return csvb_decompress_in_bytes(in->dz);
-    return in->tc != NULL ? in->tc->raw_bytes : reader_bytes;
+    return in->tc != NULL ? csvb_transcode_raw_bytes(in->tc) : reader_bytes;
 }
 
 enum csvb_compression csvb_input_compression(const struct csvb_input *in)
@@ -131,9 +145,19 @@ void csvb_input_route_progress(struct csvb_input *in, struct csvb_reader_config 
     cfg->bytes_counter = NULL;
 }
 
+const char *csvb_input_encoding(const struct csvb_input *in)
+{
+    return in->tc != NULL ? csvb_transcode_encoding(in->tc) : "";
+}
+
 enum csvb_err csvb_input_explain(const struct csvb_input *in, enum csvb_err e, unsigned long line,
                                  struct csvb_diag *d)
 {
+    if (e == CSVB_E_IO && in->tc != NULL && csvb_transcode_message(in->tc)[0] != '\0') {
+        csvb_diag_init(d);
+        return csvb_diag_set(d, CSVB_E_PARSE, csvb_transcode_line(in->tc), "%s",
+                             csvb_transcode_message(in->tc));
+    }
     const char *name = csvb_compression_name(csvb_input_compression(in));
     if (name == NULL)
         return e;
@@ -174,9 +198,10 @@ bool csvb_input_can_split(const struct csvb_plan *plan, const struct csvb_job *j
     int fd = open(job->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0)
         return true; /* the chunked run reports it */
-    bool compressed = sniff(fd) != CSVB_COMPRESSION_NONE;
+    bool wide_bom;
+    bool compressed = sniff(fd, &wide_bom) != CSVB_COMPRESSION_NONE;
     close(fd);
-    return !compressed;
+    return !compressed && !wide_bom; /* UTF-16/32 cannot be cut at raw byte offsets */
 }
 
 void csvb_input_facts(const struct csvb_input *in, struct csvb_result_input *facts)
@@ -201,7 +226,7 @@ void csvb_input_close(struct csvb_input *in)
     csvb_decompress_free(in->dz); /* first: its thread reads fd */
     if (in->fd >= 0)
         close(in->fd);
-    free(in->tc);
+    csvb_transcode_free(in->tc);
     csvb_hash_tap_fini(in->tap);
     free(in->tap);
     input_reset(in);

@@ -23,7 +23,8 @@ void csvb_options_init(struct csvb_options *opt)
     opt->delimiter = ',';
     opt->out_delimiter = '\0';
     opt->format = CSVB_FORMAT_TABLE;
-    opt->encoding = CSVB_ENC_UTF8;
+    opt->encoding = "utf-8";
+    opt->quotes = CSVB_QUOTES_STRICT;
     opt->compat = CSVB_COMPAT_NONE;
     opt->progress = CSVB_PROGRESS_AUTO;
     opt->completion = CSVB_SHELL_NONE;
@@ -150,9 +151,10 @@ enum csvb_err csvb_options_set_select(struct csvb_options *opt, const char *arg,
 
 NAMES(format, {"table", CSVB_FORMAT_TABLE, 0}, {"csv", CSVB_FORMAT_CSV, 0},
       {"json", CSVB_FORMAT_JSON, 0});
-NAMES(encoding, {"utf-8", CSVB_ENC_UTF8, 0}, {"utf8", CSVB_ENC_UTF8, CSVB_NAME_ALIAS},
-      {"latin1", CSVB_ENC_LATIN1, 0}, {"iso-8859-1", CSVB_ENC_LATIN1, CSVB_NAME_ALIAS},
-      {"windows-1252", CSVB_ENC_CP1252, 0}, {"cp1252", CSVB_ENC_CP1252, CSVB_NAME_ALIAS});
+/* --encoding takes any name iconv knows: this list only feeds the shell completions. */
+NAMES(encoding, {"utf-8", 0, 0}, {"utf8", 0, CSVB_NAME_ALIAS}, {"latin1", 1, 0},
+      {"iso-8859-1", 1, CSVB_NAME_ALIAS}, {"windows-1252", 2, 0}, {"cp1252", 2, CSVB_NAME_ALIAS});
+NAMES(quotes, {"strict", CSVB_QUOTES_STRICT, 0}, {"lenient", CSVB_QUOTES_LENIENT, 0});
 NAMES(compat, {"none", CSVB_COMPAT_NONE, CSVB_NAME_INTERNAL},
       {"powershell", CSVB_COMPAT_POWERSHELL, 0});
 NAMES(progress, {"auto", CSVB_PROGRESS_AUTO, CSVB_NAME_INTERNAL},
@@ -219,7 +221,7 @@ const char *csvb_names_join(const struct csvb_names *names, char *buf, size_t si
     }
 
 TYPED_NAMES(format, enum csvb_format)
-TYPED_NAMES(encoding, enum csvb_encoding)
+TYPED_NAMES(quotes, enum csvb_quotes)
 TYPED_NAMES(compat, enum csvb_compat)
 TYPED_NAMES(progress, enum csvb_progress_mode)
 TYPED_NAMES(bad_row, enum csvb_bad_row)
@@ -310,7 +312,7 @@ void csvb_options_describe(const struct csvb_options *opt, int jobs,
     put_int(&v, "jobs", jobs);
     put_string(&v, "delimiter", delim);
     put_string(&v, "output_delimiter", out_delim);
-    put_string(&v, "encoding", csvb_encoding_name(opt->encoding));
+    put_string(&v, "encoding", opt->encoding);
     put_string(&v, "format", csvb_format_name(opt->format));
     put_int(&v, "preview", (long long)opt->preview);
     put_int(&v, "chunk_size", (long long)opt->chunk_size);

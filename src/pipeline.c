@@ -2,9 +2,11 @@
 #include "csvbatch/pipeline.h"
 
 #include <stdatomic.h>
+#include <stdio.h>
 
 #include "csvbatch/cancel.h"
 #include "csvbatch/clock.h"
+#include "csvbatch/hints.h"
 #include "csvbatch/input.h"
 #include "csvbatch/stage.h"
 
@@ -25,6 +27,9 @@ static enum csvb_err run(const struct csvb_plan *plan, const struct csvb_job *jo
     res->compression = csvb_input_compression(&in);
     res->bytes_decompressed = csvb_input_decompressed_bytes(&in);
     e = csvb_input_explain(&in, e, stats.lines + 1, d);
+    snprintf(res->dialect.encoding, sizeof res->dialect.encoding, "%s", csvb_input_encoding(&in));
+    res->dialect.quotes_lenient = plan->reader.quotes_lenient;
+    bool hintable = e == CSVB_E_PARSE && stats.failure != CSVB_READER_FAIL_NONE && !in.stream;
     struct csvb_diag changed;
     csvb_diag_init(&changed);
     if (e != CSVB_E_CANCELLED && csvb_input_check_unchanged(&in, &changed) != CSVB_OK) {
@@ -34,6 +39,8 @@ static enum csvb_err run(const struct csvb_plan *plan, const struct csvb_job *jo
     if (e == CSVB_OK)
         csvb_input_facts(&in, &res->input);
     csvb_input_close(&in);
+    if (hintable && e == CSVB_E_PARSE)
+        csvb_hints_explain(plan, job, &stats, deadline, d);
     if (e != CSVB_OK)
         return e;
     if (!s->have_header)

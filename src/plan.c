@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "csvbatch/cancel.h"
+#include "csvbatch/charset.h"
 
 static const char *const default_columns[] = {"Name", "ID"};
 
@@ -84,14 +85,17 @@ enum csvb_err csvb_plan_init(struct csvb_plan *p, const struct csvb_options *opt
     p->reader.fast_path = opt->fast_path && !ps;
     p->reader.lenient = ps;
     p->reader.cancel = p->cancel;
-    p->encoding = opt->encoding;
+    p->encoding = csvb_charset_is_utf8(opt->encoding) ? "" : opt->encoding;
+    p->reader.quotes_lenient = opt->quotes == CSVB_QUOTES_LENIENT;
     p->fsync = opt->fsync;
     p->hash_inputs = opt->incremental && !opt->dry_run;
     p->limits =
         (struct csvb_plan_limits){opt->max_failures, opt->fail_fast, opt->deadline, opt->timeout};
     /* Rejects files, previews, transcoding and lenient reading take one pass over the file:
-     * such runs do not split files. */
-    bool one_pass = opt->rejects || opt->preview > 0 || opt->encoding != CSVB_ENC_UTF8 || ps;
+     * such runs do not split files (a UTF-16 file cannot be cut at raw byte offsets, and a
+     * lenient unterminated quote runs to the end of the file). */
+    bool one_pass = opt->rejects || opt->preview > 0 || p->encoding[0] != '\0' ||
+                    p->reader.quotes_lenient || ps;
     p->chunk_size = one_pass ? 0 : opt->chunk_size;
     p->threads = csvb_plan_threads(opt->jobs, omp_env, cpus);
     return CSVB_OK;

@@ -52,6 +52,8 @@ struct reader {
     uint64_t stop_offset;         /* stop_after: where it was reached */
     uint64_t bytes;
     bool at_boundary;
+    enum csvb_reader_failure failure;
+    uint64_t failure_offset;
 };
 
 void csvb_reader_config_init(struct csvb_reader_config *cfg)
@@ -99,6 +101,8 @@ static enum csvb_err parse_error(struct reader *r, enum csvb_csvfeed_refusal why
     if (why == CSVB_CSVFEED_NOMEM)
         return csvb_diag_set(r->d, CSVB_E_NOMEM, r->record_line, "out of memory in libcsv");
     char shown[32], delim[32];
+    r->failure = why == CSVB_CSVFEED_AFTER_QUOTE ? CSVB_READER_FAIL_AFTER_QUOTE
+                                                 : CSVB_READER_FAIL_QUOTE_IN_UNQUOTED;
     csvb_diag_byte(c, shown, sizeof shown);
     csvb_diag_byte((unsigned char)r->cfg->delimiter, delim, sizeof delim);
     if (why == CSVB_CSVFEED_AFTER_QUOTE)
@@ -108,7 +112,7 @@ static enum csvb_err parse_error(struct reader *r, enum csvb_csvfeed_refusal why
                              col, delim, shown);
     return csvb_diag_set(r->d, CSVB_E_PARSE, r->line,
                          "column %zu: expected %s or end of line, found %s inside an unquoted "
-                         "field (a field containing quotes must be quoted, with quotes doubled)",
+                         "field" CSVB_READER_QUOTE_ADVICE,
                          col, delim, shown);
 }
 
@@ -215,15 +219,17 @@ static enum csvb_err fail_at_bad(struct reader *r)
     if (e != CSVB_OK || r->stopped)
         return e;
     size_t col = r->col + 1 - r->bad_back;
+    r->failure = r->bad_fault == CSVB_UTF8_NUL ? CSVB_READER_FAIL_NONE : CSVB_READER_FAIL_ENCODING;
+    r->failure_offset = r->bytes - r->len + r->valid - r->bad_back;
     if (r->bad_fault == CSVB_UTF8_NUL)
         return csvb_diag_set(r->d, CSVB_E_PARSE, r->line,
                              "column %zu: expected text, found a NUL byte (is the file UTF-16 "
                              "or binary?)",
                              col);
-    return csvb_diag_set(r->d, CSVB_E_PARSE, r->line,
-                         "column %zu: expected UTF-8 text, found invalid byte 0x%02X (convert "
-                         "the file to UTF-8, or name its encoding with --encoding)",
-                         col, r->bad_byte);
+    return csvb_diag_set(
+        r->d, CSVB_E_PARSE, r->line,
+        "column %zu: expected UTF-8 text, found invalid byte 0x%02X" CSVB_READER_UTF8_ADVICE, col,
+        r->bad_byte);
 }
 
 /* Extends the validated prefix of the buffer over newly read bytes. */
@@ -258,15 +264,22 @@ static enum csvb_err check_bom(struct reader *r)
 
 static enum csvb_err finish(struct reader *r)
 {
+    r->failure =
+        csvb_utf8_complete(&r->utf8) ? CSVB_READER_FAIL_UNTERMINATED : CSVB_READER_FAIL_ENCODING;
+    r->failure_offset = r->bytes - r->utf8.seen;
     if (!csvb_utf8_complete(&r->utf8))
         return csvb_diag_set(r->d, CSVB_E_PARSE, r->line,
                              "column %zu: expected UTF-8 text, found a truncated multi-byte "
                              "sequence at end of file",
                              r->col + 1 - r->utf8.seen);
-    if (csvb_csvfeed_finish(r->feed))
+    if (csvb_csvfeed_finish(r->feed)) {
+        r->failure = CSVB_READER_FAIL_NONE;
         return r->cb_err;
-    if (csvb_csvfeed_refused(r->feed) == CSVB_CSVFEED_NOMEM)
+    }
+    if (csvb_csvfeed_refused(r->feed) == CSVB_CSVFEED_NOMEM) {
+        r->failure = CSVB_READER_FAIL_NONE;
         return parse_error(r, CSVB_CSVFEED_NOMEM, 0, 0);
+    }
     return csvb_diag_set(r->d, CSVB_E_PARSE, r->record_line,
                          "unterminated quoted field: expected a closing '\"', found end of file");
 }
@@ -388,7 +401,10 @@ enum csvb_err csvb_reader_run(const struct csvb_reader_config *cfg, struct csvb_
     enum csvb_err err;
     r.cap = cfg->block_size < CSVB_MIN_BLOCK ? CSVB_MIN_BLOCK : cfg->block_size;
     r.buf = malloc(r.cap);
-    r.feed = csvb_csvfeed_new(cfg->delimiter, cfg->lenient,
+    enum csvb_csvfeed_mode mode = cfg->lenient          ? CSVB_CSVFEED_POWERSHELL
+                                  : cfg->quotes_lenient ? CSVB_CSVFEED_PYTHON
+                                                        : CSVB_CSVFEED_STRICT;
+    r.feed = csvb_csvfeed_new(cfg->delimiter, mode,
                               (struct csvb_csvfeed_calls){on_field, on_record, &r});
     if ((err = csvb_record_init(&r.rec, cfg->max_field_size, d)) != CSVB_OK ||
         (err = csvb_scan_init(&r.scan_tables, cfg->delimiter, cfg->max_field_size, SCAN_FIELDS,
@@ -405,6 +421,8 @@ enum csvb_err csvb_reader_run(const struct csvb_reader_config *cfg, struct csvb_
         stats->at_boundary = r.at_boundary;
         stats->stopped = r.stopped && err == CSVB_OK && r.stop_offset == 0;
         stats->stop_offset = err == CSVB_OK ? r.stop_offset : 0;
+        stats->failure = err == CSVB_E_PARSE ? r.failure : CSVB_READER_FAIL_NONE;
+        stats->failure_offset = r.failure_offset;
     }
 out:
     csvb_csvfeed_free(r.feed);

@@ -341,6 +341,6 @@ Test(cli, flags_mean_what_they_say)
     cr_assert_eq(o.progress, CSVB_PROGRESS_OFF);
     cr_assert_eq(o.out_delimiter, ';');
     cr_assert_eq(o.delimiter, ',');
-    cr_assert_eq(o.encoding, CSVB_ENC_LATIN1);
+    cr_assert_str_eq(o.encoding, "latin1");
     csvb_options_fini(&o);
 }

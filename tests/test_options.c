@@ -23,7 +23,8 @@ Test(options, defaults)
     cr_assert_eq(o.delimiter, ',');
     cr_assert_eq(o.out_delimiter, '\0');
     cr_assert_eq(o.format, CSVB_FORMAT_TABLE);
-    cr_assert_eq(o.encoding, CSVB_ENC_UTF8);
+    cr_assert_str_eq(o.encoding, "utf-8");
+    cr_assert_eq(o.quotes, CSVB_QUOTES_STRICT);
     cr_assert_eq(o.compat, CSVB_COMPAT_NONE);
     cr_assert_eq(o.progress, CSVB_PROGRESS_AUTO);
     cr_assert_eq(o.completion, CSVB_SHELL_NONE);
@@ -69,17 +70,17 @@ Test(options, every_name_round_trips)
 Test(options, typed_names)
 {
     cr_assert_str_eq(csvb_format_name(CSVB_FORMAT_JSON), "json");
-    cr_assert_str_eq(csvb_encoding_name(CSVB_ENC_CP1252), "windows-1252");
+    cr_assert_str_eq(csvb_quotes_name(CSVB_QUOTES_LENIENT), "lenient");
     cr_assert_str_eq(csvb_compat_name(CSVB_COMPAT_NONE), "none");
     cr_assert_str_eq(csvb_progress_name(CSVB_PROGRESS_OFF), "off");
     cr_assert_str_eq(csvb_bad_row_name(CSVB_BAD_ROW_SKIP), "skip");
     cr_assert_str_eq(csvb_shell_name(CSVB_SHELL_FISH), "fish");
     cr_assert_null(csvb_format_name((enum csvb_format)7));
-    enum csvb_encoding e = CSVB_ENC_UTF8;
-    cr_assert(csvb_encoding_from_name("iso-8859-1", &e));
-    cr_assert_eq(e, CSVB_ENC_LATIN1);
-    cr_assert_not(csvb_encoding_from_name("Latin1", &e)); /* exact, as the command line */
-    cr_assert_eq(e, CSVB_ENC_LATIN1);
+    enum csvb_quotes q = CSVB_QUOTES_STRICT;
+    cr_assert(csvb_quotes_from_name("lenient", &q));
+    cr_assert_eq(q, CSVB_QUOTES_LENIENT);
+    cr_assert_not(csvb_quotes_from_name("Lenient", &q)); /* exact, as the command line */
+    cr_assert_eq(q, CSVB_QUOTES_LENIENT);
     enum csvb_compat c = CSVB_COMPAT_POWERSHELL;
     cr_assert(csvb_compat_from_name("none", &c));
     cr_assert_eq(c, CSVB_COMPAT_NONE);

@@ -339,7 +339,7 @@ Test(reader, stats_stopped_is_false_when_read_to_the_end)
     struct csvb_mem_source mem = {"a\nb\n", 4, 0, 0};
     struct csvb_diag d;
     csvb_diag_init(&d);
-    struct csvb_reader_stats st = {0, 0, false, true, 0};
+    struct csvb_reader_stats st = {0, 0, false, true, 0, CSVB_READER_FAIL_NONE, 0};
     cr_assert_eq(csvb_reader_run(&cfg, (struct csvb_source){csvb_source_mem_fill, &mem},
                                  (struct csvb_sink){capture_row, &c}, &st, &d),
                  CSVB_OK);

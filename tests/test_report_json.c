@@ -177,7 +177,7 @@ Test(report_json, run_report_file)
     f.opt.select_all = true, f.opt.no_stamp = true, f.opt.output_dir = "out";
     f.opt.compat = CSVB_COMPAT_POWERSHELL, f.opt.timeout = 2.5, f.opt.skip_bad_rows = true;
     f.opt.rejects = true, f.opt.fsync = false, f.opt.delimiter = ';', f.opt.out_delimiter = '\t';
-    f.opt.encoding = CSVB_ENC_CP1252, f.opt.format = CSVB_FORMAT_CSV, f.opt.preview = 3;
+    f.opt.encoding = "windows-1252", f.opt.format = CSVB_FORMAT_CSV, f.opt.preview = 3;
     f.opt.max_failures = 2, f.opt.recursive = true;
     char *dir = tmpdir_new();
     struct csvb_run_info info = {"2026-01-01T00:00:00Z", "2026-01-01T00:00:02Z", "T", 130, 2, 4};

@@ -1,9 +1,11 @@
 /* csvfeed.h — libcsv behind one door: the only module that includes <csv.h>.
  *
- * A parser for one delimiter in one of two modes. Strict: RFC 4180 as libcsv's CSV_STRICT and
- * CSV_STRICT_FINI read it, blanks kept. Lenient (PowerShell's Import-Csv): libcsv without strict
- * mode, blanks around unquoted fields trimmed, and text after a closing quote continuing the
- * field unquoted ("Text"after,1 reads Textafter), where libcsv would go on in quoted mode.
+ * A parser for one delimiter in one of three modes. Strict: RFC 4180 as libcsv's CSV_STRICT and
+ * CSV_STRICT_FINI read it, blanks kept. PowerShell (Import-Csv): libcsv without strict mode,
+ * blanks around unquoted fields trimmed, and text after a closing quote continuing the field
+ * unquoted ("Text"after,1 reads Textafter), where libcsv would go on in quoted mode. Python
+ * (--quotes lenient): not libcsv at all but lenient.h's state machine, which this door hands
+ * the same calls to, so that the reader drives one interface.
  *
  * Bytes go in one physical-line piece at a time, so that the caller always knows where records
  * start. What csvfeed says of libcsv's state (a record in progress, the bytes held for the field
@@ -31,11 +33,17 @@ enum csvb_csvfeed_refusal {
     CSVB_CSVFEED_NOMEM,             /* out of memory (or a field larger than SIZE_MAX) */
 };
 
+enum csvb_csvfeed_mode {
+    CSVB_CSVFEED_STRICT = 0,     /* RFC 4180 */
+    CSVB_CSVFEED_POWERSHELL = 1, /* Import-Csv's reading (was `lenient = true`) */
+    CSVB_CSVFEED_PYTHON = 2,     /* csv.reader(strict=False): lenient.h; never refuses a byte */
+};
+
 struct csvb_csvfeed;
 
 /* A parser at record start, or NULL when out of memory. delimiter: not '"', CR or LF. The calls
  * are copied. Free with csvb_csvfeed_free. */
-struct csvb_csvfeed *csvb_csvfeed_new(char delimiter, bool lenient,
+struct csvb_csvfeed *csvb_csvfeed_new(char delimiter, enum csvb_csvfeed_mode mode,
                                       struct csvb_csvfeed_calls calls);
 
 /* Frees f (NULL-safe). */

@@ -22,7 +22,8 @@ struct csvb_input {
     struct stat st; /* fstat of fd when opened */
     struct csvb_fd_source fds;
     struct csvb_decompress *dz; /* owned; NULL for a regular file that is not compressed */
-    struct csvb_transcode *tc;  /* owned; NULL for UTF-8 input */
+    struct csvb_transcode *tc;  /* owned; NULL for a plain UTF-8 file (no BOM but UTF-8's, no
+                                   --encoding, not compressed, not a stream) */
     struct csvb_hash_tap *tap;  /* owned; with plan->hash_inputs on a regular file, right above
                                    the fd source: the file's bytes hashed as they are read */
     int64_t opened_ns;          /* with a tap: CLOCK_REALTIME just before the open */
@@ -33,8 +34,8 @@ struct csvb_input {
  * (or a pipe) is read as a stream through poll, honouring plan->cancel and deadline (monotonic
  * seconds, 0 = none). A compressed input (detected from its first bytes, whatever its name) gets
  * its decoder stacked on it (decoding ahead on a thread of its own for a regular file), then the
- * plan's transcoding is stacked on that. Errors: CSVB_E_IO (no path
- * in the message: the caller owns it), CSVB_E_NOMEM. in is closed on error. */
+ * encoding filter (transcode.h: BOMs, --encoding) where it may be needed. Errors: CSVB_E_IO (no
+ * path in the message: the caller owns it), CSVB_E_NOMEM. in is closed on error. */
 enum csvb_err csvb_input_open(struct csvb_input *in, const struct csvb_plan *plan,
                               const struct csvb_job *job, double deadline, struct csvb_diag *d);
 
@@ -54,7 +55,12 @@ uint64_t csvb_input_decompressed_bytes(const struct csvb_input *in);
  * total is the files' sizes), and cfg's reader then counts nothing; others are left as they are. */
 void csvb_input_route_progress(struct csvb_input *in, struct csvb_reader_config *cfg);
 
-/* Rewrites the reader's error in d (code e) when the decoder caused it: "gzip data is truncated
+/* The encoding the input was read in (canonical, "" for UTF-8), once the reader has begun. */
+const char *csvb_input_encoding(const struct csvb_input *in);
+
+/* Rewrites the reader's error in d (code e) when the encoding filter caused it (CSVB_E_PARSE,
+ * its line and message: "column 4: expected shift_jis text, found invalid byte 0x81") or the
+ * decoder did: "gzip data is truncated
  * after N compressed bytes (line L)" (line: where the reader was), and names the compression in
  * a parse error of compressed content. Returns the (unchanged) code. */
 enum csvb_err csvb_input_explain(const struct csvb_input *in, enum csvb_err e, unsigned long line,
@@ -66,7 +72,8 @@ enum csvb_err csvb_input_explain(const struct csvb_input *in, enum csvb_err e, u
 enum csvb_err csvb_input_check_unchanged(const struct csvb_input *in, struct csvb_diag *d);
 
 /* True when the plan splits job into chunks: chunking on, a regular file at least twice the
- * chunk size, not compressed (its first bytes are looked at). */
+ * chunk size, not compressed and without a UTF-16/32 byte-order mark (its first bytes are
+ * looked at). */
 bool csvb_input_can_split(const struct csvb_plan *plan, const struct csvb_job *job);
 
 /* With a hash tap that saw the whole file: its digest and identity (from the fstat at open) into

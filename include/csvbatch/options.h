@@ -8,10 +8,11 @@
 #include <stddef.h>
 
 #include "csvbatch/diag.h"
-#include "csvbatch/transcode.h" /* enum csvb_encoding: the core defines what it reads */
 
 enum csvb_format { CSVB_FORMAT_TABLE, CSVB_FORMAT_CSV, CSVB_FORMAT_JSON };
 enum csvb_compat { CSVB_COMPAT_NONE, CSVB_COMPAT_POWERSHELL };
+/* --quotes: strict RFC 4180, or lenient as Python's csv.reader(strict=False) (lenient.h). */
+enum csvb_quotes { CSVB_QUOTES_STRICT, CSVB_QUOTES_LENIENT };
 enum csvb_progress_mode { CSVB_PROGRESS_AUTO, CSVB_PROGRESS_ON, CSVB_PROGRESS_OFF };
 /* --on-bad-row; the choice is stored as the bool skip_bad_rows. */
 enum csvb_bad_row { CSVB_BAD_ROW_FAIL, CSVB_BAD_ROW_SKIP };
@@ -71,8 +72,10 @@ struct csvb_options {
     size_t max_field_size;
     size_t chunk_size; /* --chunk-size; 0 = never split a file */
     char delimiter;
-    char out_delimiter; /* --output-delimiter, default: delimiter */
-    enum csvb_encoding encoding;
+    char out_delimiter;   /* --output-delimiter, default: delimiter */
+    const char *encoding; /* --encoding as given: "utf-8" (default), "auto" or a name iconv knows
+                             (checked by cli; transcode.h says how each is read) */
+    enum csvb_quotes quotes;
     enum csvb_compat compat;
     enum csvb_progress_mode progress;
     bool skip_bad_rows;                /* --on-bad-row skip */
@@ -138,7 +141,9 @@ struct csvb_names {
 };
 
 extern const struct csvb_names csvb_format_names;      /* table csv json */
-extern const struct csvb_names csvb_encoding_names;    /* utf-8 latin1 windows-1252 (+ aliases) */
+extern const struct csvb_names csvb_encoding_names;    /* suggestions for completion only: utf-8
+                                                          latin1 windows-1252 (any iconv name works) */
+extern const struct csvb_names csvb_quotes_names;      /* strict lenient */
 extern const struct csvb_names csvb_compat_names;      /* none (internal) powershell */
 extern const struct csvb_names csvb_progress_names;    /* auto on off (internal: no option) */
 extern const struct csvb_names csvb_bad_row_names;     /* fail skip */
@@ -162,8 +167,8 @@ const char *csvb_names_join(const struct csvb_names *names, char *buf, size_t si
  * unchanged) for an unknown name; internal names are accepted. */
 const char *csvb_format_name(enum csvb_format value);
 bool csvb_format_from_name(const char *name, enum csvb_format *value);
-const char *csvb_encoding_name(enum csvb_encoding value);
-bool csvb_encoding_from_name(const char *name, enum csvb_encoding *value);
+const char *csvb_quotes_name(enum csvb_quotes value);
+bool csvb_quotes_from_name(const char *name, enum csvb_quotes *value);
 const char *csvb_compat_name(enum csvb_compat value);
 bool csvb_compat_from_name(const char *name, enum csvb_compat *value);
 const char *csvb_progress_name(enum csvb_progress_mode value);

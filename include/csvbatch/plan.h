@@ -32,15 +32,16 @@ struct csvb_plan {
     struct csvb_reader_config reader;
     struct csvb_stage_config stage;
     struct csvb_plan_limits limits;
-    enum csvb_encoding encoding;    /* of the inputs; UTF-8 needs no transcoding */
-    bool fsync;                     /* outputs made durable before they are renamed */
-    size_t chunk_size;              /* files over twice this are split into chunks (0: never) */
-    int threads;                    /* -j, OMP_NUM_THREADS or the online CPUs, 1..1024 */
-    const _Atomic int *cancel;      /* polled by every worker; never NULL */
-    struct csvb_progress *progress; /* NULL when no progress is shown */
-    struct csvb_filter_rule *rules; /* owned: the conditions stage.filter points to */
-    const char **columns;           /* owned array (names borrowed): stage.projection's */
-    bool hash_inputs;               /* --incremental, not a dry run: input.c taps a hash */
+    const char *encoding;      /* of the inputs (borrowed from opt): "" = UTF-8 (no filter unless
+                                  a BOM asks), "auto", or a name iconv knows (transcode.h) */
+    bool fsync;                /* outputs made durable before they are renamed */
+    size_t chunk_size;         /* files over twice this are split into chunks (0: never) */
+    int threads;               /* -j, OMP_NUM_THREADS or the online CPUs, 1..1024 */
+    const _Atomic int *cancel; /* polled by every worker; never NULL */
+    struct csvb_progress *progress;       /* NULL when no progress is shown */
+    struct csvb_filter_rule *rules;       /* owned: the conditions stage.filter points to */
+    const char **columns;                 /* owned array (names borrowed): stage.projection's */
+    bool hash_inputs;                     /* --incremental, not a dry run: input.c taps a hash */
     struct csvb_incremental *incremental; /* borrowed, set by main: the driver records each
                                              finished job there; NULL when not incremental */
 };

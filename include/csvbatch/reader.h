@@ -33,19 +33,36 @@ struct csvb_reader_config {
     size_t block_size;     /* read size and line buffer; lines longer are streamed to libcsv */
     size_t max_field_size; /* a field or a record larger than this is CSVB_E_LIMIT */
     bool fast_path;        /* false: every line through libcsv */
-    bool lenient;   /* PowerShell's Import-Csv: libcsv without strict mode, blanks around unquoted
-                       fields trimmed (needs fast_path off) */
-    bool strip_bom; /* the input starts a file: a UTF-8 BOM is stripped (default true) */
-    bool range_end; /* the input is a chunk of a larger file meant to end at a record boundary:
-                       no end-of-file checks; stats->at_boundary says whether it did */
-    uint64_t stop_after;       /* > 0: stop at the first record boundary (just after a line feed, no
-                                  record in progress) at or beyond this many bytes of input, and report
-                                  it in stats->stop_offset: a chunk ends the record that straddles its
-                                  nominal end (0 = read to the end) */
+    bool lenient; /* PowerShell's Import-Csv: libcsv without strict mode, blanks around unquoted
+                     fields trimmed (needs fast_path off) */
+    bool quotes_lenient; /* --quotes lenient: Python's csv.reader(strict=False) (lenient.h);
+                            quote-free lines still take the fast path: they read the same */
+    bool strip_bom;      /* the input starts a file: a UTF-8 BOM is stripped (default true) */
+    bool range_end;      /* the input is a chunk of a larger file meant to end at a record boundary:
+                            no end-of-file checks; stats->at_boundary says whether it did */
+    uint64_t stop_after; /* > 0: stop at the first record boundary (just after a line feed, no
+                            record in progress) at or beyond this many bytes of input, and report
+                            it in stats->stop_offset: a chunk ends the record that straddles its
+                            nominal end (0 = read to the end) */
     const _Atomic int *cancel; /* polled between blocks; non-zero = stop with CSVB_E_CANCELLED */
     double deadline;           /* monotonic seconds; past it, stop with CSVB_E_TIMEOUT (0 = none) */
     _Atomic uint64_t *bytes_counter; /* when set, every block read is added to it */
 };
+
+/* What kind of input error stopped the reader, for hints (the caller may ask whether another
+ * option would read the file). */
+enum csvb_reader_failure {
+    CSVB_READER_FAIL_NONE,
+    CSVB_READER_FAIL_QUOTE_IN_UNQUOTED, /* strict: a '"' inside an unquoted field */
+    CSVB_READER_FAIL_AFTER_QUOTE,       /* strict: text after a closing quote */
+    CSVB_READER_FAIL_UNTERMINATED,      /* strict: a quoted field open at the end of input */
+    CSVB_READER_FAIL_ENCODING           /* invalid or truncated UTF-8 (not NUL) */
+};
+
+/* The advice that ends the reader's messages for a stray quote and for invalid UTF-8; a computed
+ * hint (hints.h) replaces it. */
+#define CSVB_READER_QUOTE_ADVICE " (a field containing quotes must be quoted, with quotes doubled)"
+#define CSVB_READER_UTF8_ADVICE " (convert the file to UTF-8, or name its encoding with --encoding)"
 
 struct csvb_reader_stats {
     uint64_t bytes_read;
@@ -54,6 +71,8 @@ struct csvb_reader_stats {
     bool stopped;         /* the sink asked to stop */
     uint64_t stop_offset; /* stop_after: bytes of input up to the boundary it stopped at, or 0
                              when the input ended first */
+    enum csvb_reader_failure failure; /* set with the error it names */
+    uint64_t failure_offset;          /* FAIL_ENCODING: bytes of input before the bad byte */
 };
 
 /* Fills cfg with the defaults: ',', 1 MiB blocks, 64 MiB field limit, fast path on. */

@@ -8,7 +8,9 @@
  * (4) the lenient (PowerShell) parser gives the same result whatever the buffering;
  * (5) compressed with gzip and with zstd and read back through the decompressing filter (with
  * and without its read-ahead thread, in small fills), the same rows and error as the plain bytes;
- * the raw bytes through the detecting filter never crash, and pass through when no magic.
+ * the raw bytes through the detecting filter never crash, and pass through when no magic;
+ * (6) --quotes lenient (Python's non-strict grammar) gives the same rows whatever the buffering
+ * and the fast path, and, on valid UTF-8 without NUL, exactly the rows of lenient_ref.h.
  * Built with clang -fsanitize=fuzzer (make fuzz); with gcc the replay main below runs the
  * corpus files given on the command line (make fuzz-replay), so crashes stay regression tests. */
 #include <stdint.h>
@@ -20,6 +22,7 @@
 
 #include "csvbatch/decompress.h"
 #include "csvbatch/reader.h"
+#include "csvbatch/utf8.h"
 #include "csvbatch/writer.h"
 
 struct capture {
@@ -69,6 +72,7 @@ struct run_mode {
 
 static struct capture run_with(const uint8_t *data, size_t size, size_t chunk, size_t block,
                                bool fast, struct run_mode *mode, enum csvb_err *err);
+static bool python_mode; /* (6): run_with reads with --quotes lenient */
 
 static struct capture run(const uint8_t *data, size_t size, size_t chunk, size_t block, bool fast,
                           enum csvb_err *err)
@@ -97,6 +101,7 @@ static struct capture run_with(const uint8_t *data, size_t size, size_t chunk, s
     cfg.block_size = block;
     cfg.fast_path = fast && !mode->lenient;
     cfg.lenient = mode->lenient;
+    cfg.quotes_lenient = python_mode && !mode->lenient;
     cfg.strip_bom = mode->strip_bom;
     cfg.range_end = mode->range_end;
     cfg.max_field_size = 1 << 16;
@@ -283,6 +288,41 @@ static void check_compressed(const uint8_t *data, size_t size, const struct capt
     free(got.text);
 }
 
+#include "lenient_ref.h"
+
+/* (6) */
+static void check_python_lenient(const uint8_t *data, size_t size, size_t chunk, size_t block)
+{
+    enum csvb_err e1, e2, e3;
+    python_mode = true;
+    struct capture a = run(data, size, 0, 1 << 20, false, &e1);
+    struct capture b = run(data, size, 0, 1 << 20, true, &e2);
+    struct capture c = run(data, size, chunk, block, true, &e3);
+    python_mode = false;
+    if (e1 != e2 || e1 != e3 || a.len != b.len || a.len != c.len || memcmp(a.text, b.text, a.len) ||
+        memcmp(a.text, c.text, a.len)) {
+        fprintf(stderr, "--quotes lenient depends on buffering or the fast path\n%s\n%s\n%s\n",
+                a.text, b.text, c.text);
+        abort();
+    }
+    struct csvb_utf8 v;
+    csvb_utf8_init(&v);
+    enum csvb_utf8_fault fault;
+    bool text = csvb_utf8_check(&v, data, size, &fault) == size && csvb_utf8_complete(&v);
+    struct capture ref = {NULL, 0, 0, NULL};
+    put(&ref, "", 0);
+    size_t longest = lenient_reference(data, size, &ref);
+    if (text && longest <= (1 << 16) && size < (1 << 16) &&
+        (e1 != CSVB_OK || ref.len != a.len || memcmp(ref.text, a.text, a.len) != 0)) {
+        fprintf(stderr, "--quotes lenient differs from the reference (error %d)\n", (int)e1);
+        abort();
+    }
+    free(ref.text);
+    free(a.text);
+    free(b.text);
+    free(c.text);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -317,6 +357,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     free(l1.text);
     free(l2.text);
+    check_python_lenient(data, size, chunk, block);
     return 0;
 }
 

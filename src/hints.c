@@ -1,0 +1,145 @@
+/* hints.c — asks the lenient parser and the encoding detector whether they would read a file
+ * that failed, and words the answer as a hint. */
+#include "csvbatch/hints.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csvbatch/input.h"
+#include "csvbatch/stage.h"
+#include "csvbatch/transcode.h"
+
+/* Drops the reader's generic advice from the end of d's message: the hint says better. */
+static void drop_advice(struct csvb_diag *d, const char *advice)
+{
+    size_t n = strlen(d->message), a = strlen(advice);
+    if (n >= a && strcmp(d->message + n - a, advice) == 0)
+        d->message[n - a] = '\0';
+}
+
+/* True when job reads to its end with --quotes lenient under plan's stage rules (dry run). */
+static bool lenient_reads(const struct csvb_plan *plan, const struct csvb_job *job, double deadline)
+{
+    struct csvb_stage_config sc = plan->stage;
+    sc.dry_run = true;
+    sc.preview_rows = 0;
+    struct csvb_stage s;
+    csvb_stage_init(&s, &sc, job->output_path, NULL, true);
+    struct csvb_diag d;
+    csvb_diag_init(&d);
+    struct csvb_input in;
+    bool ok = false;
+    if (csvb_input_open(&in, plan, job, deadline, &d) == CSVB_OK) {
+        struct csvb_reader_config cfg = plan->reader;
+        cfg.quotes_lenient = true;
+        cfg.deadline = deadline;
+        cfg.bytes_counter = NULL; /* the progress line counted the file once */
+        cfg.stop_after = 0;
+        ok = csvb_reader_run(&cfg, in.src, (struct csvb_sink){csvb_stage_row, &s}, NULL, &d) ==
+                 CSVB_OK &&
+             s.have_header;
+        csvb_input_close(&in);
+    }
+    csvb_stage_fini(&s);
+    return ok;
+}
+
+/* Reads up to cap bytes of job's content (decompressed) from offset `from` into buf. Returns
+ * the count, -1 on error; *at_end: the content ended within them. */
+static long read_sample(const struct csvb_plan *plan, const struct csvb_job *job, uint64_t from,
+                        char *buf, size_t cap, bool *at_end, double deadline)
+{
+    struct csvb_diag d;
+    csvb_diag_init(&d);
+    struct csvb_input in;
+    if (csvb_input_open(&in, plan, job, deadline, &d) != CSVB_OK)
+        return -1;
+    uint64_t skipped = 0;
+    size_t n = 0;
+    long got = 1;
+    while (got > 0 && n < cap) {
+        size_t want = cap - n;
+        if (skipped < from && from - skipped < want)
+            want = (size_t)(from - skipped);
+        got = in.src.fill(in.src.ctx, buf + n, want);
+        if (got > 0 && skipped < from)
+            skipped += (uint64_t)got; /* not kept: before the sample */
+        else if (got > 0)
+            n += (size_t)got;
+    }
+    *at_end = got == 0;
+    csvb_input_close(&in);
+    return got < 0 ? -1 : (long)n;
+}
+
+/* The hint for invalid UTF-8 at stats->failure_offset, into d when the detector is sure. */
+static void encoding_hint(const struct csvb_plan *plan, const struct csvb_job *job,
+                          const struct csvb_reader_stats *stats, double deadline,
+                          struct csvb_diag *d)
+{
+    size_t cap = CSVB_TRANSCODE_SAMPLE;
+    char *buf = malloc(cap); /* off the worker's stack */
+    if (buf == NULL)
+        return;
+    uint64_t from = stats->failure_offset > CSVB_TRANSCODE_SAMPLE / 2
+                        ? stats->failure_offset - CSVB_TRANSCODE_SAMPLE / 2
+                        : 0;
+    bool at_end;
+    long n = read_sample(plan, job, from, buf, cap, &at_end, deadline);
+    if (n <= 0)
+        goto out;
+    size_t start = 0;
+    if (from > 0) { /* begin at a line start: a multi-byte encoding is cut anywhere else */
+        const char *nl = memchr(buf, '\n', (size_t)n);
+        start = nl != NULL ? (size_t)(nl - buf) + 1 : 0;
+    }
+    char name[CSVB_TRANSCODE_NAME_MAX], first[CSVB_TRANSCODE_NAME_MAX], why[200];
+    if (csvb_transcode_guess(buf + start, (size_t)n - start, at_end, name, sizeof name, why,
+                             sizeof why) != CSVB_GUESS_FOUND)
+        goto out;
+    /* Would --encoding auto choose it? It looks at the first bytes only. */
+    bool auto_too = false;
+    if (from == 0 && (n == (long)cap || at_end)) {
+        auto_too = true;
+    } else if ((n = read_sample(plan, job, 0, buf, cap, &at_end, deadline)) > 0) {
+        auto_too = csvb_transcode_guess(buf, (size_t)n, at_end, first, sizeof first, why,
+                                        sizeof why) == CSVB_GUESS_FOUND &&
+                   strcmp(first, name) == 0;
+    }
+    drop_advice(d, CSVB_READER_UTF8_ADVICE);
+    csvb_diag_hint(d, "this looks like %s: --encoding %s%s", name, name,
+                   auto_too ? ", or --encoding auto" : "");
+out:
+    free(buf);
+}
+
+void csvb_hints_explain(const struct csvb_plan *plan, const struct csvb_job *job,
+                        const struct csvb_reader_stats *stats, double deadline, struct csvb_diag *d)
+{
+    if (d->code != CSVB_E_PARSE || plan->reader.lenient)
+        return;
+    switch (stats->failure) {
+    case CSVB_READER_FAIL_NONE:
+        return;
+    case CSVB_READER_FAIL_ENCODING:
+        if (plan->encoding[0] == '\0')
+            encoding_hint(plan, job, stats, deadline, d);
+        return;
+    case CSVB_READER_FAIL_QUOTE_IN_UNQUOTED:
+    case CSVB_READER_FAIL_AFTER_QUOTE:
+    case CSVB_READER_FAIL_UNTERMINATED:
+        break;
+    }
+    if (plan->reader.quotes_lenient || !lenient_reads(plan, job, deadline))
+        return;
+    drop_advice(d, CSVB_READER_QUOTE_ADVICE);
+    csvb_diag_hint(d, "%s",
+                   stats->failure == CSVB_READER_FAIL_QUOTE_IN_UNQUOTED
+                       ? "--quotes lenient reads such quotes as text"
+                   : stats->failure == CSVB_READER_FAIL_AFTER_QUOTE
+                       ? "--quotes lenient reads text after a closing quote as part of "
+                         "the field"
+                       : "--quotes lenient reads the open quoted field to the end of "
+                         "the file");
+}

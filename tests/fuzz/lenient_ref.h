@@ -1,0 +1,117 @@
+/* lenient_ref.h — the fuzz target's reference for --quotes lenient: CPython's _csv.c reader loop
+ * (strict=False, default dialect) written plainly over the whole input, independent of
+ * lenient.c's piece feeding, with the reader's conventions: a UTF-8 BOM stripped, blank lines
+ * (Python's []) dropped, each record tagged with the line it starts on (LF, CRLF, lone CR). It
+ * serialises rows as fuzz_reader.c's on_row does, so the two captures compare byte for byte. */
+#ifndef CSVB_FUZZ_LENIENT_REF_H
+#define CSVB_FUZZ_LENIENT_REF_H
+
+enum ref_state { REF_START_RECORD, REF_START_FIELD, REF_IN_FIELD, REF_IN_QUOTED, REF_QUOTE_IN_QUOTED };
+
+struct ref {
+    struct capture *out;
+    struct capture fields; /* the record in progress: (len, bytes) pairs */
+    struct capture field;
+    size_t nfields, longest;
+    unsigned long line;
+};
+
+static void ref_save(struct ref *r)
+{
+    put(&r->fields, &r->field.len, sizeof r->field.len);
+    put(&r->fields, r->field.text, r->field.len);
+    r->longest = r->field.len > r->longest ? r->field.len : r->longest;
+    r->field.len = 0;
+    r->nfields++;
+}
+
+static void ref_record(struct ref *r)
+{
+    ref_save(r);
+    put(r->out, "R", 1);
+    put(r->out, &r->nfields, sizeof r->nfields);
+    put(r->out, &r->line, sizeof r->line);
+    put(r->out, r->fields.text, r->fields.len);
+    r->fields.len = 0;
+    r->nfields = 0;
+}
+
+/* The reference rows of data[0..size) into out; returns the longest field (the caller skips the
+ * comparison when it is over the reader's limit). */
+static size_t lenient_reference(const uint8_t *data, size_t size, struct capture *out)
+{
+    struct ref r = {out, {NULL, 0, 0, NULL}, {NULL, 0, 0, NULL}, 0, 0, 1};
+    put(&r.fields, "", 0);
+    put(&r.field, "", 0);
+    size_t i = size >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    enum ref_state st = REF_START_RECORD;
+    unsigned long line = 1;
+    for (; i < size; i++) {
+        char c = (char)data[i];
+        bool eol = c == '\r' || c == '\n';
+        if (st == REF_START_RECORD) {
+            if (!eol) {
+                st = REF_START_FIELD;
+                r.line = line;
+            }
+        }
+        switch (st) {
+        case REF_START_RECORD:
+            break;
+        case REF_START_FIELD:
+            if (eol) {
+                ref_record(&r);
+                st = REF_START_RECORD;
+            } else if (c == '"') {
+                st = REF_IN_QUOTED;
+            } else if (c == ',') {
+                ref_save(&r);
+            } else {
+                put(&r.field, &c, 1);
+                st = REF_IN_FIELD;
+            }
+            break;
+        case REF_IN_FIELD:
+            if (eol) {
+                ref_record(&r);
+                st = REF_START_RECORD;
+            } else if (c == ',') {
+                ref_save(&r);
+                st = REF_START_FIELD;
+            } else {
+                put(&r.field, &c, 1);
+            }
+            break;
+        case REF_IN_QUOTED:
+            if (c == '"')
+                st = REF_QUOTE_IN_QUOTED;
+            else
+                put(&r.field, &c, 1);
+            break;
+        case REF_QUOTE_IN_QUOTED:
+            if (c == '"') {
+                put(&r.field, &c, 1);
+                st = REF_IN_QUOTED;
+            } else if (c == ',') {
+                ref_save(&r);
+                st = REF_START_FIELD;
+            } else if (eol) {
+                ref_record(&r);
+                st = REF_START_RECORD;
+            } else {
+                put(&r.field, &c, 1);
+                st = REF_IN_FIELD;
+            }
+            break;
+        }
+        if (c == '\n' ? !(i > 0 && data[i - 1] == '\r') : c == '\r')
+            line++;
+    }
+    if (st != REF_START_RECORD)
+        ref_record(&r); /* a last line without its end, or a quote open to the end */
+    free(r.fields.text);
+    free(r.field.text);
+    return r.longest;
+}
+
+#endif

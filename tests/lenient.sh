@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# --quotes lenient against Python itself: every testdata/lenient/*.csv, and generated cases, are
+# read by python3's csv.reader(strict=False) and written back with csv.writer (LF, minimal
+# quoting: csvbatch's output format); csvbatch --quotes lenient in pass-through mode must write
+# the same bytes, or fail exactly when Python's records do not all have the header's width.
+# Blank lines (Python yields []) are dropped, as csvbatch skips them; a leading UTF-8 BOM is
+# stripped by both. Each file runs with the fast path, without it (--no-fast-path), and with
+# chunking asked for (--chunk-size 4K -j 2: lenient runs are one pass, never split).
+# Also: the strict-mode hints name --quotes lenient exactly when the lenient read succeeds.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin=${CSVBATCH:-$root/build/release/csvbatch}
+case $bin in /*) ;; *) bin=$root/$bin ;; esac
+command -v python3 >/dev/null || { echo "lenient: python3 is required"; exit 1; }
+export LC_ALL=C
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+passed=0 failed=0
+ok() { echo "PASS $1"; passed=$((passed + 1)); }
+bad() { echo "FAIL $1"; failed=$((failed + 1)); }
+
+# python3 reference: writes NAME.want (bytes csvbatch must write) or exits 3 when the records'
+# widths differ from the header's (csvbatch must then fail the file).
+reference() {
+    python3 - "$1" "$2" <<'PY'
+import csv, io, sys
+data = open(sys.argv[1], 'rb').read().decode('utf-8')
+if data.startswith('\ufeff'):
+    data = data[1:]
+rows = [r for r in csv.reader(io.StringIO(data, newline=''), strict=False) if r != []]
+if not rows or any(len(r) != len(rows[0]) for r in rows):
+    sys.exit(3)
+# csvbatch's writer: RFC 4180 minimal quoting (a field with the delimiter, a quote, CR or LF is
+# quoted, quotes doubled), LF line ends. Python's writer would not quote a lone CR here.
+def field(f):
+    if any(c in f for c in ',"\r\n'):
+        return '"' + f.replace('"', '""') + '"'
+    return f
+text = ''.join(','.join(field(f) for f in r) + '\n' for r in rows)
+open(sys.argv[2], 'wb').write(text.encode('utf-8'))
+PY
+}
+
+# One file, three ways; $2 = label.
+compare() {
+    local csv=$1 label=$2 name; name=$(basename "$csv" .csv)
+    set +e; reference "$csv" "$work/$name.want"; local want_rc=$?; set -e
+    local how
+    for how in "" "--no-fast-path" "--chunk-size 4K -j 2"; do
+        rm -rf "$work/out"; mkdir -p "$work/out"
+        set +e
+        # shellcheck disable=SC2086 # $how is a list of options
+        "$bin" -q --quotes lenient --all-rows --select '*' --no-stamp -o "$work/out" $how "$csv" \
+            2>"$work/err"
+        local rc=$?
+        set -e
+        local got="$work/out/${name}_processed.csv"
+        if [ $want_rc -eq 3 ]; then
+            if [ $rc -eq 1 ] && grep -q "expected [0-9]* fields, found" "$work/err" && [ ! -e "$got" ]; then
+                ok "$label [$how]: fails as Python's widths say ($(head -c 100 "$work/err"))"
+            else
+                bad "$label [$how]: Python's records differ in width; csvbatch exit $rc"
+            fi
+        elif [ $rc -eq 0 ] && cmp -s "$got" "$work/$name.want"; then
+            ok "$label [$how]"
+        else
+            bad "$label [$how]: exit $rc $(cat "$work/err")"
+            [ -e "$got" ] && diff <(od -c "$work/$name.want") <(od -c "$got") | head -10
+        fi
+    done
+}
+
+for csv in "$root"/testdata/lenient/*.csv; do
+    compare "$csv" "lenient/$(basename "$csv")"
+done
+
+# Generated cases: a fixed header and a random body over the bytes that matter.
+python3 - "$work/gen" <<'PY'
+import os, random, sys
+out = sys.argv[1]
+os.makedirs(out)
+rng = random.Random(8)
+alphabet = ['a', 'b', ',', ',', '"', '"', '"', '\n', '\r', '\r\n', ' ', 'é', 'x"y']
+for i in range(60):
+    body = ''.join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+    open(os.path.join(out, 'gen%02d.csv' % i), 'wb').write(('h1,h2\n' + body).encode('utf-8'))
+PY
+for csv in "$work"/gen/*.csv; do
+    compare "$csv" "generated/$(basename "$csv")" >"$work/log" 2>&1 || true
+    if grep -q '^FAIL' "$work/log"; then cat "$work/log"; failed=$((failed + 1)); else passed=$((passed + 1)); fi
+done
+echo "generated: 60 cases compared (3 ways each)"
+
+# Hints: strict mode names --quotes lenient exactly when the lenient read succeeds.
+hint() { # $1 file, $2 expected stderr substring, $3 = 1 when the hint must be there
+    set +e; "$bin" -q --all-rows --select '*' --no-stamp --dry-run "$1" 2>"$work/err"; set -e
+    if grep -qF -- "$2" "$work/err" && { [ "$3" = 1 ] || ! grep -q -- "--quotes lenient" "$work/err"; }; then
+        ok "hint: $(basename "$1"): $(cat "$work/err")"
+    else
+        bad "hint: $(basename "$1"): got $(cat "$work/err")"
+    fi
+}
+hint "$root/testdata/lenient/quote-in-unquoted.csv" \
+    "found '\"' inside an unquoted field (--quotes lenient reads such quotes as text)" 1
+hint "$root/testdata/lenient/text-after-quote.csv" \
+    "after a closing quote, found 'x' (--quotes lenient reads text after a closing quote as part of the field)" 1
+hint "$root/testdata/lenient/unterminated-at-eof.csv" \
+    "found end of file (--quotes lenient reads the open quoted field to the end of the file)" 1
+hint "$root/testdata/lenient/bad-field-count.csv" \
+    "after a closing quote, found 'x'" 0
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
