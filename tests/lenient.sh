@@ -108,5 +108,12 @@ hint "$root/testdata/lenient/unterminated-at-eof.csv" \
     "found end of file (--quotes lenient reads the open quoted field to the end of the file)" 1
 hint "$root/testdata/lenient/bad-field-count.csv" \
     "after a closing quote, found 'x'" 0
+# --quotes lenient and --compat powershell each say how quotes are read: a usage error.
+set +e; "$bin" --quotes lenient --compat powershell x.csv >/dev/null 2>"$work/err"; rc=$?; set -e
+if [ $rc -eq 2 ] && grep -qx "csvbatch: --quotes lenient and --compat powershell each say how quotes are read: give one" <(head -1 "$work/err"); then
+    ok "lenient with powershell: usage error"
+else
+    bad "lenient with powershell: exit $rc $(cat "$work/err")"
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
