@@ -98,11 +98,12 @@ static void encoding_hint(const struct csvb_plan *plan, const struct csvb_job *j
     if (csvb_transcode_guess(buf + start, (size_t)n - start, at_end, name, sizeof name, why,
                              sizeof why) != CSVB_GUESS_FOUND)
         goto out;
-    /* Would --encoding auto choose it? It looks at the first bytes only. */
-    bool auto_too = false;
-    if (from == 0 && (n == (long)cap || at_end)) {
+    /* Would --encoding auto choose it? It looks at the first bytes only (and when it was the
+     * option in force, it kept UTF-8 for them). */
+    bool auto_too = false, was_auto = strcmp(plan->encoding, "auto") == 0;
+    if (!was_auto && from == 0 && (n == (long)cap || at_end)) {
         auto_too = true;
-    } else if ((n = read_sample(plan, job, 0, buf, cap, &at_end, deadline)) > 0) {
+    } else if (!was_auto && (n = read_sample(plan, job, 0, buf, cap, &at_end, deadline)) > 0) {
         auto_too = csvb_transcode_guess(buf, (size_t)n, at_end, first, sizeof first, why,
                                         sizeof why) == CSVB_GUESS_FOUND &&
                    strcmp(first, name) == 0;
@@ -122,8 +123,8 @@ void csvb_hints_explain(const struct csvb_plan *plan, const struct csvb_job *job
     switch (stats->failure) {
     case CSVB_READER_FAIL_NONE:
         return;
-    case CSVB_READER_FAIL_ENCODING:
-        if (plan->encoding[0] == '\0')
+    case CSVB_READER_FAIL_ENCODING: /* UTF-8 was in force: by default, or auto chose it */
+        if (plan->encoding[0] == '\0' || strcmp(plan->encoding, "auto") == 0)
             encoding_hint(plan, job, stats, deadline, d);
         return;
     case CSVB_READER_FAIL_QUOTE_IN_UNQUOTED:

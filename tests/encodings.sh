@@ -96,6 +96,21 @@ expect_error invalid-shift_jis.csv ":3: column 3: expected shift_jis text, found
 expect_error windows-1252.csv ":2: column 5: expected UTF-8 text, found invalid byte 0xEB (this looks like windows-1252: --encoding windows-1252, or --encoding auto)"
 expect_error shift_jis.csv ":2: column 1: expected UTF-8 text, found invalid byte 0x8E (this looks like shift_jis: --encoding shift_jis, or --encoding auto)"
 expect_error macintosh.csv ":2: column 5: expected UTF-8 text, found invalid byte 0x91 (convert the file to UTF-8, or name its encoding with --encoding)"
+# A bad byte past the first 64 KiB: the hint names the encoding, but not auto (it would keep
+# UTF-8 for that start); under --encoding auto itself, the same hint.
+python3 - "$work/late.csv" <<'PY'
+import sys
+rows = ['Name,ID,Status'] + ['Ann %d,%d,Active' % (i, i) for i in range(5000)]
+rows += ['Ren\u00e9e M\u00fcller,%d,Active' % i for i in range(5000, 5010)]
+open(sys.argv[1], 'wb').write(('\n'.join(rows) + '\n').encode('cp1252'))
+PY
+late() { # $1 options
+    set +e; "$bin" -q --dry-run $1 "$work/late.csv" 2>"$work/err"; local rc=$?; set -e
+    local want="csvbatch: $work/late.csv:5002: column 4: expected UTF-8 text, found invalid byte 0xE9 (this looks like iso-8859-1: --encoding iso-8859-1)"
+    if [ $rc -eq 1 ] && [ "$(cat "$work/err")" = "$want" ]; then ok "late bad byte [$1]"; else bad "late bad byte [$1]: $(cat "$work/err")"; fi
+}
+late ""
+late "--encoding auto"
 # A name iconv does not know is a usage error.
 set +e; "$bin" --encoding no-such-thing x.csv >/dev/null 2>"$work/err"; rc=$?; set -e
 if [ $rc -eq 2 ] && grep -q "^csvbatch: --encoding: iconv does not know 'no-such-thing'" "$work/err"; then

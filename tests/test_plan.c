@@ -80,6 +80,38 @@ Test(plan, one_pass_runs_do_not_split)
     }
 }
 
+Test(plan, encodings_and_lenient_quotes)
+{
+    struct {
+        char *argv[6];
+        int argc;
+        const char *encoding; /* the plan's */
+        bool lenient;
+        size_t chunk;
+    } cases[] = {
+        {{"csvbatch", "--chunk-size", "4K", "x.csv"}, 4, "", false, 4096},
+        {{"csvbatch", "--chunk-size", "4K", "--encoding", "UTF8", "x.csv"}, 6, "", false, 4096},
+        {{"csvbatch", "--chunk-size", "4K", "--encoding", "auto", "x.csv"}, 6, "auto", false, 0},
+        {{"csvbatch", "--chunk-size", "4K", "--encoding", "utf-16", "x.csv"},
+         6,
+         "utf-16",
+         false,
+         0},
+        {{"csvbatch", "--chunk-size", "4K", "--quotes", "lenient", "x.csv"}, 6, "", true, 0},
+        {{"csvbatch", "--chunk-size", "4K", "--quotes", "strict", "x.csv"}, 6, "", false, 4096},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct csvb_options opt;
+        struct csvb_plan p;
+        plan_of(&p, &opt, cases[i].argc, cases[i].argv, NULL, 2);
+        cr_assert_str_eq(p.encoding, cases[i].encoding, "case %zu", i);
+        cr_assert_eq(p.reader.quotes_lenient, cases[i].lenient, "case %zu", i);
+        cr_assert_eq(p.chunk_size, cases[i].chunk, "case %zu", i);
+        csvb_plan_fini(&p);
+        csvb_options_fini(&opt);
+    }
+}
+
 Test(plan, threads_table)
 {
     cr_assert_eq(csvb_plan_threads(3, "7", 2), 3);

@@ -6,8 +6,9 @@
  * names --quotes lenient. Invalid UTF-8: a sample around the bad byte goes to the detector
  * (csvb_transcode_guess: a guess that decodes the sample as text); when it is trusted the hint
  * names --encoding GUESS, and --encoding auto too when auto would choose the same on the file's
- * first bytes. The hint replaces the reader's generic advice in the message. Nothing is asked of
- * a stream (it cannot be read twice) or under --compat powershell. */
+ * first bytes (under --encoding auto, which kept UTF-8 for a UTF-8 start, only GUESS). The hint
+ * replaces the reader's generic advice in the message. Nothing is asked of a stream (it cannot be
+ * read twice) or under --compat powershell. */
 #ifndef CSVBATCH_HINTS_H
 #define CSVBATCH_HINTS_H
 
