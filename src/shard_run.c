@@ -14,11 +14,12 @@
 
 /* ---- Digests --------------------------------------------------------------------------------- */
 
-/* Options that change how the run goes, never what an output holds; and -r, which only
- * decides which files are listed (the plan digest covers the listing itself). */
+/* Options that change how the run goes, never what an output holds (a dry run writes none, so a
+ * plan may be tried with -n first); and -r, which only decides which files are listed (the plan
+ * digest covers the listing itself). */
 static const char *const not_output[] = {
-    "jobs",         "format", "preview", "chunk_size",  "fsync",       "timeout",  "deadline",
-    "max_failures", "color",  "junit",   "annotations", "incremental", "recursive"};
+    "jobs",         "format", "preview", "chunk_size",  "fsync",       "timeout",   "deadline",
+    "max_failures", "color",  "junit",   "annotations", "incremental", "recursive", "dry_run"};
 
 struct text_buf {
     char *s;
