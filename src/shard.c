@@ -53,6 +53,8 @@ enum csvb_err csvb_shard_check_options(const struct csvb_options *opt, bool shar
         why = "--plan-out and --plan exclude each other";
     else if (opt->plan_out != NULL && shard_given)
         why = "--plan-out plans the whole run: give --shard to the runs of the plan";
+    else if (opt->plan_out != NULL && (opt->report != NULL || opt->junit != NULL))
+        why = "--plan-out processes nothing: give --report and --junit to the runs of the plan";
     else if ((opt->plan_out != NULL || shard_given) && opt->incremental)
         why = "--incremental does not go with --shard or --plan-out (each share would prune the "
               "others' outputs from the manifest)";

@@ -194,9 +194,13 @@ rc=1" ] && bad="duplicate: $out"
 rc=1' ] && bad="not a share: $out"
     out=$(cd "$d" && mr --report r1.json r1.json r2.json r3.json 2>&1 >/dev/null; echo "rc=$?")
     [ -z "$bad" ] && [ "${out##*rc=}" != 2 ] && bad="--report over an input: $out"
+    (cd "$d" && for k in 1 2 3; do cb -r in -o out --shard $k/3 --report t$k.json -q -n --timestamp T$((k % 2)); done) 2>/dev/null
+    out=$(cd "$d" && mr --format csv t1.json t2.json t3.json 2>&1 >/dev/null; echo "rc=$?")
+    [ -z "$bad" ] && [ "$out" != "csvbatch: merge-reports: warning: the shares wrote different stamps ('T1' in t1.json, 'T0' in t2.json): give them one with --plan, --timestamp or SOURCE_DATE_EPOCH
+rc=$(cd "$d" && mr r1.json r2.json r3.json >/dev/null 2>&1; echo $?)" ] && bad="stamps: $out"
     out=$(cd "$d" && mr r1.json nope.json 2>&1 >/dev/null; echo "rc=$?")
     [ -z "$bad" ] && ! echo "$out" | grep -q '^csvbatch: merge-reports: nope.json: .*rc=1$' && [ "${out##*rc=}" != 1 ] && bad="unreadable: $out"
-    [ -z "$bad" ] && pass "merge-reports: missing, duplicated, foreign and non-shard reports: exit 1, clear messages" ||
+    [ -z "$bad" ] && pass "merge-reports: missing, duplicated, foreign and non-shard reports: exit 1, clear messages; stamps warned" ||
         fail "merge_refuses_wrong_sets" "$bad"
 }
 
