@@ -165,6 +165,9 @@ gnu_parallel() {
         fail "gnu_parallel" "merged summary differs"
     elif [ "$(cat "$d/merged.rc")" != "$(cat "$d/one.rc")" ]; then
         fail "gnu_parallel" "merge exit $(cat "$d/merged.rc")"
+    elif PARALLEL_SSH=/bin/false PARALLEL_HOME=$d/.parallel timeout 60 parallel -S csvb-no-such-host \
+        echo ::: 1 >/dev/null 2>&1; then # the control: a real host does go through PARALLEL_SSH
+        fail "gnu_parallel" "PARALLEL_SSH=/bin/false did not stop a remote job: -S : unproven"
     else
         pass "GNU parallel -S : (no ssh) over 4 shards, then merge-reports = one run"
     fi
