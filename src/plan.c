@@ -33,7 +33,8 @@ static enum csvb_err plan_rows(struct csvb_plan *p, const struct csvb_options *o
     for (size_t i = 0; i < opt->nwhere; i++)
         p->rules[i] = (struct csvb_filter_rule){opt->where[i].column, opt->where[i].value,
                                                 opt->where[i].value_len, opt->where[i].negate};
-    st->filter = (struct csvb_filter_config){p->rules, opt->nwhere, opt->case_sensitive, ps};
+    st->filter = (struct csvb_filter_config){p->rules, opt->nwhere, opt->case_sensitive, ps,
+                                             opt->delimiter};
     for (size_t i = 0; i < opt->nselect; i++)
         p->columns[i] = opt->select[i];
     struct csvb_projection_config *pc = &st->projection;
@@ -43,6 +44,7 @@ static enum csvb_err plan_rows(struct csvb_plan *p, const struct csvb_options *o
     pc->stamp_column = opt->no_stamp ? NULL : opt->stamp_column;
     pc->stamp = p->stamp;
     pc->absent_is_null = ps;
+    pc->delimiter = opt->delimiter;
     return CSVB_OK;
 }
 
