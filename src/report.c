@@ -76,8 +76,9 @@ size_t csvb_report_columns(bool with_rejected, bool csv,
                            enum csvb_report_col cols[CSVB_REPORT_NCOLS])
 {
     static const enum csvb_report_col csv_order[CSVB_REPORT_NCOLS] = {
-        CSVB_REPORT_FILE,     CSVB_REPORT_STATUS, CSVB_REPORT_READ,  CSVB_REPORT_WRITTEN,
-        CSVB_REPORT_REJECTED, CSVB_REPORT_OUTPUT, CSVB_REPORT_ERROR, CSVB_REPORT_TIME};
+        /* A column added later goes at the end: scripts read the CSV by position too. */
+        CSVB_REPORT_FILE,   CSVB_REPORT_STATUS, CSVB_REPORT_READ, CSVB_REPORT_WRITTEN,
+        CSVB_REPORT_OUTPUT, CSVB_REPORT_ERROR,  CSVB_REPORT_TIME, CSVB_REPORT_REJECTED};
     size_t n = 0;
     for (int k = 0; k < CSVB_REPORT_NCOLS; k++) {
         enum csvb_report_col c = csv ? csv_order[k] : (enum csvb_report_col)k;

@@ -212,7 +212,8 @@ size_t csvb_text_elide(char *dst, size_t size, const char *s, size_t n, size_t c
     size_t out = 0;
     for (size_t i = 0; i < head && out + 1 < size; i++)
         dst[out++] = esc[i];
-    for (const char *e = cut && columns > 0 ? "\xe2\x80\xa6" : ""; *e != '\0' && out + 1 < size; e++)
+    for (const char *e = cut && columns > 0 ? "\xe2\x80\xa6" : ""; *e != '\0' && out + 1 < size;
+         e++)
         dst[out++] = *e;
     for (size_t i = tail; i < elen && out + 1 < size; i++)
         dst[out++] = esc[i];

@@ -62,7 +62,8 @@ const char *csvb_report_col_name(enum csvb_report_col c);
 bool csvb_report_col_right(enum csvb_report_col c);
 
 /* Fills cols with the columns shown, in table order or (csv) in CSV order (Error before the
- * time); RowsRejected only when with_rejected (--on-bad-row skip). Returns how many. */
+ * time, RowsRejected last: it came later); RowsRejected only when with_rejected (--on-bad-row
+ * skip). Returns how many. */
 size_t csvb_report_columns(bool with_rejected, bool csv,
                            enum csvb_report_col cols[CSVB_REPORT_NCOLS]);
 
@@ -105,8 +106,8 @@ int csvb_report_previews(FILE *out, const struct csvb_joblist *list,
 
 /* ---- CSV (report_csv.c) ------------------------------------------------------------------ */
 
-/* The summary as RFC 4180 CSV (header File,Status,RowsRead,RowsWritten[,RowsRejected],Output,
- * Error,Seconds), written with the writer straight to out's descriptor (out is flushed first).
+/* The summary as RFC 4180 CSV (header File,Status,RowsRead,RowsWritten,Output,Error,Seconds
+ * [,RowsRejected]), written with the writer straight to out's descriptor (out is flushed first).
  * Returns 0, or -1 when writing failed, out has no descriptor, or memory ran out. */
 int csvb_report_csv(FILE *out, const struct csvb_options *opt, const struct csvb_joblist *list,
                     const struct csvb_result *results);
@@ -116,7 +117,9 @@ int csvb_report_csv(FILE *out, const struct csvb_options *opt, const struct csvb
 /* The summary as one JSON object {"dry_run", "files": [...], "totals": {...}}, indented by
  * two, then a line feed; with t->have_usage the totals end with peak_rss_bytes,
  * cpu_user_seconds and cpu_system_seconds. A path or message that is not UTF-8 has each bad byte
- * replaced by U+FFFD. Returns 0, or -1 when writing to out failed or memory ran out. */
+ * replaced by U+FFFD; such a path or output also gets "path_hex" or "output_hex" beside it, its
+ * bytes in lower-case hex, so that the file can be found again. Returns 0, or -1 when writing to
+ * out failed or memory ran out. */
 int csvb_report_json(FILE *out, const struct csvb_options *opt, const struct csvb_joblist *list,
                      const struct csvb_result *results, const struct csvb_totals *t);
 
