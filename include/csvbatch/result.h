@@ -54,9 +54,9 @@ struct csvb_result {
     struct csvb_diag diag;    /* the error or notice, code CSVB_OK when none */
     struct csvb_rows preview; /* owned: --preview, the output header then the first rows
                                  written (empty when none); free with csvb_rows_fini */
-    struct csvb_result_input input;     /* --incremental: the input as it was read */
-    char written_stamp[64];             /* Unchanged: the stamp of the run that wrote the output */
-    char written_at[32];                /* Unchanged: when that run recorded it (UTC ISO 8601) */
+    struct csvb_result_input input; /* --incremental: the input as it was read */
+    char written_stamp[64];         /* Unchanged: the stamp of the run that wrote the output */
+    char written_at[32];            /* Unchanged: when that run recorded it (UTC ISO 8601) */
     struct csvb_result_dialect dialect; /* as read; zero when the file was not read */
 };
 
