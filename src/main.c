@@ -22,6 +22,7 @@
 #include "csvbatch/completion.h"
 #include "csvbatch/files_from.h"
 #include "csvbatch/incremental.h"
+#include "csvbatch/outdir.h"
 #include "csvbatch/outputs.h"
 #include "csvbatch/report.h"
 #include "csvbatch/report_github.h"
@@ -84,7 +85,24 @@ struct ui {
     bool color_out; /* the table's Status cells on stdout */
     bool color_err; /* the diagnostics' prefix on stderr */
     bool github;    /* workflow commands on stderr, the step summary */
+    size_t columns; /* stdout is a terminal this wide: the table is fitted to it; 0: a pipe */
+    bool diag_last; /* diagnostics after the table, where they cannot scroll away unseen */
 };
+
+/* The width of the terminal on stdout: its window size, else COLUMNS, else 80; 0 when stdout is
+ * not a terminal (a pipe or a file gets the whole table, as before). */
+static size_t terminal_columns(void)
+{
+    if (!isatty(STDOUT_FILENO))
+        return 0;
+    struct winsize ws;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    const char *env = getenv("COLUMNS");
+    char *end = NULL;
+    long v = env != NULL ? strtol(env, &end, 10) : 0;
+    return env != NULL && end != env && *end == '\0' && v > 0 && v < 100000 ? (size_t)v : 80;
+}
 
 static void ui_decide(const struct csvb_options *opt, struct ui *ui)
 {
@@ -92,6 +110,9 @@ static void ui_decide(const struct csvb_options *opt, struct ui *ui)
     ui->color_out = csvb_color_enabled(opt->color, isatty(STDOUT_FILENO), no_color, force);
     ui->color_err = csvb_color_enabled(opt->color, isatty(STDERR_FILENO), no_color, force);
     ui->github = csvb_github_enabled(opt->annotations, getenv("GITHUB_ACTIONS"));
+    ui->columns = opt->format == CSVB_FORMAT_TABLE ? terminal_columns() : 0;
+    /* A table on a terminal ends the run's output: what went wrong is read last, below it. */
+    ui->diag_last = ui->columns > 0 && !opt->quiet;
 }
 
 static void print_diagnostics(const struct csvb_joblist *list, const struct csvb_result *results,
@@ -213,8 +234,9 @@ static bool present(const struct csvb_options *opt, const struct csvb_plan *plan
                     time_t started, const struct ui *ui)
 {
     errno = 0;
-    bool summary_ok = opt->quiet || (list->n == 0 && opt->format == CSVB_FORMAT_TABLE) ||
-                      csvb_report_write(stdout, opt, list, results, totals, ui->color_out) == 0;
+    bool summary_ok =
+        opt->quiet || (list->n == 0 && opt->format == CSVB_FORMAT_TABLE) ||
+        csvb_report_write_fit(stdout, opt, list, results, totals, ui->color_out, ui->columns) == 0;
     if (summary_ok && !opt->quiet && plan->stage.preview_rows > 0 &&
         opt->format == CSVB_FORMAT_TABLE) {
         csvb_report_previews(stdout, list, results);
@@ -260,8 +282,9 @@ static bool incremental_open(const struct csvb_options *opt, struct csvb_plan *p
     return true;
 }
 
-/* The plan, and the run's own files checked writable before any work. False (a usage error,
- * said on stderr; the plan freed) when the run cannot start. */
+/* The plan, and the run's own files and the -o directory checked writable before any work (in
+ * a dry run too). False (a usage error, said on stderr; the plan freed) when the run cannot
+ * start. */
 static bool prepare(const struct csvb_options *opt, struct csvb_plan *plan)
 {
     struct csvb_diag d;
@@ -272,7 +295,8 @@ static bool prepare(const struct csvb_options *opt, struct csvb_plan *plan)
                                                         {"--junit", opt->junit}};
     if (csvb_plan_init(plan, opt, getenv("SOURCE_DATE_EPOCH"), time(NULL), mask,
                        getenv("OMP_NUM_THREADS"), sysconf(_SC_NPROCESSORS_ONLN), &d) != CSVB_OK ||
-        csvb_conflicts_run_files_writable(run_files, 2, &d) != CSVB_OK) {
+        csvb_conflicts_run_files_writable(run_files, 2, &d) != CSVB_OK ||
+        (opt->output_dir != NULL && csvb_outdir_check(opt->output_dir, &d) != CSVB_OK)) {
         fprintf(stderr, "csvbatch: %s\n", d.message);
         csvb_plan_fini(plan);
         return false;
@@ -322,12 +346,15 @@ static int run(struct csvb_options *opt, const struct ui *ui)
     csvb_totals_sum(results, list.n, wall_seconds() - start, &totals);
     csvb_rusage_get(&totals.usage);
     totals.have_usage = true;
-    print_diagnostics(&list, results, ui);
+    if (!ui->diag_last)
+        print_diagnostics(&list, results, ui);
     bool io_failed = plan.fsync && !opt->dry_run && sync_output_dirs(&list, results) != 0;
     io_failed = io_failed || manifest_failed;
     struct csvb_run_info info = {started_at,           NULL,        plan.stamp, 0,
                                  csvb_cancel_signal(), plan.threads};
     bool reported = present(opt, &plan, &list, results, &totals, &info, &io_failed, started, ui);
+    if (ui->diag_last)
+        print_diagnostics(&list, results, ui);
     status = csvb_result_exit_code(totals.failed, csvb_result_count_not_started(results, list.n),
                                    io_failed || !reported, info.signal);
 out:

@@ -177,17 +177,56 @@ static size_t unit_len(const char *s, size_t n)
     return len == 0 ? 1 : len;
 }
 
-size_t csvb_text_elide(char *dst, size_t size, const char *s, size_t n, size_t columns)
+/* The escaped form of s[0..n), owned (caller frees), its length in *len; NULL when out of
+ * memory. */
+static char *escaped_copy(const char *s, size_t n, size_t *len)
+{
+    *len = csvb_text_escape(NULL, 0, s, n);
+    char *esc = malloc(*len + 1);
+    if (esc != NULL)
+        csvb_text_escape(esc, *len + 1, s, n);
+    return esc;
+}
+
+size_t csvb_text_cut(char *dst, size_t size, const char *s, size_t n, size_t columns)
 {
     if (size == 0)
         return 0;
-    size_t elen = csvb_text_escape(NULL, 0, s, n);
-    char *esc = malloc(elen + 1);
+    size_t elen, out = 0;
+    char *esc = escaped_copy(s, n, &elen);
     if (esc == NULL) {
         dst[0] = '\0';
         return 0;
     }
-    csvb_text_escape(esc, elen + 1, s, n);
+    bool cut = csvb_utf8_width(esc, elen) > columns;
+    size_t room = cut && columns > 0 ? columns - 1 : columns, used_w = 0, keep = 0;
+    while (keep < elen) {
+        size_t u = unit_len(esc + keep, elen - keep), w = csvb_utf8_width(esc + keep, u);
+        if (used_w + w > room)
+            break;
+        used_w += w;
+        keep += u;
+    }
+    for (; out < keep && out + 1 < size; out++)
+        dst[out] = esc[out];
+    for (const char *e = cut && columns > 0 ? "\xe2\x80\xa6" : ""; *e != '\0' && out + 1 < size;
+         e++)
+        dst[out++] = *e;
+    dst[out] = '\0';
+    free(esc);
+    return out;
+}
+
+size_t csvb_text_elide(char *dst, size_t size, const char *s, size_t n, size_t columns)
+{
+    if (size == 0)
+        return 0;
+    size_t elen;
+    char *esc = escaped_copy(s, n, &elen);
+    if (esc == NULL) {
+        dst[0] = '\0';
+        return 0;
+    }
     size_t width = csvb_utf8_width(esc, elen), head = elen, tail = elen;
     bool cut = width > columns;
     if (cut) {

@@ -353,3 +353,15 @@ Test(text, elide_table)
         cr_assert_leq(csvb_utf8_width(buf, n), c->columns, "case %zu", i);
     }
 }
+
+/* The end is cut, "…" last, never inside an escape. */
+Test(text, cut_table)
+{
+    char buf[64];
+    cr_assert_eq(csvb_text_cut(buf, sizeof buf, "short", 5, 5), 5);
+    cr_assert_str_eq(buf, "short");
+    csvb_text_cut(buf, sizeof buf, "line 3: expected 4 fields", 25, 10);
+    cr_assert_str_eq(buf, "line 3: e\xE2\x80\xA6");
+    csvb_text_cut(buf, sizeof buf, "ab\ncd", 5, 4);
+    cr_assert_str_eq(buf, "ab\xE2\x80\xA6");
+}

@@ -42,6 +42,12 @@ const char *csvb_status_name(enum csvb_status s);
 int csvb_report_write(FILE *out, const struct csvb_options *opt, const struct csvb_joblist *list,
                       const struct csvb_result *results, const struct csvb_totals *t, bool color);
 
+/* csvb_report_write with the table fitted to `columns` terminal columns (csvb_report_table_fit;
+ * 0: printed whole, as for a pipe). CSV and JSON are never fitted. */
+int csvb_report_write_fit(FILE *out, const struct csvb_options *opt,
+                          const struct csvb_joblist *list, const struct csvb_result *results,
+                          const struct csvb_totals *t, bool color, size_t columns);
+
 /* The summary's columns, in table order. */
 enum csvb_report_col {
     CSVB_REPORT_FILE,
@@ -97,6 +103,18 @@ const char *csvb_report_output(const struct csvb_job *job, const struct csvb_res
  * the visible alignment is that of the plain table. Returns 0, or -1 when writing failed. */
 int csvb_report_table(FILE *out, const struct csvb_options *opt, const struct csvb_joblist *list,
                       const struct csvb_result *results, const struct csvb_totals *t, bool color);
+
+/* csvb_report_table fitted to a terminal `columns` wide (0: csvb_report_table itself). When the
+ * whole table is wider: first the directory every File cell starts with (and the one every
+ * Output cell starts with) is taken off them and said once above the table ("Files and outputs
+ * in data/2026/"); if it is still wider, File, Output and Error share the columns the others
+ * leave (35, 20 and 45 in a hundred, a column narrower than its share keeping its width), paths
+ * cut in their middle and errors at their end, each marked "…" (the full messages are on
+ * stderr). The totals line is wrapped at spaces. No line is wider than columns unless the fixed
+ * columns alone are. Returns 0, or -1 when writing failed or memory ran out. */
+int csvb_report_table_fit(FILE *out, const struct csvb_options *opt,
+                          const struct csvb_joblist *list, const struct csvb_result *results,
+                          const struct csvb_totals *t, bool color, size_t columns);
 
 /* For every result with preview rows (results[i].preview: the header first), a blank line,
  * "Preview of PATH (K rows):", then the rows aligned, the header underlined with dashes.

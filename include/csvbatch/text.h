@@ -69,6 +69,9 @@ size_t csvb_text_escaped_width(const char *s, size_t n);
  * is cut when it fits. Returns the bytes written (0 also when memory ran out: dst is then ""). */
 size_t csvb_text_elide(char *dst, size_t size, const char *s, size_t n, size_t columns);
 
+/* csvb_text_elide, but cutting the end (a message: its start says most), "…" last. */
+size_t csvb_text_cut(char *dst, size_t size, const char *s, size_t n, size_t columns);
+
 /* ---- Growable arrays --------------------------------------------------------------------- */
 
 /* Makes room for at least `need` elements of elem_size bytes in the array whose address is
