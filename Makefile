@@ -47,7 +47,7 @@ LAYER_util    := diag clock row text utf8 cancel
 LAYER_core    := source scan csvfeed record reader transcode schema filter project writer atomic stage \
                  stamp hash codec gzip_source zstd_source bz2_source xz_source \
                  decompress
-LAYER_run     := options cli cli_table files_from completion walk walk_names walk_roots outputs outdir conflicts plan input \
+LAYER_run     := options cli cli_table files_from completion walk walk_names walk_roots outputs outdir omp_env conflicts plan input \
                  result schedule pipeline chunks driver supervise progress incremental incremental_run \
                  incremental_journal manifest_json
 LAYER_present := report report_table report_csv report_json report_junit report_github color \

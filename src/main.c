@@ -22,6 +22,7 @@
 #include "csvbatch/completion.h"
 #include "csvbatch/files_from.h"
 #include "csvbatch/incremental.h"
+#include "csvbatch/omp_env.h"
 #include "csvbatch/outdir.h"
 #include "csvbatch/outputs.h"
 #include "csvbatch/report.h"
@@ -33,29 +34,6 @@
 #include "csvbatch/stamp.h"
 #include "csvbatch/supervise.h"
 #include "csvbatch/text.h"
-
-/* OMP_NUM_THREADS when its value is not a thread count (csvb_plan_omp_env_ok), else NULL. */
-static const char *omp_env_ignored;
-
-/* Runs before any library's constructors (.preinit_array), so before libgomp reads its
- * environment: an OMP_NUM_THREADS it would warn about ("libgomp: Invalid value...") or that asks
- * for more threads than -j allows is taken out of the environment, and run() says so in our own
- * words. Only the array's entry changes; its string stays as the kernel put it. */
-static void hide_bad_omp_env(int argc, char **argv, char **envp)
-{
-    static char hidden[] = "CSVBATCH_IGNORED_OMP_NUM_THREADS=1";
-    (void)argc;
-    (void)argv;
-    for (char **e = envp; e != NULL && *e != NULL; e++) {
-        if (strncmp(*e, "OMP_NUM_THREADS=", 16) == 0 && !csvb_plan_omp_env_ok(*e + 16)) {
-            omp_env_ignored = *e + 16;
-            *e = hidden;
-        }
-    }
-}
-__attribute__((section(".preinit_array"),
-               used)) static void (*const preinit_omp_env)(int, char **,
-                                                           char **) = hide_bad_omp_env;
 
 /* The current UTC time as YYYY-MM-DDTHH:MM:SSZ. */
 static void utc_now(char *buf, size_t size)
@@ -311,6 +289,7 @@ static int run(struct csvb_options *opt, const struct ui *ui)
     struct csvb_plan plan;
     if (!prepare(opt, &plan))
         return 2;
+    const char *omp_env_ignored = csvb_omp_env_ignored();
     if (omp_env_ignored != NULL && opt->jobs == 0) {
         fputs("csvbatch: warning: ignoring OMP_NUM_THREADS='", stderr);
         csvb_text_put_escaped(stderr, omp_env_ignored, strlen(omp_env_ignored));
