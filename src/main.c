@@ -60,11 +60,12 @@ static void put_escaped(FILE *out, const char *s)
 
 /* How the run talks to people and to CI, decided once from the options and the environment. */
 struct ui {
-    bool color_out; /* the table's Status cells on stdout */
-    bool color_err; /* the diagnostics' prefix on stderr */
-    bool github;    /* workflow commands on stderr, the step summary */
-    size_t columns; /* stdout is a terminal this wide: the table is fitted to it; 0: a pipe */
-    bool diag_last; /* diagnostics after the table, where they cannot scroll away unseen */
+    bool color_out;   /* the table's Status cells on stdout */
+    bool color_err;   /* the diagnostics' prefix on stderr */
+    bool github;      /* workflow commands on stderr, the step summary */
+    size_t columns;   /* stdout is a terminal this wide: the table is fitted to it; 0: a pipe */
+    bool diag_last;   /* diagnostics after the table, where they cannot scroll away unseen */
+    bool stdout_data; /* a file's output goes to stdout ('-'): no summary or preview there */
 };
 
 /* The width of the terminal on stdout: its window size, else COLUMNS, else 80; 0 when stdout is
@@ -91,6 +92,7 @@ static void ui_decide(const struct csvb_options *opt, struct ui *ui)
     ui->columns = opt->format == CSVB_FORMAT_TABLE ? terminal_columns() : 0;
     /* A table on a terminal ends the run's output: what went wrong is read last, below it. */
     ui->diag_last = ui->columns > 0 && !opt->quiet;
+    ui->stdout_data = false; /* known after the walk: ui_stdout_data */
 }
 
 static void print_diagnostics(const struct csvb_joblist *list, const struct csvb_result *results,
@@ -141,7 +143,7 @@ static int sync_output_dirs(const struct csvb_joblist *list, const struct csvb_r
         return 1;
     for (size_t i = 0; i < list->n; i++) {
         const char *out = list->jobs[i].output_path;
-        if (results[i].status != CSVB_STATUS_SUCCESS || out == NULL)
+        if (results[i].status != CSVB_STATUS_SUCCESS || out == NULL || csvb_outputs_is_stdout(out))
             continue;
         if ((dirs[n].dir = csvb_text_dirname(out)) == NULL) {
             fprintf(stderr, "csvbatch: out of memory\n");
@@ -213,9 +215,9 @@ static bool present(const struct csvb_options *opt, const struct csvb_plan *plan
 {
     errno = 0;
     bool summary_ok =
-        opt->quiet || (list->n == 0 && opt->format == CSVB_FORMAT_TABLE) ||
+        opt->quiet || ui->stdout_data || (list->n == 0 && opt->format == CSVB_FORMAT_TABLE) ||
         csvb_report_write_fit(stdout, opt, list, results, totals, ui->color_out, ui->columns) == 0;
-    if (summary_ok && !opt->quiet && plan->stage.preview_rows > 0 &&
+    if (summary_ok && !opt->quiet && !ui->stdout_data && plan->stage.preview_rows > 0 &&
         opt->format == CSVB_FORMAT_TABLE) {
         csvb_report_previews(stdout, list, results);
         summary_ok = fflush(stdout) == 0 && !ferror(stdout);
@@ -282,7 +284,17 @@ static bool prepare(const struct csvb_options *opt, struct csvb_plan *plan)
     return true;
 }
 
-static int run(struct csvb_options *opt, const struct ui *ui)
+/* Whether a job's output goes to standard output: then stdout carries CSV only, and the
+ * summary, the previews and the diagnostics' place are decided again (never mixed into it). */
+static void ui_stdout_data(struct ui *ui, const struct csvb_options *opt,
+                           const struct csvb_joblist *list)
+{
+    for (size_t i = 0; i < list->n && !ui->stdout_data && !opt->dry_run; i++) /* dry: no CSV */
+        ui->stdout_data = csvb_outputs_is_stdout(list->jobs[i].output_path);
+    ui->diag_last = ui->diag_last && !ui->stdout_data;
+}
+
+static int run(struct csvb_options *opt, struct ui *ui)
 {
     struct csvb_diag d;
     csvb_diag_init(&d);
@@ -308,6 +320,7 @@ static int run(struct csvb_options *opt, const struct ui *ui)
         status = d.code == CSVB_E_USAGE ? 2 : 1;
         goto out;
     }
+    ui_stdout_data(ui, opt, &list);
     if ((results = calloc(list.n + 1, sizeof *results)) == NULL) {
         fprintf(stderr, "csvbatch: out of memory\n");
         goto out;

@@ -341,11 +341,13 @@ static enum csvb_err walk_arg(struct walk *w, const char *arg, struct csvb_diag 
 {
     struct csvb_walk_list *list = w->list;
     struct stat st;
-    if (stat(arg, &st) != 0)
+    bool std_in = strcmp(arg, "-") == 0; /* standard input (outputs.h): no size, no identity */
+    if (!std_in && stat(arg, &st) != 0)
         return csvb_diag_errno(d, CSVB_E_USAGE, errno, "cannot access '%s'", arg);
-    if (!S_ISDIR(st.st_mode))
-        return add_entry(list, strdup(arg), 0, CSVB_JOB_RUN, NULL, &st, true) ? CSVB_OK
-                                                                              : CSVB_E_NOMEM;
+    if (std_in || !S_ISDIR(st.st_mode))
+        return add_entry(list, strdup(arg), 0, CSVB_JOB_RUN, NULL, std_in ? NULL : &st, true)
+                   ? CSVB_OK
+                   : CSVB_E_NOMEM;
     size_t before = list->n, notices = list->nnotices, len = strlen(arg);
     w->output_named = w->default_named = 0;
     w->rel = len + (len > 0 && arg[len - 1] == '/' ? 0 : 1);
