@@ -80,7 +80,7 @@ TEST_BINS:= $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 # (test_pipeline tests the driver too) takes the layer of its highest module, as listed here.
 test_layer = $(firstword $(foreach l,$(LAYERS),$(if $(filter $(1),$(LAYER_$(l))),$(l))) present)
 
-.PHONY: all test unit e2e parallel holes docs ci-integrations operators faults completion incremental compress completions test-junit asan ubsan tsan tsan-run conformance fuzz fuzz-smoke fuzz-replay bench install uninstall deb test-deb \
+.PHONY: all test unit e2e parallel holes ux docs ci-integrations operators faults completion incremental compress completions test-junit asan ubsan tsan tsan-run conformance fuzz fuzz-smoke fuzz-replay bench install uninstall deb test-deb \
         format format-check lint layers clean golden
 
 all: $(BIN)
@@ -115,11 +115,14 @@ e2e: $(BIN)
 	CSVBATCH=$(BIN) bash tests/e2e/run.sh
 
 test: unit e2e parallel fuzz-replay conformance docs operators faults completion test-junit \
-      ci-integrations incremental compress holes
+      ci-integrations incremental compress holes ux
 
 # Issue 13's holes: written paths never replace inputs, exit codes, a closed stdout pipe.
 holes: $(BIN)
 	CSVBATCH=$(BIN) bash tests/holes.sh
+# Issue 13's user-facing items: the table on a terminal, streaming, messages (tests/ux.sh).
+ux: $(BIN)
+	CSVBATCH=$(BIN) bash tests/ux.sh
 
 incremental: $(BIN)
 	CSVBATCH=$(BIN) bash tests/incremental.sh
