@@ -281,6 +281,12 @@ static bool prepare(const struct csvb_options *opt, struct csvb_plan *plan)
         csvb_plan_fini(plan);
         return false;
     }
+    const char *omp_env_ignored = csvb_omp_env_ignored(); /* hidden from libgomp: say so */
+    if (omp_env_ignored != NULL && opt->jobs == 0) {
+        fputs("csvbatch: warning: ignoring OMP_NUM_THREADS='", stderr);
+        csvb_text_put_escaped(stderr, omp_env_ignored, strlen(omp_env_ignored));
+        fprintf(stderr, "' (not a thread count from 1 to 1024); using %d threads\n", plan->threads);
+    }
     return true;
 }
 
@@ -301,12 +307,6 @@ static int run(struct csvb_options *opt, struct ui *ui)
     struct csvb_plan plan;
     if (!prepare(opt, &plan))
         return 2;
-    const char *omp_env_ignored = csvb_omp_env_ignored();
-    if (omp_env_ignored != NULL && opt->jobs == 0) {
-        fputs("csvbatch: warning: ignoring OMP_NUM_THREADS='", stderr);
-        csvb_text_put_escaped(stderr, omp_env_ignored, strlen(omp_env_ignored));
-        fprintf(stderr, "' (not a thread count from 1 to 1024); using %d threads\n", plan.threads);
-    }
     double start = wall_seconds();
     time_t started = time(NULL);
     char started_at[CSVB_STAMP_MAX];
