@@ -58,6 +58,14 @@ static void put_escaped(FILE *out, const char *s)
     fputc('\n', out);
 }
 
+/* "csvbatch: " PREFIX MESSAGE on stderr, the message escaped as every diagnostic is (a path in it
+ * may hold any byte). */
+static void say(const char *prefix, const char *message)
+{
+    fprintf(stderr, "csvbatch: %s", prefix);
+    put_escaped(stderr, message);
+}
+
 /* How the run talks to people and to CI, decided once from the options and the environment. */
 struct ui {
     bool color_out;   /* the table's Status cells on stdout */
@@ -68,28 +76,15 @@ struct ui {
     bool stdout_data; /* a file's output goes to stdout ('-'): no summary or preview there */
 };
 
-/* The width of the terminal on stdout: its window size, else COLUMNS, else 80; 0 when stdout is
- * not a terminal (a pipe or a file gets the whole table, as before). */
-static size_t terminal_columns(void)
-{
-    if (!isatty(STDOUT_FILENO))
-        return 0;
-    struct winsize ws;
-    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-        return ws.ws_col;
-    const char *env = getenv("COLUMNS");
-    char *end = NULL;
-    long v = env != NULL ? strtol(env, &end, 10) : 0;
-    return env != NULL && end != env && *end == '\0' && v > 0 && v < 100000 ? (size_t)v : 80;
-}
-
 static void ui_decide(const struct csvb_options *opt, struct ui *ui)
 {
     const char *no_color = getenv("NO_COLOR"), *force = getenv("CLICOLOR_FORCE");
     ui->color_out = csvb_color_enabled(opt->color, isatty(STDOUT_FILENO), no_color, force);
     ui->color_err = csvb_color_enabled(opt->color, isatty(STDERR_FILENO), no_color, force);
     ui->github = csvb_github_enabled(opt->annotations, getenv("GITHUB_ACTIONS"));
-    ui->columns = opt->format == CSVB_FORMAT_TABLE ? terminal_columns() : 0;
+    ui->columns = opt->format == CSVB_FORMAT_TABLE
+                      ? csvb_color_terminal_columns(STDOUT_FILENO, getenv("COLUMNS"))
+                      : 0;
     /* A table on a terminal ends the run's output: what went wrong is read last, below it. */
     ui->diag_last = ui->columns > 0 && !opt->quiet;
     ui->stdout_data = false; /* known after the walk: ui_stdout_data */
@@ -159,7 +154,7 @@ static int sync_output_dirs(const struct csvb_joblist *list, const struct csvb_r
         struct csvb_diag d;
         csvb_diag_init(&d);
         if (csvb_atomic_sync_dir(dirs[i].output, &d) != CSVB_OK) {
-            fprintf(stderr, "csvbatch: %s\n", d.message);
+            say("", d.message);
             status = 1;
         }
     }
@@ -188,20 +183,20 @@ static bool report_files(const struct csvb_options *opt, const struct csvb_jobli
     csvb_diag_init(&d);
     if (opt->report != NULL &&
         csvb_report_file(opt->report, opt, list, results, totals, info, &d) != 0) {
-        fprintf(stderr, "csvbatch: --report: %s\n", d.message);
+        say("--report: ", d.message);
         ok = false;
     }
     csvb_diag_init(&d);
     if (opt->junit != NULL && csvb_report_junit_run(opt->junit, opt, list, results, totals, info,
                                                     started, &d) != CSVB_OK) {
-        fprintf(stderr, "csvbatch: --junit: %s\n", d.message);
+        say("--junit: ", d.message);
         ok = false;
     }
     const char *summary = getenv("GITHUB_STEP_SUMMARY");
     csvb_diag_init(&d);
     if (ui->github && summary != NULL && summary[0] != '\0' &&
         csvb_report_github_summary(summary, list, results, totals, &d) != CSVB_OK) {
-        fprintf(stderr, "csvbatch: GITHUB_STEP_SUMMARY: %s\n", d.message);
+        say("GITHUB_STEP_SUMMARY: ", d.message);
         ok = false;
     }
     return ok;
@@ -252,9 +247,9 @@ static bool incremental_open(const struct csvb_options *opt, struct csvb_plan *p
     csvb_diag_init(&d);
     enum csvb_err e = csvb_incremental_open(incr, opt, plan->stamp, list, results, &d);
     for (size_t k = 0; k < csvb_incremental_nwarnings(*incr); k++)
-        fprintf(stderr, "csvbatch: warning: %s\n", csvb_incremental_warning(*incr, k));
+        say("warning: ", csvb_incremental_warning(*incr, k));
     if (e != CSVB_OK) {
-        fprintf(stderr, "csvbatch: %s\n", d.message);
+        say("", d.message);
         *status = e == CSVB_E_USAGE ? 2 : 1;
         return false;
     }
@@ -277,7 +272,7 @@ static bool prepare(const struct csvb_options *opt, struct csvb_plan *plan)
                        getenv("OMP_NUM_THREADS"), sysconf(_SC_NPROCESSORS_ONLN), &d) != CSVB_OK ||
         csvb_conflicts_run_files_writable(run_files, 2, &d) != CSVB_OK ||
         (opt->output_dir != NULL && csvb_outdir_check(opt->output_dir, &d) != CSVB_OK)) {
-        fprintf(stderr, "csvbatch: %s\n", d.message);
+        say("", d.message);
         csvb_plan_fini(plan);
         return false;
     }
@@ -316,7 +311,7 @@ static int run(struct csvb_options *opt, struct ui *ui)
     struct csvb_incremental *incr = NULL;
     int status = 1;
     if (csvb_outputs_plan(opt, &list, &d) != CSVB_OK) {
-        fprintf(stderr, "csvbatch: %s\n", d.message);
+        say("", d.message);
         status = d.code == CSVB_E_USAGE ? 2 : 1;
         goto out;
     }
@@ -331,7 +326,7 @@ static int run(struct csvb_options *opt, struct ui *ui)
     csvb_supervise_run(&plan, &list, results, want_progress(opt));
     bool manifest_failed = false;
     if (incr != NULL && csvb_incremental_finish(incr, &list, &d) != CSVB_OK) {
-        fprintf(stderr, "csvbatch: --incremental: %s\n", d.message);
+        say("--incremental: ", d.message);
         manifest_failed = true;
     }
     struct csvb_totals totals;
@@ -383,7 +378,8 @@ int main(int argc, char **argv)
         status = csvb_completion_write(stdout, opt.completion) == 0 && fflush(stdout) == 0 ? 0 : 1;
         break;
     case CSVB_CLI_USAGE:
-        fprintf(stderr, "csvbatch: %s\nTry 'csvbatch --help' for more information.\n", d.message);
+        say("", d.message);
+        fputs("Try 'csvbatch --help' for more information.\n", stderr);
         status = 2;
         break;
     default: {
