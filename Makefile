@@ -51,7 +51,7 @@ LAYER_util    := diag clock row text utf8 cancel
 LAYER_core    := source scan csvfeed lenient record reader charset detect transcode schema filter project writer atomic stage \
                  stamp hash codec gzip_source zstd_source bz2_source xz_source \
                  decompress
-LAYER_run     := options cli cli_table files_from completion walk walk_names walk_roots outputs conflicts plan input \
+LAYER_run     := options cli cli_table files_from completion walk walk_names walk_roots outputs outdir omp_env conflicts plan input \
                  shard shard_run plan_json \
                  result hints schedule pipeline chunks driver supervise progress incremental incremental_run \
                  incremental_journal manifest_json
@@ -87,7 +87,7 @@ TEST_BINS:= $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 test_layer = $(firstword $(foreach l,$(LAYERS),$(if $(filter $(1),$(LAYER_$(l))),$(l))) present)
 
 .PHONY: test-scale
-.PHONY: all test unit e2e parallel holes lenient encodings docs ci-integrations operators faults completion incremental compress completions test-junit asan ubsan tsan tsan-run conformance fuzz fuzz-smoke fuzz-replay bench install uninstall deb test-deb \
+.PHONY: all test unit e2e parallel holes ux lenient encodings docs ci-integrations operators faults completion incremental compress completions test-junit asan ubsan tsan tsan-run conformance fuzz fuzz-smoke fuzz-replay bench install uninstall deb test-deb \
         format format-check lint layers clean golden
 
 all: $(BIN)
@@ -122,7 +122,7 @@ e2e: $(BIN)
 	CSVBATCH=$(BIN) bash tests/e2e/run.sh
 
 test: unit e2e parallel fuzz-replay conformance docs operators faults completion test-junit \
-      ci-integrations incremental compress holes lenient encodings
+      ci-integrations incremental compress holes ux lenient encodings
 
 # More than one machine (issue 11): shards, plans, merge-reports, GNU parallel; engines started
 # by the suites themselves. A list: each scale suite adds itself here (SCALE_SUITES += ...).
@@ -133,6 +133,9 @@ test-scale: $(BIN)
 # Issue 13's holes: written paths never replace inputs, exit codes, a closed stdout pipe.
 holes: $(BIN)
 	CSVBATCH=$(BIN) bash tests/holes.sh
+# Issue 13's user-facing items: the table on a terminal, streaming, messages (tests/ux.sh).
+ux: $(BIN)
+	CSVBATCH=$(BIN) bash tests/ux.sh
 
 # Issue 8: --quotes lenient against python3's csv.reader(strict=False); encodings and BOMs.
 lenient: $(BIN)

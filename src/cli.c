@@ -94,16 +94,30 @@ static void help_row(FILE *out, const struct csvb_cli_option *row)
         n += fprintf(out, " %s", row->arg_name);
     else if (row->arg == CSVB_ARG_OPTIONAL)
         n += fprintf(out, "[=%s]", row->arg_name);
-    fprintf(out, "%*s", n < CSVB_CLI_HELP_COLUMN ? CSVB_CLI_HELP_COLUMN - n : 1, "");
-    for (const char *line = row->help;;) {
-        const char *nl = strchr(line, '\n');
-        if (nl == NULL) {
-            fprintf(out, "%s\n", line);
-            return;
+    int pad = n < CSVB_CLI_HELP_COLUMN ? CSVB_CLI_HELP_COLUMN - n : 1;
+    fprintf(out, "%*s", pad, "");
+    /* The help is filled to CSVB_CLI_HELP_WIDTH columns, whatever its line breaks in the table
+     * (a row added later cannot make --help wider than a terminal). */
+    int col = n + pad;
+    bool first = true;
+    for (const char *w = row->help; *w != '\0';) {
+        size_t len = strcspn(w, " \n");
+        if (len > 0) {
+            if (!first && col + 1 + (int)len > CSVB_CLI_HELP_WIDTH) {
+                fprintf(out, "\n%*s", CSVB_CLI_HELP_COLUMN, "");
+                col = CSVB_CLI_HELP_COLUMN;
+            } else if (!first) {
+                fputc(' ', out);
+                col++;
+            }
+            fprintf(out, "%.*s", (int)len, w);
+            col += (int)len;
+            first = false;
         }
-        fprintf(out, "%.*s\n%*s", (int)(nl - line), line, CSVB_CLI_HELP_COLUMN, "");
-        line = nl + 1;
+        w += len;
+        w += *w != '\0';
     }
+    fputc('\n', out);
 }
 
 void csvb_cli_help(FILE *out)
@@ -269,6 +283,30 @@ static enum csvb_cli_result apply(const struct csvb_cli_option *row, struct csvb
 
 /* ---- The parse. ---- */
 
+/* getopt_long also reports an abbreviation that several listed options share as '?': says so,
+ * with the candidates (as getopt's own message would), and returns true; false when word[2..2+
+ * len) abbreviates fewer than two. */
+static bool ambiguous(const char *word, size_t len, const struct csvb_cli_option *rows, size_t n,
+                      struct csvb_diag *d)
+{
+    char list[CSVB_DIAG_MESSAGE_MAX / 2];
+    size_t used = 0, count = 0;
+    list[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        if (!listed(&rows[i]) || strncmp(rows[i].long_name, word + 2, len) != 0)
+            continue;
+        int k = snprintf(list + used, sizeof list - used, "%s--%s", count ? ", " : "",
+                         rows[i].long_name);
+        if (k > 0 && (size_t)k < sizeof list - used)
+            used += (size_t)k;
+        count++;
+    }
+    if (count < 2)
+        return false;
+    usage(d, "option '%.*s' is ambiguous; it could be %s", (int)(len + 2), word, list);
+    return true;
+}
+
 /* getopt_long reported '?'. A hidden or exact option (known by its exact name only, so that it
  * never makes an abbreviation of a listed one ambiguous) is found here; *arg gets its value. */
 static const struct csvb_cli_option *unknown(int argc, char **argv, const char **arg,
@@ -300,7 +338,8 @@ static const struct csvb_cli_option *unknown(int argc, char **argv, const char *
         }
         return row;
     }
-    usage(d, "unknown option '%s'", word);
+    if (!ambiguous(word, len, rows, n, d))
+        usage(d, "unknown option '%s'", word);
     return NULL;
 }
 

@@ -104,11 +104,11 @@ static const struct csvb_cli_option table[] = {
          "  or:  csvbatch merge-reports [--format FMT] [--report FILE] REPORT...\n"
          "Filter and project every CSV file in PATHs (files or directories), in parallel.\n"
          "\n"
-         "By default each input X.csv gets X_processed.csv beside it, holding the columns Name\n"
-         "and ID of the rows whose Status is Active (ASCII case-insensitive), plus a\n"
-         "ProcessedDate column with one UTC time stamp for the whole run. Outputs are written\n"
-         "atomically. A directory yields its *.csv files (any case), sorted, never hidden files\n"
-         "or csvbatch's own outputs.\n"
+         "By default each input X.csv gets X_processed.csv beside it, holding the\n"
+         "columns Name and ID of the rows whose Status is Active (ASCII case-insensitive),\n"
+         "plus a ProcessedDate column with one UTC time stamp for the whole run. Outputs\n"
+         "are written atomically. A directory yields its *.csv files (any case), sorted,\n"
+         "never hidden files or csvbatch's own outputs.\n"
          "\n"
          "Input:\n"),
     {.kind = CSVB_OPT_FLAG,

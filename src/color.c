@@ -1,7 +1,11 @@
-/* color.c — the colour decision (NO_COLOR, CLICOLOR_FORCE, --color, a terminal) and SGR output. */
+/* color.c — the colour decision (NO_COLOR, CLICOLOR_FORCE, --color, a terminal), SGR output, and
+ * the terminal's width. */
 #include "csvbatch/color.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 bool csvb_color_enabled(enum csvb_color_mode mode, bool is_tty, const char *no_color,
                         const char *clicolor_force)
@@ -67,4 +71,18 @@ void csvb_color_diag_prefix(FILE *out, bool color, enum csvb_color_level level)
                 level == CSVB_COLOR_LEVEL_ERROR ? CSVB_SGR_ERROR : CSVB_SGR_NOTICE, word);
     else
         fprintf(out, "%s ", word);
+}
+
+size_t csvb_color_terminal_columns(int fd, const char *columns_env)
+{
+    if (!isatty(fd))
+        return 0;
+    struct winsize ws;
+    if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    char *end = NULL;
+    long v = columns_env != NULL ? strtol(columns_env, &end, 10) : 0;
+    return columns_env != NULL && end != columns_env && *end == '\0' && v > 0 && v < 100000
+               ? (size_t)v
+               : 80;
 }

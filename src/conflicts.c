@@ -231,7 +231,7 @@ static bool collect(struct check *c, size_t nrun, struct dirs *dirs)
         if (j != NULL && j->kind != CSVB_JOB_RUN)
             continue;
         for (int p = 0; p < 2; p++) {
-            if (paths[p] == NULL)
+            if (paths[p] == NULL || csvb_outputs_is_stdout(paths[p])) /* no file to clash */
                 continue;
             const char *slash = strrchr(paths[p], '/');
             struct written *w = &c->w[c->nw++];

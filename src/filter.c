@@ -20,8 +20,8 @@ enum csvb_err csvb_filter_bind(struct csvb_filter *f, const struct csvb_filter_c
     for (size_t i = 0; i < cfg->nrules; i++) {
         const struct csvb_filter_rule *r = &cfg->rules[i];
         struct csvb_condition *c = &f->conds[i];
-        enum csvb_err e =
-            csvb_schema_lookup(header, r->column, "filter", cfg->absent_is_null, &c->column, d);
+        enum csvb_err e = csvb_schema_lookup_in(header, cfg->delimiter, r->column, "filter",
+                                                cfg->absent_is_null, &c->column, d);
         if (e != CSVB_OK)
             return e;
         c->value = r->value;

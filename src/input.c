@@ -19,7 +19,13 @@ static void input_reset(struct csvb_input *in)
 static int open_checked(const struct csvb_job *job, bool allow_stream, struct stat *st,
                         struct csvb_diag *d)
 {
-    int fd = open(job->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    bool std_in = csvb_outputs_is_stdin(job);
+    if (std_in && !allow_stream)
+        return -1;
+    /* Standard input gets a descriptor of its own (closed like a file's), left blocking: its
+     * flags are shared with whoever else holds it (the shell, a terminal). */
+    int fd = std_in ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0)
+                    : open(job->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) {
         csvb_diag_errno(d, CSVB_E_IO, errno, "cannot open");
         return -1;
@@ -29,7 +35,7 @@ static int open_checked(const struct csvb_job *job, bool allow_stream, struct st
         close(fd);
         return -1;
     }
-    bool regular = S_ISREG(st->st_mode);
+    bool regular = S_ISREG(st->st_mode) && !std_in;
     if (S_ISDIR(st->st_mode) || (!regular && (!job->named || !allow_stream))) {
         csvb_diag_set(d, CSVB_E_IO, 0,
                       S_ISDIR(st->st_mode) ? "cannot read: is a directory"
@@ -79,7 +85,7 @@ enum csvb_err csvb_input_open(struct csvb_input *in, const struct csvb_plan *pla
     }
     if ((in->fd = open_checked(job, true, &in->st, d)) < 0)
         return d->code;
-    in->stream = !S_ISREG(in->st.st_mode);
+    in->stream = !S_ISREG(in->st.st_mode) || csvb_outputs_is_stdin(job); /* read as it comes */
     in->fds = (struct csvb_fd_source){in->fd, plan->cancel, in->stream, deadline};
     in->src = (struct csvb_source){csvb_source_fd_fill, &in->fds};
     if (plan->hash_inputs && !in->stream) {
@@ -193,7 +199,7 @@ enum csvb_err csvb_input_check_unchanged(const struct csvb_input *in, struct csv
 bool csvb_input_can_split(const struct csvb_plan *plan, const struct csvb_job *job)
 {
     off_t chunk = (off_t)plan->chunk_size;
-    if (chunk <= 0 || job->size < 2 * chunk)
+    if (chunk <= 0 || job->size < 2 * chunk || csvb_outputs_is_stdin(job))
         return false;
     int fd = open(job->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0)

@@ -22,6 +22,8 @@
 #include "csvbatch/completion.h"
 #include "csvbatch/files_from.h"
 #include "csvbatch/incremental.h"
+#include "csvbatch/omp_env.h"
+#include "csvbatch/outdir.h"
 #include "csvbatch/outputs.h"
 #include "csvbatch/report.h"
 #include "csvbatch/report_github.h"
@@ -58,11 +60,22 @@ static void put_escaped(FILE *out, const char *s)
     fputc('\n', out);
 }
 
+/* "csvbatch: " PREFIX MESSAGE on stderr, the message escaped as every diagnostic is (a path in it
+ * may hold any byte). */
+static void say(const char *prefix, const char *message)
+{
+    fprintf(stderr, "csvbatch: %s", prefix);
+    put_escaped(stderr, message);
+}
+
 /* How the run talks to people and to CI, decided once from the options and the environment. */
 struct ui {
-    bool color_out; /* the table's Status cells on stdout */
-    bool color_err; /* the diagnostics' prefix on stderr */
-    bool github;    /* workflow commands on stderr, the step summary */
+    bool color_out;   /* the table's Status cells on stdout */
+    bool color_err;   /* the diagnostics' prefix on stderr */
+    bool github;      /* workflow commands on stderr, the step summary */
+    size_t columns;   /* stdout is a terminal this wide: the table is fitted to it; 0: a pipe */
+    bool diag_last;   /* diagnostics after the table, where they cannot scroll away unseen */
+    bool stdout_data; /* a file's output goes to stdout ('-'): no summary or preview there */
 };
 
 static void ui_decide(const struct csvb_options *opt, struct ui *ui)
@@ -71,6 +84,12 @@ static void ui_decide(const struct csvb_options *opt, struct ui *ui)
     ui->color_out = csvb_color_enabled(opt->color, isatty(STDOUT_FILENO), no_color, force);
     ui->color_err = csvb_color_enabled(opt->color, isatty(STDERR_FILENO), no_color, force);
     ui->github = csvb_github_enabled(opt->annotations, getenv("GITHUB_ACTIONS"));
+    ui->columns = opt->format == CSVB_FORMAT_TABLE
+                      ? csvb_color_terminal_columns(STDOUT_FILENO, getenv("COLUMNS"))
+                      : 0;
+    /* A table on a terminal ends the run's output: what went wrong is read last, below it. */
+    ui->diag_last = ui->columns > 0 && !opt->quiet;
+    ui->stdout_data = false; /* known after the walk: ui_stdout_data */
 }
 
 static void print_diagnostics(const struct csvb_joblist *list, const struct csvb_result *results,
@@ -121,7 +140,7 @@ static int sync_output_dirs(const struct csvb_joblist *list, const struct csvb_r
         return 1;
     for (size_t i = 0; i < list->n; i++) {
         const char *out = list->jobs[i].output_path;
-        if (results[i].status != CSVB_STATUS_SUCCESS || out == NULL)
+        if (results[i].status != CSVB_STATUS_SUCCESS || out == NULL || csvb_outputs_is_stdout(out))
             continue;
         if ((dirs[n].dir = csvb_text_dirname(out)) == NULL) {
             fprintf(stderr, "csvbatch: out of memory\n");
@@ -137,7 +156,7 @@ static int sync_output_dirs(const struct csvb_joblist *list, const struct csvb_r
         struct csvb_diag d;
         csvb_diag_init(&d);
         if (csvb_atomic_sync_dir(dirs[i].output, &d) != CSVB_OK) {
-            fprintf(stderr, "csvbatch: %s\n", d.message);
+            say("", d.message);
             status = 1;
         }
     }
@@ -167,20 +186,20 @@ static bool report_files(const struct csvb_options *opt, const struct csvb_jobli
     csvb_diag_init(&d);
     if (opt->report != NULL &&
         csvb_report_file_ex(opt->report, opt, list, results, totals, info, extra, &d) != 0) {
-        fprintf(stderr, "csvbatch: --report: %s\n", d.message);
+        say("--report: ", d.message);
         ok = false;
     }
     csvb_diag_init(&d);
     if (opt->junit != NULL && csvb_report_junit_run(opt->junit, opt, list, results, totals, info,
                                                     started, &d) != CSVB_OK) {
-        fprintf(stderr, "csvbatch: --junit: %s\n", d.message);
+        say("--junit: ", d.message);
         ok = false;
     }
     const char *summary = getenv("GITHUB_STEP_SUMMARY");
     csvb_diag_init(&d);
     if (ui->github && summary != NULL && summary[0] != '\0' &&
         csvb_report_github_summary(summary, list, results, totals, &d) != CSVB_OK) {
-        fprintf(stderr, "csvbatch: GITHUB_STEP_SUMMARY: %s\n", d.message);
+        say("GITHUB_STEP_SUMMARY: ", d.message);
         ok = false;
     }
     return ok;
@@ -196,9 +215,10 @@ static bool present(const struct csvb_options *opt, const struct csvb_plan *plan
     if (!opt->quiet && extra->shard != NULL && opt->format == CSVB_FORMAT_TABLE)
         printf("%s\n\n", csvb_shard_run_describe(extra->shard, share, sizeof share));
     errno = 0;
-    bool summary_ok = opt->quiet || (list->n == 0 && opt->format == CSVB_FORMAT_TABLE) ||
-                      csvb_report_write(stdout, opt, list, results, totals, ui->color_out) == 0;
-    if (summary_ok && !opt->quiet && plan->stage.preview_rows > 0 &&
+    bool summary_ok =
+        opt->quiet || ui->stdout_data || (list->n == 0 && opt->format == CSVB_FORMAT_TABLE) ||
+        csvb_report_write_fit(stdout, opt, list, results, totals, ui->color_out, ui->columns) == 0;
+    if (summary_ok && !opt->quiet && !ui->stdout_data && plan->stage.preview_rows > 0 &&
         opt->format == CSVB_FORMAT_TABLE) {
         csvb_report_previews(stdout, list, results);
         summary_ok = fflush(stdout) == 0 && !ferror(stdout);
@@ -233,9 +253,9 @@ static bool incremental_open(const struct csvb_options *opt, struct csvb_plan *p
     csvb_diag_init(&d);
     enum csvb_err e = csvb_incremental_open(incr, opt, plan->stamp, list, results, &d);
     for (size_t k = 0; k < csvb_incremental_nwarnings(*incr); k++)
-        fprintf(stderr, "csvbatch: warning: %s\n", csvb_incremental_warning(*incr, k));
+        say("warning: ", csvb_incremental_warning(*incr, k));
     if (e != CSVB_OK) {
-        fprintf(stderr, "csvbatch: %s\n", d.message);
+        say("", d.message);
         *status = e == CSVB_E_USAGE ? 2 : 1;
         return false;
     }
@@ -243,15 +263,15 @@ static bool incremental_open(const struct csvb_options *opt, struct csvb_plan *p
     return true;
 }
 
-/* The share and plan file (shard_run.h), the plan, and the run's own files checked writable
- * before any work. Returns 0, or the exit status (2: usage, said on stderr; sr and the plan
- * freed) when the run cannot start. */
+/* The share and plan file (shard_run.h), the plan, and the run's own files and the -o directory
+ * checked writable before any work (in a dry run too). Returns 0, or the exit status (2: usage,
+ * said on stderr; sr and the plan freed) when the run cannot start. */
 static int prepare(struct csvb_options *opt, struct csvb_plan *plan, struct csvb_shard_run *sr)
 {
     struct csvb_diag d;
     csvb_diag_init(&d);
     if (csvb_shard_run_open(sr, opt, NULL, &d) != CSVB_OK) {
-        fprintf(stderr, "csvbatch: %s\n", d.message);
+        say("", d.message);
         csvb_shard_run_fini(sr);
         return d.code == CSVB_E_USAGE ? 2 : 1;
     }
@@ -261,11 +281,18 @@ static int prepare(struct csvb_options *opt, struct csvb_plan *plan, struct csvb
         {"--report", opt->report}, {"--junit", opt->junit}, {"--plan-out", opt->plan_out}};
     if (csvb_plan_init(plan, opt, getenv("SOURCE_DATE_EPOCH"), time(NULL), mask,
                        getenv("OMP_NUM_THREADS"), sysconf(_SC_NPROCESSORS_ONLN), &d) != CSVB_OK ||
-        csvb_conflicts_run_files_writable(run_files, 3, &d) != CSVB_OK) {
-        fprintf(stderr, "csvbatch: %s\n", d.message);
+        csvb_conflicts_run_files_writable(run_files, 3, &d) != CSVB_OK ||
+        (opt->output_dir != NULL && csvb_outdir_check(opt->output_dir, &d) != CSVB_OK)) {
+        say("", d.message);
         csvb_plan_fini(plan);
         csvb_shard_run_fini(sr);
         return 2;
+    }
+    const char *omp_env_ignored = csvb_omp_env_ignored(); /* hidden from libgomp: say so */
+    if (omp_env_ignored != NULL && opt->jobs == 0) {
+        fputs("csvbatch: warning: ignoring OMP_NUM_THREADS='", stderr);
+        csvb_text_put_escaped(stderr, omp_env_ignored, strlen(omp_env_ignored));
+        fprintf(stderr, "' (not a thread count from 1 to 1024); using %d threads\n", plan->threads);
     }
     return 0;
 }
@@ -278,7 +305,7 @@ static int write_plan(struct csvb_shard_run *sr, const struct csvb_options *opt,
     csvb_diag_init(&d);
     if (csvb_shard_run_write_plan(sr, opt, list, opt->no_stamp ? NULL : plan->stamp, &d) !=
         CSVB_OK) {
-        fprintf(stderr, "csvbatch: --plan-out: %s\n", d.message);
+        say("--plan-out: ", d.message);
         return 1;
     }
     if (!opt->quiet)
@@ -295,13 +322,23 @@ static int list_jobs(struct csvb_shard_run *sr, const struct csvb_options *opt,
     struct csvb_diag d;
     csvb_diag_init(&d);
     if (csvb_shard_run_list(sr, opt, list, &d) != CSVB_OK) {
-        fprintf(stderr, "csvbatch: %s\n", d.message);
+        say("", d.message);
         return d.code == CSVB_E_USAGE ? 2 : 1;
     }
     return opt->plan_out != NULL ? write_plan(sr, opt, plan, list) : -1;
 }
 
-static int run(struct csvb_options *opt, const struct ui *ui)
+/* Whether a job's output goes to standard output: then stdout carries CSV only, and the
+ * summary, the previews and the diagnostics' place are decided again (never mixed into it). */
+static void ui_stdout_data(struct ui *ui, const struct csvb_options *opt,
+                           const struct csvb_joblist *list)
+{
+    for (size_t i = 0; i < list->n && !ui->stdout_data && !opt->dry_run; i++) /* dry: no CSV */
+        ui->stdout_data = csvb_outputs_is_stdout(list->jobs[i].output_path);
+    ui->diag_last = ui->diag_last && !ui->stdout_data;
+}
+
+static int run(struct csvb_options *opt, struct ui *ui)
 {
     struct csvb_diag d;
     csvb_diag_init(&d);
@@ -320,6 +357,7 @@ static int run(struct csvb_options *opt, const struct ui *ui)
     if ((status = list_jobs(&sr, opt, &plan, &list)) >= 0)
         goto out;
     status = 1;
+    ui_stdout_data(ui, opt, &list);
     if ((results = calloc(list.n + 1, sizeof *results)) == NULL) {
         fprintf(stderr, "csvbatch: out of memory\n");
         goto out;
@@ -330,14 +368,15 @@ static int run(struct csvb_options *opt, const struct ui *ui)
     csvb_supervise_run(&plan, &list, results, want_progress(opt));
     bool manifest_failed = false;
     if (incr != NULL && csvb_incremental_finish(incr, &list, &d) != CSVB_OK) {
-        fprintf(stderr, "csvbatch: --incremental: %s\n", d.message);
+        say("--incremental: ", d.message);
         manifest_failed = true;
     }
     struct csvb_totals totals;
     csvb_totals_sum(results, list.n, wall_seconds() - start, &totals);
     csvb_rusage_get(&totals.usage);
     totals.have_usage = true;
-    print_diagnostics(&list, results, ui);
+    if (!ui->diag_last)
+        print_diagnostics(&list, results, ui);
     bool io_failed = plan.fsync && !opt->dry_run && sync_output_dirs(&list, results) != 0;
     io_failed = io_failed || manifest_failed;
     struct csvb_run_info info = {started_at,           NULL,        plan.stamp, 0,
@@ -345,6 +384,8 @@ static int run(struct csvb_options *opt, const struct ui *ui)
     const struct csvb_report_extra extra = {sr.shard.count > 0 ? &sr.shard : NULL, NULL};
     bool reported =
         present(opt, &plan, &list, results, &totals, &info, &io_failed, started, ui, &extra);
+    if (ui->diag_last)
+        print_diagnostics(&list, results, ui);
     status = csvb_result_exit_code(totals.failed, csvb_result_count_not_started(results, list.n),
                                    io_failed || !reported, info.signal);
 out:
@@ -384,7 +425,8 @@ int main(int argc, char **argv)
         status = csvb_completion_write(stdout, opt.completion) == 0 && fflush(stdout) == 0 ? 0 : 1;
         break;
     case CSVB_CLI_USAGE:
-        fprintf(stderr, "csvbatch: %s\nTry 'csvbatch --help' for more information.\n", d.message);
+        say("", d.message);
+        fputs("Try 'csvbatch --help' for more information.\n", stderr);
         status = 2;
         break;
     default: {

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "csvbatch/codec.h"
+#include "csvbatch/stage.h"
 
 /* A job's identity as a file: sorted, equal ones are adjacent, the earliest first. */
 struct file_key {
@@ -170,9 +171,15 @@ static bool make_jobs(const struct csvb_options *opt, struct csvb_walk_list *wal
         j->dev = e->dev;
         j->ino = e->ino;
         e->path = e->reason = NULL;
-        if (j->kind == CSVB_JOB_RUN && (j->output_path = csvb_outputs_path_as(
-                                            j->path, e->rel > 0 ? j->path + e->rel : NULL,
-                                            opt->output_dir, opt->suffix, opt->compress)) == NULL)
+        /* Standard input: to standard output, or to DIR/stdin_processed.csv with -o DIR. */
+        bool std_in = csvb_outputs_is_stdin(j);
+        if (std_in && opt->output_dir == NULL)
+            j->output_path = strdup(CSVB_STAGE_STDOUT);
+        else if (j->kind == CSVB_JOB_RUN)
+            j->output_path = csvb_outputs_path_as(std_in ? CSVB_OUTPUTS_STDIN_STEM : j->path,
+                                                  e->rel > 0 ? j->path + e->rel : NULL,
+                                                  opt->output_dir, opt->suffix, opt->compress);
+        if (j->kind == CSVB_JOB_RUN && j->output_path == NULL)
             return false;
     }
     return true;
@@ -195,7 +202,7 @@ enum csvb_err csvb_outputs_from_walk(const struct csvb_options *opt, struct csvb
     }
     for (size_t i = 0; ok && opt->rejects && i < list->n; i++) {
         struct csvb_job *j = &list->jobs[i];
-        if (j->output_path != NULL &&
+        if (j->output_path != NULL && !csvb_outputs_is_stdout(j->output_path) &&
             (j->rejects_path = csvb_outputs_rejects_path(j->output_path, opt->suffix)) == NULL)
             ok = false;
     }
@@ -207,12 +214,49 @@ enum csvb_err csvb_outputs_from_walk(const struct csvb_options *opt, struct csvb
     return ok ? CSVB_OK : csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
 }
 
+bool csvb_outputs_is_stdin(const struct csvb_job *job)
+{
+    return job->named && strcmp(job->path, CSVB_OUTPUTS_STDIN) == 0;
+}
+
+bool csvb_outputs_is_stdout(const char *output_path)
+{
+    return output_path != NULL && strcmp(output_path, CSVB_STAGE_STDOUT) == 0;
+}
+
+/* What '-' (standard input) may not be combined with: usage errors, before the walk. */
+static enum csvb_err stdin_rules(const struct csvb_options *opt, struct csvb_diag *d)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < opt->npaths; i++)
+        n += strcmp(opt->paths[i], CSVB_OUTPUTS_STDIN) == 0;
+    if (n == 0)
+        return CSVB_OK;
+    if (n > 1)
+        return csvb_diag_set(d, CSVB_E_USAGE, 0, "'-' (standard input) is named more than once");
+    if (opt->files_from != NULL && strcmp(opt->files_from, "-") == 0)
+        return csvb_diag_set(d, CSVB_E_USAGE, 0,
+                             "'-' and --files-from - cannot both read standard input");
+    if (opt->incremental)
+        return csvb_diag_set(d, CSVB_E_USAGE, 0,
+                             "--incremental cannot tell whether standard input ('-') changed; "
+                             "save it to a file first");
+    if (opt->rejects && opt->output_dir == NULL)
+        return csvb_diag_set(d, CSVB_E_USAGE, 0,
+                             "--rejects: '-' writes its output to standard output; name a "
+                             "directory for both files with -o DIR");
+    return CSVB_OK;
+}
+
 enum csvb_err csvb_outputs_plan(const struct csvb_options *opt, struct csvb_joblist *list,
                                 struct csvb_diag *d)
 {
     struct csvb_walk_list walk;
     memset(list, 0, sizeof *list);
-    enum csvb_err result = csvb_walk(opt, &walk, d);
+    memset(&walk, 0, sizeof walk);
+    enum csvb_err result = stdin_rules(opt, d);
+    if (result == CSVB_OK)
+        result = csvb_walk(opt, &walk, d);
     if (result == CSVB_OK)
         result = csvb_outputs_from_walk(opt, &walk, list, d);
     csvb_walk_list_fini(&walk);

@@ -22,6 +22,29 @@ int csvb_plan_threads(int jobs, const char *omp_env, long cpus)
     return cpus >= 1 && cpus <= 1024 ? (int)cpus : 1;
 }
 
+bool csvb_plan_omp_env_ok(const char *omp_env)
+{
+    /* libgomp's grammar: whole numbers separated by commas, blanks around them; ours: each
+     * from 1 to 1024, the cap of -j. */
+    const char *c = omp_env;
+    for (;;) {
+        while (*c == ' ' || *c == '\t')
+            c++;
+        char *end = NULL;
+        if (*c < '0' || *c > '9')
+            return false;
+        long v = strtol(c, &end, 10);
+        if (v < 1 || v > 1024)
+            return false;
+        for (c = end; *c == ' ' || *c == '\t';)
+            c++;
+        if (*c == '\0')
+            return true;
+        if (*c++ != ',')
+            return false;
+    }
+}
+
 /* --where conditions and --select names into the filter and projection configs. */
 static enum csvb_err plan_rows(struct csvb_plan *p, const struct csvb_options *opt, bool ps,
                                struct csvb_diag *d)
@@ -34,7 +57,8 @@ static enum csvb_err plan_rows(struct csvb_plan *p, const struct csvb_options *o
     for (size_t i = 0; i < opt->nwhere; i++)
         p->rules[i] = (struct csvb_filter_rule){opt->where[i].column, opt->where[i].value,
                                                 opt->where[i].value_len, opt->where[i].negate};
-    st->filter = (struct csvb_filter_config){p->rules, opt->nwhere, opt->case_sensitive, ps};
+    st->filter =
+        (struct csvb_filter_config){p->rules, opt->nwhere, opt->case_sensitive, ps, opt->delimiter};
     for (size_t i = 0; i < opt->nselect; i++)
         p->columns[i] = opt->select[i];
     struct csvb_projection_config *pc = &st->projection;
@@ -44,6 +68,7 @@ static enum csvb_err plan_rows(struct csvb_plan *p, const struct csvb_options *o
     pc->stamp_column = opt->no_stamp ? NULL : opt->stamp_column;
     pc->stamp = p->stamp;
     pc->absent_is_null = ps;
+    pc->delimiter = opt->delimiter;
     return CSVB_OK;
 }
 

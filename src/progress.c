@@ -85,8 +85,17 @@ void csvb_progress_render(const struct csvb_progress *p, FILE *out, int width)
         used += n > 0 ? (size_t)n : 0;
     }
     const char *sep = " | ";
-    /* The names are escaped (a file name may hold any byte but '/' and NUL); a name that does
-     * not fit ends the list, cut short. used stays below sizeof line throughout. */
+    /* The names are escaped (a file name may hold any byte but '/' and NUL) and share the room
+     * left, each cut in its middle when long (the end tells files apart: q1_2026.csv,
+     * q2_2026.csv), at least 12 columns each; a name that does not fit ends the list, cut short.
+     * used stays below sizeof line throughout. */
+    size_t active = 0, cols = (size_t)(width < 20 ? 20 : width) - 1;
+    for (size_t i = 0; i < p->nslots; i++)
+        active += atomic_load(&p->current[i]) != NULL;
+    size_t room = cols > used + 3 ? cols - used - 3 : 0;
+    size_t each = active > 0 ? room / active : 0;
+    each = each > 2 ? each - 2 : 0; /* the ", " between names */
+    each = each < 12 ? 12 : each;
     for (size_t i = 0; i < p->nslots && used + 4 < sizeof line; i++) {
         const char *path = atomic_load(&p->current[i]);
         if (path == NULL)
@@ -94,14 +103,13 @@ void csvb_progress_render(const struct csvb_progress *p, FILE *out, int width)
         memcpy(line + used, sep, strlen(sep) + 1);
         used += strlen(sep);
         const char *base = csvb_text_basename(path);
-        size_t len = csvb_text_escape(line + used, sizeof line - used, base, strlen(base));
-        used = used + len < sizeof line ? used + len : used + strlen(line + used);
+        used += csvb_text_elide(line + used, sizeof line - used, base, strlen(base), each);
         sep = ", ";
     }
     if (used >= sizeof line)
         used = sizeof line - 1;
     line[used] = '\0';
-    fit(line, used, (size_t)(width < 20 ? 20 : width) - 1);
+    fit(line, used, cols);
     fprintf(out, "\r\033[K%s", line);
     fflush(out);
 }

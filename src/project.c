@@ -60,8 +60,8 @@ enum csvb_err csvb_projection_bind(struct csvb_projection *p,
             p->columns[i] = i;
             continue;
         }
-        enum csvb_err e = csvb_schema_lookup(header, cfg->columns[i], "output", cfg->absent_is_null,
-                                             &p->columns[i], d);
+        enum csvb_err e = csvb_schema_lookup_in(header, cfg->delimiter, cfg->columns[i], "output",
+                                                cfg->absent_is_null, &p->columns[i], d);
         if (e != CSVB_OK)
             return e;
     }

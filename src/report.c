@@ -76,8 +76,9 @@ size_t csvb_report_columns(bool with_rejected, bool csv,
                            enum csvb_report_col cols[CSVB_REPORT_NCOLS])
 {
     static const enum csvb_report_col csv_order[CSVB_REPORT_NCOLS] = {
-        CSVB_REPORT_FILE,     CSVB_REPORT_STATUS, CSVB_REPORT_READ,  CSVB_REPORT_WRITTEN,
-        CSVB_REPORT_REJECTED, CSVB_REPORT_OUTPUT, CSVB_REPORT_ERROR, CSVB_REPORT_TIME};
+        /* A column added later goes at the end: scripts read the CSV by position too. */
+        CSVB_REPORT_FILE,   CSVB_REPORT_STATUS, CSVB_REPORT_READ, CSVB_REPORT_WRITTEN,
+        CSVB_REPORT_OUTPUT, CSVB_REPORT_ERROR,  CSVB_REPORT_TIME, CSVB_REPORT_REJECTED};
     size_t n = 0;
     for (int k = 0; k < CSVB_REPORT_NCOLS; k++) {
         enum csvb_report_col c = csv ? csv_order[k] : (enum csvb_report_col)k;
@@ -121,13 +122,20 @@ const char *csvb_report_cell(const struct csvb_job *job, const struct csvb_resul
 int csvb_report_write(FILE *out, const struct csvb_options *opt, const struct csvb_joblist *list,
                       const struct csvb_result *results, const struct csvb_totals *t, bool color)
 {
+    return csvb_report_write_fit(out, opt, list, results, t, color, 0);
+}
+
+int csvb_report_write_fit(FILE *out, const struct csvb_options *opt,
+                          const struct csvb_joblist *list, const struct csvb_result *results,
+                          const struct csvb_totals *t, bool color, size_t columns)
+{
     int rc;
     if (opt->format == CSVB_FORMAT_JSON)
         rc = csvb_report_json(out, opt, list, results, t);
     else if (opt->format == CSVB_FORMAT_CSV)
         rc = csvb_report_csv(out, opt, list, results);
     else
-        rc = csvb_report_table(out, opt, list, results, t, color);
+        rc = csvb_report_table_fit(out, opt, list, results, t, color, columns);
     if (fflush(out) != 0 || ferror(out))
         rc = -1;
     return rc;

@@ -44,6 +44,34 @@ static json_t *json_text(const char *s)
     return j != NULL ? j : json_null();
 }
 
+/* A path that is not UTF-8 cannot be told from its U+FFFD form: key (e.g. "path_hex") is set
+ * to its bytes in lower-case hex, so a program can find the file again. Not set otherwise. */
+static void set_hex_if_not_utf8(json_t *obj, const char *key, const char *s)
+{
+    if (s == NULL)
+        return;
+    size_t n = strlen(s), i = 0;
+    for (unsigned cp; i < n;) {
+        size_t len = csvb_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+        if (len == 0)
+            break;
+        i += len;
+    }
+    if (i == n)
+        return; /* UTF-8: "path" says it all */
+    static const char hex[] = "0123456789abcdef";
+    char *h = malloc(2 * n + 1);
+    if (h == NULL)
+        return;
+    for (size_t k = 0; k < n; k++) {
+        h[2 * k] = hex[(unsigned char)s[k] >> 4];
+        h[2 * k + 1] = hex[(unsigned char)s[k] & 0xF];
+    }
+    h[2 * n] = '\0';
+    json_object_set_new(obj, key, json_string(h));
+    free(h);
+}
+
 static const char *status_json(enum csvb_status s)
 {
     return s == CSVB_STATUS_SUCCESS     ? "success"
@@ -64,6 +92,7 @@ static json_t *summary_json(const struct csvb_options *opt, const struct csvb_jo
         json_t *f = json_object();
         csvb_report_error(r, err, sizeof err);
         json_object_set_new(f, "path", json_text(list->jobs[i].path));
+        set_hex_if_not_utf8(f, "path_hex", list->jobs[i].path);
         json_object_set_new(f, "status", json_string(status_json(r->status)));
         json_object_set_new(f, "rows_read", json_integer((json_int_t)r->rows_read));
         json_object_set_new(f, "rows_written", json_integer((json_int_t)r->rows_written));
@@ -76,6 +105,7 @@ static json_t *summary_json(const struct csvb_options *opt, const struct csvb_jo
                             z != NULL ? json_integer((json_int_t)r->bytes_decompressed)
                                       : json_null());
         json_object_set_new(f, "output", json_text(csvb_report_output(&list->jobs[i], r)));
+        set_hex_if_not_utf8(f, "output_hex", csvb_report_output(&list->jobs[i], r));
         json_object_set_new(f, "error", err[0] ? json_text(err) : json_null());
         json_object_set_new(f, "line",
                             r->diag.line ? json_integer((json_int_t)r->diag.line) : json_null());

@@ -2,6 +2,7 @@
  * totals line, and the previews of the first output rows. */
 #include "csvbatch/report.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,18 +35,53 @@ static void put_cell(FILE *out, const char *s, size_t width, bool right, bool la
         pad(out, gap);
 }
 
+/* How the table is fitted to a terminal (columns 0: it is not, every cell is whole). */
+struct fit {
+    size_t columns;
+    const char *in_prefix; /* the directory all File cells start with, taken off them; in_len 0:
+                              none */
+    size_t in_len;
+    const char *out_prefix; /* likewise for the Output cells */
+    size_t out_len;
+    char buf[4096]; /* a cell cut to its width (escaped: printing it again changes nothing) */
+};
+
+/* The text of column c of row i as shown: the cell, less its prefix when fitted and, when it is
+ * wider than width, its middle (paths) or its end (the error) cut out. Borrowed from the job,
+ * cell or f (valid until the next call). */
+static const char *shown(struct fit *f, const struct csvb_joblist *list,
+                         const struct csvb_result *results, size_t i, enum csvb_report_col c,
+                         size_t width, struct csvb_report_cell *cell)
+{
+    const char *text = csvb_report_cell(&list->jobs[i], &results[i], c, false, cell);
+    if (f->columns == 0)
+        return text;
+    if (c == CSVB_REPORT_FILE && f->in_len > 0)
+        text += f->in_len;
+    else if (c == CSVB_REPORT_OUTPUT && f->out_len > 0 &&
+             strncmp(text, f->out_prefix, f->out_len) == 0)
+        text += f->out_len;
+    if (width == SIZE_MAX || csvb_text_escaped_width(text, strlen(text)) <= width)
+        return text;
+    if (c == CSVB_REPORT_ERROR)
+        csvb_text_cut(f->buf, sizeof f->buf, text, strlen(text), width);
+    else
+        csvb_text_elide(f->buf, sizeof f->buf, text, strlen(text), width);
+    return f->buf;
+}
+
 /* The table's lines: the titles, their dashes, one line per file; with color, each Status cell
  * in its status's colour (never the last column: Error follows it). */
 static void table_rows(FILE *out, const struct csvb_joblist *list,
                        const struct csvb_result *results, const enum csvb_report_col *cols,
-                       size_t ncols, const size_t *width, bool color)
+                       size_t ncols, const size_t *width, bool color, struct fit *f)
 {
     struct csvb_report_cell buf;
     for (long row = -2; row < (long)list->n; row++) {
         for (size_t k = 0; k < ncols; k++) {
             const char *text = csvb_report_col_name(cols[k]);
             if (row >= 0)
-                text = csvb_report_cell(&list->jobs[row], &results[row], cols[k], false, &buf);
+                text = shown(f, list, results, (size_t)row, cols[k], width[k], &buf);
             if (k == ncols - 1 && text[0] == '\0')
                 break; /* no trailing blanks when the last cell is empty */
             if (k > 0)
@@ -96,25 +132,187 @@ static void totals_line(FILE *out, const struct csvb_options *opt, const struct 
         fprintf(out, "Dry run: nothing was written.\n");
 }
 
-int csvb_report_table(FILE *out, const struct csvb_options *opt, const struct csvb_joblist *list,
-                      const struct csvb_result *results, const struct csvb_totals *t, bool color)
+/* Every column's width: its title's or its widest cell's as shown (f: prefixes taken off). */
+static void measure(struct fit *f, const struct csvb_joblist *list,
+                    const struct csvb_result *results, const enum csvb_report_col *cols,
+                    size_t ncols, size_t *width)
 {
-    enum csvb_report_col cols[CSVB_REPORT_NCOLS];
-    size_t ncols = csvb_report_columns(opt->skip_bad_rows, false, cols);
-    size_t width[CSVB_REPORT_NCOLS];
     struct csvb_report_cell buf;
     for (size_t k = 0; k < ncols; k++) {
         width[k] = strlen(csvb_report_col_name(cols[k]));
         for (size_t i = 0; i < list->n; i++) {
-            const char *text = csvb_report_cell(&list->jobs[i], &results[i], cols[k], false, &buf);
+            const char *text = shown(f, list, results, i, cols[k], SIZE_MAX, &buf);
             size_t w = csvb_text_escaped_width(text, strlen(text));
             if (w > width[k])
                 width[k] = w;
         }
     }
-    table_rows(out, list, results, cols, ncols, width, color);
-    totals_line(out, opt, t);
+}
+
+static size_t total_width(const size_t *width, size_t ncols)
+{
+    size_t sum = ncols > 0 ? ncols - 1 : 0;
+    for (size_t k = 0; k < ncols; k++)
+        sum += width[k];
+    return sum;
+}
+
+/* The longest directory prefix ("a/b/", up to a '/') that every File cell (outputs: every
+ * non-empty Output cell) starts with; its length, *from the path it is read from. */
+static size_t common_dir(const struct csvb_joblist *list, const struct csvb_result *results,
+                         bool outputs, const char **from)
+{
+    size_t len = 0;
+    *from = NULL;
+    for (size_t i = 0; i < list->n; i++) {
+        const char *p =
+            outputs ? csvb_report_output(&list->jobs[i], &results[i]) : list->jobs[i].path;
+        if (p == NULL || p[0] == '\0')
+            continue;
+        if (*from == NULL) {
+            const char *slash = strrchr(p, '/');
+            *from = p;
+            len = slash != NULL ? (size_t)(slash - p) + 1 : 0;
+            continue;
+        }
+        size_t k = 0;
+        while (k < len && p[k] == (*from)[k])
+            k++;
+        while (k > 0 && (*from)[k - 1] != '/')
+            k--;
+        len = k;
+    }
+    return len;
+}
+
+/* The flexible columns (File, Output, Error) share what the others leave of f->columns: each its
+ * own width if its share (35, 20, 45 in a hundred) holds it, what is left shared again; never
+ * below its title or 6 columns. */
+static void shrink(const enum csvb_report_col *cols, size_t ncols, size_t *width, size_t columns)
+{
+    size_t fixed = ncols > 0 ? ncols - 1 : 0, share[CSVB_REPORT_NCOLS] = {0};
+    bool open[CSVB_REPORT_NCOLS] = {false};
+    for (size_t k = 0; k < ncols; k++) {
+        share[k] = cols[k] == CSVB_REPORT_FILE     ? 35
+                   : cols[k] == CSVB_REPORT_OUTPUT ? 20
+                   : cols[k] == CSVB_REPORT_ERROR  ? 45
+                                                   : 0;
+        open[k] = share[k] > 0;
+        fixed += open[k] ? 0 : width[k];
+    }
+    size_t left = columns > fixed ? columns - fixed : 0;
+    for (bool changed = true; changed;) {
+        size_t shares = 0;
+        changed = false;
+        for (size_t k = 0; k < ncols; k++)
+            shares += open[k] ? share[k] : 0;
+        for (size_t k = 0; k < ncols && shares > 0; k++) {
+            if (open[k] && width[k] <= left * share[k] / shares) {
+                open[k] = false; /* it fits whole: the rest is shared again */
+                left -= width[k];
+                changed = true;
+                break;
+            }
+        }
+        if (changed || shares == 0)
+            continue;
+        for (size_t k = 0; k < ncols; k++) {
+            if (!open[k])
+                continue;
+            size_t w = left * share[k] / shares, title = strlen(csvb_report_col_name(cols[k]));
+            w = w < title ? title : w;
+            width[k] = w < 6 ? 6 : w;
+        }
+    }
+}
+
+/* Writes text cut into lines of at most columns (0: as it is) at its spaces. */
+static void put_wrapped(FILE *out, const char *text, size_t columns)
+{
+    if (columns == 0) {
+        fputs(text, out);
+        return;
+    }
+    for (const char *line = text; *line != '\0';) {
+        size_t len = strcspn(line, "\n"), col = 0;
+        for (const char *w = line; w < line + len;) {
+            size_t wl = strcspn(w, " \n");
+            if (col > 0 && col + 1 + wl > columns) {
+                fputc('\n', out);
+                col = 0;
+            } else if (col > 0) {
+                fputc(' ', out);
+                col++;
+            }
+            fwrite(w, 1, wl, out);
+            col += wl;
+            w += wl;
+            w += *w == ' ';
+        }
+        fputc('\n', out);
+        line += len + (line[len] == '\n');
+    }
+}
+
+/* Fitting needs the prefixes taken off: says which, on one line, cut to the width. */
+static void prefix_line(FILE *out, const struct fit *f)
+{
+    char *line;
+    if (f->out_len == 0)
+        line = csvb_text_printf("Files in %.*s", (int)f->in_len, f->in_prefix);
+    else if (f->in_len == f->out_len && strncmp(f->in_prefix, f->out_prefix, f->in_len) == 0)
+        line = csvb_text_printf("Files and outputs in %.*s", (int)f->in_len, f->in_prefix);
+    else if (f->in_len == 0)
+        line = csvb_text_printf("Outputs in %.*s", (int)f->out_len, f->out_prefix);
+    else
+        line = csvb_text_printf("Files in %.*s, outputs in %.*s", (int)f->in_len, f->in_prefix,
+                                (int)f->out_len, f->out_prefix);
+    char cut[1024];
+    if (line != NULL) {
+        csvb_text_elide(cut, sizeof cut, line, strlen(line), f->columns);
+        fprintf(out, "%s\n", cut);
+    }
+    free(line);
+}
+
+int csvb_report_table_fit(FILE *out, const struct csvb_options *opt,
+                          const struct csvb_joblist *list, const struct csvb_result *results,
+                          const struct csvb_totals *t, bool color, size_t columns)
+{
+    enum csvb_report_col cols[CSVB_REPORT_NCOLS];
+    size_t ncols = csvb_report_columns(opt->skip_bad_rows, false, cols);
+    size_t width[CSVB_REPORT_NCOLS];
+    struct fit *f = calloc(1, sizeof *f);
+    if (f == NULL)
+        return -1;
+    f->columns = columns;
+    measure(f, list, results, cols, ncols, width);
+    if (columns > 0 && total_width(width, ncols) > columns) {
+        /* Paths relative to the directory they share (the argument, most often), said once. */
+        f->in_len = common_dir(list, results, false, &f->in_prefix);
+        f->out_len = common_dir(list, results, true, &f->out_prefix);
+        if (f->in_len + f->out_len > 0)
+            prefix_line(out, f);
+        measure(f, list, results, cols, ncols, width);
+        if (total_width(width, ncols) > columns)
+            shrink(cols, ncols, width, columns);
+    }
+    table_rows(out, list, results, cols, ncols, width, color, f);
+    free(f);
+    char *totals = NULL;
+    size_t size = 0;
+    FILE *mem = columns > 0 ? open_memstream(&totals, &size) : NULL;
+    totals_line(mem != NULL ? mem : out, opt, t);
+    if (mem != NULL && fclose(mem) == 0)
+        put_wrapped(out, totals, columns);
+    free(totals);
     return ferror(out) ? -1 : 0;
+}
+
+int csvb_report_table(FILE *out, const struct csvb_options *opt, const struct csvb_joblist *list,
+                      const struct csvb_result *results, const struct csvb_totals *t, bool color)
+{
+    return csvb_report_table_fit(out, opt, list, results, t, color, 0);
 }
 
 /* The field of row r in column k, "" past the row's end. */

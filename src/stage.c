@@ -4,9 +4,12 @@
 
 #include "csvbatch/schema.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define CSVB_WRITE_BUFFER ((size_t)256 << 10)
 
@@ -24,11 +27,17 @@ void csvb_stage_init(struct csvb_stage *s, const struct csvb_stage_config *cfg,
     s->rejects_out.tracked = -1;
 }
 
+static bool to_stdout(const char *path)
+{
+    return path != NULL && strcmp(path, CSVB_STAGE_STDOUT) == 0;
+}
+
 /* The one "cannot write" diagnostic for a writer that failed. */
 static enum csvb_err write_failed(struct csvb_diag *d, const struct csvb_writer *w,
                                   const char *path)
 {
-    return csvb_diag_errno(d, CSVB_E_IO, w->sys_errno, "cannot write %s", path);
+    return csvb_diag_errno(d, CSVB_E_IO, w->sys_errno, "cannot write %s",
+                           to_stdout(path) ? "standard output" : path);
 }
 
 static enum csvb_err no_memory(struct csvb_diag *d, unsigned long line)
@@ -42,7 +51,12 @@ static enum csvb_err open_output(const struct csvb_stage_config *cfg, struct csv
                                  struct csvb_diag *d)
 {
     int fd = -1;
-    if (!cfg->dry_run) {
+    if (!cfg->dry_run && to_stdout(path)) {
+        /* A descriptor of its own: the stage closes it (and sees the error) like a file's. */
+        if ((a->fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 0)) < 0)
+            return csvb_diag_errno(d, CSVB_E_IO, errno, "cannot write standard output");
+        fd = a->fd;
+    } else if (!cfg->dry_run) {
         enum csvb_err e = csvb_atomic_open(a, path, cfg->make_dirs, cfg->file_mode, d);
         if (e != CSVB_OK)
             return e;
@@ -209,7 +223,14 @@ enum csvb_err csvb_stage_commit(struct csvb_stage *s, bool do_fsync, struct csvb
 {
     if (s->cfg->dry_run)
         return CSVB_OK;
-    enum csvb_err e = csvb_atomic_commit(&s->out, do_fsync, d);
+    enum csvb_err e = CSVB_OK;
+    if (to_stdout(s->output_path)) {
+        int fd = s->out.fd;
+        s->out.fd = -1;
+        if (fd >= 0 && close(fd) != 0)
+            e = csvb_diag_errno(d, CSVB_E_IO, errno, "cannot write standard output (close)");
+    } else
+        e = csvb_atomic_commit(&s->out, do_fsync, d);
     if (e != CSVB_OK || !s->rejects_ready)
         return e;
     if (csvb_writer_flush(&s->rejects) != CSVB_OK)

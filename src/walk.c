@@ -28,6 +28,9 @@ struct walk {
     size_t depth, cap;
     struct csvb_walk_roots roots; /* -L without -o: where outputs may be planned */
     size_t links;                 /* symbolic links to directories followed on the current path */
+    struct dev_ino out_dir;       /* -o, when it exists (inode not 0): never walked as an input */
+    size_t output_named;          /* names left out in the current argument as our outputs' */
+    size_t default_named;         /* of those, named as outputs of the default suffix only */
 };
 
 /* A directory being walked: where its entries are looked up. */
@@ -160,11 +163,20 @@ static bool add_unexamined(struct walk *w, const struct level *lv, const char *n
                      csvb_text_printf("cannot examine: %s", strerror(err)), NULL, false);
 }
 
+/* Whether a CSV name is one of our outputs (csvb_walk_output_kind), counted for the notices. */
+static bool output_named(struct walk *w, const char *name)
+{
+    enum csvb_walk_output kind = csvb_walk_output_kind(name, w->output_tail, w->opt->suffix);
+    w->output_named += kind != CSVB_WALK_NOT_OUTPUT;
+    w->default_named += kind == CSVB_WALK_DEFAULT_OUTPUT;
+    return kind != CSVB_WALK_NOT_OUTPUT;
+}
+
 /* Classifies one directory entry of lv. Returns false on OOM. */
 static bool walk_entry(struct walk *w, const struct level *lv, const char *name, unsigned char type)
 {
     const struct csvb_options *opt = w->opt;
-    bool csv = csvb_walk_has_csv_ext(name) && !csvb_walk_is_output_tail(name, w->output_tail);
+    bool csv = csvb_walk_has_csv_ext(name) && !output_named(w, name);
     if (!csv && !(opt->recursive && maybe_dir(type)))
         return true; /* nothing stat could tell would take it: no system call */
     char *path = join(lv->path, name);
@@ -191,6 +203,14 @@ static bool walk_entry(struct walk *w, const struct level *lv, const char *name,
                 w->list, path, w->rel, CSVB_JOB_SKIP,
                 csvb_text_printf("skipped: symbolic link to a directory (-L follows it)"), &st,
                 false);
+        if (w->out_dir.ino != 0 && st.st_dev == w->out_dir.dev && st.st_ino == w->out_dir.ino) {
+            /* Its files are this run's outputs (or an earlier one's): never inputs. */
+            ok = add_notice(w->list, csvb_text_printf("%s: not descending: it is the output "
+                                                      "directory (-o)",
+                                                      path));
+            free(path);
+            return ok;
+        }
         w->links += link;
         ok = walk_dir(w, lv, name, path, &st);
         w->links -= link;
@@ -321,19 +341,24 @@ static enum csvb_err walk_arg(struct walk *w, const char *arg, struct csvb_diag 
 {
     struct csvb_walk_list *list = w->list;
     struct stat st;
-    if (stat(arg, &st) != 0)
+    bool std_in = strcmp(arg, "-") == 0; /* standard input (outputs.h): no size, no identity */
+    if (!std_in && stat(arg, &st) != 0)
         return csvb_diag_errno(d, CSVB_E_USAGE, errno, "cannot access '%s'", arg);
-    if (!S_ISDIR(st.st_mode))
-        return add_entry(list, strdup(arg), 0, CSVB_JOB_RUN, NULL, &st, true) ? CSVB_OK
-                                                                              : CSVB_E_NOMEM;
+    if (std_in || !S_ISDIR(st.st_mode))
+        return add_entry(list, strdup(arg), 0, CSVB_JOB_RUN, NULL, std_in ? NULL : &st, true)
+                   ? CSVB_OK
+                   : CSVB_E_NOMEM;
     size_t before = list->n, notices = list->nnotices, len = strlen(arg);
+    w->output_named = w->default_named = 0;
     w->rel = len + (len > 0 && arg[len - 1] == '/' ? 0 : 1);
     if (!walk_dir(w, NULL, NULL, arg, &st))
         return CSVB_E_NOMEM;
     if (list->n - before > 1)
         qsort(list->entries + before, list->n - before, sizeof *list->entries, cmp_entry_path);
-    if (list->n == before && list->nnotices == notices &&
-        !add_notice(list, csvb_text_printf("%s: no CSV files found", arg)))
+    bool none = list->n == before && list->nnotices == notices; /* and why, if it was */
+    if ((none || w->default_named > 0) &&
+        !add_notice(list, csvb_walk_names_notice(arg, none, w->output_named, w->default_named,
+                                                 w->output_tail)))
         return CSVB_E_NOMEM;
     return CSVB_OK;
 }
@@ -342,8 +367,11 @@ enum csvb_err csvb_walk(const struct csvb_options *opt, struct csvb_walk_list *l
                         struct csvb_diag *d)
 {
     memset(list, 0, sizeof *list);
-    struct walk w = {opt,       list, csvb_text_printf("%s.csv", opt->suffix), 0, NULL, 0, 0,
-                     {NULL, 0}, 0};
+    struct walk w = {
+        .opt = opt, .list = list, .output_tail = csvb_text_printf("%s.csv", opt->suffix)};
+    struct stat out_st;
+    if (opt->output_dir != NULL && stat(opt->output_dir, &out_st) == 0 && S_ISDIR(out_st.st_mode))
+        w.out_dir = (struct dev_ino){out_st.st_dev, out_st.st_ino};
     enum csvb_err result =
         w.output_tail != NULL ? csvb_walk_roots_init(&w.roots, opt) : CSVB_E_NOMEM;
     for (size_t i = 0; result == CSVB_OK && i < opt->npaths; i++)

@@ -52,3 +52,35 @@ bool csvb_walk_is_output_name(const char *name, const char *suffix)
     free(tail);
     return r;
 }
+
+enum csvb_walk_output csvb_walk_output_kind(const char *name, const char *output_tail,
+                                            const char *suffix)
+{
+    if (csvb_walk_is_output_tail(name, output_tail))
+        return CSVB_WALK_OUTPUT;
+    /* An earlier run's outputs must not come back as inputs because --suffix changed. */
+    if (strcmp(suffix, CSVB_DEFAULT_SUFFIX) != 0 &&
+        csvb_walk_is_output_name(name, CSVB_DEFAULT_SUFFIX))
+        return CSVB_WALK_DEFAULT_OUTPUT;
+    return CSVB_WALK_NOT_OUTPUT;
+}
+
+char *csvb_walk_names_notice(const char *arg, bool none, size_t output_named, size_t default_named,
+                             const char *output_tail)
+{
+    if (none && output_named == 0)
+        return csvb_text_printf("%s: no CSV files found", arg);
+    bool one = (none ? output_named : default_named) == 1;
+    const char *are = one ? "was" : "were",
+               *how = one ? "it as an argument to read it" : "them as arguments to read them";
+    if (none)
+        return csvb_text_printf(
+            "%s: no CSV files found: %zu file%s named like outputs (*%s, "
+            "*_rejects.csv) %s left out; name %s",
+            arg, output_named, one ? "" : "s",
+            default_named == output_named ? CSVB_DEFAULT_SUFFIX ".csv" : output_tail, are, how);
+    return csvb_text_printf("%s: %zu file%s named like outputs of the default suffix (*%s) %s "
+                            "left out; name %s",
+                            arg, default_named, one ? "" : "s", CSVB_DEFAULT_SUFFIX ".csv", are,
+                            how);
+}

@@ -57,7 +57,8 @@ export BIN
 
 # ---- Colour ----
 # stdout a terminal, stderr a file: the Status cells coloured with the exact SGR bytes.
-pty "$W/tty.out" "env -u NO_COLOR -u CLICOLOR_FORCE \"\$BIN\" ${ARGS[*]} 2>$W/tty.err"
+# A terminal wide enough for the whole table: a narrower one gets it fitted (tests/ux.sh).
+pty "$W/tty.out" "stty cols 200; env -u NO_COLOR -u CLICOLOR_FORCE \"\$BIN\" ${ARGS[*]} 2>$W/tty.err"
 cb -- --color never "${ARGS[@]}" >"$W/plain.out" 2>"$W/plain.err"
 G=$'\x1b[32mSuccess\x1b[0m' R=$'\x1b[31mFailed\x1b[0m' Y=$'\x1b[33mSkipped\x1b[0m'
 check color-tty-status-sgr "Status cells not green/red/yellow: $(sed -n 3,5p "$W/tty.out" | od -c | head -5)" \
@@ -175,7 +176,7 @@ cd "$g" || exit 2
 printf 'previous step\n' >"$W/summary.md"
 cb GITHUB_ACTIONS=true GITHUB_STEP_SUMMARY="$W/summary.md" -- -n --no-progress data >"$W/gh.out" 2>"$W/gh.err"
 cat >"$W/gh.want" <<'EOF'
-::error file=data/h%25d%3A1%2C2.csv,line=1,title=csvbatch::expected a column named 'Name' (output), found header: Fu%25ll%0ANa:me,ID,Status
+::error file=data/h%25d%3A1%2C2.csv,line=1,title=csvbatch::expected a column named 'Name' (output), found header: "Fu%25ll%0ANa:me",ID,Status
 ::error file=data/new%0Aline.csv,line=3,title=csvbatch::expected 3 fields, found 4
 ::notice file=data/p.csv,title=csvbatch::skipped: not a regular file (named pipe)
 EOF

@@ -30,7 +30,15 @@ readme_options() {
     [ -z "$missing" ] && echo "PASS README documents every option" && return 0
     echo "FAIL README lacks:$missing"; return 1
 }
+# --help fits an 80-column terminal (issue 13 item 23): no line wider than 80 columns.
+help_width() {
+    local wide
+    wide=$("$bin" --help | awk 'length($0) > 80 { print NR ": " $0 }')
+    [ -z "$wide" ] && echo "PASS --help fits 80 columns" && return 0
+    echo "FAIL --help lines wider than 80 columns:"; echo "$wide"; return 1
+}
 check groff_ok
+check help_width
 check same_options
 check readme_options
 echo "$passed passed, $failed failed"

@@ -141,7 +141,17 @@ static const struct word_case word_cases[] = {
      2,
      CSVB_CLI_USAGE,
      "--completion: expected bash, zsh or fish, found 'tcsh'"},
-    {{"--f", "x"}, 2, CSVB_CLI_USAGE, "unknown option '--f'"},
+    /* An abbreviation of several listed options is ambiguous, not unknown (issue 13 item 23). */
+    {{"--f", "x"},
+     2,
+     CSVB_CLI_USAGE,
+     "option '--f' is ambiguous; it could be --follow, --files-from, --fail-fast, --format"},
+    {{"--no-f", "x"},
+     2,
+     CSVB_CLI_USAGE,
+     "option '--no-f' is ambiguous; it could be --no-fsync, --no-fast-path"},
+    {{"--no-fs", "x"}, 2, CSVB_CLI_OK, NULL},
+    {{"--zzz", "x"}, 2, CSVB_CLI_USAGE, "unknown option '--zzz'"},
     /* --color and --junit (EXACT) leave --co (--compat) and --j (--jobs) as they were. */
     {{"--j", "2", "x"}, 3, CSVB_CLI_OK, NULL},
     {{"--color=never", "x"}, 2, CSVB_CLI_OK, NULL},

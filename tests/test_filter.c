@@ -16,7 +16,7 @@ static struct csvb_row make_row(struct csvb_field *f, const char *const *v, size
 static struct csvb_filter_config config_of(const char *const *args, size_t nargs,
                                            struct csvb_filter_rule *rules)
 {
-    struct csvb_filter_config cfg = {rules, 0, false, false};
+    struct csvb_filter_config cfg = {rules, 0, false, false, 0};
     bool all = false;
     for (size_t i = 0; i < nargs; i++) {
         if (strcmp(args[i], "--case-sensitive") == 0) {

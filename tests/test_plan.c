@@ -124,6 +124,18 @@ Test(plan, threads_table)
     cr_assert_eq(csvb_plan_threads(0, NULL, 5000), 1);
 }
 
+/* What main hides from libgomp (issue 13 item 23): anything it would warn about, and counts past
+ * the cap of -j. */
+Test(plan, omp_env_ok)
+{
+    static const char *const ok[] = {"1", "4", "1024", "4,2", " 8 ", "3 , 2"};
+    static const char *const bad[] = {"", "abc", "0", "2000", "7abc", "4,", ",4", "-2", "4,0"};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        cr_assert(csvb_plan_omp_env_ok(ok[i]), "'%s'", ok[i]);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        cr_assert(!csvb_plan_omp_env_ok(bad[i]), "'%s'", bad[i]);
+}
+
 Test(plan, bad_stamp_is_a_usage_error)
 {
     char *argv[] = {"csvbatch", "x.csv"};

@@ -15,7 +15,7 @@ static enum csvb_err bind(struct csvb_projection *p, char **argv, int argc, cons
     static char names[256];
     static const char *cols[8];
     struct csvb_projection_config cfg = {
-        (const char *const[]){"Name", "ID"}, 2, false, "ProcessedDate", "T", false};
+        (const char *const[]){"Name", "ID"}, 2, false, "ProcessedDate", "T", false, 0};
     csvb_diag_init(d);
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--no-stamp") == 0) {

@@ -67,3 +67,35 @@ Test(schema, duplicate)
     struct csvb_row none = {f, 0, 1};
     cr_assert_eq(csvb_schema_duplicate(&none), -1);
 }
+
+/* The header as read (issue 13 item 21): its own delimiter, RFC 4180 quoting where a field needs
+ * it, cut at 400 bytes between characters with "…". */
+Test(schema, header_text_as_read)
+{
+    struct csvb_field f[4];
+    char buf[CSVB_SCHEMA_HEADER_MAX + 4];
+    static const char *const semi[] = {"Na,me", "a;b", "q\"t", "l\nf"};
+    struct csvb_row h = row_of(f, semi, 4);
+    csvb_schema_header_text(&h, ';', buf, sizeof buf);
+    cr_assert_str_eq(buf, "Na,me;\"a;b\";\"q\"\"t\";\"l\nf\"");
+    csvb_schema_header_text(&h, 0, buf, sizeof buf);
+    cr_assert_str_eq(buf, "\"Na,me\",a;b,\"q\"\"t\",\"l\nf\"");
+
+    /* 399 ASCII bytes, then a 2-byte character: it would end at byte 401, so it is dropped. */
+    char big[410];
+    memset(big, 'x', 399);
+    memcpy(big + 399, "\xC3\xA9z", 4);
+    static const char *one[1];
+    one[0] = big;
+    h = row_of(f, one, 1);
+    size_t n = csvb_schema_header_text(&h, ',', buf, sizeof buf);
+    cr_assert_eq(n, 399 + 3);
+    cr_assert_eq(memcmp(buf + 399, "\xE2\x80\xA6", 4), 0);
+    /* Exactly 400 bytes: whole, no mark. */
+    big[399] = 'y';
+    big[400] = '\0';
+    h = row_of(f, one, 1);
+    n = csvb_schema_header_text(&h, ',', buf, sizeof buf);
+    cr_assert_eq(n, 400);
+    cr_assert_eq(buf[399], 'y');
+}

@@ -14,8 +14,9 @@ static struct csvb_stage_config config(void)
 {
     struct csvb_stage_config c;
     memset(&c, 0, sizeof c);
-    c.filter = (struct csvb_filter_config){&active, 1, false, false};
-    c.projection = (struct csvb_projection_config){name_id, 2, false, "ProcessedDate", "T", false};
+    c.filter = (struct csvb_filter_config){&active, 1, false, false, 0};
+    c.projection =
+        (struct csvb_projection_config){name_id, 2, false, "ProcessedDate", "T", false, 0};
     c.file_mode = 0644;
     c.in_delimiter = ',';
     c.out_delimiter = ',';

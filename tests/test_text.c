@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "csvbatch/text.h"
+#include "csvbatch/utf8.h"
 
 Test(text, dirname_and_basename)
 {
@@ -114,7 +115,20 @@ static const struct escape_case escape_cases[] = {
     {"back\\slash", 0, "back\\slash", 10}, /* a backslash stays: the rule is for control bytes */
     {"\xE6\x97\xA5\n\xE6\x9C\xAC", 0, "\xE6\x97\xA5\\n\xE6\x9C\xAC", 6},
     {"Zoe\xCC\x88\t", 0, "Zoe\xCC\x88\\t", 5},
-    {"\xFF\x80", 0, "\xFF\x80", 2}, /* invalid UTF-8 passes, one column a byte */
+    /* Invalid UTF-8 is escaped as control bytes are (issue 13 item 21), and so are invisible
+     * characters: U+FEFF, U+200B, a bidirectional override, a C1 control. */
+    {"\xFF\x80", 0, "\\xFF\\x80", 8},
+    {"a\x91"
+     "b",
+     0, "a\\x91b", 6},
+    {"\xE6\x97", 0, "\\xE6\\x97", 8}, /* a character cut short */
+    {"\xEF\xBB\xBFName", 0, "\\ufeffName", 10},
+    {"a\xE2\x80\x8B"
+     "b\xE2\x80\xAE"
+     "c",
+     0, "a\\u200bb\\u202ec", 15},
+    {"\xC2\x85", 0, "\\u0085", 6},
+    {"\xE2\x80\x8D", 0, "\xE2\x80\x8D", 0}, /* the joiner stays: emoji sequences need it */
     {" ~", 0, " ~", 2},
 };
 
@@ -301,4 +315,53 @@ Test(text, rows_append_in_order)
     cr_assert_eq(csvb_rows_append(&zeroed, &row), CSVB_OK);
     cr_assert_eq(zeroed.n, 1);
     csvb_rows_fini(&zeroed);
+}
+
+struct elide_case {
+    const char *in;
+    size_t columns;
+    const char *out;
+};
+
+static const struct elide_case elide_cases[] = {
+    {"short.csv", 20, "short.csv"},
+    {"exactly10!", 10, "exactly10!"},
+    {"data/some/long/path/file.csv", 16,
+     "data/so\xE2\x80\xA6"
+     "file.csv"},
+    {"abcdefghij", 5, "ab\xE2\x80\xA6ij"},
+    {"abcdefghij", 1, "\xE2\x80\xA6"},
+    {"abcdefghij", 0, ""},
+    /* never inside an escape: \x91 is 4 columns, kept whole or dropped whole */
+    {"a\x91"
+     "bcdefgh\x92z",
+     9, "a\xE2\x80\xA6gh\\x92z"},
+    /* wide characters count two columns */
+    {"\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E\xE6\x97\xA5\xE6\x9C\xAC", 7,
+     "\xE6\x97\xA5\xE2\x80\xA6\xE6\x97\xA5\xE6\x9C\xAC"},
+};
+
+/* The middle is taken out, at most `columns` columns remain, the end the larger half. */
+Test(text, elide_table)
+{
+    for (size_t i = 0; i < sizeof elide_cases / sizeof elide_cases[0]; i++) {
+        const struct elide_case *c = &elide_cases[i];
+        char buf[128];
+        size_t n = csvb_text_elide(buf, sizeof buf, c->in, strlen(c->in), c->columns);
+        cr_assert_str_eq(buf, c->out, "case %zu", i);
+        cr_assert_eq(n, strlen(c->out), "case %zu", i);
+        cr_assert_leq(csvb_utf8_width(buf, n), c->columns, "case %zu", i);
+    }
+}
+
+/* The end is cut, "…" last, never inside an escape. */
+Test(text, cut_table)
+{
+    char buf[64];
+    cr_assert_eq(csvb_text_cut(buf, sizeof buf, "short", 5, 5), 5);
+    cr_assert_str_eq(buf, "short");
+    csvb_text_cut(buf, sizeof buf, "line 3: expected 4 fields", 25, 10);
+    cr_assert_str_eq(buf, "line 3: e\xE2\x80\xA6");
+    csvb_text_cut(buf, sizeof buf, "ab\ncd", 5, 4);
+    cr_assert_str_eq(buf, "ab\xE2\x80\xA6");
 }

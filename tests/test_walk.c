@@ -218,7 +218,12 @@ Test(walk, missing_path_is_usage_error_and_empty_dir_notice)
     walk_args(&list, 2, argv2, CSVB_OK, &d);
     cr_assert_eq(list.n, 0);
     cr_assert_eq(list.nnotices, 1);
-    snprintf(want, sizeof want, "%s: no CSV files found", t);
+    /* The directory's only CSV file is named like an output: the notice says so (issue 13
+     * item 20). */
+    snprintf(want, sizeof want,
+             "%s: no CSV files found: 1 file named like outputs (*_processed.csv, *_rejects.csv) "
+             "was left out; name it as an argument to read it",
+             t);
     cr_assert_str_eq(list.notices[0], want);
     csvb_walk_list_fini(&list);
     free(missing);
@@ -425,4 +430,60 @@ Test(walk, compressed_name_rules)
         cr_assert_eq(csvb_walk_is_output_name(cases[i].name, "_processed"), cases[i].output, "%s",
                      cases[i].name);
     }
+}
+
+/* Issue 13 item 20: which names are our outputs, and what the notices say. */
+Test(walk, output_kinds_and_notices)
+{
+    cr_assert_eq(csvb_walk_output_kind("a_processed.csv", "_processed.csv", "_processed"),
+                 CSVB_WALK_OUTPUT);
+    cr_assert_eq(csvb_walk_output_kind("a_REJECTS.csv.gz", "_v2.csv", "_v2"), CSVB_WALK_OUTPUT);
+    cr_assert_eq(csvb_walk_output_kind("a_processed.csv", "_v2.csv", "_v2"),
+                 CSVB_WALK_DEFAULT_OUTPUT);
+    cr_assert_eq(csvb_walk_output_kind("a_v2.csv", "_v2.csv", "_v2"), CSVB_WALK_OUTPUT);
+    cr_assert_eq(csvb_walk_output_kind("a.csv", "_v2.csv", "_v2"), CSVB_WALK_NOT_OUTPUT);
+    char *n = csvb_walk_names_notice("d", true, 0, 0, "_processed.csv");
+    cr_assert_str_eq(n, "d: no CSV files found");
+    free(n);
+    n = csvb_walk_names_notice("d", true, 2, 1, "_v2.csv");
+    cr_assert_str_eq(n, "d: no CSV files found: 2 files named like outputs (*_v2.csv, "
+                        "*_rejects.csv) were left out; name them as arguments to read them");
+    free(n);
+    n = csvb_walk_names_notice("d", false, 3, 1, "_v2.csv");
+    cr_assert_str_eq(n, "d: 1 file named like outputs of the default suffix (*_processed.csv) "
+                        "was left out; name it as an argument to read it");
+    free(n);
+}
+
+/* The -o directory inside a -r tree is not walked (a notice); the argument itself always is. */
+Test(walk, output_dir_not_walked)
+{
+    char *t = tmpdir_new();
+    char *out = path_in(t, "out");
+    cr_assert_eq(mkdir(out, 0755), 0);
+    write_text(t, "a.csv", "x\n");
+    write_text(out, "b.csv", "x\n");
+    struct csvb_options opt;
+    csvb_options_init(&opt);
+    char *paths[] = {t};
+    opt.paths = paths;
+    opt.npaths = 1;
+    opt.recursive = true;
+    opt.output_dir = out;
+    struct csvb_walk_list list;
+    struct csvb_diag d;
+    csvb_diag_init(&d);
+    cr_assert_eq(csvb_walk(&opt, &list, &d), CSVB_OK);
+    cr_assert_eq(list.n, 1);
+    cr_assert_eq(list.nnotices, 1);
+    char want[4300];
+    snprintf(want, sizeof want, "%s: not descending: it is the output directory (-o)", out);
+    cr_assert_str_eq(list.notices[0], want);
+    csvb_walk_list_fini(&list);
+    opt.paths = NULL;
+    opt.npaths = 0;
+    opt.output_dir = NULL;
+    csvb_options_fini(&opt);
+    free(out);
+    tmpdir_free(t);
 }

@@ -73,7 +73,7 @@ const struct csvb_cli_option *csvb_cli_table(size_t *n);
 
 /* The column at which --help lines start their text, and the widest help line. */
 #define CSVB_CLI_HELP_COLUMN 27
-#define CSVB_CLI_HELP_WIDTH 85
+#define CSVB_CLI_HELP_WIDTH 80
 
 /* getopt_long's tables, generated from the option table: every row but TEXT and HIDDEN ones.
  * An option with a short letter has that letter as its val; the others have 256 + their row. */

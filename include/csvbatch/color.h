@@ -1,5 +1,6 @@
 /* color.h — when to colour terminal output, and the SGR sequences for statuses and diagnostics.
- * Pure: the caller reads the environment and isatty(); nothing here looks at either. */
+ * Pure (the caller reads the environment and isatty()), but for csvb_color_terminal_columns,
+ * which asks the terminal its width. */
 #ifndef CSVBATCH_COLOR_H
 #define CSVBATCH_COLOR_H
 
@@ -48,5 +49,10 @@ enum csvb_color_level { CSVB_COLOR_LEVEL_NONE, CSVB_COLOR_LEVEL_ERROR, CSVB_COLO
  * git colour theirs (the blank after each stays uncoloured). Without colour the bytes are
  * exactly the uncoloured prefix, so wiring it in changes nothing when colour is off. */
 void csvb_color_diag_prefix(FILE *out, bool color, enum csvb_color_level level);
+
+/* The width of the terminal on fd: its window size (TIOCGWINSZ), else columns_env (COLUMNS)
+ * when it is a whole number from 1 to 99999, else 80; 0 when fd is not a terminal (a pipe or a
+ * file: what is printed there is not fitted to anything). */
+size_t csvb_color_terminal_columns(int fd, const char *columns_env);
 
 #endif

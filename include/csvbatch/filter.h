@@ -22,6 +22,7 @@ struct csvb_filter_config {
     size_t nrules;
     bool case_sensitive; /* false: ASCII case-insensitive, as PowerShell's -eq */
     bool absent_is_null; /* a column the header lacks is $null (PowerShell), not an error */
+    char delimiter;      /* the input's, to show its header as read in messages; 0: ',' */
 };
 
 struct csvb_condition {

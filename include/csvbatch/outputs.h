@@ -70,6 +70,19 @@ char *csvb_outputs_path(const char *path, const char *rel, const char *out_dir, 
  * files are never compressed). Caller frees; NULL when out of memory. */
 char *csvb_outputs_rejects_path(const char *output_path, const char *suffix);
 
+/* Standard input, named "-" on the command line (walk.h): read as a stream (never split, no
+ * size, no identity); its output goes to standard output (output_path CSVB_STAGE_STDOUT, "-")
+ * or, with -o DIR, to DIR/stdin + suffix + ".csv". Named twice, with --files-from -, with
+ * --incremental, or with --rejects and no -o, it is a usage error (csvb_outputs_plan). */
+#define CSVB_OUTPUTS_STDIN "-"
+#define CSVB_OUTPUTS_STDIN_STEM "stdin"
+
+/* Whether job reads standard input. */
+bool csvb_outputs_is_stdin(const struct csvb_job *job);
+
+/* Whether output_path (NULL allowed) is standard output. */
+bool csvb_outputs_is_stdout(const char *output_path);
+
 /* Frees everything list owns. NULL-safe, safe to call twice. */
 void csvb_joblist_fini(struct csvb_joblist *list);
 

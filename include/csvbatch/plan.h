@@ -61,4 +61,9 @@ void csvb_plan_fini(struct csvb_plan *p);
  * 1..1024, else 1. */
 int csvb_plan_threads(int jobs, const char *omp_env, long cpus);
 
+/* Whether OMP_NUM_THREADS's value is one libgomp reads without a warning and whose numbers are
+ * all thread counts -j accepts (1..1024): "4", "4,2", " 8 ". main hides any other value from
+ * libgomp before it starts (it would warn, or size teams past the cap) and says so itself. */
+bool csvb_plan_omp_env_ok(const char *omp_env);
+
 #endif

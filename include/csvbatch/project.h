@@ -16,6 +16,7 @@ struct csvb_projection_config {
     const char *stamp_column; /* name of the stamp column; NULL = no stamp column */
     const char *stamp;        /* its value in every row */
     bool absent_is_null;      /* a selected column the header lacks is $null (PowerShell) */
+    char delimiter;           /* the input's, to show its header as read in messages; 0: ',' */
 };
 
 struct csvb_projection {

@@ -43,6 +43,12 @@ const char *csvb_status_name(enum csvb_status s);
 int csvb_report_write(FILE *out, const struct csvb_options *opt, const struct csvb_joblist *list,
                       const struct csvb_result *results, const struct csvb_totals *t, bool color);
 
+/* csvb_report_write with the table fitted to `columns` terminal columns (csvb_report_table_fit;
+ * 0: printed whole, as for a pipe). CSV and JSON are never fitted. */
+int csvb_report_write_fit(FILE *out, const struct csvb_options *opt,
+                          const struct csvb_joblist *list, const struct csvb_result *results,
+                          const struct csvb_totals *t, bool color, size_t columns);
+
 /* The summary's columns, in table order. */
 enum csvb_report_col {
     CSVB_REPORT_FILE,
@@ -63,7 +69,8 @@ const char *csvb_report_col_name(enum csvb_report_col c);
 bool csvb_report_col_right(enum csvb_report_col c);
 
 /* Fills cols with the columns shown, in table order or (csv) in CSV order (Error before the
- * time); RowsRejected only when with_rejected (--on-bad-row skip). Returns how many. */
+ * time, RowsRejected last: it came later); RowsRejected only when with_rejected (--on-bad-row
+ * skip). Returns how many. */
 size_t csvb_report_columns(bool with_rejected, bool csv,
                            enum csvb_report_col cols[CSVB_REPORT_NCOLS]);
 
@@ -98,6 +105,18 @@ const char *csvb_report_output(const struct csvb_job *job, const struct csvb_res
 int csvb_report_table(FILE *out, const struct csvb_options *opt, const struct csvb_joblist *list,
                       const struct csvb_result *results, const struct csvb_totals *t, bool color);
 
+/* csvb_report_table fitted to a terminal `columns` wide (0: csvb_report_table itself). When the
+ * whole table is wider: first the directory every File cell starts with (and the one every
+ * Output cell starts with) is taken off them and said once above the table ("Files and outputs
+ * in data/2026/"); if it is still wider, File, Output and Error share the columns the others
+ * leave (35, 20 and 45 in a hundred, a column narrower than its share keeping its width), paths
+ * cut in their middle and errors at their end, each marked "…" (the full messages are on
+ * stderr). The totals line is wrapped at spaces. No line is wider than columns unless the fixed
+ * columns alone are. Returns 0, or -1 when writing failed or memory ran out. */
+int csvb_report_table_fit(FILE *out, const struct csvb_options *opt,
+                          const struct csvb_joblist *list, const struct csvb_result *results,
+                          const struct csvb_totals *t, bool color, size_t columns);
+
 /* For every result with preview rows (results[i].preview: the header first), a blank line,
  * "Preview of PATH (K rows):", then the rows aligned, the header underlined with dashes.
  * Returns 0, or -1 when writing to out failed or memory ran out. */
@@ -106,8 +125,8 @@ int csvb_report_previews(FILE *out, const struct csvb_joblist *list,
 
 /* ---- CSV (report_csv.c) ------------------------------------------------------------------ */
 
-/* The summary as RFC 4180 CSV (header File,Status,RowsRead,RowsWritten[,RowsRejected],Output,
- * Error,Seconds), written with the writer straight to out's descriptor (out is flushed first).
+/* The summary as RFC 4180 CSV (header File,Status,RowsRead,RowsWritten,Output,Error,Seconds
+ * [,RowsRejected]), written with the writer straight to out's descriptor (out is flushed first).
  * Returns 0, or -1 when writing failed, out has no descriptor, or memory ran out. */
 int csvb_report_csv(FILE *out, const struct csvb_options *opt, const struct csvb_joblist *list,
                     const struct csvb_result *results);
@@ -117,7 +136,9 @@ int csvb_report_csv(FILE *out, const struct csvb_options *opt, const struct csvb
 /* The summary as one JSON object {"dry_run", "files": [...], "totals": {...}}, indented by
  * two, then a line feed; with t->have_usage the totals end with peak_rss_bytes,
  * cpu_user_seconds and cpu_system_seconds. A path or message that is not UTF-8 has each bad byte
- * replaced by U+FFFD. Returns 0, or -1 when writing to out failed or memory ran out. */
+ * replaced by U+FFFD; such a path or output also gets "path_hex" or "output_hex" beside it, its
+ * bytes in lower-case hex, so that the file can be found again. Returns 0, or -1 when writing to
+ * out failed or memory ran out. */
 int csvb_report_json(FILE *out, const struct csvb_options *opt, const struct csvb_joblist *list,
                      const struct csvb_result *results, const struct csvb_totals *t);
 

@@ -16,6 +16,11 @@
 #include "csvbatch/text.h"
 #include "csvbatch/writer.h"
 
+/* The output path that means standard output: written as it comes (nothing to rename, nothing
+ * to take back on failure), the CSV uncompressed. Never an output name otherwise (those end in
+ * ".csv"). */
+#define CSVB_STAGE_STDOUT "-"
+
 /* What the stage needs to know of the run: built once by plan, read-only, shared by every
  * worker. PowerShell compatibility arrives here as the named rules it implies. */
 struct csvb_stage_config {

@@ -46,8 +46,10 @@ const char *csvb_text_bytes(uint64_t bytes, char *buf, size_t size);
 /* ---- Terminal-safe text ------------------------------------------------------------------ */
 /* One rule for everything printed for a person (diagnostics, the table, the previews, the
  * progress line): a control byte (below 0x20, or DEL) is written as \n, \r, \t or \xNN, so a
- * file name or a field can never move the cursor or end a line. Other bytes pass unchanged
- * (UTF-8 stays readable; invalid bytes are the terminal's to show). */
+ * file name or a field can never move the cursor or end a line; a byte that does not start valid
+ * UTF-8 is \xNN too (one rule for every byte a terminal cannot be trusted to show), and an
+ * invisible character (C1 controls, zero-width spaces, bidirectional overrides, U+FEFF...) is
+ * \uXXXX in lower-case hex (\ufeff). Other characters pass unchanged (UTF-8 stays readable). */
 
 /* The escaped form of s[0..n) into dst (size bytes, NUL-terminated when size > 0, cut short
  * when too small, never in the middle of an escape). Returns the length of the whole escaped
@@ -60,6 +62,15 @@ int csvb_text_put_escaped(FILE *out, const char *s, size_t n);
 /* Terminal columns the escaped form of s[0..n) takes (csvb_utf8_width of it: an escape is
  * ASCII, so \n counts 2 and \x1B counts 4). */
 size_t csvb_text_escaped_width(const char *s, size_t n);
+
+/* The escaped form of s[0..n) cut to at most `columns` terminal columns by taking out its middle
+ * (its start and its end are kept, the end the larger half, joined by U+2026 "…"), never inside
+ * an escape or a character, into dst (size bytes, always NUL-terminated when size > 0). Nothing
+ * is cut when it fits. Returns the bytes written (0 also when memory ran out: dst is then ""). */
+size_t csvb_text_elide(char *dst, size_t size, const char *s, size_t n, size_t columns);
+
+/* csvb_text_elide, but cutting the end (a message: its start says most), "…" last. */
+size_t csvb_text_cut(char *dst, size_t size, const char *s, size_t n, size_t columns);
 
 /* ---- Growable arrays --------------------------------------------------------------------- */
 

@@ -3,7 +3,9 @@
  * never opens a file for reading (directories are opened to list them).
  *
  * Names taken from a directory: "*.csv" (ASCII case-insensitive), except hidden names (a leading
- * '.', which covers our temp files) and our outputs (suffix + ".csv", "_rejects.csv"). A taken
+ * '.', which covers our temp files) and our outputs (suffix + ".csv", "_rejects.csv", and under
+ * another --suffix the default "_processed.csv": csvb_walk_output_kind). With -r, the -o
+ * directory (when it exists) is not walked: a notice says so. A taken
  * name that is not a regular file (FIFO, socket, device, directory without -r, dangling link,
  * link loop) is a CSVB_JOB_SKIP entry with its reason. A file named on the command line is always
  * taken, whatever its name or type. With -r, subdirectories are walked too, except one that is
@@ -82,5 +84,28 @@ bool csvb_walk_is_output_name(const char *name, const char *suffix);
 /* csvb_walk_is_output_name with output_tail = suffix + ".csv" made once by the caller (a walk),
  * not once per name. */
 bool csvb_walk_is_output_tail(const char *name, const char *output_tail);
+
+/* What a CSV name says of its origin. */
+enum csvb_walk_output {
+    CSVB_WALK_NOT_OUTPUT,
+    CSVB_WALK_OUTPUT,         /* ends in output_tail or "_rejects.csv" (csvb_walk_is_output_tail) */
+    CSVB_WALK_DEFAULT_OUTPUT, /* suffix is not the default, and it ends in "_processed.csv" */
+};
+
+/* Which of our outputs name looks like: this run's (output_tail = suffix + ".csv", and rejects
+ * files) or, when suffix is not CSVB_DEFAULT_SUFFIX, the default suffix's: a directory walk
+ * leaves both out, so an earlier run's outputs never come back as inputs when --suffix changes
+ * (named on the command line, any file is read). */
+enum csvb_walk_output csvb_walk_output_kind(const char *name, const char *output_tail,
+                                            const char *suffix);
+
+/* The notice for directory argument arg (caller frees; NULL when out of memory). none: nothing
+ * was taken from it: "ARG: no CSV files found", and when output_named names were left out as
+ * outputs, ": N files named like outputs (*_processed.csv, *_rejects.csv) were left out; name
+ * them as arguments to read them". Else the default_named (> 0) names of the default suffix
+ * left out under another --suffix: "ARG: N files named like outputs of the default suffix
+ * (*_processed.csv) were left out; ...". */
+char *csvb_walk_names_notice(const char *arg, bool none, size_t output_named, size_t default_named,
+                             const char *output_tail);
 
 #endif

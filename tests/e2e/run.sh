@@ -92,7 +92,8 @@ in_env() {
 
 # Volatile values become fixed ones of the same shape (and width, where columns align):
 #   table Time cells  0.004s -> 0.000s          totals  "in 0.012 s (3.1 MB/s)" -> "in 0.000 s (0.0 MB/s)"
-#   JSON  "seconds": 1.2e-05 -> "seconds": 0.0  CSV     trailing Seconds column ",0.001234" -> ",0.000000"
+#   JSON  "seconds": 1.2e-05 -> "seconds": 0.0  CSV     Seconds column ",0.001234" -> ",0.000000" (last,
+#   or before a last RowsRejected count)
 #   totals' resource figures ", peak 4.5 MiB, CPU 0.01 s user, 0.00 s sys." -> ", peak 0.0 MiB, CPU 0.00 s
 #   user, 0.00 s sys." (only after the time and rate above: the rest of the line is still checked)
 #   JSON  "peak_rss_bytes": 4726784 -> 0, "cpu_user_seconds"/"cpu_system_seconds": 0.01 -> 0.0
@@ -109,6 +110,7 @@ normalise() {
         -e 's/("cpu_(user|system)_seconds": )[0-9][0-9.eE+-]*/\10.0/g' \
         -e 's/("seconds": )-?[0-9][0-9.eE+-]*/\10.0/g' \
         -e 's/,[0-9]+\.[0-9]{6}$/,0.000000/' \
+        -e 's/,[0-9]+\.[0-9]{6},([0-9]+)$/,0.000000,\1/' \
         "$1"
 }
 
