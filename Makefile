@@ -46,7 +46,7 @@ LDLIBS   += -lcsv -ljansson -lxml2 -lxxhash $(ZLIBS) -pthread
 LAYER_util    := diag clock row text utf8 cancel
 LAYER_core    := source scan csvfeed record reader transcode schema filter project writer atomic stage \
                  stamp hash codec gzip_source zstd_source bz2_source xz_source \
-                 decompress
+                 decompress sniff
 LAYER_run     := options cli cli_table files_from completion walk walk_names walk_roots outputs conflicts plan input \
                  result schedule pipeline chunks driver supervise progress incremental incremental_run \
                  incremental_journal manifest_json

@@ -51,6 +51,28 @@ static enum csvb_compression sniff(int fd)
     return n > 0 ? csvb_compression_detect(head, (size_t)n) : CSVB_COMPRESSION_NONE;
 }
 
+/* Stacks the peek on the chain and sniffs its sample once: the delimiter the file is read with.
+ * A regular file that is not compressed or transcoded peeks no more than its size (+1, to see its
+ * end): small files cost a small buffer. */
+static enum csvb_err input_sniff(struct csvb_input *in, const struct csvb_plan *plan,
+                                 const struct csvb_job *job, struct csvb_diag *d)
+{
+    size_t want = CSVB_SNIFF_SAMPLE;
+    if (!in->stream && in->dz == NULL && in->tc == NULL && in->st.st_size >= 0 &&
+        (uint64_t)in->st.st_size < want)
+        want = (size_t)in->st.st_size + 1;
+    if (!csvb_peek_init(&in->peek, in->src, want)) {
+        csvb_input_close(in);
+        return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
+    }
+    in->src = (struct csvb_source){csvb_peek_fill, &in->peek};
+    char ext = csvb_sniff_ext_delimiter(job->path);
+    csvb_sniff_sample(in->peek.buf, in->peek.len, in->peek.ended && in->peek.err == 0, ext,
+                      &in->sniff);
+    in->delimiter = plan->reader.delimiter != '\0' ? plan->reader.delimiter : in->sniff.delimiter;
+    return CSVB_OK;
+}
+
 enum csvb_err csvb_input_open(struct csvb_input *in, const struct csvb_plan *plan,
                               const struct csvb_job *job, double deadline, struct csvb_diag *d)
 {
@@ -91,7 +113,7 @@ enum csvb_err csvb_input_open(struct csvb_input *in, const struct csvb_plan *pla
         csvb_transcode_init(in->tc, in->src, plan->encoding);
         in->src = (struct csvb_source){csvb_transcode_fill, in->tc};
     }
-    return CSVB_OK;
+    return input_sniff(in, plan, job, d);
 }
 
 bool csvb_input_open_regular(struct csvb_input *in, const struct csvb_job *job)
@@ -202,6 +224,7 @@ void csvb_input_close(struct csvb_input *in)
     if (in->fd >= 0)
         close(in->fd);
     free(in->tc);
+    csvb_peek_fini(&in->peek);
     csvb_hash_tap_fini(in->tap);
     free(in->tap);
     input_reset(in);

@@ -28,7 +28,7 @@ Test(cli, defaults_reproduce_the_job)
     cr_assert_str_eq(o.stamp_column, "ProcessedDate");
     cr_assert(o.fsync);
     cr_assert_eq(o.jobs, 0);
-    cr_assert_eq(o.delimiter, ',');
+    cr_assert_eq(o.delimiter, '\0'); /* -d auto */
     cr_assert_eq(o.max_field_size, (size_t)64 << 20);
     csvb_options_fini(&o);
     csvb_options_fini(&o);
@@ -340,7 +340,7 @@ Test(cli, flags_mean_what_they_say)
     cr_assert_eq(parse(&o, &d, 8, off), CSVB_CLI_OK);
     cr_assert_eq(o.progress, CSVB_PROGRESS_OFF);
     cr_assert_eq(o.out_delimiter, ';');
-    cr_assert_eq(o.delimiter, ',');
+    cr_assert_eq(o.delimiter, '\0');
     cr_assert_eq(o.encoding, CSVB_ENC_LATIN1);
     csvb_options_fini(&o);
 }
