@@ -519,6 +519,9 @@ enum csvb_cli_result csvb_cli_resolve(struct csvb_options *opt, const bool *seen
     }
     if (opt->verify || opt->force || opt->prune || opt->no_wait)
         opt->incremental = true; /* each is a way of running incrementally */
+    /* Import-Csv reads commas unless told otherwise: so does its compatibility mode */
+    if (opt->compat == CSVB_COMPAT_POWERSHELL && !given(seen, "delimiter"))
+        opt->delimiter = ',';
     if (opt->out_delimiter == '\0')
         opt->out_delimiter = opt->delimiter;
     return CSVB_CLI_OK;
