@@ -158,7 +158,7 @@ Test(sniff, peek_every_feeding)
             cr_assert(csvb_peek_init(&p, (struct csvb_source){csvb_source_mem_fill, &m}, want));
             cr_assert_eq(p.len, want < sizeof data ? want : sizeof data);
             cr_assert_eq(p.ended, want > sizeof data);
-            cr_assert_eq(memcmp(p.buf, data, p.len), 0);
+            cr_assert(p.len == 0 || memcmp(p.buf, data, p.len) == 0);
             char out[sizeof data + 16];
             size_t got = 0;
             long n;
