@@ -50,7 +50,7 @@ LDLIBS   += -lcsv -ljansson -lxml2 -lxxhash $(ZLIBS) $(UCHARDET_LIBS) -pthread
 LAYER_util    := diag clock row text utf8 cancel
 LAYER_core    := source scan csvfeed lenient record reader charset detect transcode schema filter project writer atomic stage \
                  stamp hash codec gzip_source zstd_source bz2_source xz_source \
-                 decompress
+                 decompress sniff
 LAYER_run     := options cli cli_table files_from completion walk walk_names walk_roots outputs outdir omp_env conflicts plan input \
                  shard shard_run plan_json \
                  result hints schedule pipeline chunks driver supervise progress incremental incremental_run \

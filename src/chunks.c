@@ -11,6 +11,7 @@
 #include "csvbatch/clock.h"
 #include "csvbatch/hints.h"
 #include "csvbatch/input.h"
+#include "csvbatch/sniff.h"
 #include "csvbatch/stage.h"
 #include "csvbatch/text.h"
 
@@ -27,6 +28,8 @@ struct chunk {
     uint64_t parsed; /* bytes its runs read, all of them */
     unsigned runs;
     struct csvb_reader_stats why; /* err's reader failure (offset from the file's start): hints */
+    bool width_failed;            /* its error is a field count (hints ask the sniffer) */
+    bool width_short;             /* ... of a record narrower than the header */
 };
 
 struct csvb_chunks {
@@ -34,7 +37,10 @@ struct csvb_chunks {
     off_t size, chunk_size;
     size_t n;
     struct chunk *chunks;
-    struct csvb_rowcopy header; /* the file's header, for the chunks after the first */
+    struct csvb_rowcopy header;       /* the file's header, for the chunks after the first */
+    struct csvb_sniff sniff;          /* of the file's first bytes, once, before any chunk runs */
+    struct csvb_reader_config reader; /* the plan's, with the file's delimiter */
+    struct csvb_stage_config stage;
     double start_time;
 };
 
@@ -86,12 +92,12 @@ static bool read_header(const struct csvb_plan *plan, struct csvb_chunks *c, off
     struct csvb_reader_stats stats = {0};
     struct csvb_diag d;
     csvb_diag_init(&d);
-    if (csvb_reader_run(&plan->reader, (struct csvb_source){csvb_source_range_fill, &src},
+    if (csvb_reader_run(&c->reader, (struct csvb_source){csvb_source_range_fill, &src},
                         (struct csvb_sink){take_header, &c->header}, &stats, &d) != CSVB_OK ||
         !stats.stopped)
         return false;
     struct csvb_row header = csvb_rowcopy_row(&c->header);
-    return csvb_stage_check_header(&plan->stage, &header, &d);
+    return csvb_stage_check_header(&c->stage, &header, &d);
 }
 
 /* The speculative starts: after the first line feed at or after each multiple of the size. */
@@ -117,6 +123,28 @@ static bool plan_starts(struct csvb_chunks *c)
     return c->n >= 2;
 }
 
+/* The file's delimiter, from its first bytes, whatever the chunks: as a whole run would sniff. */
+static bool sniff_file(const struct csvb_plan *plan, const struct csvb_job *job,
+                       struct csvb_chunks *c)
+{
+    char *buf = malloc(CSVB_SNIFF_SAMPLE);
+    if (buf == NULL)
+        return false;
+    size_t len = 0;
+    while (len < CSVB_SNIFF_SAMPLE) {
+        ssize_t n = pread(c->in.fd, buf + len, CSVB_SNIFF_SAMPLE - len, (off_t)len);
+        if (n <= 0)
+            break;
+        len += (size_t)n;
+    }
+    csvb_sniff_sample(buf, len, (off_t)len >= c->size, csvb_sniff_ext_delimiter(job->path),
+                      &c->sniff);
+    free(buf);
+    char delimiter = plan->reader.delimiter != '\0' ? plan->reader.delimiter : c->sniff.delimiter;
+    csvb_plan_dialect(plan, delimiter, &c->reader, &c->stage);
+    return true;
+}
+
 struct csvb_chunks *csvb_chunks_new(const struct csvb_plan *plan, const struct csvb_job *job)
 {
     if (!csvb_input_can_split(plan, job))
@@ -128,7 +156,7 @@ struct csvb_chunks *csvb_chunks_new(const struct csvb_plan *plan, const struct c
     c->size = job->size;
     c->chunk_size = (off_t)plan->chunk_size;
     csvb_rowcopy_init(&c->header);
-    if (!csvb_input_open_regular(&c->in, job) || !plan_starts(c) ||
+    if (!csvb_input_open_regular(&c->in, job) || !sniff_file(plan, job, c) || !plan_starts(c) ||
         !read_header(plan, c, c->chunks[0].nominal_end)) {
         chunks_free(c);
         return NULL;
@@ -157,8 +185,8 @@ static void run_from(const struct csvb_plan *plan, const struct csvb_job *job,
     ch->start = from;
     ch->capped = capped;
     struct csvb_stage stage;
-    csvb_stage_init(&stage, &plan->stage, job->output_path, NULL, k == 0);
-    struct csvb_reader_config cfg = plan->reader;
+    csvb_stage_init(&stage, &c->stage, job->output_path, NULL, k == 0);
+    struct csvb_reader_config cfg = c->reader;
     /* Reads no more than a chunk at a time: a run stops soon after its nominal end, and what it
      * read beyond that would be read again by the next chunk. */
     if (cfg.block_size > (size_t)c->chunk_size)
@@ -181,8 +209,11 @@ static void run_from(const struct csvb_plan *plan, const struct csvb_job *job,
     if (e == CSVB_OK && ch->finished && (e = csvb_stage_flush(&stage, &ch->res.diag)) == CSVB_OK)
         e = csvb_stage_hand_over(&stage, &ch->out, &ch->res.diag);
     csvb_result_add_counts(&ch->res, &stage.counts);
+    ch->res.rows_padded += stage.rows_padded;
     csvb_stage_fini(&stage);
     ch->res.bytes_read = (uint64_t)(ch->stop - from);
+    ch->width_failed = stage.width_failed;
+    ch->width_short = stage.width_short;
     ch->lines = stats.lines;
     ch->err = e;
     ch->why = stats;
@@ -237,6 +268,7 @@ static enum csvb_err verify(const struct csvb_plan *plan, const struct csvb_job 
         res->rows_read += ch->res.rows_read;
         res->rows_written += ch->res.rows_written;
         res->rows_rejected += ch->res.rows_rejected;
+        res->rows_padded += ch->res.rows_padded;
         res->bytes_read += ch->res.bytes_read;
         res->bytes_written += ch->res.bytes_written;
         if (ch->err != CSVB_OK) {
@@ -244,6 +276,9 @@ static enum csvb_err verify(const struct csvb_plan *plan, const struct csvb_job 
             if (res->diag.line > 0)
                 res->diag.line += base - 1;
             *why = ch->why;
+            if (ch->width_failed)
+                csvb_sniff_hint(&c->sniff, c->reader.delimiter, csvb_sniff_ext_delimiter(job->path),
+                                plan->reader.delimiter != '\0', ch->width_short, &res->diag);
             return ch->err;
         }
         base += ch->lines;
@@ -256,6 +291,7 @@ void csvb_chunks_finish(const struct csvb_plan *plan, const struct csvb_job *job
                         struct csvb_chunks *c, struct csvb_result *res)
 {
     csvb_result_init(res);
+    res->dialect.delimiter = c->reader.delimiter;
     struct csvb_reader_stats why = {0};
     enum csvb_err e = verify(plan, job, c, res, &why);
     if (e == CSVB_E_PARSE) /* the same hint as a serial run's */

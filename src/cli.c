@@ -185,7 +185,9 @@ static bool parse_count(const char *s, unsigned long long min, unsigned long lon
 static enum csvb_cli_result parse_char(const struct csvb_cli_option *row, const char *arg, char *c,
                                        struct csvb_diag *d)
 {
-    if (strcmp(arg, "tab") == 0 || strcmp(arg, "\\t") == 0)
+    if ((row->flags & CSVB_OPTF_AUTO) && strcmp(arg, "auto") == 0)
+        *c = '\0';
+    else if (strcmp(arg, "tab") == 0 || strcmp(arg, "\\t") == 0)
         *c = '\t';
     else if (strlen(arg) == 1)
         *c = arg[0];

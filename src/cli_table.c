@@ -38,6 +38,21 @@ static enum csvb_cli_result set_encoding(struct csvb_options *opt, const char *a
     return CSVB_CLI_OK;
 }
 
+/* --include GLOB, --exclude GLOB: repeatable, each adds one. */
+static enum csvb_cli_result add_include(struct csvb_options *opt, const char *arg,
+                                        struct csvb_diag *d)
+{
+    return csvb_options_add_glob(&opt->include, &opt->ninclude, arg, d) == CSVB_OK ? CSVB_CLI_OK
+                                                                                   : CSVB_CLI_USAGE;
+}
+
+static enum csvb_cli_result add_exclude(struct csvb_options *opt, const char *arg,
+                                        struct csvb_diag *d)
+{
+    return csvb_options_add_glob(&opt->exclude, &opt->nexclude, arg, d) == CSVB_OK ? CSVB_CLI_OK
+                                                                                   : CSVB_CLI_USAGE;
+}
+
 /* --fail-fast is --max-failures 1, said so in the messages. */
 static enum csvb_cli_result fail_fast_limit(struct csvb_options *opt, const char *arg,
                                             struct csvb_diag *d)
@@ -67,6 +82,16 @@ static enum csvb_cli_result set_shard(struct csvb_options *opt, const char *arg,
     return csvb_shard_parse(arg, &opt->shard_index, &opt->shard_count, d) == CSVB_OK
                ? CSVB_CLI_OK
                : CSVB_CLI_USAGE;
+}
+
+/* --on-bad-row: the choice as the two bools the plan reads. */
+static enum csvb_cli_result set_bad_row(struct csvb_options *opt, const char *arg,
+                                        struct csvb_diag *d)
+{
+    (void)arg, (void)d;
+    opt->skip_bad_rows = opt->on_bad_row == CSVB_BAD_ROW_SKIP;
+    opt->pad_bad_rows = opt->on_bad_row == CSVB_BAD_ROW_PAD;
+    return CSVB_CLI_OK;
 }
 
 static enum csvb_cli_result ask_help(struct csvb_options *opt, const char *arg, struct csvb_diag *d)
@@ -107,8 +132,9 @@ static const struct csvb_cli_option table[] = {
          "By default each input X.csv gets X_processed.csv beside it, holding the\n"
          "columns Name and ID of the rows whose Status is Active (ASCII case-insensitive),\n"
          "plus a ProcessedDate column with one UTC time stamp for the whole run. Outputs\n"
-         "are written atomically. A directory yields its *.csv files (any case), sorted,\n"
-         "never hidden files or csvbatch's own outputs.\n"
+         "are written atomically. A directory yields its *.csv and *.tsv files (any case,\n"
+         "also compressed), sorted, never hidden files or csvbatch's own outputs. Each\n"
+         "file's delimiter is detected (-d auto); x.tsv gives x_processed.tsv.\n"
          "\n"
          "Input:\n"),
     {.kind = CSVB_OPT_FLAG,
@@ -123,6 +149,22 @@ static const struct csvb_cli_option table[] = {
      FIELD(follow),
      .value = 1,
      .help = "with -r, follow symbolic links to directories"},
+    {.kind = CSVB_OPT_CUSTOM,
+     .long_name = "include",
+     REQ,
+     .handler = add_include,
+     .arg_name = "GLOB",
+     .flags = CSVB_OPTF_REPEAT,
+     .help = "directories yield the files whose name matches GLOB\n"
+             "(repeatable; replaces the default *.csv and *.tsv)"},
+    {.kind = CSVB_OPT_CUSTOM,
+     .long_name = "exclude",
+     REQ,
+     .handler = add_exclude,
+     .arg_name = "GLOB",
+     .flags = CSVB_OPTF_REPEAT,
+     .help = "leave out what matches GLOB, as a path relative to the\n"
+             "directory argument (repeatable; a directory: all below)"},
     {.kind = CSVB_OPT_STRING,
      .long_name = "files-from",
      REQ,
@@ -142,7 +184,9 @@ static const struct csvb_cli_option table[] = {
      REQ,
      FIELD(delimiter),
      .arg_name = "CHAR",
-     .help = "field delimiter for input and output (default ','; 'tab')"},
+     .flags = CSVB_OPTF_AUTO,
+     .help = "field delimiter for input and output: auto (default:\n"
+             "each file's own: , tab ; or |), or one character ('tab')"},
     {.kind = CSVB_OPT_CUSTOM,
      .long_name = "encoding",
      REQ,
@@ -191,11 +235,13 @@ static const struct csvb_cli_option table[] = {
     {.kind = CSVB_OPT_ENUM,
      .long_name = "on-bad-row",
      REQ,
-     FIELD(skip_bad_rows),
+     FIELD(on_bad_row),
      .names = &csvb_bad_row_names,
+     .handler = set_bad_row,
      .arg_name = "POLICY",
      .help = "a record with the wrong number of fields: fail (default)\n"
-             "fails the file; skip drops and counts it (RowsRejected)"},
+             "fails the file; skip drops and counts it (RowsRejected);\n"
+             "pad fills a short one with empty fields (a long one fails)"},
     {.kind = CSVB_OPT_FLAG,
      .long_name = "rejects",
      FIELD(rejects),
@@ -560,6 +606,9 @@ enum csvb_cli_result csvb_cli_resolve(struct csvb_options *opt, const bool *seen
         opt->incremental = true; /* each is a way of running incrementally */
     if (csvb_shard_check_options(opt, given(seen, "shard"), d) != CSVB_OK)
         return CSVB_CLI_USAGE;
+    /* Import-Csv reads commas unless told otherwise: so does its compatibility mode */
+    if (opt->compat == CSVB_COMPAT_POWERSHELL && !given(seen, "delimiter"))
+        opt->delimiter = ',';
     if (opt->out_delimiter == '\0')
         opt->out_delimiter = opt->delimiter;
     return CSVB_CLI_OK;

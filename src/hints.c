@@ -21,26 +21,26 @@ static void drop_advice(struct csvb_diag *d, const char *advice)
 /* True when job reads to its end with --quotes lenient under plan's stage rules (dry run). */
 static bool lenient_reads(const struct csvb_plan *plan, const struct csvb_job *job, double deadline)
 {
-    struct csvb_stage_config sc = plan->stage;
+    struct csvb_diag d;
+    csvb_diag_init(&d);
+    struct csvb_input in;
+    if (csvb_input_open(&in, plan, job, deadline, &d) != CSVB_OK)
+        return false;
+    struct csvb_reader_config cfg;
+    struct csvb_stage_config sc;
+    csvb_plan_dialect(plan, in.delimiter, &cfg, &sc); /* as the failed run read it (-d auto) */
     sc.dry_run = true;
     sc.preview_rows = 0;
     struct csvb_stage s;
     csvb_stage_init(&s, &sc, job->output_path, NULL, true);
-    struct csvb_diag d;
-    csvb_diag_init(&d);
-    struct csvb_input in;
-    bool ok = false;
-    if (csvb_input_open(&in, plan, job, deadline, &d) == CSVB_OK) {
-        struct csvb_reader_config cfg = plan->reader;
-        cfg.quotes_lenient = true;
-        cfg.deadline = deadline;
-        cfg.bytes_counter = NULL; /* the progress line counted the file once */
-        cfg.stop_after = 0;
-        ok = csvb_reader_run(&cfg, in.src, (struct csvb_sink){csvb_stage_row, &s}, NULL, &d) ==
-                 CSVB_OK &&
-             s.have_header;
-        csvb_input_close(&in);
-    }
+    cfg.quotes_lenient = true;
+    cfg.deadline = deadline;
+    cfg.bytes_counter = NULL; /* the progress line counted the file once */
+    cfg.stop_after = 0;
+    bool ok = csvb_reader_run(&cfg, in.src, (struct csvb_sink){csvb_stage_row, &s}, NULL, &d) ==
+                  CSVB_OK &&
+              s.have_header;
+    csvb_input_close(&in);
     csvb_stage_fini(&s);
     return ok;
 }

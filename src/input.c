@@ -74,6 +74,28 @@ static enum csvb_err stack_transcode(struct csvb_input *in, const struct csvb_pl
     return CSVB_OK;
 }
 
+/* Stacks the peek on the chain and sniffs its sample once: the delimiter the file is read with.
+ * A regular file that is not compressed or transcoded peeks no more than its size (+1, to see its
+ * end): small files cost a small buffer. */
+static enum csvb_err input_sniff(struct csvb_input *in, const struct csvb_plan *plan,
+                                 const struct csvb_job *job, struct csvb_diag *d)
+{
+    size_t want = CSVB_SNIFF_SAMPLE;
+    if (!in->stream && in->dz == NULL && in->tc == NULL && in->st.st_size >= 0 &&
+        (uint64_t)in->st.st_size < want)
+        want = (size_t)in->st.st_size + 1;
+    if (!csvb_peek_init(&in->peek, in->src, want)) {
+        csvb_input_close(in);
+        return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
+    }
+    in->src = (struct csvb_source){csvb_peek_fill, &in->peek};
+    char ext = csvb_sniff_ext_delimiter(job->path);
+    csvb_sniff_sample(in->peek.buf, in->peek.len, in->peek.ended && in->peek.err == 0, ext,
+                      &in->sniff);
+    in->delimiter = plan->reader.delimiter != '\0' ? plan->reader.delimiter : in->sniff.delimiter;
+    return CSVB_OK;
+}
+
 enum csvb_err csvb_input_open(struct csvb_input *in, const struct csvb_plan *plan,
                               const struct csvb_job *job, double deadline, struct csvb_diag *d)
 {
@@ -111,7 +133,7 @@ enum csvb_err csvb_input_open(struct csvb_input *in, const struct csvb_plan *pla
         csvb_input_close(in);
         return d->code;
     }
-    return CSVB_OK;
+    return input_sniff(in, plan, job, d);
 }
 
 bool csvb_input_open_regular(struct csvb_input *in, const struct csvb_job *job)
@@ -233,6 +255,7 @@ void csvb_input_close(struct csvb_input *in)
     if (in->fd >= 0)
         close(in->fd);
     csvb_transcode_free(in->tc);
+    csvb_peek_fini(&in->peek);
     csvb_hash_tap_fini(in->tap);
     free(in->tap);
     input_reset(in);

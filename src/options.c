@@ -20,7 +20,7 @@ void csvb_options_init(struct csvb_options *opt)
     opt->stamp_column = CSVB_DEFAULT_STAMP_COLUMN;
     opt->max_field_size = CSVB_DEFAULT_MAX_FIELD;
     opt->chunk_size = CSVB_DEFAULT_CHUNK;
-    opt->delimiter = ',';
+    opt->delimiter = '\0'; /* -d auto */
     opt->out_delimiter = '\0';
     opt->format = CSVB_FORMAT_TABLE;
     opt->encoding = "utf-8";
@@ -50,6 +50,20 @@ void csvb_options_fini(struct csvb_options *opt)
     opt->select = NULL;
     opt->where = NULL;
     opt->nselect = opt->nwhere = 0;
+    free(opt->include);
+    free(opt->exclude);
+    opt->include = opt->exclude = NULL;
+    opt->ninclude = opt->nexclude = 0;
+}
+
+enum csvb_err csvb_options_add_glob(char ***globs, size_t *n, const char *glob, struct csvb_diag *d)
+{
+    char **grown = realloc(*globs, (*n + 1) * sizeof *grown);
+    if (grown == NULL)
+        return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
+    grown[(*n)++] = (char *)(uintptr_t)glob; /* borrowed from argv, never written */
+    *globs = grown;
+    return CSVB_OK;
 }
 
 /* ---- --where and --select, grown as given. ---- */
@@ -159,7 +173,8 @@ NAMES(compat, {"none", CSVB_COMPAT_NONE, CSVB_NAME_INTERNAL},
       {"powershell", CSVB_COMPAT_POWERSHELL, 0});
 NAMES(progress, {"auto", CSVB_PROGRESS_AUTO, CSVB_NAME_INTERNAL},
       {"on", CSVB_PROGRESS_ON, CSVB_NAME_INTERNAL}, {"off", CSVB_PROGRESS_OFF, CSVB_NAME_INTERNAL});
-NAMES(bad_row, {"fail", CSVB_BAD_ROW_FAIL, 0}, {"skip", CSVB_BAD_ROW_SKIP, 0});
+NAMES(bad_row, {"fail", CSVB_BAD_ROW_FAIL, 0}, {"skip", CSVB_BAD_ROW_SKIP, 0},
+      {"pad", CSVB_BAD_ROW_PAD, 0});
 NAMES(compress, {"auto", CSVB_COMPRESS_AUTO, 0}, {"none", CSVB_COMPRESS_NONE, 0},
       {"gzip", CSVB_COMPRESS_GZIP, 0}, {"zstd", CSVB_COMPRESS_ZSTD, 0});
 NAMES(shell, {"none", CSVB_SHELL_NONE, CSVB_NAME_INTERNAL}, {"bash", CSVB_SHELL_BASH, 0},
@@ -310,8 +325,9 @@ void csvb_options_describe(const struct csvb_options *opt, int jobs,
     const struct visit v = {emit, ctx};
     char delim[2] = {opt->delimiter, '\0'}, out_delim[2] = {opt->out_delimiter, '\0'};
     put_int(&v, "jobs", jobs);
-    put_string(&v, "delimiter", delim);
-    put_string(&v, "output_delimiter", out_delim);
+    /* '\0': -d auto, each file's own (its entry in the report says which) */
+    put_string(&v, "delimiter", delim[0] != '\0' ? delim : "auto");
+    put_string(&v, "output_delimiter", out_delim[0] != '\0' ? out_delim : "auto");
     put_string(&v, "encoding", opt->encoding);
     put_string(&v, "format", csvb_format_name(opt->format));
     put_int(&v, "preview", (long long)opt->preview);
@@ -327,7 +343,9 @@ void csvb_options_describe(const struct csvb_options *opt, int jobs,
     put_bool(&v, "dry_run", opt->dry_run);
     put_bool(&v, "fsync", opt->fsync);
     put_string(&v, "on_bad_row",
-               csvb_bad_row_name(opt->skip_bad_rows ? CSVB_BAD_ROW_SKIP : CSVB_BAD_ROW_FAIL));
+               csvb_bad_row_name(opt->pad_bad_rows    ? CSVB_BAD_ROW_PAD
+                                 : opt->skip_bad_rows ? CSVB_BAD_ROW_SKIP
+                                                      : CSVB_BAD_ROW_FAIL));
     put_bool(&v, "rejects", opt->rejects);
     put_string(&v, "compat", csvb_compat_name(opt->compat));
     put_int(&v, "max_failures", (long long)opt->max_failures);

@@ -54,16 +54,18 @@ char *csvb_outputs_path_as(const char *path, const char *rel, const char *out_di
         csvb_compression_from_name(base, &ext);
     stem -= ext;
     const char *zext = output_zext(base, how);
+    const char *cext = csvb_walk_is_tsv(base) ? ".tsv" : ".csv"; /* x.tsv: x_processed.tsv */
     if (out_dir == NULL) {
         int dir_len = slash != NULL ? (int)(slash - path) + 1 : 0;
-        return csvb_text_printf("%.*s%.*s%s.csv%s", dir_len, path, (int)stem, base, suffix, zext);
+        return csvb_text_printf("%.*s%.*s%s%s%s", dir_len, path, (int)stem, base, suffix, cext,
+                                zext);
     }
     const char *rslash = rel != NULL ? strrchr(rel, '/') : NULL;
     int rdir_len = rslash != NULL ? (int)(rslash - rel) + 1 : 0;
     size_t n = strlen(out_dir);
-    return csvb_text_printf("%s%s%.*s%.*s%s.csv%s", out_dir,
+    return csvb_text_printf("%s%s%.*s%.*s%s%s%s", out_dir,
                             n > 0 && out_dir[n - 1] == '/' ? "" : "/", rdir_len,
-                            rel != NULL ? rel : "", (int)stem, base, suffix, zext);
+                            rel != NULL ? rel : "", (int)stem, base, suffix, cext, zext);
 }
 
 char *csvb_outputs_rejects_path(const char *output_path, const char *suffix)

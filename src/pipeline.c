@@ -8,17 +8,32 @@
 #include "csvbatch/clock.h"
 #include "csvbatch/hints.h"
 #include "csvbatch/input.h"
+#include "csvbatch/sniff.h"
 #include "csvbatch/stage.h"
 
+/* A field-count failure that another delimiter would read names it (sniff.h): computed from
+ * the sample, never guessed. */
+static void width_hint(const struct csvb_plan *plan, const struct csvb_job *job,
+                       const struct csvb_input *in, const struct csvb_stage *s, struct csvb_diag *d)
+{
+    if (s->width_failed)
+        csvb_sniff_hint(&in->sniff, in->delimiter, csvb_sniff_ext_delimiter(job->path),
+                        plan->reader.delimiter != '\0', s->width_short, d);
+}
+
+/* sc: the file's stage config (s reads it), its delimiters set here once the file is sniffed. */
 static enum csvb_err run(const struct csvb_plan *plan, const struct csvb_job *job,
-                         struct csvb_stage *s, double deadline, struct csvb_result *res)
+                         struct csvb_stage *s, struct csvb_stage_config *sc, double deadline,
+                         struct csvb_result *res)
 {
     struct csvb_diag *d = &res->diag;
     struct csvb_input in;
     enum csvb_err e = csvb_input_open(&in, plan, job, deadline, d);
     if (e != CSVB_OK)
         return e;
-    struct csvb_reader_config cfg = plan->reader;
+    struct csvb_reader_config cfg;
+    csvb_plan_dialect(plan, in.delimiter, &cfg, sc);
+    res->dialect.delimiter = in.delimiter;
     cfg.deadline = deadline;
     csvb_input_route_progress(&in, &cfg);
     struct csvb_reader_stats stats = {0};
@@ -30,6 +45,7 @@ static enum csvb_err run(const struct csvb_plan *plan, const struct csvb_job *jo
     snprintf(res->dialect.encoding, sizeof res->dialect.encoding, "%s", csvb_input_encoding(&in));
     res->dialect.quotes_lenient = plan->reader.quotes_lenient;
     bool hintable = e == CSVB_E_PARSE && stats.failure != CSVB_READER_FAIL_NONE && !in.stream;
+    width_hint(plan, job, &in, s, d);
     struct csvb_diag changed;
     csvb_diag_init(&changed);
     if (e != CSVB_E_CANCELLED && csvb_input_check_unchanged(&in, &changed) != CSVB_OK) {
@@ -57,12 +73,14 @@ void csvb_pipeline_run(const struct csvb_plan *plan, const struct csvb_job *job,
     double start = csvb_now();
     csvb_result_init(res);
     struct csvb_stage s;
-    csvb_stage_init(&s, &plan->stage, job->output_path, job->rejects_path, true);
+    struct csvb_stage_config sc = plan->stage;
+    csvb_stage_init(&s, &sc, job->output_path, job->rejects_path, true);
     double deadline = plan->limits.timeout > 0 ? start + plan->limits.timeout : 0;
     csvb_cancel_enter();
-    enum csvb_err e = run(plan, job, &s, deadline, res);
+    enum csvb_err e = run(plan, job, &s, &sc, deadline, res);
     csvb_cancel_leave();
     csvb_result_add_counts(res, &s.counts);
+    res->rows_padded += s.rows_padded;
     csvb_stage_take_preview(&s, &res->preview);
     csvb_stage_fini(&s);
     csvb_result_settle(res, e, atomic_load(plan->cancel) != 0, plan->limits.timeout);

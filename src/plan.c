@@ -88,6 +88,7 @@ static void plan_stage(struct csvb_plan *p, const struct csvb_options *opt, bool
     st->distinct_header = ps;
     st->header_with_rows = ps;
     st->skip_bad_rows = opt->skip_bad_rows;
+    st->pad_short_rows = opt->pad_bad_rows;
     st->preview_rows = opt->preview;
     st->compress_level = opt->compress_level;
 }
@@ -124,6 +125,17 @@ enum csvb_err csvb_plan_init(struct csvb_plan *p, const struct csvb_options *opt
     p->chunk_size = one_pass ? 0 : opt->chunk_size;
     p->threads = csvb_plan_threads(opt->jobs, omp_env, cpus);
     return CSVB_OK;
+}
+
+void csvb_plan_dialect(const struct csvb_plan *p, char delimiter, struct csvb_reader_config *reader,
+                       struct csvb_stage_config *stage)
+{
+    *reader = p->reader;
+    *stage = p->stage;
+    reader->delimiter = delimiter;
+    stage->in_delimiter = delimiter;
+    if (stage->out_delimiter == '\0') /* no --output-delimiter: as read */
+        stage->out_delimiter = delimiter;
 }
 
 void csvb_plan_fini(struct csvb_plan *p)

@@ -6,9 +6,10 @@
 #include <string.h>
 
 static const char *const col_names[CSVB_REPORT_NCOLS] = {
-    "File", "Status", "RowsRead", "RowsWritten", "RowsRejected", "Output", "Time", "Error"};
-static const bool col_right[CSVB_REPORT_NCOLS] = {false, false, true, true,
-                                                  true,  false, true, false};
+    "File",       "Status", "RowsRead", "RowsWritten", "RowsRejected",
+    "RowsPadded", "Output", "Dialect",  "Time",        "Error"};
+static const bool col_right[CSVB_REPORT_NCOLS] = {false, false, true,  true, true,
+                                                  true,  false, false, true, false};
 
 const char *csvb_status_name(enum csvb_status s)
 {
@@ -40,6 +41,7 @@ void csvb_totals_sum(const struct csvb_result *results, size_t n, double wall,
         t->rows_read += r->rows_read;
         t->rows_written += r->rows_written;
         t->rows_rejected += r->rows_rejected;
+        t->rows_padded += r->rows_padded;
         t->bytes_read += r->bytes_read;
         t->bytes_written += r->bytes_written;
     }
@@ -72,20 +74,53 @@ bool csvb_report_col_right(enum csvb_report_col c)
     return c < CSVB_REPORT_NCOLS && col_right[c];
 }
 
-size_t csvb_report_columns(bool with_rejected, bool csv,
-                           enum csvb_report_col cols[CSVB_REPORT_NCOLS])
+size_t csvb_report_columns(unsigned shown, bool csv, enum csvb_report_col cols[CSVB_REPORT_NCOLS])
 {
     static const enum csvb_report_col csv_order[CSVB_REPORT_NCOLS] = {
         /* A column added later goes at the end: scripts read the CSV by position too. */
         CSVB_REPORT_FILE,   CSVB_REPORT_STATUS, CSVB_REPORT_READ, CSVB_REPORT_WRITTEN,
-        CSVB_REPORT_OUTPUT, CSVB_REPORT_ERROR,  CSVB_REPORT_TIME, CSVB_REPORT_REJECTED};
+        CSVB_REPORT_OUTPUT, CSVB_REPORT_ERROR,  CSVB_REPORT_TIME, CSVB_REPORT_REJECTED,
+        CSVB_REPORT_PADDED, CSVB_REPORT_DIALECT};
     size_t n = 0;
     for (int k = 0; k < CSVB_REPORT_NCOLS; k++) {
         enum csvb_report_col c = csv ? csv_order[k] : (enum csvb_report_col)k;
-        if (c != CSVB_REPORT_REJECTED || with_rejected)
+        if ((c != CSVB_REPORT_REJECTED || (shown & CSVB_REPORT_SHOW_REJECTED)) &&
+            (c != CSVB_REPORT_PADDED || (shown & CSVB_REPORT_SHOW_PADDED)) &&
+            (c != CSVB_REPORT_DIALECT || (shown & CSVB_REPORT_SHOW_DIALECT)))
             cols[n++] = c;
     }
     return n;
+}
+
+const char *csvb_report_dialect(const struct csvb_result_dialect *dl, char *buf, size_t size)
+{
+    if (dl->delimiter == '\0') {
+        buf[0] = '\0';
+        return buf;
+    }
+    char one[2] = {dl->delimiter, '\0'};
+    /* "," alone before ", ENCODING" would read as a typo: the comma is named */
+    snprintf(buf, size, "%s%s%s%s",
+             dl->delimiter == '\t'  ? "tab"
+             : dl->delimiter == ',' ? "comma"
+                                    : one,
+             dl->encoding[0] != '\0' ? ", " : "", dl->encoding,
+             dl->quotes_lenient ? ", lenient" : "");
+    return buf;
+}
+
+unsigned csvb_report_shown(const struct csvb_options *opt, const struct csvb_result *results,
+                           size_t n, bool table)
+{
+    unsigned shown = (opt->skip_bad_rows ? CSVB_REPORT_SHOW_REJECTED : 0u) |
+                     (opt->pad_bad_rows ? CSVB_REPORT_SHOW_PADDED : 0u);
+    for (size_t i = 0; table && i < n; i++) {
+        const struct csvb_result_dialect *dl = &results[i].dialect;
+        if ((dl->delimiter != '\0' && dl->delimiter != ',') || dl->encoding[0] != '\0' ||
+            dl->quotes_lenient)
+            return shown | CSVB_REPORT_SHOW_DIALECT;
+    }
+    return shown;
 }
 
 const char *csvb_report_cell(const struct csvb_job *job, const struct csvb_result *r,
@@ -106,9 +141,14 @@ const char *csvb_report_cell(const struct csvb_job *job, const struct csvb_resul
     case CSVB_REPORT_REJECTED:
         snprintf(buf->number, sizeof buf->number, "%llu", (unsigned long long)r->rows_rejected);
         return buf->number;
+    case CSVB_REPORT_PADDED:
+        snprintf(buf->number, sizeof buf->number, "%llu", (unsigned long long)r->rows_padded);
+        return buf->number;
     case CSVB_REPORT_OUTPUT:
         o = csvb_report_output(job, r);
         return o != NULL ? o : "";
+    case CSVB_REPORT_DIALECT:
+        return csvb_report_dialect(&r->dialect, buf->number, sizeof buf->number);
     case CSVB_REPORT_TIME:
         snprintf(buf->number, sizeof buf->number, csv ? "%.6f" : "%.3fs", r->seconds);
         return buf->number;

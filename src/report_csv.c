@@ -17,7 +17,7 @@ int csvb_report_csv(FILE *out, const struct csvb_options *opt, const struct csvb
     if (csvb_writer_init(&w, fd, (size_t)64 << 10, ',') != CSVB_OK)
         return -1;
     enum csvb_report_col cols[CSVB_REPORT_NCOLS];
-    size_t ncols = csvb_report_columns(opt->skip_bad_rows, true, cols);
+    size_t ncols = csvb_report_columns(csvb_report_shown(opt, results, list->n, false), true, cols);
     struct csvb_report_cell bufs[CSVB_REPORT_NCOLS];
     struct csvb_field f[CSVB_REPORT_NCOLS];
     for (size_t k = 0; k < ncols; k++) {

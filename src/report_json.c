@@ -80,6 +80,19 @@ static const char *status_json(enum csvb_status s)
                                         : "skipped";
 }
 
+/* What a file was read with: "delimiter" (the character), "encoding" ("utf-8" when not
+ * transcoded), "quotes" ("strict" or "lenient"); all null for a file that was not read. */
+static void dialect_json(json_t *f, const struct csvb_result_dialect *dl)
+{
+    char delim[2] = {dl->delimiter, '\0'};
+    bool read = dl->delimiter != '\0';
+    json_object_set_new(f, "delimiter", read ? json_string(delim) : json_null());
+    json_object_set_new(f, "encoding",
+                        read ? json_text(dl->encoding[0] ? dl->encoding : "utf-8") : json_null());
+    json_object_set_new(
+        f, "quotes", read ? json_string(dl->quotes_lenient ? "lenient" : "strict") : json_null());
+}
+
 /* The summary as a JSON object: dry_run, files, totals. Caller json_decref()s it. */
 static json_t *summary_json(const struct csvb_options *opt, const struct csvb_joblist *list,
                             const struct csvb_result *results, const struct csvb_totals *t)
@@ -97,6 +110,7 @@ static json_t *summary_json(const struct csvb_options *opt, const struct csvb_jo
         json_object_set_new(f, "rows_read", json_integer((json_int_t)r->rows_read));
         json_object_set_new(f, "rows_written", json_integer((json_int_t)r->rows_written));
         json_object_set_new(f, "rows_rejected", json_integer((json_int_t)r->rows_rejected));
+        json_object_set_new(f, "rows_padded", json_integer((json_int_t)r->rows_padded));
         json_object_set_new(f, "bytes_read", json_integer((json_int_t)r->bytes_read));
         json_object_set_new(f, "bytes_written", json_integer((json_int_t)r->bytes_written));
         const char *z = csvb_compression_name(r->compression);
@@ -106,7 +120,9 @@ static json_t *summary_json(const struct csvb_options *opt, const struct csvb_jo
                                       : json_null());
         json_object_set_new(f, "output", json_text(csvb_report_output(&list->jobs[i], r)));
         set_hex_if_not_utf8(f, "output_hex", csvb_report_output(&list->jobs[i], r));
+        dialect_json(f, &r->dialect);
         json_object_set_new(f, "error", err[0] ? json_text(err) : json_null());
+        json_object_set_new(f, "hint", r->diag.hint[0] ? json_text(r->diag.hint) : json_null());
         json_object_set_new(f, "line",
                             r->diag.line ? json_integer((json_int_t)r->diag.line) : json_null());
         json_object_set_new(f, "seconds", json_real(r->seconds));
@@ -128,6 +144,7 @@ static json_t *summary_json(const struct csvb_options *opt, const struct csvb_jo
     json_object_set_new(tot, "rows_read", json_integer((json_int_t)t->rows_read));
     json_object_set_new(tot, "rows_written", json_integer((json_int_t)t->rows_written));
     json_object_set_new(tot, "rows_rejected", json_integer((json_int_t)t->rows_rejected));
+    json_object_set_new(tot, "rows_padded", json_integer((json_int_t)t->rows_padded));
     json_object_set_new(tot, "bytes_read", json_integer((json_int_t)t->bytes_read));
     json_object_set_new(tot, "bytes_written", json_integer((json_int_t)t->bytes_written));
     json_object_set_new(tot, "seconds", json_real(t->seconds));

@@ -120,6 +120,8 @@ static void totals_line(FILE *out, const struct csvb_options *opt, const struct 
             t->rows_read == 1 ? "" : "s", (unsigned long long)t->rows_written, written);
     if (opt->skip_bad_rows)
         fprintf(out, ", %llu rejected", (unsigned long long)t->rows_rejected);
+    if (opt->pad_bad_rows)
+        fprintf(out, ", %llu padded", (unsigned long long)t->rows_padded);
     fprintf(out, ". %s read, %s %s in %.3f s (%.1f MB/s)", rb, wb, written, t->seconds, rate);
     if (t->have_usage) {
         /* MiB, as the step summary and top(1) say memory, not the decimal units of files. */
@@ -280,7 +282,7 @@ int csvb_report_table_fit(FILE *out, const struct csvb_options *opt,
                           const struct csvb_totals *t, bool color, size_t columns)
 {
     enum csvb_report_col cols[CSVB_REPORT_NCOLS];
-    size_t ncols = csvb_report_columns(opt->skip_bad_rows, false, cols);
+    size_t ncols = csvb_report_columns(csvb_report_shown(opt, results, list->n, true), false, cols);
     size_t width[CSVB_REPORT_NCOLS];
     struct fit *f = calloc(1, sizeof *f);
     if (f == NULL)

@@ -43,6 +43,7 @@ void csvb_result_settle(struct csvb_result *res, enum csvb_err e, bool cancelled
         res->rows_written = 0;
         res->bytes_written = 0;
         res->rows_rejected = 0;
+        res->rows_padded = 0;
         csvb_rows_fini(&res->preview);
     }
     res->status = e == CSVB_OK ? CSVB_STATUS_SUCCESS : CSVB_STATUS_FAILED;

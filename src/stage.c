@@ -139,7 +139,8 @@ enum csvb_err csvb_stage_bind(struct csvb_stage *s, const struct csvb_row *heade
     enum csvb_err e = bind_schema(cfg, &s->filter, &s->proj, header, d);
     if (e != CSVB_OK)
         return e;
-    if (cfg->pad_rows && (s->padded = calloc(header->nfields + 1, sizeof *s->padded)) == NULL)
+    if ((cfg->pad_rows || cfg->pad_short_rows) &&
+        (s->padded = calloc(header->nfields + 1, sizeof *s->padded)) == NULL)
         return no_memory(d, 0);
     s->have_header = true;
     s->nfields = header->nfields;
@@ -172,8 +173,14 @@ static const struct csvb_row *fit(struct csvb_stage *s, const struct csvb_row *r
 {
     if (row->nfields == s->nfields || s->padded == NULL)
         return row;
+    /* --on-bad-row pad: empty fields, and only for a short record */
+    bool empty = !s->cfg->pad_rows;
+    if (empty && row->nfields > s->nfields)
+        return row;
     for (size_t i = 0; i < s->nfields; i++)
-        s->padded[i] = i < row->nfields ? row->fields[i] : (struct csvb_field){NULL, 0};
+        s->padded[i] =
+            i < row->nfields ? row->fields[i] : (struct csvb_field){empty ? "" : NULL, 0};
+    s->rows_padded += empty;
     *fitted = (struct csvb_row){s->padded, s->nfields, row->line};
     return fitted;
 }
@@ -190,6 +197,8 @@ enum csvb_err csvb_stage_row(void *ctx, const struct csvb_row *row, bool *stop, 
     if (row->nfields != s->nfields) {
         if (s->cfg->skip_bad_rows)
             return reject(s, row, d);
+        s->width_failed = true;
+        s->width_short = row->nfields < s->nfields;
         return csvb_diag_set(d, CSVB_E_PARSE, row->line, "expected %zu fields, found %zu",
                              s->nfields, row->nfields);
     }

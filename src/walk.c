@@ -176,12 +176,16 @@ static bool output_named(struct walk *w, const char *name)
 static bool walk_entry(struct walk *w, const struct level *lv, const char *name, unsigned char type)
 {
     const struct csvb_options *opt = w->opt;
-    bool csv = csvb_walk_has_csv_ext(name) && !output_named(w, name);
+    bool csv = !output_named(w, name) && csvb_walk_takes_name(opt, name, w->output_tail);
     if (!csv && !(opt->recursive && maybe_dir(type)))
         return true; /* nothing stat could tell would take it: no system call */
     char *path = join(lv->path, name);
     if (path == NULL)
         return false;
+    if (opt->nexclude > 0 && csvb_walk_excluded(opt, path + w->rel)) {
+        free(path);
+        return true;
+    }
     struct stat st;
     int err = lookup(lv, name, path, &st, 0);
     if (err != 0) {

@@ -28,7 +28,7 @@ Test(cli, defaults_reproduce_the_job)
     cr_assert_str_eq(o.stamp_column, "ProcessedDate");
     cr_assert(o.fsync);
     cr_assert_eq(o.jobs, 0);
-    cr_assert_eq(o.delimiter, ',');
+    cr_assert_eq(o.delimiter, '\0'); /* -d auto */
     cr_assert_eq(o.max_field_size, (size_t)64 << 20);
     csvb_options_fini(&o);
     csvb_options_fini(&o);
@@ -340,7 +340,47 @@ Test(cli, flags_mean_what_they_say)
     cr_assert_eq(parse(&o, &d, 8, off), CSVB_CLI_OK);
     cr_assert_eq(o.progress, CSVB_PROGRESS_OFF);
     cr_assert_eq(o.out_delimiter, ';');
-    cr_assert_eq(o.delimiter, ',');
+    cr_assert_eq(o.delimiter, '\0');
     cr_assert_str_eq(o.encoding, "latin1");
+    csvb_options_fini(&o);
+}
+
+/* -d auto is the default, -d CHAR turns it off; --compat powershell reads commas unless -d says. */
+Test(cli, delimiter_auto_and_powershell)
+{
+    struct csvb_options o;
+    struct csvb_diag d;
+    char *a[] = {"csvbatch", "x"};
+    cr_assert_eq(parse(&o, &d, 2, a), CSVB_CLI_OK);
+    cr_assert_eq(o.delimiter, '\0');
+    cr_assert_eq(o.out_delimiter, '\0');
+    csvb_options_fini(&o);
+    char *b[] = {"csvbatch", "-d", "auto", "--output-delimiter", "tab", "x"};
+    cr_assert_eq(parse(&o, &d, 6, b), CSVB_CLI_OK);
+    cr_assert_eq(o.delimiter, '\0');
+    cr_assert_eq(o.out_delimiter, '\t');
+    csvb_options_fini(&o);
+    char *c[] = {"csvbatch", "--compat", "powershell", "x"};
+    cr_assert_eq(parse(&o, &d, 4, c), CSVB_CLI_OK);
+    cr_assert_eq(o.delimiter, ',');
+    cr_assert_eq(o.out_delimiter, ',');
+    csvb_options_fini(&o);
+    char *e[] = {"csvbatch", "--compat", "powershell", "-d", "auto", "x"};
+    cr_assert_eq(parse(&o, &d, 6, e), CSVB_CLI_OK);
+    cr_assert_eq(o.delimiter, '\0');
+    csvb_options_fini(&o);
+    char *f[] = {"csvbatch", "--output-delimiter", "auto", "x"};
+    cr_assert_eq(parse(&o, &d, 4, f), CSVB_CLI_USAGE);
+    csvb_options_fini(&o);
+    char *g[] = {"csvbatch", "--on-bad-row", "pad", "x"};
+    cr_assert_eq(parse(&o, &d, 4, g), CSVB_CLI_OK);
+    cr_assert(o.pad_bad_rows && !o.skip_bad_rows && o.on_bad_row == CSVB_BAD_ROW_PAD);
+    csvb_options_fini(&o);
+    char *h[] = {"csvbatch", "--include", "*.txt", "--include", "*.dat", "--exclude", "old", "x"};
+    cr_assert_eq(parse(&o, &d, 8, h), CSVB_CLI_OK);
+    cr_assert_eq(o.ninclude, 2);
+    cr_assert_str_eq(o.include[1], "*.dat");
+    cr_assert_eq(o.nexclude, 1);
+    cr_assert_str_eq(o.exclude[0], "old");
     csvb_options_fini(&o);
 }

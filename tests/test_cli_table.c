@@ -174,7 +174,7 @@ static const struct word_case word_cases[] = {
     {{"--on-bad-row", "drop", "x"},
      3,
      CSVB_CLI_USAGE,
-     "--on-bad-row: expected fail or skip, found 'drop'"},
+     "--on-bad-row: expected fail, skip or pad, found 'drop'"},
     {{"--encoding", "utf16", "x"}, 3, CSVB_CLI_OK, NULL}, /* any name iconv knows */
     {{"--encoding", "auto", "x"}, 3, CSVB_CLI_OK, NULL},
     {{"--encoding", "no-such-encoding", "x"},

@@ -20,7 +20,7 @@ Test(options, defaults)
     cr_assert_str_eq(o.stamp_column, "ProcessedDate");
     cr_assert_eq(o.max_field_size, (size_t)64 << 20);
     cr_assert_eq(o.chunk_size, (size_t)32 << 20);
-    cr_assert_eq(o.delimiter, ',');
+    cr_assert_eq(o.delimiter, '\0'); /* -d auto */
     cr_assert_eq(o.out_delimiter, '\0');
     cr_assert_eq(o.format, CSVB_FORMAT_TABLE);
     cr_assert_str_eq(o.encoding, "utf-8");
@@ -101,7 +101,7 @@ Test(options, names_join)
     cr_assert_str_eq(csvb_names_join(&csvb_encoding_names, buf, sizeof buf),
                      "utf-8, latin1 or windows-1252");
     cr_assert_str_eq(csvb_names_join(&csvb_compat_names, buf, sizeof buf), "powershell");
-    cr_assert_str_eq(csvb_names_join(&csvb_bad_row_names, buf, sizeof buf), "fail or skip");
+    cr_assert_str_eq(csvb_names_join(&csvb_bad_row_names, buf, sizeof buf), "fail, skip or pad");
     cr_assert_str_eq(csvb_names_join(&csvb_progress_names, buf, sizeof buf), "");
     cr_assert_str_eq(csvb_names_join(&csvb_format_names, buf, 8), "table, ");
 }
@@ -146,7 +146,7 @@ Test(options, describe_defaults_in_report_order)
 {
     char *argv[] = {"csvbatch", "x"};
     char *text = describe(2, argv, 3);
-    cr_assert_str_eq(text, "jobs=3\ndelimiter=','\noutput_delimiter=','\nencoding='utf-8'\n"
+    cr_assert_str_eq(text, "jobs=3\ndelimiter='auto'\noutput_delimiter='auto'\nencoding='utf-8'\n"
                            "format='table'\npreview=0\nchunk_size=33554432\nrecursive=false\n"
                            "output_dir=null\nsuffix='_processed'\nwhere=['Status=Active']\n"
                            "all_rows=false\ncase_sensitive=false\nselect=['Name','ID']\n"

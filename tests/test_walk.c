@@ -18,13 +18,24 @@ struct name_case {
 };
 
 static const struct name_case name_cases[] = {
-    {"a.csv", true, false},          {"A.CSV", true, false},
-    {"a.cSv", true, false},          {".csv", true, false},
-    {"a.csvx", false, false},        {"csv", false, false},
-    {"a.tsv", false, false},         {"x_processed.csv", true, true},
-    {"X_PROCESSED.CSV", true, true}, {"x_rejects.csv", true, true},
-    {"x_Rejects.Csv", true, true},   {"x_processed.csv.bak", false, false},
-    {"processed.csv", true, false},  {"x_processedcsv", false, false},
+    {"a.csv", true, false},
+    {"A.CSV", true, false},
+    {"a.cSv", true, false},
+    {".csv", true, false},
+    {"a.csvx", false, false},
+    {"csv", false, false},
+    {"a.tsv", true, false},
+    {"x_processed.csv", true, true},
+    {"A.TSV.gz", true, false},
+    {"x_processed.tsv", true, true},
+    {"x_processed.TSV.zst", true, true},
+    {"a.tsvx", false, false},
+    {"X_PROCESSED.CSV", true, true},
+    {"x_rejects.csv", true, true},
+    {"x_Rejects.Csv", true, true},
+    {"x_processed.csv.bak", false, false},
+    {"processed.csv", true, false},
+    {"x_processedcsv", false, false},
 };
 
 Test(walk, name_rules)

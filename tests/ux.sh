@@ -68,7 +68,7 @@ pty "$t/tty" 80 'env -u NO_COLOR "$BIN" --timestamp 2026-01-01T00:00:00Z --no-pr
 grep -v 'csvbatch:' "$t/tty" >"$t/summary"
 w=$(widest "$t/summary")
 if [ "$w" -gt 80 ]; then fail tty-table-fits-80 "a line is $w columns wide: $(cat "$t/tty")"
-elif ! grep -q "csvbatch:.* $long/report_for_the_quarter_number_3.csv:3: expected 3 fields, found 2$" "$t/tty"; then
+elif ! grep -q "csvbatch:.* $long/report_for_the_quarter_number_3.csv:3: expected 3 fields, found 2 (--on-bad-row pad fills short records with empty fields)$" "$t/tty"; then
     fail tty-table-fits-80 "no full diagnostic: $(cat "$t/tty")"
 elif ! grep -q '^File  *Status .* Error$' "$t/tty"; then fail tty-table-fits-80 "no Error column: $(cat "$t/tty")"
 elif ! grep -q "^Files and outputs in data/ddd.*eee/$" "$t/tty"; then fail tty-table-fits-80 "no prefix line: $(cat "$t/tty")"
@@ -78,7 +78,7 @@ else pass tty-table-fits-80; fi
 
 cb --no-progress -r data >"$t/pipe" 2>"$t/err"; rc=$?
 if [ "$rc" -ne 1 ]; then fail pipe-table-whole "exit $rc"
-elif ! grep -q "^$long/report_for_the_quarter_number_3.csv Failed .* line 3: expected 3 fields, found 2$" "$t/pipe"; then
+elif ! grep -q "^$long/report_for_the_quarter_number_3.csv Failed .* line 3: expected 3 fields, found 2 (--on-bad-row pad fills short records with empty fields)$" "$t/pipe"; then
     fail pipe-table-whole "rows not whole: $(cat "$t/pipe")"
 elif grep -q '…' "$t/pipe"; then fail pipe-table-whole "elided in a pipe"
 else pass pipe-table-whole; fi
@@ -93,13 +93,13 @@ else pass tty-wide-whole; fi
 fresh diag-order
 mkdir data; good data/a.csv; printf 'Name,ID,Status\nA,1,Active\nB,2\n' >data/b.csv
 pty "$t/tty" 120 'env -u NO_COLOR "$BIN" --timestamp 2026-01-01T00:00:00Z --no-progress --color never data'
-d=$(grep -n '^csvbatch: data/b.csv:3: expected 3 fields, found 2$' "$t/tty" | cut -d: -f1)
+d=$(grep -n '^csvbatch: data/b.csv:3: expected 3 fields, found 2 (--on-bad-row pad fills short records with empty fields)$' "$t/tty" | cut -d: -f1)
 s=$(grep -n '^2 files: ' "$t/tty" | cut -d: -f1)
 if [ -z "$d" ] || [ -z "$s" ] || [ "$d" -le "$s" ]; then
     fail tty-diagnostics-after-table "diagnostic line ${d:-none}, totals line ${s:-none}: $(cat "$t/tty")"
 else pass tty-diagnostics-after-table; fi
 cb --no-progress data >"$t/both" 2>&1; rc=$?
-if [ "$rc" -ne 1 ] || [ "$(head -1 "$t/both")" != "csvbatch: data/b.csv:3: expected 3 fields, found 2" ]; then
+if [ "$rc" -ne 1 ] || [ "$(head -1 "$t/both")" != "csvbatch: data/b.csv:3: expected 3 fields, found 2 (--on-bad-row pad fills short records with empty fields)" ]; then
     fail pipe-diagnostics-first "$(cat "$t/both")"
 else pass pipe-diagnostics-first; fi
 
@@ -143,7 +143,7 @@ expect stdin-pipe 0 "" && { [ "$(cat "$t/out")" = "$want" ] && pass stdin-pipe |
 gzip -c in.csv | cb - >"$t/out" 2>"$t/err"; rc=$?
 expect stdin-gzip 0 "" && { [ "$(cat "$t/out")" = "$want" ] && pass stdin-gzip || fail stdin-gzip "$(cat "$t/out")"; }
 printf 'Name,ID,Status\nA,1,Active\nB,2\n' | cb - >"$t/out" 2>"$t/err"; rc=$?
-expect stdin-error-line 1 "csvbatch: -:3: expected 3 fields, found 2" &&
+expect stdin-error-line 1 "csvbatch: -:3: expected 3 fields, found 2 (--on-bad-row pad fills short records with empty fields)" &&
     { [ ! -s "$t/out" ] && pass stdin-error-line || fail stdin-error-line "stdout: $(cat "$t/out")"; }
 cb -o outdir - in.csv <in.csv >"$t/out" 2>"$t/err"; rc=$?
 expect stdin-to-outdir 0 "" && { [ "$(cat outdir/stdin_processed.csv)" = "$want" ] &&

@@ -42,9 +42,10 @@ enum {
     CSVB_OPTF_NO_SLASH = 4u, /* STRING: a '/' is refused */
     CSVB_OPTF_ZERO_OK = 8u,  /* SIZE: exactly "0" is accepted (and stored) besides the range */
     CSVB_OPTF_REPEAT = 16u,  /* completions offer it again once given (each use adds) */
-    CSVB_OPTF_EXACT = 32u    /* in --help and completions, but only its exact name is accepted:
+    CSVB_OPTF_EXACT = 32u,   /* in --help and completions, but only its exact name is accepted:
                               * an option added later that would make an abbreviation users
                               * already type ambiguous (--co: --compat; --j: --jobs) */
+    CSVB_OPTF_AUTO = 64u     /* CHAR: "auto" is accepted and stored as '\0' (-d auto) */
 };
 
 /* One row of the option table. */

@@ -14,6 +14,7 @@
 #include "csvbatch/plan.h"
 #include "csvbatch/reader.h"
 #include "csvbatch/result.h"
+#include "csvbatch/sniff.h"
 #include "csvbatch/transcode.h"
 
 struct csvb_input {
@@ -27,6 +28,9 @@ struct csvb_input {
     struct csvb_hash_tap *tap;  /* owned; with plan->hash_inputs on a regular file, right above
                                    the fd source: the file's bytes hashed as they are read */
     int64_t opened_ns;          /* with a tap: CLOCK_REALTIME just before the open */
+    struct csvb_peek peek;      /* on top of the chain: the decoded sample, served first */
+    struct csvb_sniff sniff;    /* what the sample agrees on (hints ask it even under -d CHAR) */
+    char delimiter;             /* the one to read with: -d CHAR, or the sniffer's answer */
     struct csvb_source src;     /* the head of the chain: what the reader reads */
 };
 
@@ -34,7 +38,10 @@ struct csvb_input {
  * (or a pipe) is read as a stream through poll, honouring plan->cancel and deadline (monotonic
  * seconds, 0 = none). A compressed input (detected from its first bytes, whatever its name) gets
  * its decoder stacked on it (decoding ahead on a thread of its own for a regular file), then the
- * encoding filter (transcode.h: BOMs, --encoding) where it may be needed. Errors: CSVB_E_IO (no
+ * encoding filter (transcode.h: BOMs, --encoding) where it may be needed, and on top a peek
+ * (sniff.h) holding the first CSVB_SNIFF_SAMPLE decoded bytes: in->sniff is what they agree on,
+ * in->delimiter the delimiter to read with (plan->reader.delimiter, or the sniffer's answer when
+ * that is '\0', -d auto; the extension's delimiter comes from job->path). Errors: CSVB_E_IO (no
  * path in the message: the caller owns it), CSVB_E_NOMEM. in is closed on error. */
 enum csvb_err csvb_input_open(struct csvb_input *in, const struct csvb_plan *plan,
                               const struct csvb_job *job, double deadline, struct csvb_diag *d);

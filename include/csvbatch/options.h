@@ -14,8 +14,8 @@ enum csvb_compat { CSVB_COMPAT_NONE, CSVB_COMPAT_POWERSHELL };
 /* --quotes: strict RFC 4180, or lenient as Python's csv.reader(strict=False) (lenient.h). */
 enum csvb_quotes { CSVB_QUOTES_STRICT, CSVB_QUOTES_LENIENT };
 enum csvb_progress_mode { CSVB_PROGRESS_AUTO, CSVB_PROGRESS_ON, CSVB_PROGRESS_OFF };
-/* --on-bad-row; the choice is stored as the bool skip_bad_rows. */
-enum csvb_bad_row { CSVB_BAD_ROW_FAIL, CSVB_BAD_ROW_SKIP };
+/* --on-bad-row; the choice is also kept as the bools skip_bad_rows and pad_bad_rows. */
+enum csvb_bad_row { CSVB_BAD_ROW_FAIL, CSVB_BAD_ROW_SKIP, CSVB_BAD_ROW_PAD };
 /* --compress: AUTO keeps each input's compression (by its name: x.csv.gz gives
  * x_processed.csv.gz), NONE writes plain CSV, GZIP and ZSTD compress every output. */
 enum csvb_compress {
@@ -51,6 +51,10 @@ struct csvb_options {
     char *files_buf; /* owned: the contents of --files-from */
     int jobs;        /* 0 = not given */
     bool recursive;
+    char **include; /* owned array (strings borrow from argv): --include globs; none = default */
+    size_t ninclude;
+    char **exclude; /* owned array (strings borrow from argv): --exclude globs */
+    size_t nexclude;
     bool follow; /* -L: -r descends through symbolic links to directories */
     bool dry_run;
     bool quiet;
@@ -78,7 +82,9 @@ struct csvb_options {
     enum csvb_quotes quotes;
     enum csvb_compat compat;
     enum csvb_progress_mode progress;
+    enum csvb_bad_row on_bad_row;      /* --on-bad-row, as given */
     bool skip_bad_rows;                /* --on-bad-row skip */
+    bool pad_bad_rows;                 /* --on-bad-row pad: short records padded, counted */
     bool rejects;                      /* --rejects */
     size_t max_failures;               /* 0 = no limit; --fail-fast = 1 */
     bool fail_fast;                    /* the limit came from --fail-fast (for the message) */
@@ -128,6 +134,11 @@ enum csvb_err csvb_options_add_where(struct csvb_options *opt, const char *text,
 enum csvb_err csvb_options_set_select(struct csvb_options *opt, const char *list,
                                       struct csvb_diag *d);
 
+/* Appends glob (borrowed: it must outlive the array) to the array *globs of *n (opt->include,
+ * opt->exclude). Returns CSVB_OK or CSVB_E_NOMEM (d filled; the array is unchanged). */
+enum csvb_err csvb_options_add_glob(char ***globs, size_t *n, const char *glob,
+                                    struct csvb_diag *d);
+
 /* ---- Names of enum choices: one table per enum. ---- */
 
 enum {
@@ -152,7 +163,7 @@ extern const struct csvb_names csvb_encoding_names;    /* suggestions for comple
 extern const struct csvb_names csvb_quotes_names;      /* strict lenient */
 extern const struct csvb_names csvb_compat_names;      /* none (internal) powershell */
 extern const struct csvb_names csvb_progress_names;    /* auto on off (internal: no option) */
-extern const struct csvb_names csvb_bad_row_names;     /* fail skip */
+extern const struct csvb_names csvb_bad_row_names;     /* fail skip pad */
 extern const struct csvb_names csvb_shell_names;       /* none (internal) bash zsh fish */
 extern const struct csvb_names csvb_color_names;       /* auto always never */
 extern const struct csvb_names csvb_annotations_names; /* auto github none */

@@ -55,8 +55,9 @@ enum csvb_err csvb_outputs_from_walk(const struct csvb_options *opt, struct csvb
 
 /* The output path for input `path`: beside it, or under out_dir + the directories of rel (the
  * input's path relative to the directory argument it came from; NULL for a file named directly).
- * The stem is path's base name less a ".csv" extension (any case) or a compressed one (".csv.gz",
- * ".csv.zst", ".csv.bz2", ".csv.xz", or a bare ".gz"...), then suffix + ".csv", then the output's
+ * The stem is path's base name less a ".csv" or ".tsv" extension (any case) or a compressed one
+ * (".csv.gz", ".tsv.zst", ".csv.bz2", ".csv.xz", or a bare ".gz"...), then suffix + ".csv"
+ * (".tsv" for a TSV input: x.tsv gives x_processed.tsv), then the output's
  * compression extension as `how` says (auto: the input's, lower case). The stage writes the
  * format that name ends in. Caller frees; NULL when out of memory. */
 char *csvb_outputs_path_as(const char *path, const char *rel, const char *out_dir,
@@ -65,9 +66,9 @@ char *csvb_outputs_path_as(const char *path, const char *rel, const char *out_di
 /* csvb_outputs_path_as with how = auto. */
 char *csvb_outputs_path(const char *path, const char *rel, const char *out_dir, const char *suffix);
 
-/* The rejects path beside output_path (which ends in suffix + ".csv", maybe then a compression
- * extension, as csvb_outputs_path makes it): that ending replaced by "_rejects.csv" (rejects
- * files are never compressed). Caller frees; NULL when out of memory. */
+/* The rejects path beside output_path (which ends in suffix + ".csv" or ".tsv", maybe then a
+ * compression extension, as csvb_outputs_path makes it): that ending replaced by "_rejects.csv"
+ * (rejects files are never compressed). Caller frees; NULL when out of memory. */
 char *csvb_outputs_rejects_path(const char *output_path, const char *suffix);
 
 /* Standard input, named "-" on the command line (walk.h): read as a stream (never split, no

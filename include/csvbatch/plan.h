@@ -28,9 +28,9 @@ struct csvb_plan_limits {
 struct csvb_incremental; /* incremental.h */
 
 struct csvb_plan {
-    char stamp[CSVB_STAMP_MAX]; /* the run's ProcessedDate value */
-    struct csvb_reader_config reader;
-    struct csvb_stage_config stage;
+    char stamp[CSVB_STAMP_MAX];       /* the run's ProcessedDate value */
+    struct csvb_reader_config reader; /* delimiter '\0': -d auto (csvb_plan_dialect per file) */
+    struct csvb_stage_config stage;   /* delimiters '\0': as each file is read */
     struct csvb_plan_limits limits;
     const char *encoding;      /* of the inputs (borrowed from opt): "" = UTF-8 (no filter unless
                                   a BOM asks), "auto", or a name iconv knows (transcode.h) */
@@ -53,6 +53,12 @@ struct csvb_plan {
 enum csvb_err csvb_plan_init(struct csvb_plan *p, const struct csvb_options *opt, const char *sde,
                              time_t now, mode_t umask_value, const char *omp_env, long cpus,
                              struct csvb_diag *d);
+
+/* One file's configs: p's reader and stage configs copied into *reader and *stage, reading with
+ * delimiter (the file's, after -d auto: plan's reader.delimiter is then '\0') and writing with
+ * --output-delimiter, else with delimiter. */
+void csvb_plan_dialect(const struct csvb_plan *p, char delimiter, struct csvb_reader_config *reader,
+                       struct csvb_stage_config *stage);
 
 /* Frees what p owns. NULL-safe, safe to call twice. */
 void csvb_plan_fini(struct csvb_plan *p);

@@ -24,7 +24,7 @@
 struct csvb_totals {
     size_t files, succeeded, failed, skipped;
     size_t unchanged; /* --incremental: outputs up to date, not redone */
-    uint64_t rows_read, rows_written, rows_rejected, bytes_read, bytes_written;
+    uint64_t rows_read, rows_written, rows_rejected, rows_padded, bytes_read, bytes_written;
     double seconds;           /* wall time of the whole run */
     bool have_usage;          /* usage holds the run's figures (main sets both after the run) */
     struct csvb_rusage usage; /* peak memory and CPU time; shown only when have_usage */
@@ -56,7 +56,9 @@ enum csvb_report_col {
     CSVB_REPORT_READ,
     CSVB_REPORT_WRITTEN,
     CSVB_REPORT_REJECTED,
+    CSVB_REPORT_PADDED,
     CSVB_REPORT_OUTPUT,
+    CSVB_REPORT_DIALECT,
     CSVB_REPORT_TIME,
     CSVB_REPORT_ERROR,
     CSVB_REPORT_NCOLS
@@ -68,11 +70,26 @@ const char *csvb_report_col_name(enum csvb_report_col c);
 /* True for the columns the table aligns right (the counts and the time). */
 bool csvb_report_col_right(enum csvb_report_col c);
 
+/* Which optional columns are shown (a bit set for csvb_report_columns). */
+enum {
+    CSVB_REPORT_SHOW_REJECTED = 1u, /* --on-bad-row skip */
+    CSVB_REPORT_SHOW_PADDED = 2u,   /* --on-bad-row pad */
+    CSVB_REPORT_SHOW_DIALECT = 4u   /* the table, when some file was not read as plain CSV */
+};
+
 /* Fills cols with the columns shown, in table order or (csv) in CSV order (Error before the
- * time, RowsRejected last: it came later); RowsRejected only when with_rejected (--on-bad-row
- * skip). Returns how many. */
-size_t csvb_report_columns(bool with_rejected, bool csv,
-                           enum csvb_report_col cols[CSVB_REPORT_NCOLS]);
+ * time); RowsRejected, RowsPadded and Dialect only as shown (CSVB_REPORT_SHOW_*) says, after the
+ * others (they came later). Returns how many. */
+size_t csvb_report_columns(unsigned shown, bool csv, enum csvb_report_col cols[CSVB_REPORT_NCOLS]);
+
+/* The CSVB_REPORT_SHOW_* bits for opt's run (rejected, padded); with table, Dialect too when a
+ * result's dialect is not the default (comma, UTF-8, strict quotes). */
+unsigned csvb_report_shown(const struct csvb_options *opt, const struct csvb_result *results,
+                           size_t n, bool table);
+
+/* The dialect a file was read with, compactly: the delimiter ("comma" "tab" ";" "|"), then
+ * ", ENCODING" when not UTF-8 and ", lenient" for lenient quotes; "" when it was not read. */
+const char *csvb_report_dialect(const struct csvb_result_dialect *dl, char *buf, size_t size);
 
 /* Scratch space for one cell's text. */
 struct csvb_report_cell {

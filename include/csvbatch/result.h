@@ -44,6 +44,7 @@ struct csvb_result {
     uint64_t rows_read;     /* data rows, header excluded */
     uint64_t rows_written;  /* data rows written (or that would be, in a dry run) */
     uint64_t rows_rejected; /* --on-bad-row skip: records dropped for their field count */
+    uint64_t rows_padded;   /* --on-bad-row pad: short records padded with empty fields */
     uint64_t bytes_read;    /* from the file: compressed bytes for a compressed one */
     uint64_t bytes_written;
     enum csvb_compression compression; /* of the input, NONE when not compressed */

@@ -37,6 +37,8 @@ struct csvb_stage_config {
     bool header_with_rows; /* the header is written with the first matching row: no row, empty
                               output (Export-Csv) */
     bool skip_bad_rows;    /* a record of the wrong width is counted and dropped */
+    bool pad_short_rows;   /* a short record is padded with empty fields and counted; a long
+                              one is still a bad row (--on-bad-row pad) */
     size_t preview_rows;   /* keep the first N output rows for --preview (0 = none) */
     int compress_level;    /* an output named *.gz, *.zst, *.bz2 or *.xz is written in that
                               format, one complete member/frame per stage, at this level (0 = the
@@ -57,7 +59,11 @@ struct csvb_stage {
     struct csvb_stage_counts counts;
     bool write_header; /* this stage's output starts the file */
     bool have_header;
-    size_t nfields; /* header width */
+    bool width_failed;    /* the stage failed on a record of the wrong width (hints ask) */
+    bool width_short;     /* ... a record narrower than the header */
+    uint64_t rows_padded; /* pad_short_rows: short records padded (the caller adds it to its
+                             result beside counts) */
+    size_t nfields;       /* header width */
     struct csvb_filter filter;
     struct csvb_projection proj;
     struct csvb_writer writer;

@@ -2,10 +2,14 @@
  * each directory argument's files sorted by path (byte order). Decides which names are taken;
  * never opens a file for reading (directories are opened to list them).
  *
- * Names taken from a directory: "*.csv" (ASCII case-insensitive), except hidden names (a leading
- * '.', which covers our temp files) and our outputs (suffix + ".csv", "_rejects.csv", and under
- * another --suffix the default "_processed.csv": csvb_walk_output_kind). With -r, the -o
- * directory (when it exists) is not walked: a notice says so. A taken
+ * Names taken from a directory: "*.csv" and "*.tsv", also compressed ("*.csv.gz", ...; ASCII
+ * case-insensitive), or, with --include, the names matching one of its globs (fnmatch, no flags);
+ * never hidden names (a leading '.', which covers our temp files) nor our outputs (suffix +
+ * ".csv" or ".tsv", "_rejects.csv", and under another --suffix the default "_processed.csv":
+ * csvb_walk_output_kind). With -r, the -o directory (when it exists) is not walked: a notice says
+ * so. An entry (file or directory) whose path relative to its directory argument matches an
+ * --exclude glob (fnmatch, no flags: '*' matches '/') is left out, a directory with everything
+ * below it. A taken
  * name that is not a regular file (FIFO, socket, device, directory without -r, dangling link,
  * link loop) is a CSVB_JOB_SKIP entry with its reason. A file named on the command line is always
  * taken, whatever its name or type. With -r, subdirectories are walked too, except one that is
@@ -70,15 +74,27 @@ enum csvb_err csvb_walk(const struct csvb_options *opt, struct csvb_walk_list *l
 /* Frees everything list owns. NULL-safe, safe to call twice. */
 void csvb_walk_list_fini(struct csvb_walk_list *list);
 
-/* The length of name's CSV extension: ".csv", or ".csv" and a compression extension (".csv.gz",
- * ".csv.zst", ".csv.bz2", ".csv.xz"), ASCII case-insensitively; 0 when it has none. */
+/* The length of name's CSV extension: ".csv" or ".tsv", or either and a compression extension
+ * (".csv.gz", ".tsv.zst", ".csv.bz2", ".csv.xz"), ASCII case-insensitively; 0 when it has none. */
 size_t csvb_walk_csv_ext_len(const char *name);
 
 /* True when name (a base name) has a CSV extension (csvb_walk_csv_ext_len). */
 bool csvb_walk_has_csv_ext(const char *name);
 
-/* True when name is one of our outputs: ends in suffix + ".csv" or "_rejects.csv", after any
- * compression extension, case-insensitively. */
+/* True when name ends in ".tsv", after any compression extension, case-insensitively. */
+bool csvb_walk_is_tsv(const char *name);
+
+/* Whether a directory walk takes the file called name (a base name): not one of our outputs
+ * (output_tail: suffix + ".csv"), and a CSV extension or, with opt->include, a match of one of
+ * its globs. */
+bool csvb_walk_takes_name(const struct csvb_options *opt, const char *name,
+                          const char *output_tail);
+
+/* Whether rel_path (relative to the directory argument) matches one of opt->exclude's globs. */
+bool csvb_walk_excluded(const struct csvb_options *opt, const char *rel_path);
+
+/* True when name is one of our outputs: ends in suffix + ".csv", suffix + ".tsv" or
+ * "_rejects.csv", after any compression extension, case-insensitively. */
 bool csvb_walk_is_output_name(const char *name, const char *suffix);
 
 /* csvb_walk_is_output_name with output_tail = suffix + ".csv" made once by the caller (a walk),

@@ -11,6 +11,8 @@
  * the raw bytes through the detecting filter never crash, and pass through when no magic;
  * (6) --quotes lenient (Python's non-strict grammar) gives the same rows whatever the buffering
  * and the fast path, and, on valid UTF-8 without NUL, exactly the rows of lenient_ref.h.
+ * (7) the delimiter sniffer (-d auto) gives the same answer for the same bytes however they are
+ * fed: through the peek source in any fill size, whole or bounded, compressed or not.
  * Built with clang -fsanitize=fuzzer (make fuzz); with gcc the replay main below runs the
  * corpus files given on the command line (make fuzz-replay), so crashes stay regression tests. */
 #include <stdint.h>
@@ -22,6 +24,7 @@
 
 #include "csvbatch/decompress.h"
 #include "csvbatch/reader.h"
+#include "csvbatch/sniff.h"
 #include "csvbatch/utf8.h"
 #include "csvbatch/writer.h"
 
@@ -323,6 +326,55 @@ static void check_python_lenient(const uint8_t *data, size_t size, size_t chunk,
     free(c.text);
 }
 
+/* (7): the sample the peek holds, and so the answer, depend on the bytes alone. */
+static void check_sniff_once(const uint8_t *data, size_t size, size_t want, size_t chunk,
+                             bool compressed)
+{
+    struct csvb_sniff pure, fed;
+    size_t len = size < want ? size : want;
+    csvb_sniff_sample((const char *)data, len, size < want, size & 1 ? '\t' : ',', &pure);
+    size_t zlen = size;
+    uint8_t *z = compressed ? compress_all(CSVB_COMPRESSION_GZIP, data, size, &zlen) : NULL;
+    struct csvb_mem_source mem = {(const char *)(z != NULL ? z : data), zlen, 0, chunk};
+    struct csvb_source src = {csvb_source_mem_fill, &mem};
+    struct csvb_decompress *dz = NULL;
+    if (compressed) {
+        if ((dz = csvb_decompress_detect_new(src, false)) == NULL)
+            abort();
+        src = (struct csvb_source){csvb_decompress_fill, dz};
+    }
+    struct csvb_peek p;
+    if (!csvb_peek_init(&p, src, want))
+        abort();
+    csvb_sniff_sample(p.buf, p.len, p.ended && p.err == 0, size & 1 ? '\t' : ',', &fed);
+    /* every byte still reaches the reader, in order */
+    char *all = malloc(size + 1);
+    size_t got = 0;
+    long n;
+    while (all != NULL && got <= size && (n = csvb_peek_fill(&p, all + got, size + 1 - got)) > 0)
+        got += (size_t)n;
+    if (p.len != len || (len > 0 && memcmp(p.buf, data, len) != 0) ||
+        fed.delimiter != pure.delimiter || fed.agree != pure.agree || all == NULL || got != size ||
+        (size > 0 && memcmp(all, data, size) != 0)) {
+        fprintf(stderr,
+                "sniffing depends on the feeding (want %zu, chunk %zu, gzip %d): %02x %02x\n", want,
+                chunk, compressed, pure.delimiter, fed.delimiter);
+        abort();
+    }
+    free(all);
+    csvb_peek_fini(&p);
+    csvb_decompress_free(dz);
+    free(z);
+}
+
+static void check_sniff(const uint8_t *data, size_t size, size_t chunk)
+{
+    check_sniff_once(data, size, CSVB_SNIFF_SAMPLE, 0, false);
+    check_sniff_once(data, size, CSVB_SNIFF_SAMPLE, chunk, false);
+    check_sniff_once(data, size, size / 2 + 1, chunk, false);
+    check_sniff_once(data, size, CSVB_SNIFF_SAMPLE, chunk, true);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -358,6 +410,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     free(l1.text);
     free(l2.text);
     check_python_lenient(data, size, chunk, block);
+    check_sniff(data, size, chunk);
     return 0;
 }
 

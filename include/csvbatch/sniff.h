@@ -1,0 +1,91 @@
+/* sniff.h — which delimiter a CSV sample is written with (-d auto), and the peek source that
+ * gives the sniffer the first bytes of a decoded input without taking them from the reader.
+ *
+ * The rule (README "Dialects"): the sample is the first CSVB_SNIFF_SAMPLE bytes of the decoded
+ * input (less a leading UTF-8 BOM). It is split into records under each candidate `,` tab `;`
+ * `|`, quote-aware: a field that starts with '"' runs to its closing quote (a doubled quote is
+ * one quote; delimiters and line breaks inside are text); a quote elsewhere is text, as is
+ * anything between a closing quote and the next delimiter (so a stray quote never hides a
+ * record). LF, CRLF and a lone CR end a record; empty lines are no records. When the sample is
+ * not the whole input, its last record (the bytes after its last record end) is partial and
+ * ignored. A candidate AGREES when the first record (the header) has k > 1 fields and more than
+ * half of the other complete records of the sample have exactly k fields (all of none: a header
+ * alone agrees), so that a few ragged records do not hide the delimiter. The answer is the agreeing
+ * candidate; with several, the extension's delimiter if it is one of them, else the first in the
+ * order `,` tab
+ * `;` `|`; with none, the extension's delimiter. The answer depends on the sample's bytes alone:
+ * never on how they were read. */
+#ifndef CSVBATCH_SNIFF_H
+#define CSVBATCH_SNIFF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "csvbatch/source.h"
+
+#define CSVB_SNIFF_SAMPLE ((size_t)64 << 10)
+
+/* The candidates, in tie order. */
+#define CSVB_SNIFF_CANDIDATES ",\t;|"
+
+/* What the sniffer found in a sample. */
+struct csvb_sniff {
+    unsigned agree;   /* bit i set: CSVB_SNIFF_CANDIDATES[i] agrees */
+    size_t fields[4]; /* header width under each candidate (0 when the header is incomplete) */
+    size_t shorter[4], longer[4]; /* complete records after it narrower, wider than the header */
+    char delimiter;               /* the answer */
+};
+
+/* Sniffs data[0..len) (borrowed). complete: the sample is the whole input (its last record is
+ * then complete, even without a line end). fallback: the extension's delimiter (',' or '\t'),
+ * the answer for no agreement and first in ties. Pure; fills *out. */
+void csvb_sniff_sample(const char *data, size_t len, bool complete, char fallback,
+                       struct csvb_sniff *out);
+
+/* The best agreeing candidate of s other than `used` (the delimiter the file was read with), by
+ * the tie rule with fallback first, or '\0' when there is none: what a field-count hint names. */
+char csvb_sniff_other(const struct csvb_sniff *s, char used, char fallback);
+
+/* Attaches to d (a field-count error of a file read with `used`) the hint that names what would
+ * read it: the delimiter, when s has one (csvb_sniff_other): "the file looks tab-separated: -d
+ * tab, or -d auto" (explicit: used came from -d CHAR; without it, "-d auto" is not offered: it
+ * was in force); else, for a short record (short_record) when the sample under `used` has no
+ * record wider than its header, "--on-bad-row pad fills short records with empty fields"; else
+ * none (skip would drop data, not read it). */
+struct csvb_diag;
+void csvb_sniff_hint(const struct csvb_sniff *s, char used, char fallback, bool explicit,
+                     bool short_record, struct csvb_diag *d);
+
+/* The delimiter a file name implies: '\t' for *.tsv (any case, after a compression extension:
+ * x.tsv.gz), else ','. */
+char csvb_sniff_ext_delimiter(const char *path);
+
+/* The delimiter's name for -d and messages: "," "tab" ";" "|" or the character itself, in
+ * static storage; and a word for "the file looks X-separated": "comma", "tab", "semicolon",
+ * "pipe" (NULL for other characters). */
+const char *csvb_sniff_delimiter_name(char delimiter);
+const char *csvb_sniff_delimiter_word(char delimiter);
+
+/* A source filter holding the first bytes of another source: csvb_peek_fill reads up to `want`
+ * bytes (or to the end, or an error) ahead into buf, and then serves them before the rest. An
+ * error while peeking is kept and returned (errno restored) once the buffered bytes are served,
+ * so the reader sees every byte and the same error at the same place. */
+struct csvb_peek {
+    struct csvb_source inner;
+    char *buf; /* owned */
+    size_t len, pos;
+    bool ended; /* the inner source ended (or failed) within the peeked bytes */
+    int err;    /* the inner source's errno when it failed while peeking, else 0 */
+};
+
+/* Sets p over inner and reads ahead up to want bytes. Returns false when out of memory (p is
+ * then safe to fini). */
+bool csvb_peek_init(struct csvb_peek *p, struct csvb_source inner, size_t want);
+
+/* The source function (ctx = struct csvb_peek). */
+long csvb_peek_fill(void *ctx, char *dst, size_t cap);
+
+/* Frees the buffer. NULL-safe, safe to call twice. */
+void csvb_peek_fini(struct csvb_peek *p);
+
+#endif

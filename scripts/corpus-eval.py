@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""corpus-eval.py - how csvbatch reads a directory of real-world CSV/TSV files, against Python's
+csv module and DuckDB.
+
+    scripts/corpus-eval.py [--csvbatch BIN] [--duckdb-tools DIR] [--json] [--options ...] DIR
+
+For every *.csv / *.tsv file below DIR (any case; what csvbatch takes by default):
+  - csvbatch, in pass-through mode (--all-rows --select '*' --no-stamp), default options
+    otherwise (-d auto): accepted or not, and the dialect it reports (delimiter, encoding,
+    quotes) in its JSON summary;
+  - Python's csv.reader with strict=True and the dialect csvbatch reports (its delimiter; the
+    encoding it names, UTF-8 with an optional BOM by default), no csv.Sniffer: accepted when it
+    raises nothing; where both accept, csvbatch's output records are compared with Python's
+    records of the input (blank lines dropped), field by field;
+  - DuckDB's read_csv with auto-detection (all_varchar), through @duckdb/node-api loaded from
+    --duckdb-tools (as scripts/bench-duckdb.mjs does; `npm install --prefix DIR
+    @duckdb/node-api`): accepted when it raises nothing; where csvbatch accepts too, its column
+    and row counts are compared with csvbatch's (header width, rows read).
+Prints the figures (files, accepted by each, differences) and the files that differ. Never writes
+into DIR: csvbatch writes under a temporary -o directory.
+"""
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+csv.field_size_limit(1 << 30)
+
+DUCKDB_JS = r"""
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+const duckdb = createRequire(join(process.argv[2], 'package.json'))('@duckdb/node-api');
+const files = JSON.parse(readFileSync(process.argv[3], 'utf8'));
+const q = (s) => `'${String(s).replaceAll("'", "''")}'`;
+const inst = await duckdb.DuckDBInstance.create(':memory:', { threads: '1' });
+const conn = await inst.connect();
+const out = {};
+for (const f of files) {
+  try {
+    const r = await conn.runAndReadAll(
+      `SELECT * FROM read_csv(${q(f)}, all_varchar=true, header=true)`);
+    out[f] = { ok: true, columns: r.columnCount, rows: r.getRows().length };
+  } catch (e) {
+    out[f] = { ok: false, error: String(e.message).split('\n')[0] };
+  }
+}
+process.stdout.write(JSON.stringify(out));
+"""
+
+
+def list_files(root):
+    found = []
+    for d, dirs, files in os.walk(root):
+        dirs[:] = sorted(x for x in dirs if not x.startswith('.'))
+        for f in sorted(files):
+            low = f.lower()
+            if f.startswith('.') or not (low.endswith('.csv') or low.endswith('.tsv')):
+                continue
+            if low.endswith('_processed.csv') or low.endswith('_processed.tsv'):
+                continue
+            found.append(os.path.join(d, f))
+    return found
+
+
+def run_csvbatch(binary, root, out, extra):
+    cmd = [binary, '-r', '--all-rows', '--select', '*', '--no-stamp', '-o', out,
+           '--format', 'json', '--color', 'never'] + extra + [root]
+    p = subprocess.run(cmd, capture_output=True)
+    summary = json.loads(p.stdout)
+    return {os.path.normpath(f['path']): f for f in summary['files']}
+
+
+def read_records(path, delimiter, encoding):
+    """Python's records of path (strict, no sniffing), blank lines dropped; raises on error."""
+    enc = 'utf-8-sig' if encoding in (None, '', 'utf-8') else encoding
+    with open(path, newline='', encoding=enc, errors='strict') as fh:
+        return [r for r in csv.reader(fh, delimiter=delimiter, strict=True) if r != []]
+
+
+def run_duckdb(tools, files):
+    if tools is None or not os.path.isdir(os.path.join(tools, 'node_modules', '@duckdb')):
+        return None
+    with tempfile.TemporaryDirectory() as t:
+        js, lst = os.path.join(t, 'duck.mjs'), os.path.join(t, 'files.json')
+        with open(js, 'w') as f:
+            f.write(DUCKDB_JS)
+        with open(lst, 'w') as f:
+            json.dump(files, f)
+        p = subprocess.run(['node', js, os.path.abspath(tools), lst], capture_output=True)
+        if p.returncode != 0:
+            sys.stderr.write(p.stderr.decode(errors='replace'))
+            return None
+        return {os.path.normpath(k): v for k, v in json.loads(p.stdout).items()}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('dir')
+    ap.add_argument('--csvbatch', default='build/release/csvbatch')
+    ap.add_argument('--duckdb-tools', default=os.environ.get('BENCH_TOOLS_DIR', '.bench/tools'))
+    ap.add_argument('--json', action='store_true', help='print the figures as JSON')
+    ap.add_argument('--show', type=int, default=20, help='files listed per category')
+    ap.add_argument('--option', action='append', default=[],
+                    help='an extra csvbatch argument (repeatable), e.g. --option=-d,')
+    a = ap.parse_args()
+    root = os.path.normpath(a.dir)
+    files = [os.path.normpath(f) for f in list_files(root)]
+    fig = {'files': len(files), 'csvbatch_accepted': 0, 'python_accepted': 0,
+           'duckdb_accepted': None, 'both_accepted': 0, 'record_differences': 0,
+           'records_compared': 0, 'duckdb_shape_differences': 0, 'delimiters': {},
+           'csvbatch_failed_with_hint': 0}
+    lists = {'record_differences': [], 'python_only': [], 'duckdb_only': [],
+             'duckdb_shape': [], 'csvbatch_failed': []}
+    with tempfile.TemporaryDirectory() as out:
+        cb = run_csvbatch(a.csvbatch, root, out, a.option)
+        duck = run_duckdb(a.duckdb_tools, files)
+        if duck is not None:
+            fig['duckdb_accepted'] = sum(1 for f in files if duck.get(f, {}).get('ok'))
+        for f in files:
+            e = cb.get(f)
+            ok = e is not None and e['status'] == 'success'
+            delim = (e or {}).get('delimiter') or ','
+            encoding = (e or {}).get('encoding')
+            fig['csvbatch_accepted'] += ok
+            if ok:
+                name = {'\t': 'tab'}.get(delim, delim)
+                fig['delimiters'][name] = fig['delimiters'].get(name, 0) + 1
+            elif e is not None:
+                fig['csvbatch_failed_with_hint'] += e.get('hint') is not None
+                lists['csvbatch_failed'].append(f"{f}: {e.get('error')}")
+            try:
+                py = read_records(f, delim, encoding)
+                py_ok = True
+            except (csv.Error, UnicodeError, ValueError):
+                py_ok = False
+            fig['python_accepted'] += py_ok
+            if py_ok and not ok:
+                lists['python_only'].append(f)
+            if duck is not None and duck.get(f, {}).get('ok') and not ok:
+                lists['duckdb_only'].append(f"{f}: {(e or {}).get('error')}")
+            if not ok:
+                continue
+            if duck is not None and duck.get(f, {}).get('ok'):
+                d = duck[f]
+                width = len(py[0]) if py_ok and py else 0
+                if d['columns'] != width or d['rows'] != e['rows_read']:
+                    fig['duckdb_shape_differences'] += 1
+                    lists['duckdb_shape'].append(
+                        f"{f}: duckdb {d['columns']} cols {d['rows']} rows, csvbatch "
+                        f"{width} cols {e['rows_read']} rows ({name})")
+            if not py_ok:
+                continue
+            fig['both_accepted'] += 1
+            out_delim = delim
+            got = read_records(e['output'], out_delim, 'utf-8')
+            fig['records_compared'] += len(py)
+            if got != py:
+                fig['record_differences'] += 1
+                first = next((i for i, (x, y) in enumerate(zip(got, py)) if x != y),
+                             min(len(got), len(py)))
+                lists['record_differences'].append(f"{f}: first difference at record {first}")
+    if a.json:
+        print(json.dumps({'figures': fig, 'lists': lists}, indent=2))
+        return
+    print(f"files: {fig['files']}")
+    pct = lambda n: f"{n} ({100.0 * n / fig['files']:.1f}%)" if fig['files'] else str(n)
+    print(f"csvbatch accepted (default options, pass-through): {pct(fig['csvbatch_accepted'])}")
+    print(f"  by delimiter: {fig['delimiters']}")
+    print(f"  failed with a hint: {fig['csvbatch_failed_with_hint']}")
+    print(f"python csv (strict, csvbatch's dialect) accepted: {pct(fig['python_accepted'])}")
+    if fig['duckdb_accepted'] is not None:
+        print(f"duckdb (auto-detection) accepted: {pct(fig['duckdb_accepted'])}")
+    else:
+        print('duckdb: not run (no @duckdb/node-api in --duckdb-tools)')
+    print(f"accepted by csvbatch and python: {fig['both_accepted']}, "
+          f"{fig['records_compared']} records compared, "
+          f"{fig['record_differences']} files with record differences")
+    if fig['duckdb_accepted'] is not None:
+        print(f"accepted by csvbatch and duckdb with another shape (columns, rows): "
+              f"{fig['duckdb_shape_differences']}")
+    for k, v in lists.items():
+        if v:
+            print(f"\n{k} ({len(v)}):")
+            for line in v[:a.show]:
+                print(f"  {line}")
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,219 @@
+/* sniff.c — -d auto: the delimiter a sample agrees on, and the peek source that holds it. */
+#include "csvbatch/sniff.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csvbatch/codec.h"
+#include "csvbatch/diag.h"
+#include "csvbatch/text.h"
+
+enum { AT_START, UNQUOTED, QUOTED, QUOTE_IN_QUOTED };
+
+/* The widths under one candidate: the header's (0 when it is not complete in the sample) and
+ * how many complete records after it have exactly, fewer or more fields. */
+struct widths {
+    size_t header, exact, shorter, longer;
+};
+
+static void count_record(struct widths *w, size_t fields)
+{
+    if (w->header == 0)
+        w->header = fields;
+    else if (fields == w->header)
+        w->exact++;
+    else if (fields < w->header)
+        w->shorter++;
+    else
+        w->longer++;
+}
+
+/* Splits the sample into records under delim (the rule in sniff.h), in one pass; stops after the
+ * header when it has one field (the candidate cannot agree). */
+static struct widths widths_under(const unsigned char *p, size_t len, bool complete,
+                                  unsigned char delim)
+{
+    struct widths w = {0, 0, 0, 0};
+    size_t fields = 0;
+    bool started = false, skip_lf = false;
+    int state = AT_START;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = p[i];
+        if (skip_lf) {
+            skip_lf = false;
+            if (c == '\n')
+                continue;
+        }
+        if (state == QUOTED) {
+            if (c == '"')
+                state = QUOTE_IN_QUOTED;
+            continue;
+        }
+        if (c == '\n' || c == '\r') {
+            skip_lf = c == '\r';
+            if (!started)
+                continue; /* an empty line: no record */
+            count_record(&w, fields + 1);
+            if (w.header == 1)
+                return w;
+            fields = 0, started = false, state = AT_START;
+            continue;
+        }
+        started = true;
+        if (c == delim) {
+            fields++, state = AT_START;
+        } else if (state == AT_START) {
+            state = c == '"' ? QUOTED : UNQUOTED;
+        } else if (state == QUOTE_IN_QUOTED) {
+            /* a doubled quote is one quote; text after a closing quote continues the field */
+            state = c == '"' ? QUOTED : UNQUOTED;
+        }
+    }
+    if (complete && started)
+        count_record(&w, fields + 1);
+    return w;
+}
+
+void csvb_sniff_sample(const char *data, size_t len, bool complete, char fallback,
+                       struct csvb_sniff *out)
+{
+    const unsigned char *p = (const unsigned char *)data;
+    if (len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+        p += 3, len -= 3;
+    memset(out, 0, sizeof *out);
+    static const char cands[] = CSVB_SNIFF_CANDIDATES;
+    for (unsigned i = 0; i < 4; i++) {
+        struct widths w = widths_under(p, len, complete, (unsigned char)cands[i]);
+        out->fields[i] = w.header;
+        out->shorter[i] = w.shorter;
+        out->longer[i] = w.longer;
+        /* most records (more than half) as wide as the header: a ragged row or two (--on-bad-row
+         * pad's business) does not hide the delimiter */
+        if (w.header > 1 && w.exact > w.shorter + w.longer)
+            out->agree |= 1u << i;
+        else if (w.header > 1 && w.exact + w.shorter + w.longer == 0)
+            out->agree |= 1u << i; /* the header alone */
+    }
+    out->delimiter = csvb_sniff_other(out, '\0', fallback);
+    if (out->delimiter == '\0')
+        out->delimiter = fallback;
+}
+
+char csvb_sniff_other(const struct csvb_sniff *s, char used, char fallback)
+{
+    static const char cands[] = CSVB_SNIFF_CANDIDATES;
+    const char *f = strchr(cands, fallback);
+    if (fallback != '\0' && f != NULL && fallback != used && (s->agree & (1u << (f - cands))))
+        return fallback;
+    for (unsigned i = 0; i < 4; i++)
+        if ((s->agree & (1u << i)) && cands[i] != used)
+            return cands[i];
+    return '\0';
+}
+
+void csvb_sniff_hint(const struct csvb_sniff *s, char used, char fallback, bool explicit,
+                     bool short_record, struct csvb_diag *d)
+{
+    char other = csvb_sniff_other(s, used, fallback);
+    if (other == '\0') {
+        static const char cands[] = CSVB_SNIFF_CANDIDATES;
+        const char *u = strchr(cands, used);
+        bool wider = u == NULL || used == '\0' || s->longer[u - cands] > 0;
+        /* pad reads the file when its short records are all there is to fix (in the sample);
+         * skip would only drop data: not offered as a way to read the file */
+        if (short_record && !wider)
+            csvb_diag_hint(d, "--on-bad-row pad fills short records with empty fields");
+        return;
+    }
+    /* ; and | are shell operators: the option is written as it must be typed */
+    const char *name = csvb_sniff_delimiter_name(other);
+    bool quote = other == ';' || other == '|';
+    csvb_diag_hint(d, "the file looks %s-separated: -d %s%s%s%s", csvb_sniff_delimiter_word(other),
+                   quote ? "'" : "", name, quote ? "'" : "", explicit ? ", or -d auto" : "");
+}
+
+char csvb_sniff_ext_delimiter(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash != NULL ? slash + 1 : path;
+    size_t zlen = 0;
+    csvb_compression_from_name(base, &zlen);
+    size_t n = strlen(base) - zlen;
+    return n >= 4 && csvb_text_ieq(base + n - 4, 4, ".tsv", 4) ? '\t' : ',';
+}
+
+const char *csvb_sniff_delimiter_name(char delimiter)
+{
+    static const char names[][2] = {
+        [','] = ",", [';'] = ";", ['|'] = "|", [':'] = ":", [' '] = " ",
+    };
+    if (delimiter == '\t')
+        return "tab";
+    unsigned char c = (unsigned char)delimiter;
+    return c < sizeof names / sizeof names[0] && names[c][0] != '\0' ? names[c] : "?";
+}
+
+const char *csvb_sniff_delimiter_word(char delimiter)
+{
+    switch (delimiter) {
+    case ',':
+        return "comma";
+    case '\t':
+        return "tab";
+    case ';':
+        return "semicolon";
+    case '|':
+        return "pipe";
+    default:
+        return NULL;
+    }
+}
+
+bool csvb_peek_init(struct csvb_peek *p, struct csvb_source inner, size_t want)
+{
+    memset(p, 0, sizeof *p);
+    p->inner = inner;
+    if (want == 0)
+        return true;
+    if ((p->buf = malloc(want)) == NULL)
+        return false;
+    while (p->len < want) {
+        long n = inner.fill(inner.ctx, p->buf + p->len, want - p->len);
+        if (n <= 0) {
+            p->ended = true;
+            p->err = n < 0 ? (errno != 0 ? errno : EIO) : 0;
+            break;
+        }
+        p->len += (size_t)n;
+    }
+    return true;
+}
+
+long csvb_peek_fill(void *ctx, char *dst, size_t cap)
+{
+    struct csvb_peek *p = ctx;
+    if (p->pos < p->len) {
+        size_t n = p->len - p->pos < cap ? p->len - p->pos : cap;
+        memcpy(dst, p->buf + p->pos, n);
+        p->pos += n;
+        return (long)n;
+    }
+    if (p->ended) {
+        if (p->err == 0)
+            return 0;
+        errno = p->err;
+        return -1;
+    }
+    return p->inner.fill(p->inner.ctx, dst, cap);
+}
+
+void csvb_peek_fini(struct csvb_peek *p)
+{
+    if (p == NULL)
+        return;
+    free(p->buf);
+    p->buf = NULL;
+    p->len = p->pos = 0;
+}
