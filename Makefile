@@ -166,6 +166,7 @@ endif
 parallel: $(BIN)
 	CSVBATCH=$(BIN) bash tests/parallel.sh
 	CSVBATCH=$(BIN) bash tests/chunks.sh
+	CSVBATCH=$(BIN) bash tests/chunks_corpus.sh
 
 # Regenerate the e2e golden files (review the diff before committing).
 golden: $(BIN)

@@ -83,9 +83,12 @@ static void print_diagnostics(const struct csvb_joblist *list, const struct csvb
     for (size_t i = 0; i < list->n; i++) {
         const struct csvb_result *r = &results[i];
         if (debug_chunks && r->parse_runs > 0)
-            fprintf(stderr, "csvbatch: debug: %s: %u chunk runs, bytes parsed %llu of %lld\n",
-                    list->jobs[i].path, r->parse_runs, (unsigned long long)r->bytes_parsed,
-                    (long long)list->jobs[i].size);
+            fprintf(stderr,
+                    "csvbatch: debug: %s: %u chunks, %u chunk runs, bytes parsed %llu of %lld, "
+                    "temp files at most %u\n",
+                    list->jobs[i].path, r->chunks, r->parse_runs,
+                    (unsigned long long)r->bytes_parsed, (long long)list->jobs[i].size,
+                    r->chunk_temps_max);
         if (r->status == CSVB_STATUS_SUCCESS || r->status == CSVB_STATUS_UNCHANGED)
             continue;
         csvb_diag_format(&r->diag, list->jobs[i].path, line, sizeof line);
