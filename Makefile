@@ -48,6 +48,7 @@ LAYER_core    := source scan csvfeed record reader transcode schema filter proje
                  stamp hash codec gzip_source zstd_source bz2_source xz_source \
                  decompress
 LAYER_run     := options cli cli_table files_from completion walk walk_names walk_roots outputs conflicts plan input \
+                 fdlimit \
                  result schedule pipeline chunks driver supervise progress incremental incremental_run \
                  incremental_journal manifest_json
 LAYER_present := report report_table report_csv report_json report_junit report_github color \
@@ -80,7 +81,7 @@ TEST_BINS:= $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 # (test_pipeline tests the driver too) takes the layer of its highest module, as listed here.
 test_layer = $(firstword $(foreach l,$(LAYERS),$(if $(filter $(1),$(LAYER_$(l))),$(l))) present)
 
-.PHONY: all test unit e2e parallel holes docs ci-integrations operators faults completion incremental compress completions test-junit asan ubsan tsan tsan-run conformance fuzz fuzz-smoke fuzz-replay bench install uninstall deb test-deb \
+.PHONY: all test unit e2e parallel holes limits docs ci-integrations operators faults completion incremental compress completions test-junit asan ubsan tsan tsan-run conformance fuzz fuzz-smoke fuzz-replay bench install uninstall deb test-deb \
         format format-check lint layers clean golden
 
 all: $(BIN)
@@ -115,11 +116,15 @@ e2e: $(BIN)
 	CSVBATCH=$(BIN) bash tests/e2e/run.sh
 
 test: unit e2e parallel fuzz-replay conformance docs operators faults completion test-junit \
-      ci-integrations incremental compress holes
+      ci-integrations incremental compress holes limits
 
 # Issue 13's holes: written paths never replace inputs, exit codes, a closed stdout pipe.
 holes: $(BIN)
 	CSVBATCH=$(BIN) bash tests/holes.sh
+
+# Issue 13's limits: deeper than PATH_MAX, the open-file limit, the incremental files' conflicts.
+limits: $(BIN)
+	CSVBATCH=$(BIN) bash tests/limits.sh
 
 incremental: $(BIN)
 	CSVBATCH=$(BIN) bash tests/incremental.sh
