@@ -52,7 +52,7 @@ LAYER_core    := source scan csvfeed lenient record reader charset detect transc
                  stamp hash codec gzip_source zstd_source bz2_source xz_source \
                  decompress sniff
 LAYER_run     := options cli cli_table files_from completion walk walk_names walk_roots outputs outdir omp_env conflicts plan input \
-                 shard shard_run plan_json \
+                 shard shard_run plan_json fdlimit \
                  result hints schedule pipeline chunks driver supervise progress incremental incremental_run \
                  incremental_journal manifest_json
 LAYER_present := report report_table report_csv report_json report_junit report_github color \
@@ -87,7 +87,7 @@ TEST_BINS:= $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 test_layer = $(firstword $(foreach l,$(LAYERS),$(if $(filter $(1),$(LAYER_$(l))),$(l))) present)
 
 .PHONY: test-scale
-.PHONY: all test unit e2e parallel holes ux lenient encodings docs ci-integrations operators faults completion incremental compress completions test-junit asan ubsan tsan tsan-run conformance fuzz fuzz-smoke fuzz-replay bench install uninstall deb test-deb \
+.PHONY: all test unit e2e parallel holes ux limits lenient encodings docs ci-integrations operators faults completion incremental compress completions test-junit asan ubsan tsan tsan-run conformance fuzz fuzz-smoke fuzz-replay bench install uninstall deb test-deb \
         format format-check lint layers clean golden
 
 all: $(BIN)
@@ -122,7 +122,7 @@ e2e: $(BIN)
 	CSVBATCH=$(BIN) bash tests/e2e/run.sh
 
 test: unit e2e parallel fuzz-replay conformance docs operators faults completion test-junit \
-      ci-integrations incremental compress holes ux lenient encodings
+      ci-integrations incremental compress holes ux limits lenient encodings
 
 # More than one machine (issue 11): shards, plans, merge-reports, GNU parallel; engines started
 # by the suites themselves. A list: each scale suite adds itself here (SCALE_SUITES += ...).
@@ -143,6 +143,10 @@ lenient: $(BIN)
 
 encodings: $(BIN)
 	CSVBATCH=$(BIN) bash tests/encodings.sh
+
+# Issue 13's limits: deeper than PATH_MAX, the open-file limit, the incremental files' conflicts.
+limits: $(BIN)
+	CSVBATCH=$(BIN) bash tests/limits.sh
 
 incremental: $(BIN)
 	CSVBATCH=$(BIN) bash tests/incremental.sh
@@ -189,6 +193,7 @@ endif
 parallel: $(BIN)
 	CSVBATCH=$(BIN) bash tests/parallel.sh
 	CSVBATCH=$(BIN) bash tests/chunks.sh
+	CSVBATCH=$(BIN) bash tests/chunks_corpus.sh
 
 # Regenerate the e2e golden files (review the diff before committing).
 golden: $(BIN)

@@ -21,6 +21,7 @@ struct chunk {
     off_t stop;        /* finished: where its last record really ended */
     bool finished;     /* reached a record boundary at or past nominal_end, or the file's end */
     bool capped;       /* the run read at most one chunk size past nominal_end */
+    bool serial;       /* the run read the serial path's blocks (RUN_SERIAL) */
     struct csvb_atomic out; /* its output, parked until assembled */
     struct csvb_result res; /* counts and diag; lines relative to its start */
     enum csvb_err err;
@@ -34,7 +35,8 @@ struct chunk {
 
 struct csvb_chunks {
     struct csvb_input in; /* shared by every chunk: pread only; must not change while read */
-    off_t size, chunk_size;
+    off_t size;
+    off_t chunk_size; /* the effective one: --chunk-size, raised so that n <= max_chunks */
     size_t n;
     struct chunk *chunks;
     struct csvb_rowcopy header;       /* the file's header, for the chunks after the first */
@@ -42,6 +44,7 @@ struct csvb_chunks {
     struct csvb_reader_config reader; /* the plan's, with the file's delimiter */
     struct csvb_stage_config stage;
     double start_time;
+    _Atomic unsigned parked, parked_max; /* chunk temp files on disk now, and at most */
 };
 
 /* Sink that copies the first record and stops. */
@@ -71,13 +74,78 @@ static off_t next_line_start(int fd, off_t from, off_t limit)
     return -1;
 }
 
+/* Offset just past the last LF in [from, to), or -1 when there is none. */
+static off_t last_line_start(int fd, off_t from, off_t to)
+{
+    char buf[64 * 1024];
+    while (to > from) {
+        size_t want = (size_t)(to - from) < sizeof buf ? (size_t)(to - from) : sizeof buf;
+        ssize_t n = pread(fd, buf, want, to - (off_t)want);
+        if (n != (ssize_t)want)
+            return -1;
+        char *nl = memrchr(buf, '\n', want);
+        if (nl != NULL)
+            return to - (off_t)want + (nl - buf) + 1;
+        to -= (off_t)want;
+    }
+    return -1;
+}
+
+/* Where the serial reader's block that holds offset `at` ends. The serial path (pipeline.c)
+ * reads the file in blocks of `block` bytes, each starting after the last line feed of the one
+ * before (or where it ended, for a line longer than a block): a run from the record start `at`
+ * whose first read ends there reads exactly the blocks the serial run reads from `at` on, so a
+ * file that fails there reports the serial run's bytes_read. */
+static off_t serial_block_end(int fd, off_t block, off_t at)
+{
+    off_t start = 0, end = block;
+    while (end <= at) {
+        off_t next = last_line_start(fd, start, end);
+        start = next > start ? next : end;
+        end = start + block;
+    }
+    return end;
+}
+
+/* A range source whose first read stops at `first_end` (serial_block_end). */
+struct aligned_source {
+    struct csvb_range_source range;
+    off_t first_end; /* 0 once the first read is done */
+};
+
+static long aligned_fill(void *ctx, char *dst, size_t cap)
+{
+    struct aligned_source *s = ctx;
+    if (s->first_end > s->range.pos && (off_t)cap > s->first_end - s->range.pos)
+        cap = (size_t)(s->first_end - s->range.pos);
+    s->first_end = 0;
+    return csvb_source_range_fill(&s->range, dst, cap);
+}
+
+/* Removes chunk ch's parked temp file, if any. */
+static void drop_parked(struct csvb_chunks *c, struct chunk *ch)
+{
+    if (ch->out.tmp_path == NULL)
+        return;
+    csvb_atomic_abort(&ch->out);
+    atomic_fetch_sub(&c->parked, 1);
+}
+
+static void count_parked(struct csvb_chunks *c)
+{
+    unsigned now = atomic_fetch_add(&c->parked, 1) + 1;
+    unsigned max = atomic_load(&c->parked_max);
+    while (now > max && !atomic_compare_exchange_weak(&c->parked_max, &max, now))
+        ;
+}
+
 static void chunks_free(struct csvb_chunks *c)
 {
     if (c == NULL)
         return;
     csvb_input_close(&c->in);
     for (size_t k = 0; k < c->n; k++) {
-        csvb_atomic_abort(&c->chunks[k].out);
+        drop_parked(c, &c->chunks[k]);
         csvb_result_fini(&c->chunks[k].res);
     }
     free(c->chunks);
@@ -100,9 +168,13 @@ static bool read_header(const struct csvb_plan *plan, struct csvb_chunks *c, off
     return csvb_stage_check_header(&c->stage, &header, &d);
 }
 
-/* The speculative starts: after the first line feed at or after each multiple of the size. */
-static bool plan_starts(struct csvb_chunks *c)
+/* The speculative starts: after the first line feed at or after each multiple of the size, the
+ * size raised first so that there are at most max_chunks: memory, temp files and tasks are
+ * bounded by max_chunks whatever --chunk-size is. */
+static bool plan_starts(struct csvb_chunks *c, size_t max_chunks)
 {
+    if (max_chunks >= 2 && c->size / c->chunk_size > (off_t)max_chunks)
+        c->chunk_size = (c->size + (off_t)max_chunks - 1) / (off_t)max_chunks;
     size_t n = (size_t)(c->size / c->chunk_size);
     if ((c->chunks = calloc(n, sizeof *c->chunks)) == NULL)
         return false;
@@ -145,7 +217,8 @@ static bool sniff_file(const struct csvb_plan *plan, const struct csvb_job *job,
     return true;
 }
 
-struct csvb_chunks *csvb_chunks_new(const struct csvb_plan *plan, const struct csvb_job *job)
+struct csvb_chunks *csvb_chunks_new(const struct csvb_plan *plan, const struct csvb_job *job,
+                                    size_t max_chunks)
 {
     if (!csvb_input_can_split(plan, job))
         return NULL;
@@ -156,12 +229,18 @@ struct csvb_chunks *csvb_chunks_new(const struct csvb_plan *plan, const struct c
     c->size = job->size;
     c->chunk_size = (off_t)plan->chunk_size;
     csvb_rowcopy_init(&c->header);
-    if (!csvb_input_open_regular(&c->in, job) || !sniff_file(plan, job, c) || !plan_starts(c) ||
-        !read_header(plan, c, c->chunks[0].nominal_end)) {
+    if (!csvb_input_open_regular(&c->in, job) || !sniff_file(plan, job, c) ||
+        !plan_starts(c, max_chunks) || !read_header(plan, c, c->chunks[0].nominal_end)) {
         chunks_free(c);
         return NULL;
     }
     return c;
+}
+
+size_t csvb_chunks_max(int threads)
+{
+    size_t n = threads > 0 ? (size_t)threads * CSVB_CHUNKS_PER_THREAD : 2;
+    return n < 2 ? 2 : n > CSVB_CHUNKS_MAX ? CSVB_CHUNKS_MAX : n;
 }
 
 size_t csvb_chunks_count(const struct csvb_chunks *c)
@@ -169,49 +248,63 @@ size_t csvb_chunks_count(const struct csvb_chunks *c)
     return c->n;
 }
 
-/* Runs chunk k from `from`: through its nominal end to the end of the record straddling it.
- * capped: a speculative run, reading at most one chunk size past the nominal end. */
+/* The three ways a chunk is run (see chunks.h). */
+enum run_kind {
+    RUN_SPECULATIVE, /* from its speculative start, at most one chunk size past its nominal end */
+    RUN_EXACT,       /* from its true start, to the end of the record straddling its end */
+    RUN_SERIAL       /* the same, reading the blocks the serial path reads (a failure's rerun) */
+};
+
+/* Runs chunk k from `from`: through its nominal end to the end of the record straddling it. */
 static void run_from(const struct csvb_plan *plan, const struct csvb_job *job,
-                     struct csvb_chunks *c, size_t k, off_t from, bool capped)
+                     struct csvb_chunks *c, size_t k, off_t from, enum run_kind kind)
 {
     struct chunk *ch = &c->chunks[k];
     bool last = k + 1 == c->n;
-    off_t limit = last || !capped ? c->size : ch->nominal_end + c->chunk_size;
+    if (kind == RUN_EXACT && from == 0)
+        kind = RUN_SERIAL; /* from the start, reading as the serial path costs nothing more */
+    off_t limit = last || kind != RUN_SPECULATIVE ? c->size : ch->nominal_end + c->chunk_size;
     if (limit > c->size)
         limit = c->size;
-    csvb_atomic_abort(&ch->out);
+    drop_parked(c, ch);
     csvb_result_fini(&ch->res);
     csvb_result_init(&ch->res);
     ch->start = from;
-    ch->capped = capped;
+    ch->capped = kind == RUN_SPECULATIVE;
+    ch->serial = kind == RUN_SERIAL;
     struct csvb_stage stage;
     csvb_stage_init(&stage, &c->stage, job->output_path, NULL, k == 0);
     struct csvb_reader_config cfg = c->reader;
-    /* Reads no more than a chunk at a time: a run stops soon after its nominal end, and what it
-     * read beyond that would be read again by the next chunk. */
-    if (cfg.block_size > (size_t)c->chunk_size)
+    struct aligned_source src = {{c->in.fd, from, limit, plan->cancel}, 0};
+    /* The serial path's blocks, so that a failure reads (and reports) what it read; otherwise no
+     * more than a chunk at a time: a run stops soon after its nominal end, and what it read
+     * beyond that would be read again by the next chunk. */
+    if (kind == RUN_SERIAL)
+        src.first_end = serial_block_end(c->in.fd, (off_t)cfg.block_size, from);
+    else if (cfg.block_size > (size_t)c->chunk_size)
         cfg.block_size = (size_t)c->chunk_size;
     cfg.deadline = plan->limits.timeout > 0 ? c->start_time + plan->limits.timeout : 0;
     cfg.strip_bom = from == 0;
     cfg.range_end = limit < c->size;                                /* no end-of-file checks */
     cfg.stop_after = last ? 0 : (uint64_t)(ch->nominal_end - from); /* > 0: from < nominal_end */
-    struct csvb_range_source src = {c->in.fd, from, limit, plan->cancel};
     struct csvb_reader_stats stats = {0};
     struct csvb_row header = csvb_rowcopy_row(&c->header);
     enum csvb_err e = k > 0 ? csvb_stage_bind(&stage, &header, &ch->res.diag) : CSVB_OK;
     if (e == CSVB_OK)
-        e = csvb_reader_run(&cfg, (struct csvb_source){csvb_source_range_fill, &src},
+        e = csvb_reader_run(&cfg, (struct csvb_source){aligned_fill, &src},
                             (struct csvb_sink){csvb_stage_row, &stage}, &stats, &ch->res.diag);
     if (e == CSVB_OK && !stage.have_header)
         e = csvb_diag_set(&ch->res.diag, CSVB_E_PARSE, 1, "expected a header record");
     ch->finished = stats.stop_offset > 0 || (e == CSVB_OK && limit == c->size);
     ch->stop = stats.stop_offset > 0 ? from + (off_t)stats.stop_offset : limit;
-    if (e == CSVB_OK && ch->finished && (e = csvb_stage_flush(&stage, &ch->res.diag)) == CSVB_OK)
-        e = csvb_stage_hand_over(&stage, &ch->out, &ch->res.diag);
+    if (e == CSVB_OK && ch->finished && (e = csvb_stage_flush(&stage, &ch->res.diag)) == CSVB_OK &&
+        (e = csvb_stage_hand_over(&stage, &ch->out, &ch->res.diag)) == CSVB_OK)
+        count_parked(c);
     csvb_result_add_counts(&ch->res, &stage.counts);
     ch->res.rows_padded += stage.rows_padded;
     csvb_stage_fini(&stage);
-    ch->res.bytes_read = (uint64_t)(ch->stop - from);
+    /* A failure counts what was read, as the serial path does (a RUN_SERIAL run: its bytes). */
+    ch->res.bytes_read = e == CSVB_OK ? (uint64_t)(ch->stop - from) : stats.bytes_read;
     ch->width_failed = stage.width_failed;
     ch->width_short = stage.width_short;
     ch->lines = stats.lines;
@@ -226,7 +319,7 @@ void csvb_chunks_run(const struct csvb_plan *plan, const struct csvb_job *job,
                      struct csvb_chunks *c, size_t k)
 {
     csvb_cancel_enter();
-    run_from(plan, job, c, k, c->chunks[k].start, true);
+    run_from(plan, job, c, k, c->chunks[k].start, RUN_SPECULATIVE);
     csvb_cancel_leave();
 }
 
@@ -239,6 +332,7 @@ static enum csvb_err assemble(const struct csvb_plan *plan, struct csvb_chunks *
         if (c->chunks[k].out.tmp_path == NULL)
             continue; /* its territory belonged to an earlier chunk's record */
         enum csvb_err e = csvb_atomic_append(&c->chunks[0].out, &c->chunks[k].out, d);
+        atomic_fetch_sub(&c->parked, 1); /* consumed either way */
         if (e != CSVB_OK)
             return e;
     }
@@ -247,7 +341,8 @@ static enum csvb_err assemble(const struct csvb_plan *plan, struct csvb_chunks *
 
 /* Verifies the chunks in file order (`at`: where the next record really starts), parsing again
  * from `at` only a chunk that started elsewhere or did not finish its straddling record within
- * the cap. Fills res with the counts of the kept chunks; returns the first error. */
+ * the cap, and a failed one once more as the serial path reads. Fills res with the counts of
+ * the kept chunks; returns the first error. */
 static enum csvb_err verify(const struct csvb_plan *plan, const struct csvb_job *job,
                             struct csvb_chunks *c, struct csvb_result *res,
                             struct csvb_reader_stats *why)
@@ -257,12 +352,16 @@ static enum csvb_err verify(const struct csvb_plan *plan, const struct csvb_job 
     for (size_t k = 0; k < c->n; k++) {
         struct chunk *ch = &c->chunks[k];
         if (k > 0 && at >= ch->nominal_end) { /* swallowed by an earlier chunk's last record */
-            csvb_atomic_abort(&ch->out);
+            drop_parked(c, ch);
             continue;
         }
-        if (ch->start != at || (ch->err == CSVB_OK && !ch->finished)) {
+        bool exact = ch->start != at || (ch->err == CSVB_OK && !ch->finished);
+        if (exact || (ch->err != CSVB_OK && !ch->serial)) {
             csvb_cancel_enter();
-            run_from(plan, job, c, k, at, false);
+            if (exact)
+                run_from(plan, job, c, k, at, RUN_EXACT);
+            if (ch->err != CSVB_OK && !ch->serial)
+                run_from(plan, job, c, k, at, RUN_SERIAL);
             csvb_cancel_leave();
         }
         res->rows_read += ch->res.rows_read;
@@ -294,18 +393,26 @@ void csvb_chunks_finish(const struct csvb_plan *plan, const struct csvb_job *job
     res->dialect.delimiter = c->reader.delimiter;
     struct csvb_reader_stats why = {0};
     enum csvb_err e = verify(plan, job, c, res, &why);
+    /* As the serial path: a file that changed while it was read fails for that, whatever the
+     * runs saw (a cut record, a short read). */
+    struct csvb_diag changed;
+    csvb_diag_init(&changed);
+    if (e != CSVB_E_CANCELLED && csvb_input_check_unchanged(&c->in, &changed) != CSVB_OK) {
+        res->diag = changed;
+        e = changed.code;
+    }
     if (e == CSVB_E_PARSE) /* the same hint as a serial run's */
         csvb_hints_explain(plan, job, &why,
                            plan->limits.timeout > 0 ? c->start_time + plan->limits.timeout : 0,
                            &res->diag);
-    if (e == CSVB_OK)
-        e = csvb_input_check_unchanged(&c->in, &res->diag);
     if (e == CSVB_OK && !plan->stage.dry_run)
         e = assemble(plan, c, &res->diag);
     for (size_t k = 0; k < c->n; k++) {
         res->bytes_parsed += c->chunks[k].parsed;
         res->parse_runs += c->chunks[k].runs;
     }
+    res->chunks = (unsigned)c->n;
+    res->chunk_temps_max = atomic_load(&c->parked_max);
     double start = c->start_time;
     chunks_free(c);
     csvb_result_settle(res, e, atomic_load(plan->cancel) != 0, plan->limits.timeout);

@@ -28,7 +28,8 @@ static const char *refusal(const struct csvb_plan *plan, const _Atomic size_t *f
 static void run_job(const struct csvb_plan *plan, const struct csvb_job *job, int threads,
                     struct csvb_result *res)
 {
-    struct csvb_chunks *chunks = threads > 1 ? csvb_chunks_new(plan, job) : NULL;
+    struct csvb_chunks *chunks =
+        threads > 1 ? csvb_chunks_new(plan, job, csvb_chunks_max(threads)) : NULL;
     if (chunks == NULL) {
         csvb_pipeline_run(plan, job, res);
         return;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "csvbatch/atomic.h"
+#include "csvbatch/conflicts.h"
 #include "csvbatch/incremental.h"
 #include "csvbatch/text.h"
 #include "csvbatch/writer.h"
@@ -116,6 +117,38 @@ static enum csvb_err assign_roots(struct csvb_incremental *inc, const struct csv
             inc->job_root[i] = k; /* else (never, by construction): not incremental */
     }
     return CSVB_OK;
+}
+
+/* The manifest, journal and lock of every root go through the one conflict check (conflicts.h)
+ * with --report and --junit, as run files: none may be an input, another written path or each
+ * other (a journal linked to an input would be appended to). CSVB_E_USAGE names the first. */
+static enum csvb_err check_root_files(const struct csvb_incremental *inc, struct csvb_joblist *list,
+                                      struct csvb_diag *d)
+{
+    static const char *const names[3] = {CSVB_MANIFEST_NAME, CSVB_JOURNAL_NAME, CSVB_LOCK_NAME};
+    static const char *const options[3] = {"--incremental manifest", "--incremental journal",
+                                           "--incremental lock"};
+    size_t n = 2 + 3 * inc->nroots;
+    struct csvb_conflicts_run_file *files = calloc(n, sizeof *files);
+    char **paths = calloc(n, sizeof *paths);
+    enum csvb_err e = files != NULL && paths != NULL ? CSVB_OK : CSVB_E_NOMEM;
+    for (size_t k = 0; e == CSVB_OK && k < 3 * inc->nroots; k++) {
+        paths[k] = csvb_incr_join(inc->roots[k / 3].dir, names[k % 3]);
+        files[2 + k] = (struct csvb_conflicts_run_file){options[k % 3], paths[k]};
+        if (paths[k] == NULL)
+            e = CSVB_E_NOMEM;
+    }
+    if (e == CSVB_OK) {
+        files[0] = (struct csvb_conflicts_run_file){"--report", inc->opt->report};
+        files[1] = (struct csvb_conflicts_run_file){"--junit", inc->opt->junit};
+        e = csvb_conflicts_check(list, files, n, d);
+    } else
+        e = csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
+    for (size_t k = 0; paths != NULL && k < n; k++)
+        free(paths[k]);
+    free(paths);
+    free(files);
+    return e;
 }
 
 static int cmp_real(const void *a, const void *b)
@@ -347,6 +380,8 @@ enum csvb_err csvb_incremental_open(struct csvb_incremental **out, const struct 
     if (inc->job_root == NULL || inc->fresh == NULL)
         return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
     enum csvb_err e = assign_roots(inc, list, d);
+    if (e == CSVB_OK)
+        e = check_root_files(inc, list, d);
     if (e == CSVB_OK)
         e = open_roots(inc, d);
     if (e == CSVB_OK && decide_all(inc, list, results) != CSVB_OK)

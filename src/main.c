@@ -21,6 +21,7 @@
 #include "csvbatch/driver.h"
 #include "csvbatch/completion.h"
 #include "csvbatch/files_from.h"
+#include "csvbatch/fdlimit.h"
 #include "csvbatch/incremental.h"
 #include "csvbatch/omp_env.h"
 #include "csvbatch/outdir.h"
@@ -104,16 +105,24 @@ static void print_diagnostics(const struct csvb_joblist *list, const struct csvb
     for (size_t i = 0; i < list->n; i++) {
         const struct csvb_result *r = &results[i];
         if (debug_chunks && r->parse_runs > 0)
-            fprintf(stderr, "csvbatch: debug: %s: %u chunk runs, bytes parsed %llu of %lld\n",
-                    list->jobs[i].path, r->parse_runs, (unsigned long long)r->bytes_parsed,
-                    (long long)list->jobs[i].size);
+            fprintf(stderr,
+                    "csvbatch: debug: %s: %u chunks, %u chunk runs, bytes parsed %llu of %lld, "
+                    "temp files at most %u\n",
+                    list->jobs[i].path, r->chunks, r->parse_runs,
+                    (unsigned long long)r->bytes_parsed, (long long)list->jobs[i].size,
+                    r->chunk_temps_max);
         if (r->status == CSVB_STATUS_SUCCESS || r->status == CSVB_STATUS_UNCHANGED)
             continue;
-        csvb_diag_format(&r->diag, list->jobs[i].path, line, sizeof line);
+        /* A path longer than the line (a tree deeper than PATH_MAX) still gets its cause said. */
+        size_t path_len = strlen(list->jobs[i].path), need = path_len + sizeof line;
+        char *big = path_len > 4000 ? malloc(need) : NULL;
+        csvb_diag_format(&r->diag, list->jobs[i].path, big != NULL ? big : line,
+                         big != NULL ? need : sizeof line);
         csvb_color_diag_prefix(stderr, ui->color_err,
                                r->status == CSVB_STATUS_SKIPPED ? CSVB_COLOR_LEVEL_NOTICE
                                                                 : CSVB_COLOR_LEVEL_NONE);
-        put_escaped(stderr, line);
+        put_escaped(stderr, big != NULL ? big : line);
+        free(big);
     }
     if (ui->github)
         csvb_report_github_annotations(stderr, list, results);
@@ -338,7 +347,26 @@ static void ui_stdout_data(struct ui *ui, const struct csvb_options *opt,
     ui->diag_last = ui->diag_last && !ui->stdout_data;
 }
 
-static int run(struct csvb_options *opt, struct ui *ui)
+/* Fewer threads when the open-file limit (raised to the hard one in main) cannot hold them all,
+ * with a notice when that changes anything: fdlimit.h. */
+static void fit_threads(struct csvb_plan *plan, struct csvb_joblist *list, long nofile)
+{
+    int fit = csvb_fdlimit_threads(plan->threads, nofile, csvb_fdlimit_in_use());
+    if (fit >= plan->threads)
+        return;
+    char *notice = (size_t)fit < list->n ? csvb_text_printf("%d threads lowered to %d: the "
+                                                            "open-file limit is %ld (ulimit -n)",
+                                                            plan->threads, fit, nofile)
+                                         : NULL;
+    if (notice != NULL && csvb_vec_reserve(&list->notices, &list->notices_cap, list->nnotices + 1,
+                                           sizeof *list->notices) == CSVB_OK)
+        list->notices[list->nnotices++] = notice;
+    else
+        free(notice);
+    plan->threads = fit;
+}
+
+static int run(struct csvb_options *opt, struct ui *ui, long nofile)
 {
     struct csvb_diag d;
     csvb_diag_init(&d);
@@ -364,6 +392,7 @@ static int run(struct csvb_options *opt, struct ui *ui)
     }
     if (opt->incremental && !incremental_open(opt, &plan, &list, results, &incr, &status))
         goto out;
+    fit_threads(&plan, &list, nofile);
     csvb_cancel_install(plan.threads);
     csvb_supervise_run(&plan, &list, results, want_progress(opt));
     bool manifest_failed = false;
@@ -409,6 +438,7 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     if (argc > 1 && strcmp(argv[1], "merge-reports") == 0)
         return csvb_merge_reports_main(argc - 1, argv + 1);
+    long nofile = csvb_fdlimit_raise(); /* -j is then bounded by it: fit_threads */
     enum csvb_cli_result parsed = csvb_cli_parse(argc, argv, &opt, &d);
     if (parsed == CSVB_CLI_OK && csvb_files_from_read(&opt, &d) != CSVB_OK)
         parsed = CSVB_CLI_USAGE;
@@ -432,7 +462,7 @@ int main(int argc, char **argv)
     default: {
         struct ui ui;
         ui_decide(&opt, &ui);
-        status = run(&opt, &ui);
+        status = run(&opt, &ui, nofile);
         break;
     }
     }

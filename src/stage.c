@@ -151,6 +151,7 @@ enum csvb_err csvb_stage_bind(struct csvb_stage *s, const struct csvb_row *heade
         return e;
     s->writer_ready = true;
     s->writer.quote_all = cfg->quote_all;
+    s->writer.continued = !s->write_header; /* a later chunk: its first row is not the output's */
     if (csvb_writer_compress(&s->writer, csvb_compression_from_name(s->output_path, NULL),
                              cfg->compress_level) != CSVB_OK)
         return no_memory(d, 0);

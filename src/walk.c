@@ -110,14 +110,11 @@ static const char *kind_name(mode_t mode)
     return "not a regular file";
 }
 
-/* fstatat of an entry of lv, by descriptor or by whole path. Returns 0 or the errno. A whole path
- * of PATH_MAX bytes or more fails with ENAMETOOLONG even by descriptor, as stat(path) did: the
- * jobs name files by whole path (walking deeper is issue 13's change, not this one). */
+/* fstatat of an entry of lv, by descriptor or by whole path. Returns 0 or the errno. By
+ * descriptor, depth is not limited by PATH_MAX (issue 13 item 4). */
 static int lookup(const struct level *lv, const char *name, const char *path, struct stat *st,
                   int flags)
 {
-    if (strlen(path) >= PATH_MAX)
-        return ENAMETOOLONG;
     int r =
         lv->fd != AT_FDCWD ? fstatat(lv->fd, name, st, flags) : fstatat(AT_FDCWD, path, st, flags);
     return r == 0 ? 0 : errno;
@@ -152,13 +149,9 @@ static bool add_unexamined(struct walk *w, const struct level *lv, const char *n
                          csvb_text_printf("skipped: %s", err == ELOOP ? "symbolic link loop"
                                                                       : "dangling symbolic link"),
                          NULL, false);
-    /* A path of PATH_MAX bytes or more stays skipped, as stat saw it (issue 13 item 4's walk
-     * by descriptor changes that). */
-    if (err == ENAMETOOLONG)
-        return add_entry(w->list, path, w->rel, CSVB_JOB_SKIP,
-                         csvb_text_printf("skipped: %s", strerror(err)), NULL, false);
-    /* Anything else (EACCES in a directory without search permission...) would leave the entry
-     * out unseen: a failure naming the cause. */
+    /* Anything else (EACCES in a directory without search permission, ENAMETOOLONG below the
+     * levels walked by descriptor...) would leave the entry out unseen: a failure naming the
+     * cause. */
     return add_entry(w->list, path, w->rel, CSVB_JOB_FAIL,
                      csvb_text_printf("cannot examine: %s", strerror(err)), NULL, false);
 }
@@ -191,7 +184,7 @@ static bool walk_entry(struct walk *w, const struct level *lv, const char *name,
     if (err != 0) {
         /* A name -r would descend into if it is a directory is reported like a taken name,
          * unless it is plainly not there to examine (a dangling link, a link loop). */
-        if (csv || (err != ENAMETOOLONG && (type == DT_DIR || (err != ENOENT && err != ELOOP))))
+        if (csv || type == DT_DIR || (err != ENOENT && err != ELOOP))
             return add_unexamined(w, lv, name, path, err);
         free(path);
         return true;
@@ -224,6 +217,13 @@ static bool walk_entry(struct walk *w, const struct level *lv, const char *name,
             csvb_text_printf("its output would be written outside the directories named "
                              "(through a symbolic link); use -o DIR"),
             &st, false);
+    else if (csv && S_ISREG(st.st_mode) && strlen(path) >= PATH_MAX)
+        /* Found by descriptor, but read and written by name: a failure, never a silent gap. */
+        return add_entry(w->list, path, w->rel, CSVB_JOB_FAIL,
+                         csvb_text_printf("cannot be processed: its path is longer than PATH_MAX "
+                                          "(%d bytes): %s",
+                                          PATH_MAX, strerror(ENAMETOOLONG)),
+                         &st, false);
     else if (csv && S_ISREG(st.st_mode))
         return add_entry(w->list, path, w->rel, CSVB_JOB_RUN, NULL, &st, false);
     else if (csv)

@@ -148,7 +148,7 @@ enum csvb_err csvb_writer_row(struct csvb_writer *w, const struct csvb_field *fi
         }
         const char *ptr = f->ptr != NULL ? f->ptr : ""; /* $null outside PowerShell mode: "" */
         bool quote = w->quote_all || needs_quotes(ptr, f->len, w->delimiter) ||
-                     (w->bytes == 0 && i == 0 && starts_with_bom(ptr, f->len));
+                     (w->bytes == 0 && !w->continued && i == 0 && starts_with_bom(ptr, f->len));
         size_t need = f->len + 1;
         if (!quote && w->cap - w->len >= need) { /* the common case: copy straight in */
             memcpy(w->buf + w->len, ptr, f->len);

@@ -5,6 +5,14 @@
 # factor of the file size whatever its size. Work is counted, not timed: time belongs in
 # `make bench`.
 #
+# Issue 13 items 9 and 10: chunking is bounded whatever --chunk-size is (at most 4 chunks per
+# thread, so temp files and memory do not grow with size / chunk size: a 30 MiB file at
+# --chunk-size 4K, peak RSS by GNU time, temp files watched in the directory and counted by the
+# debug line); a first field starting with U+FEFF at a chunk start is not quoted as if it began
+# the output; a failed file's bytes_read is the serial one; a file truncated while its chunks are
+# read fails with "changed while it was being read" (an LD_PRELOAD shim truncates it between two
+# preads). tests/chunks_corpus.sh compares the whole e2e corpus.
+#
 #   bash tests/chunks.sh            (CSVBATCH=path picks another binary)
 set -u
 export LC_ALL=C TZ=UTC
@@ -97,5 +105,115 @@ compare runaway "$W/runaway.csv" 4K && {
         pass runaway_quote "parsed/size ${RATIO} at --chunk-size 4K" ||
         fail runaway_quote "parsed/size ${RATIO}: $DBG"
 }
+
+# A first field starting with U+FEFF on every 7th line: chunk starts land on some of them.
+python3 - "$W/bom.csv" <<'PY'
+import sys
+out = ["Name,ID,Status"]
+for i in range(20000):
+    out.append(("\ufeff" if i % 7 == 0 else "") + f"N{i},{i},Active")
+open(sys.argv[1], "w", encoding="utf-8").write("\n".join(out) + "\n")
+PY
+compare bom "$W/bom.csv" 4K && pass bom_at_chunk_start "U+FEFF first fields quoted as serially"
+
+# A bad row near the end of a 4 MiB file: the failure's bytes_read (JSON) is the serial one.
+python3 - "$W/late.csv" <<'PY'
+import sys
+out = ["Name,ID,Status"] + [f"N{i},{i},Active" for i in range(200000)]
+out[190000] = 'bad"row,1,Active'
+open(sys.argv[1], "w").write("\n".join(out) + "\n")
+PY
+for side in 1 2; do
+    timeout 60 "$BIN" -j $side --chunk-size 4K --no-fsync --format json -n "$W/late.csv" \
+        >"$W/late.$side.json" 2>/dev/null
+done
+b1=$(python3 -c "import json,sys; f=json.load(open(sys.argv[1]))['files'][0]; print(f['status'], f['bytes_read'], f['rows_read'], f['line'])" "$W/late.1.json")
+b2=$(python3 -c "import json,sys; f=json.load(open(sys.argv[1]))['files'][0]; print(f['status'], f['bytes_read'], f['rows_read'], f['line'])" "$W/late.2.json")
+[ "$b1" = "$b2" ] && pass failed_bytes_read "status, bytes_read, rows, line: $b1" ||
+    fail failed_bytes_read "serial '$b1', chunked '$b2'"
+
+# Truncated between two preads of the chunked read (the 12th: after the chunks were planned).
+cat >"$W/trunc.c" <<'C'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <unistd.h>
+static atomic_long calls;
+static ssize_t cut(int fd, void *buf, size_t n, off_t off, const char *sym)
+{
+    ssize_t (*real)(int, void *, size_t, off_t) = dlsym(RTLD_NEXT, sym);
+    const char *path = getenv("TRUNC_PATH");
+    if (path != NULL && atomic_fetch_add(&calls, 1) + 1 == atol(getenv("TRUNC_AFTER")))
+        truncate(path, atol(getenv("TRUNC_TO")));
+    return real(fd, buf, n, off);
+}
+ssize_t pread(int fd, void *buf, size_t n, off_t off) { return cut(fd, buf, n, off, "pread"); }
+ssize_t pread64(int fd, void *buf, size_t n, off_t off) { return cut(fd, buf, n, off, "pread64"); }
+C
+if cc -shared -fPIC -O1 -o "$W/trunc.so" "$W/trunc.c" -ldl 2>"$W/trunc.cc"; then
+    python3 - "$W/cut.csv" <<'PY'
+import sys
+out = ["Name,ID,Status"] + [f"N{i},{i},Active" for i in range(100000)]
+open(sys.argv[1], "w").write("\n".join(out) + "\n")
+PY
+    size=$(stat -c %s "$W/cut.csv")
+    # Under ASan the shim is preloaded before its runtime: allowed, it intercepts nothing ASan does.
+    ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
+        LD_PRELOAD=$W/trunc.so TRUNC_PATH=$W/cut.csv TRUNC_AFTER=12 TRUNC_TO=$((size / 2 + 3)) \
+        CSVBATCH_DEBUG_CHUNKS=1 timeout 60 "$BIN" -j 2 --chunk-size 4K --no-fsync -q \
+        "$W/cut.csv" 2>"$W/cut.err"
+    rc=$?
+    want="the file changed while it was being read (size $size, then $((size / 2 + 3)) bytes)"
+    if [ $rc -eq 1 ] && grep -qF "$want" "$W/cut.err" && grep -q '^csvbatch: debug: ' "$W/cut.err" &&
+        [ ! -e "$W/cut_processed.csv" ]; then
+        pass truncated_while_chunked "exit 1, $want"
+    else
+        fail truncated_while_chunked "exit $rc: $(grep -v debug "$W/cut.err" | head -2)"
+    fi
+else
+    fail truncated_while_chunked "cannot build the shim: $(head -2 "$W/trunc.cc")"
+fi
+
+# Bounded: 30 MiB at --chunk-size 4K (7,680 chunks unbounded; 8 now at -j 2). Peak RSS at most
+# 24 MiB over the serial run's (a sanitizer build's overhead is in both), temp files seen in the
+# directory and counted by the debug line at most 8 (+1 open).
+python3 - "$W/big/big.csv" <<'PY'
+import os, sys
+os.makedirs(os.path.dirname(sys.argv[1]), exist_ok=True)
+with open(sys.argv[1], "w") as f:
+    f.write("Name,ID,Status,Notes\n")
+    row = 0
+    while f.tell() < 30 * 1024 * 1024:
+        f.write("".join(f'N{row + i},{row + i},{"Active" if (row + i) % 3 else "Inactive"},"a, b"\n'
+                        for i in range(10000)))
+        row += 10000
+PY
+timeout 120 /usr/bin/time -f '%M' -o "$W/big.rss1" "$BIN" -j 1 --no-fsync -q --timestamp T \
+    --select '*' --all-rows --suffix _serial "$W/big/big.csv"
+( max=0; while [ ! -e "$W/big.done" ]; do
+    n=$(find "$W/big" -name '.*.tmp-*' 2>/dev/null | wc -l)
+    [ "$n" -gt "$max" ] && max=$n && echo "$max" >"$W/big.watch"
+    sleep 0.01
+  done ) &
+watcher=$!
+CSVBATCH_DEBUG_CHUNKS=1 timeout 120 /usr/bin/time -f '%M' -o "$W/big.rss" "$BIN" -j 2 \
+    --chunk-size 4K --no-fsync -q --timestamp T --select '*' --all-rows "$W/big/big.csv" 2>"$W/big.err"
+rc=$?
+touch "$W/big.done"
+wait "$watcher"
+rss_kb=$(tail -1 "$W/big.rss") rss1_kb=$(tail -1 "$W/big.rss1")
+seen=$(cat "$W/big.watch" 2>/dev/null || echo 0)
+temps=$(sed -n 's/.*temp files at most \([0-9]*\).*/\1/p' "$W/big.err")
+chunks=$(sed -n 's/.*: \([0-9]*\) chunks,.*/\1/p' "$W/big.err")
+what="exit $rc, $chunks chunks, peak RSS $((rss_kb / 1024)) MiB (serial $((rss1_kb / 1024)) MiB), temp files at most ${temps:-?} (debug), $seen seen"
+if [ $rc -eq 0 ] && cmp -s "$W/big/big_serial.csv" "$W/big/big_processed.csv" &&
+    [ "${chunks:-999}" -le 8 ] && [ "${temps:-999}" -le 8 ] && [ "$seen" -le 9 ] &&
+    [ "$rss_kb" -le $((rss1_kb + 24 * 1024)) ]; then
+    pass bounded_chunks "$what"
+else
+    fail bounded_chunks "$what; outputs $(cmp -s "$W/big/big_serial.csv" "$W/big/big_processed.csv" && echo same || echo differ)"
+fi
+rm -rf "$W/big"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -363,10 +363,11 @@ static void remove_at(int dirfd, const char *name)
     cr_assert_eq(unlinkat(dirfd, name, AT_REMOVEDIR), 0);
 }
 
-/* Today's rule, kept by the descriptor walk: an entry whose whole path is PATH_MAX bytes or more
- * cannot be examined (stat said ENAMETOOLONG): a taken name is skipped with that cause, anything
- * else (a directory and its files) is passed over. Issue 13 item 4 will make these failures. */
-Test(walk, path_over_path_max_as_stat_saw_it)
+/* Issue 13 item 4: the descriptor walk reaches past PATH_MAX; a CSV file whose whole path is
+ * PATH_MAX bytes or more fails with the cause (jobs open files by name), a directory there is
+ * walked (an empty one named like a CSV file yields nothing), and its files fail the same way:
+ * nothing is passed over (stat by name used to skip the first two and drop the last). */
+Test(walk, path_over_path_max_is_a_failure)
 {
     char *t = tmpdir_new();
     /* The deepest directory's path stays under PATH_MAX - 6 (its a.csv fits), within 201 of it. */
@@ -394,19 +395,23 @@ Test(walk, path_over_path_max_as_stat_saw_it)
     char *argv[] = {"csvbatch", "-r", t};
     walk_args(&list, 3, argv, CSVB_OK, &d);
     cr_assert_eq(list.n, (size_t)levels + 2, "%zu entries", list.n);
-    size_t skipped = 0;
+    size_t failed = 0, below_z = 0;
     for (size_t i = 0; i < list.n; i++) {
         const struct csvb_walk_entry *e = &list.entries[i];
         if (strlen(e->path) < PATH_MAX) {
             cr_assert_eq(e->kind, CSVB_JOB_RUN, "%zu", i);
             cr_assert_str_eq(e->path + strlen(e->path) - 6, "/a.csv");
         } else {
-            cr_assert_eq(e->kind, CSVB_JOB_SKIP, "%zu", i);
-            cr_assert_str_eq(e->reason, "skipped: File name too long");
-            skipped++;
+            cr_assert_eq(e->kind, CSVB_JOB_FAIL, "%zu", i);
+            cr_assert_str_eq(e->reason, "cannot be processed: its path is longer than PATH_MAX "
+                                        "(4096 bytes): File name too long");
+            below_z +=
+                strstr(e->path, "zxxx") != NULL && strcmp(strrchr(e->path, '/'), "/a.csv") == 0;
+            failed++;
         }
     }
-    cr_assert_eq(skipped, 2);
+    cr_assert_eq(failed, 2);
+    cr_assert_eq(below_z, 1);
     csvb_walk_list_fini(&list);
     remove_at(AT_FDCWD, t);
     free(t);

@@ -102,3 +102,18 @@ Test(writer, quote_all_and_null_and_memory)
     cr_assert_eq(memcmp(w.buf, want, w.len), 0);
     csvb_writer_fini(&w);
 }
+
+/* A chunk after the first continues the output: its first field starting with U+FEFF is not
+ * the output's first and is written as it is (issue 13 item 10). */
+Test(writer, continued_writer_does_not_quote_a_leading_bom)
+{
+    struct csvb_writer w;
+    cr_assert_eq(csvb_writer_init(&w, CSVB_WRITER_MEMORY, 64, ','), CSVB_OK);
+    w.continued = true;
+    struct csvb_field f[2] = {{"\xEF\xBB\xBFx", 4}, {"\xEF\xBB\xBFy", 4}};
+    cr_assert_eq(csvb_writer_row(&w, f, 2), CSVB_OK);
+    const char *want = "\xEF\xBB\xBFx,\xEF\xBB\xBFy\n";
+    cr_assert_eq(w.len, strlen(want));
+    cr_assert_eq(memcmp(w.buf, want, w.len), 0);
+    csvb_writer_fini(&w);
+}

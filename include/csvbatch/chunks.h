@@ -8,9 +8,16 @@
  * started inside a quoted field could otherwise read to the end of the file); a valid chunk
  * whose straddling record is longer is parsed again without that cap. So every byte is parsed at
  * most three times, whatever the data: linear, never quadratic. The first error in file order
- * is the file's error, with its line made absolute. Each chunk writes its own temp file; the
- * first one is extended with the others in order and renamed: outputs are byte-identical to the
- * serial path's. */
+ * is the file's error, with its line made absolute; the failing chunk is parsed once more from
+ * its true start to the error, reading the blocks the serial path reads there, so that the
+ * file's bytes_read is the serial one. A file that changed while it was read fails for that, as
+ * on the serial path. Each chunk writes its own temp file; the first one is extended with the
+ * others in order and renamed: outputs are byte-identical to the serial path's (a later chunk's
+ * first field is never quoted as if it began the output).
+ *
+ * Bounded whatever --chunk-size is: a file has at most max_chunks chunks (the chunk size is
+ * raised to size / max_chunks when needed), so at most max_chunks temp files, chunk records and
+ * tasks per file; a run reads at most min(block size, chunk size) bytes at a time. */
 #ifndef CSVBATCH_CHUNKS_H
 #define CSVBATCH_CHUNKS_H
 
@@ -22,13 +29,23 @@
 
 struct csvb_chunks;
 
-/* Plans the chunks of job: NULL when the file is not split (the plan does not split it, not a
- * regular file of the listed size, no usable line feeds, a header that does not parse or bind:
- * the serial path handles all of those, with their exact errors). Caller passes the plan to
- * csvb_chunks_run for every chunk, then to csvb_chunks_finish, which frees it. */
-struct csvb_chunks *csvb_chunks_new(const struct csvb_plan *plan, const struct csvb_job *job);
+/* Most chunks per file, whatever the size: CSVB_CHUNKS_PER_THREAD per thread, at most
+ * CSVB_CHUNKS_MAX (enough for balance; more only add temp files and verification). */
+#define CSVB_CHUNKS_PER_THREAD 4
+#define CSVB_CHUNKS_MAX 64
 
-/* Number of chunks (at least 2). */
+/* The max_chunks for csvb_chunks_new with `threads` threads: 4 per thread, 2..CSVB_CHUNKS_MAX. */
+size_t csvb_chunks_max(int threads);
+
+/* Plans the chunks of job, at most max_chunks (>= 2): NULL when the file is not split (the plan
+ * does not split it, not a regular file of the listed size, no usable line feeds, a header that
+ * does not parse or bind: the serial path handles all of those, with their exact errors). Caller
+ * passes the plan to csvb_chunks_run for every chunk, then to csvb_chunks_finish, which frees it.
+ */
+struct csvb_chunks *csvb_chunks_new(const struct csvb_plan *plan, const struct csvb_job *job,
+                                    size_t max_chunks);
+
+/* Number of chunks (2..max_chunks). */
 size_t csvb_chunks_count(const struct csvb_chunks *c);
 
 /* The speculative run of chunk k. Safe to call concurrently for different k. */
@@ -36,8 +53,8 @@ void csvb_chunks_run(const struct csvb_plan *plan, const struct csvb_job *job,
                      struct csvb_chunks *c, size_t k);
 
 /* After every chunk ran: verifies the starts in file order, parses again only the chunks that
- * started in the wrong place, assembles and commits the output, fills res (its bytes_parsed and
- * parse_runs tell the work done), frees c. */
+ * started in the wrong place, assembles and commits the output, fills res (its bytes_parsed,
+ * parse_runs, chunks and chunk_temps_max tell the work done), frees c. */
 void csvb_chunks_finish(const struct csvb_plan *plan, const struct csvb_job *job,
                         struct csvb_chunks *c, struct csvb_result *res);
 

@@ -52,6 +52,8 @@ struct csvb_result {
     double seconds;
     uint64_t bytes_parsed;    /* chunked files: bytes the chunk runs read in all (debug figure) */
     unsigned parse_runs;      /* chunked files: how many chunk runs there were; 0 = not chunked */
+    unsigned chunks;          /* chunked files: how many chunks (debug figure) */
+    unsigned chunk_temps_max; /* chunked files: most chunk temp files on disk at once (debug) */
     struct csvb_diag diag;    /* the error or notice, code CSVB_OK when none */
     struct csvb_rows preview; /* owned: --preview, the output header then the first rows
                                  written (empty when none); free with csvb_rows_fini */

@@ -17,10 +17,13 @@
  * CSVB_JOB_SKIP entry). With -L and no -o, a CSV file in a directory reached through such a link
  * that resolves outside every directory argument (walk_roots.h) is a CSVB_JOB_FAIL entry: its
  * output would be written there. An entry that cannot be examined (fstatat fails other than for
- * a dangling link, a link loop or a path of PATH_MAX bytes or more, e.g. EACCES) is a
- * CSVB_JOB_FAIL entry, "cannot examine: CAUSE"; a directory that cannot be opened, "cannot read
- * directory: CAUSE". Directories are walked by descriptor (openat, fstatat), the first
- * CSVB_WALK_FD_LEVELS levels of a tree; deeper ones by whole path.
+ * a dangling link or a link loop, e.g. EACCES) is a CSVB_JOB_FAIL entry, "cannot examine:
+ * CAUSE"; a directory that cannot be opened, "cannot read directory: CAUSE". Directories are
+ * walked by descriptor (openat, fstatat), the first CSVB_WALK_FD_LEVELS levels of a tree, so
+ * depth is not limited by PATH_MAX there; deeper ones by whole path (where a path of PATH_MAX
+ * bytes or more is ENAMETOOLONG: "cannot examine"). A CSV file whose path is PATH_MAX bytes or
+ * more is a CSVB_JOB_FAIL entry ("cannot be processed: its path is longer than PATH_MAX"): jobs
+ * open and write files by name. Nothing found is left out without an entry or a notice.
  *
  * Memory per listed file: one struct csvb_walk_entry (56 bytes on LP64) and its path (length + 1,
  * plus malloc's rounding); a skipped or failed entry also owns its reason. While a directory is

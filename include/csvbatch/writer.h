@@ -23,6 +23,8 @@ struct csvb_writer {
     const struct csvb_codec *codec; /* csvb_writer_compress: the encoder between buf and fd */
     void *zst;                      /* owned encoder state */
     bool finished;                  /* csvb_writer_finish done */
+    bool continued; /* its bytes continue another writer's output (a chunk after the first):
+                       its first record is not the output's first */
 };
 
 /* fd value for a writer that keeps everything in its (growing) buffer: w->buf[0..w->len). */
@@ -33,7 +35,8 @@ enum csvb_err csvb_writer_init(struct csvb_writer *w, int fd, size_t cap, char d
 
 /* Encodes one record. A field is quoted iff it holds the delimiter, '"', CR or LF; a record of
  * a single empty field is written as "" so it does not read back as a blank line, and a first
- * field of the output that starts with U+FEFF is quoted so it does not read back as a BOM. Errors:
+ * field of the output (not of a `continued` writer's first record) that starts with U+FEFF is
+ * quoted so it does not read back as a BOM. Errors:
  * CSVB_E_IO (errno in w->sys_errno). */
 enum csvb_err csvb_writer_row(struct csvb_writer *w, const struct csvb_field *fields, size_t n);
 
