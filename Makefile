@@ -30,6 +30,7 @@ OPT_debug   := -O0 -g3
 OPT_asan    := -O1 -g -fsanitize=address,leak -fno-omit-frame-pointer
 OPT_ubsan   := -O1 -g -fsanitize=undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 OPT_tsan    := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
+OPT_mpi     := -O2 -g
 OPT_fuzz    := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
 
 CPPFLAGS += -Iinclude -D_GNU_SOURCE -DCSVB_VERSION='"$(VERSION)"' $(shell pkg-config --cflags libxml-2.0)
@@ -49,13 +50,26 @@ LAYER_core    := source scan csvfeed record reader transcode schema filter proje
                  decompress
 LAYER_run     := options cli cli_table files_from completion walk walk_names walk_roots outputs conflicts plan input \
                  result schedule pipeline chunks driver supervise progress incremental incremental_run \
-                 incremental_journal manifest_json
+                 incremental_journal manifest_json wire driver_mpi
 LAYER_present := report report_table report_csv report_json report_junit report_github color \
                  rusage
 LAYERS        := util core run present
 
 ALL_MODULES := $(foreach l,$(LAYERS),$(LAYER_$(l)))
 SRC_MODULES := $(patsubst src/%.c,%,$(filter-out src/main.c,$(wildcard src/*.c)))
+# The MPI build (make mpi): Open MPI's flags from its mpicc, and driver_mpi.c (the one file
+# with <mpi.h>), built into build/mpi only; every other build has no MPI at all.
+ifeq ($(VARIANT),mpi)
+MPI_CFLAGS  := $(shell mpicc --showme:compile 2>/dev/null)
+MPI_LIBS    := $(shell mpicc --showme:link 2>/dev/null)
+ifeq ($(MPI_LIBS),)
+$(error make mpi needs Open MPI (Debian: libopenmpi-dev openmpi-bin; CSVB_WITH_MPI=1 bash scripts/install-deps.sh))
+endif
+CPPFLAGS    += -DCSVB_MPI $(patsubst -I%,-isystem %,$(filter -I%,$(MPI_CFLAGS)))
+LDLIBS      += $(MPI_LIBS)
+else
+SRC_MODULES := $(filter-out driver_mpi,$(SRC_MODULES))
+endif
 UNLAYERED   := $(filter-out $(ALL_MODULES),$(SRC_MODULES))
 ifneq ($(UNLAYERED),)
 $(error modules without a layer (add them to LAYER_* in the Makefile): $(UNLAYERED))
@@ -81,7 +95,7 @@ TEST_BINS:= $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 test_layer = $(firstword $(foreach l,$(LAYERS),$(if $(filter $(1),$(LAYER_$(l))),$(l))) present)
 
 .PHONY: all test unit e2e parallel holes docs ci-integrations operators faults completion incremental compress completions test-junit asan ubsan tsan tsan-run conformance fuzz fuzz-smoke fuzz-replay bench install uninstall deb test-deb \
-        format format-check lint layers clean golden
+        format format-check lint layers clean golden mpi test-scale-mpi test-scale-slurm
 
 all: $(BIN)
 
@@ -177,6 +191,15 @@ conformance: $(BIN)
 # The JUnit reports the test_report_junit suite writes, validated by xmllint against the schema.
 test-junit: $(BUILD)/tests/test_report_junit
 	JUNIT_SUITE=$(BUILD)/tests/test_report_junit bash tests/junit.sh
+
+# The MPI build, build/mpi/csvbatch (README "MPI build"), and the suites that run it under
+# mpirun and under a one-node Slurm cluster they start themselves.
+mpi:
+	$(MAKE) VARIANT=mpi build/mpi/csvbatch
+test-scale-mpi: $(BIN) mpi
+	CSVBATCH=$(BIN) CSVBATCH_MPI=build/mpi/csvbatch bash tests/scale_mpi.sh
+test-scale-slurm: $(BIN)
+	CSVBATCH=$(BIN) bash tests/scale_slurm.sh
 
 asan:
 	$(MAKE) VARIANT=asan test

@@ -19,6 +19,7 @@
 #include "csvbatch/color.h"
 #include "csvbatch/conflicts.h"
 #include "csvbatch/driver.h"
+#include "csvbatch/driver_mpi.h"
 #include "csvbatch/completion.h"
 #include "csvbatch/files_from.h"
 #include "csvbatch/incremental.h"
@@ -257,7 +258,7 @@ static bool prepare(const struct csvb_options *opt, struct csvb_plan *plan)
     return true;
 }
 
-static int run(struct csvb_options *opt, const struct ui *ui)
+static int run(struct csvb_options *opt, const struct ui *ui, csvb_supervise_fn *run_jobs)
 {
     struct csvb_diag d;
     csvb_diag_init(&d);
@@ -284,7 +285,7 @@ static int run(struct csvb_options *opt, const struct ui *ui)
     if (opt->incremental && !incremental_open(opt, &plan, &list, results, &incr, &status))
         goto out;
     csvb_cancel_install(plan.threads);
-    csvb_supervise_run(&plan, &list, results, want_progress(opt));
+    run_jobs(&plan, &list, results, want_progress(opt));
     bool manifest_failed = false;
     if (incr != NULL && csvb_incremental_finish(incr, &list, &d) != CSVB_OK) {
         fprintf(stderr, "csvbatch: --incremental: %s\n", d.message);
@@ -312,7 +313,8 @@ out:
     return status;
 }
 
-int main(int argc, char **argv)
+/* The whole run, its jobs run by run_jobs: csvb_supervise_run, or the MPI driver on rank 0. */
+static int csvbatch_main(int argc, char **argv, csvb_supervise_fn *run_jobs)
 {
     struct csvb_options opt;
     struct csvb_diag d;
@@ -342,10 +344,19 @@ int main(int argc, char **argv)
     default: {
         struct ui ui;
         ui_decide(&opt, &ui);
-        status = run(&opt, &ui);
+        status = run(&opt, &ui, run_jobs);
         break;
     }
     }
     csvb_options_fini(&opt);
     return status;
+}
+
+int main(int argc, char **argv)
+{
+#ifdef CSVB_MPI /* make mpi: rank 0 runs csvbatch_main, the other ranks serve it (driver_mpi.h) */
+    return csvb_driver_mpi_main(argc, argv, csvbatch_main);
+#else
+    return csvbatch_main(argc, argv, csvb_supervise_run);
+#endif
 }
