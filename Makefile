@@ -49,9 +49,11 @@ LAYER_core    := source scan csvfeed record reader transcode schema filter proje
                  stamp hash codec gzip_source zstd_source bz2_source xz_source \
                  decompress
 LAYER_run     := options cli cli_table files_from completion walk walk_names walk_roots outputs conflicts plan input \
+                 shard shard_run plan_json \
                  result schedule pipeline chunks driver supervise progress incremental incremental_run \
                  incremental_journal manifest_json wire driver_mpi
 LAYER_present := report report_table report_csv report_json report_junit report_github color \
+                 report_read merge_reports \
                  rusage
 LAYERS        := util core run present
 
@@ -94,6 +96,7 @@ TEST_BINS:= $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 # (test_pipeline tests the driver too) takes the layer of its highest module, as listed here.
 test_layer = $(firstword $(foreach l,$(LAYERS),$(if $(filter $(1),$(LAYER_$(l))),$(l))) present)
 
+.PHONY: test-scale
 .PHONY: all test unit e2e parallel holes docs ci-integrations operators faults completion incremental compress completions test-junit asan ubsan tsan tsan-run conformance fuzz fuzz-smoke fuzz-replay bench install uninstall deb test-deb \
         format format-check lint layers clean golden mpi test-scale-mpi test-scale-slurm
 
@@ -130,6 +133,12 @@ e2e: $(BIN)
 
 test: unit e2e parallel fuzz-replay conformance docs operators faults completion test-junit \
       ci-integrations incremental compress holes
+
+# More than one machine (issue 11): shards, plans, merge-reports, GNU parallel; engines started
+# by the suites themselves. A list: each scale suite adds itself here (SCALE_SUITES += ...).
+SCALE_SUITES := tests/scale.sh
+test-scale: $(BIN)
+	@rc=0; for s in $(SCALE_SUITES); do echo "== $$s"; CSVBATCH=$(BIN) bash $$s || rc=1; done; exit $$rc
 
 # Issue 13's holes: written paths never replace inputs, exit codes, a closed stdout pipe.
 holes: $(BIN)

@@ -39,9 +39,10 @@ door() { # $1 = what, $2 = grep pattern, $3... = the files allowed to match
 }
 door "<csv.h>" '^#include <csv\.h>' src/csvfeed.c
 door "OpenMP" '^#pragma omp|<omp\.h>' src/driver.c
-# jansson has two doors: the run report (present) and the --incremental manifest (run), which
-# sit in different layers and share nothing but the library.
-door "<jansson.h>" '^#include <jansson\.h>' src/report_json.c src/manifest_json.c
+# jansson has four doors: the run report and its reader (present), the --incremental manifest and
+# the frozen plan (run), which sit apart and share nothing but the library.
+door "<jansson.h>" '^#include <jansson\.h>' src/report_json.c src/manifest_json.c src/plan_json.c \
+    src/report_read.c
 door "<xxhash.h>" '^#include <xxhash\.h>' src/hash.c
 door "libxml2" '^#include <libxml/' src/report_junit.c
 door "<mpi.h>" '^#include <mpi\.h>' src/driver_mpi.c

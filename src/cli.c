@@ -313,7 +313,7 @@ static enum csvb_cli_result collect_args(struct csvb_options *opt, int argc, cha
         return usage(d, "out of memory");
     for (int i = optind; i < argc; i++)
         opt->paths[opt->npaths++] = argv[i];
-    if (opt->npaths == 0 && opt->files_from == NULL)
+    if (opt->npaths == 0 && opt->files_from == NULL && opt->plan_in == NULL)
         return usage(d, "missing PATH: name the CSV files or directories to process");
     return CSVB_CLI_OK;
 }

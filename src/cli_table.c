@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "csvbatch/cli.h"
+#include "csvbatch/shard.h"
 
 /* --where COL=VALUE or COL!=VALUE, repeatable; --select LIST, the last one wins. */
 static enum csvb_cli_result add_where(struct csvb_options *opt, const char *arg,
@@ -34,6 +35,20 @@ static enum csvb_cli_result not_fail_fast(struct csvb_options *opt, const char *
     (void)arg, (void)d;
     opt->fail_fast = false;
     return CSVB_CLI_OK;
+}
+
+/* --shard K/N or auto (shard.h parses K/N, so the rule lives in one place). */
+static enum csvb_cli_result set_shard(struct csvb_options *opt, const char *arg,
+                                      struct csvb_diag *d)
+{
+    opt->shard_auto = strcmp(arg, "auto") == 0;
+    if (opt->shard_auto) {
+        opt->shard_index = opt->shard_count = 0;
+        return CSVB_CLI_OK;
+    }
+    return csvb_shard_parse(arg, &opt->shard_index, &opt->shard_count, d) == CSVB_OK
+               ? CSVB_CLI_OK
+               : CSVB_CLI_USAGE;
 }
 
 static enum csvb_cli_result ask_help(struct csvb_options *opt, const char *arg, struct csvb_diag *d)
@@ -67,6 +82,8 @@ static enum csvb_cli_result ask_completion(struct csvb_options *opt, const char 
 
 static const struct csvb_cli_option table[] = {
     TEXT("Usage: csvbatch [OPTION]... PATH...\n"
+         "  or:  csvbatch [OPTION]... --plan FILE\n"
+         "  or:  csvbatch merge-reports [--format FMT] [--report FILE] REPORT...\n"
          "Filter and project every CSV file in PATHs (files or directories), in parallel.\n"
          "\n"
          "By default each input X.csv gets X_processed.csv beside it, holding the columns Name\n"
@@ -328,6 +345,44 @@ static const struct csvb_cli_option table[] = {
      .arg_name = "N",
      .expect = "a whole number of at least 1",
      .help = "start no file after N have failed"},
+    {.kind = CSVB_OPT_CUSTOM,
+     .long_name = "shard",
+     REQ,
+     .handler = set_shard,
+     .arg_name = "K/N|auto",
+     .help = "process share K of N of the files, balanced by bytes;\n"
+             "auto: from a Slurm array, JOB_COMPLETION_INDEX, Open MPI\n"
+             "or PMI"},
+    {.kind = CSVB_OPT_COUNT,
+     .long_name = "shards",
+     REQ,
+     FIELD(shards),
+     .min = 1,
+     .max = 1000000,
+     .arg_name = "N",
+     .expect = "a whole number from 1 to 1000000",
+     .help = "with --shard auto: the count for JOB_COMPLETION_INDEX\n"
+             "(default: CSVBATCH_SHARDS)"},
+    {.kind = CSVB_OPT_STRING,
+     .long_name = "plan-out",
+     REQ,
+     FIELD(plan_out),
+     .arg_name = "FILE",
+     .flags = CSVB_OPTF_NONEMPTY,
+     .expect = "a file name",
+     .complete = CSVB_COMPLETE_FILE,
+     .help = "write the job list and an options digest to FILE (JSON,\n"
+             "atomically) and process nothing"},
+    {.kind = CSVB_OPT_STRING,
+     .long_name = "plan",
+     REQ,
+     FIELD(plan_in),
+     .arg_name = "FILE",
+     .flags = CSVB_OPTF_NONEMPTY,
+     .expect = "a file name",
+     .complete = CSVB_COMPLETE_FILE,
+     .help = "run the job list of a --plan-out FILE (no PATH); a file\n"
+             "changed since fails"},
     {.kind = CSVB_OPT_FLAG,
      .short_name = 'q',
      .long_name = "quiet",
@@ -473,6 +528,8 @@ enum csvb_cli_result csvb_cli_resolve(struct csvb_options *opt, const bool *seen
     }
     if (opt->verify || opt->force || opt->prune || opt->no_wait)
         opt->incremental = true; /* each is a way of running incrementally */
+    if (csvb_shard_check_options(opt, given(seen, "shard"), d) != CSVB_OK)
+        return CSVB_CLI_USAGE;
     if (opt->out_delimiter == '\0')
         opt->out_delimiter = opt->delimiter;
     return CSVB_CLI_OK;

@@ -27,9 +27,11 @@
 #include "csvbatch/report.h"
 #include "csvbatch/report_github.h"
 #include "csvbatch/report_junit.h"
+#include "csvbatch/merge_reports.h"
 #include "csvbatch/rusage.h"
 #include "csvbatch/plan.h"
 #include "csvbatch/result.h"
+#include "csvbatch/shard_run.h"
 #include "csvbatch/stamp.h"
 #include "csvbatch/supervise.h"
 #include "csvbatch/text.h"
@@ -158,13 +160,14 @@ static bool want_progress(const struct csvb_options *opt)
  * all were written (each failure said on stderr). */
 static bool report_files(const struct csvb_options *opt, const struct csvb_joblist *list,
                          const struct csvb_result *results, const struct csvb_totals *totals,
-                         const struct csvb_run_info *info, time_t started, const struct ui *ui)
+                         const struct csvb_run_info *info, time_t started, const struct ui *ui,
+                         const struct csvb_report_extra *extra)
 {
     bool ok = true;
     struct csvb_diag d;
     csvb_diag_init(&d);
     if (opt->report != NULL &&
-        csvb_report_file(opt->report, opt, list, results, totals, info, &d) != 0) {
+        csvb_report_file_ex(opt->report, opt, list, results, totals, info, extra, &d) != 0) {
         fprintf(stderr, "csvbatch: --report: %s\n", d.message);
         ok = false;
     }
@@ -188,8 +191,11 @@ static bool report_files(const struct csvb_options *opt, const struct csvb_jobli
 static bool present(const struct csvb_options *opt, const struct csvb_plan *plan,
                     const struct csvb_joblist *list, const struct csvb_result *results,
                     const struct csvb_totals *totals, struct csvb_run_info *info, bool *io_failed,
-                    time_t started, const struct ui *ui)
+                    time_t started, const struct ui *ui, const struct csvb_report_extra *extra)
 {
+    char share[160];
+    if (!opt->quiet && extra->shard != NULL && opt->format == CSVB_FORMAT_TABLE)
+        printf("%s\n\n", csvb_shard_run_describe(extra->shard, share, sizeof share));
     errno = 0;
     bool summary_ok = opt->quiet || (list->n == 0 && opt->format == CSVB_FORMAT_TABLE) ||
                       csvb_report_write(stdout, opt, list, results, totals, ui->color_out) == 0;
@@ -213,7 +219,7 @@ static bool present(const struct csvb_options *opt, const struct csvb_plan *plan
     info->finished_at = finished_at;
     info->exit_code = csvb_result_exit_code(
         totals->failed, csvb_result_count_not_started(results, list->n), *io_failed, info->signal);
-    bool ok = report_files(opt, list, results, totals, info, started, ui);
+    bool ok = report_files(opt, list, results, totals, info, started, ui, extra);
     info->finished_at = NULL; /* it pointed into this frame */
     return ok;
 }
@@ -246,11 +252,11 @@ static bool prepare(const struct csvb_options *opt, struct csvb_plan *plan)
     csvb_diag_init(&d);
     mode_t mask = umask(0);
     umask(mask);
-    const struct csvb_conflicts_run_file run_files[] = {{"--report", opt->report},
-                                                        {"--junit", opt->junit}};
+    const struct csvb_conflicts_run_file run_files[] = {
+        {"--report", opt->report}, {"--junit", opt->junit}, {"--plan-out", opt->plan_out}};
     if (csvb_plan_init(plan, opt, getenv("SOURCE_DATE_EPOCH"), time(NULL), mask,
                        getenv("OMP_NUM_THREADS"), sysconf(_SC_NPROCESSORS_ONLN), &d) != CSVB_OK ||
-        csvb_conflicts_run_files_writable(run_files, 2, &d) != CSVB_OK) {
+        csvb_conflicts_run_files_writable(run_files, 3, &d) != CSVB_OK) {
         fprintf(stderr, "csvbatch: %s\n", d.message);
         csvb_plan_fini(plan);
         return false;
@@ -258,13 +264,38 @@ static bool prepare(const struct csvb_options *opt, struct csvb_plan *plan)
     return true;
 }
 
+/* --plan-out: the plan written, the run is over. */
+static int write_plan(struct csvb_shard_run *sr, const struct csvb_options *opt,
+                      const struct csvb_plan *plan, const struct csvb_joblist *list)
+{
+    struct csvb_diag d;
+    csvb_diag_init(&d);
+    if (csvb_shard_run_write_plan(sr, opt, list, opt->no_stamp ? NULL : plan->stamp, &d) !=
+        CSVB_OK) {
+        fprintf(stderr, "csvbatch: --plan-out: %s\n", d.message);
+        return 1;
+    }
+    if (!opt->quiet)
+        printf("Planned %zu files in %s (plan %s).\n", list->n, opt->plan_out,
+               sr->shard.plan_digest);
+    return fflush(stdout) == 0 ? 0 : 1;
+}
+
 static int run(struct csvb_options *opt, const struct ui *ui, csvb_supervise_fn *run_jobs)
 {
     struct csvb_diag d;
     csvb_diag_init(&d);
     struct csvb_plan plan;
-    if (!prepare(opt, &plan))
+    struct csvb_shard_run sr;
+    if (csvb_shard_run_open(&sr, opt, NULL, &d) != CSVB_OK) {
+        fprintf(stderr, "csvbatch: %s\n", d.message);
+        csvb_shard_run_fini(&sr);
+        return d.code == CSVB_E_USAGE ? 2 : 1;
+    }
+    if (!prepare(opt, &plan)) {
+        csvb_shard_run_fini(&sr);
         return 2;
+    }
     double start = wall_seconds();
     time_t started = time(NULL);
     char started_at[CSVB_STAMP_MAX];
@@ -273,9 +304,13 @@ static int run(struct csvb_options *opt, const struct ui *ui, csvb_supervise_fn 
     struct csvb_result *results = NULL;
     struct csvb_incremental *incr = NULL;
     int status = 1;
-    if (csvb_outputs_plan(opt, &list, &d) != CSVB_OK) {
+    if (csvb_shard_run_list(&sr, opt, &list, &d) != CSVB_OK) {
         fprintf(stderr, "csvbatch: %s\n", d.message);
         status = d.code == CSVB_E_USAGE ? 2 : 1;
+        goto out;
+    }
+    if (opt->plan_out != NULL) {
+        status = write_plan(&sr, opt, &plan, &list);
         goto out;
     }
     if ((results = calloc(list.n + 1, sizeof *results)) == NULL) {
@@ -300,7 +335,9 @@ static int run(struct csvb_options *opt, const struct ui *ui, csvb_supervise_fn 
     io_failed = io_failed || manifest_failed;
     struct csvb_run_info info = {started_at,           NULL,        plan.stamp, 0,
                                  csvb_cancel_signal(), plan.threads};
-    bool reported = present(opt, &plan, &list, results, &totals, &info, &io_failed, started, ui);
+    const struct csvb_report_extra extra = {sr.shard.count > 0 ? &sr.shard : NULL, NULL};
+    bool reported =
+        present(opt, &plan, &list, results, &totals, &info, &io_failed, started, ui, &extra);
     status = csvb_result_exit_code(totals.failed, csvb_result_count_not_started(results, list.n),
                                    io_failed || !reported, info.signal);
 out:
@@ -310,6 +347,7 @@ out:
     free(results);
     csvb_joblist_fini(&list);
     csvb_plan_fini(&plan);
+    csvb_shard_run_fini(&sr); /* last: opt->timestamp may borrow the plan's stamp */
     return status;
 }
 
@@ -322,6 +360,8 @@ static int csvbatch_main(int argc, char **argv, csvb_supervise_fn *run_jobs)
     int status;
     /* A closed stdout must not kill the run before --report is written: EPIPE instead. */
     signal(SIGPIPE, SIG_IGN);
+    if (argc > 1 && strcmp(argv[1], "merge-reports") == 0)
+        return csvb_merge_reports_main(argc - 1, argv + 1);
     enum csvb_cli_result parsed = csvb_cli_parse(argc, argv, &opt, &d);
     if (parsed == CSVB_CLI_OK && csvb_files_from_read(&opt, &d) != CSVB_OK)
         parsed = CSVB_CLI_USAGE;

@@ -200,9 +200,9 @@ enum csvb_err csvb_outputs_from_walk(const struct csvb_options *opt, struct csvb
             ok = false;
     }
     if (ok) { /* every written path, the report's included, against the inputs and each other */
-        const struct csvb_conflicts_run_file run_files[] = {{"--report", opt->report},
-                                                            {"--junit", opt->junit}};
-        return csvb_conflicts_check(list, run_files, 2, d);
+        const struct csvb_conflicts_run_file run_files[] = {
+            {"--report", opt->report}, {"--junit", opt->junit}, {"--plan-out", opt->plan_out}};
+        return csvb_conflicts_check(list, run_files, 3, d);
     }
     return ok ? CSVB_OK : csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
 }

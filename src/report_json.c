@@ -150,11 +150,34 @@ static json_t *options_json(const struct csvb_options *opt, int threads)
     return o;
 }
 
+/* The share (--shard) and each file's place in the whole job list. */
+static void shard_json(json_t *root, const struct csvb_shard *s)
+{
+    json_t *o = json_object(), *files = json_object_get(root, "files");
+    json_object_set_new(o, "index", json_integer(s->index));
+    json_object_set_new(o, "count", json_integer(s->count));
+    json_object_set_new(o, "plan_digest", json_string(s->plan_digest));
+    json_object_set_new(o, "files_total", json_integer((json_int_t)s->total));
+    json_object_set_new(root, "shard", o);
+    for (size_t i = 0; i < json_array_size(files) && i < s->n; i++)
+        json_object_set_new(json_array_get(files, i), "index",
+                            json_integer((json_int_t)s->positions[i]));
+}
+
 int csvb_report_file(const char *path, const struct csvb_options *opt,
                      const struct csvb_joblist *list, const struct csvb_result *results,
                      const struct csvb_totals *t, const struct csvb_run_info *info,
                      struct csvb_diag *d)
 {
+    return csvb_report_file_ex(path, opt, list, results, t, info, NULL, d);
+}
+
+int csvb_report_file_ex(const char *path, const struct csvb_options *opt,
+                        const struct csvb_joblist *list, const struct csvb_result *results,
+                        const struct csvb_totals *t, const struct csvb_run_info *info,
+                        const struct csvb_report_extra *extra, struct csvb_diag *d)
+{
+    const struct csvb_report_extra none = {NULL, NULL}, *x = extra != NULL ? extra : &none;
     json_t *root = json_object();
     json_object_set_new(root, "tool", json_string("csvbatch"));
     json_object_set_new(root, "version", json_string(CSVB_VERSION));
@@ -167,10 +190,13 @@ int csvb_report_file(const char *path, const struct csvb_options *opt,
                                                    : info->signal == 15 ? "SIGTERM"
                                                                         : "SIGHUP")
                                      : json_null());
-    json_object_set_new(root, "options", options_json(opt, info->threads));
+    json_t *given = x->options_json != NULL ? json_loads(x->options_json, 0, NULL) : NULL;
+    json_object_set_new(root, "options", given != NULL ? given : options_json(opt, info->threads));
     json_t *summary = summary_json(opt, list, results, t);
     json_object_update(root, summary);
     json_decref(summary);
+    if (x->shard != NULL)
+        shard_json(root, x->shard);
     char *text = json_dumps(root, JSON_INDENT(2));
     json_decref(root);
     if (text == NULL)

@@ -96,6 +96,12 @@ struct csvb_options {
     bool no_wait;                /* --no-wait: fail at once when another run holds the lock */
     enum csvb_compress compress; /* --compress */
     int compress_level;          /* --compress-level; 0 = each format's default */
+    /* Shards (shard.h): --shard K/N (shard_index K, 1-based; 0 = not sharded) or auto (shard_auto:
+     * from the environment); --shards N (the count for JOB_COMPLETION_INDEX). */
+    unsigned shard_index, shard_count, shards;
+    bool shard_auto;
+    const char *plan_out; /* --plan-out FILE: write the job list there, process nothing */
+    const char *plan_in;  /* --plan FILE: run from that job list instead of listing PATHs */
 };
 
 /* Sets opt to the defaults: nothing owned, no paths, the job of the PowerShell original except

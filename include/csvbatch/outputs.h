@@ -44,10 +44,10 @@ enum csvb_err csvb_outputs_plan(const struct csvb_options *opt, struct csvb_jobl
 /* Turns walk's entries, in their order, into list (which it initializes): drops a CSVB_JOB_RUN
  * entry whose device and inode (device not 0) an earlier one has; plans output paths (opt->
  * output_dir, opt->suffix) and, with opt->rejects, rejects paths; then csvb_conflicts_check
- * (conflicts.h) with opt->report and opt->junit: marks CSVB_JOB_FAIL the jobs whose output or
- * rejects file another written path also names, is an input file, or is a directory. Moves the
- * entries' strings and the notices into list (walk keeps only what it must still free: call
- * csvb_walk_list_fini on it). Stats outputs and resolves their directories; touches nothing.
+ * (conflicts.h) with opt->report, opt->junit and opt->plan_out: marks CSVB_JOB_FAIL the jobs whose
+ * output or rejects file another written path also names, is an input file, or is a directory.
+ * Moves the entries' strings and the notices into list (walk keeps only what it must still free:
+ * call csvb_walk_list_fini on it). Stats outputs and resolves their directories; touches nothing.
  * Returns CSVB_OK, CSVB_E_USAGE (--report or --junit conflicts: d says how) or CSVB_E_NOMEM
  * (list then partial: call csvb_joblist_fini). */
 enum csvb_err csvb_outputs_from_walk(const struct csvb_options *opt, struct csvb_walk_list *walk,

@@ -17,6 +17,7 @@
 #include "csvbatch/options.h"
 #include "csvbatch/result.h"
 #include "csvbatch/rusage.h"
+#include "csvbatch/shard.h"
 
 /* ---- Shared (report.c) ------------------------------------------------------------------- */
 
@@ -129,6 +130,15 @@ struct csvb_run_info {
     int threads; /* -j in effect */
 };
 
+/* What a sharded run or merge-reports adds to the run report. Borrowed. */
+struct csvb_report_extra {
+    /* --shard: the report records {"index", "count", "plan_digest", "files_total"} and each
+     * file's "index" in the whole job list, so merge-reports can put the shares together. */
+    const struct csvb_shard *shard; /* NULL: not sharded */
+    const char *options_json;       /* merge-reports: the "options" object as JSON text; NULL:
+                                       described from opt */
+};
+
 /* Writes the JSON run report (tool, version, times, stamp, exit code, options, then the
  * summary's members) to path atomically (temp file, rename; fsync unless --no-fsync). Returns
  * 0, or -1 with d filled (CSVB_E_NOMEM, CSVB_E_IO naming path). */
@@ -136,5 +146,11 @@ int csvb_report_file(const char *path, const struct csvb_options *opt,
                      const struct csvb_joblist *list, const struct csvb_result *results,
                      const struct csvb_totals *t, const struct csvb_run_info *info,
                      struct csvb_diag *d);
+
+/* csvb_report_file with what extra adds (NULL: nothing). */
+int csvb_report_file_ex(const char *path, const struct csvb_options *opt,
+                        const struct csvb_joblist *list, const struct csvb_result *results,
+                        const struct csvb_totals *t, const struct csvb_run_info *info,
+                        const struct csvb_report_extra *extra, struct csvb_diag *d);
 
 #endif
