@@ -58,6 +58,8 @@ fail() {
 }
 
 start_munge() {
+    runuser -u munge -- test -x "$dir" ||
+        fail "$dir: the munge user cannot reach it (make it and its parents 0755)"
     mkdir -p "$dir/munge" "$dir/log"
     chown munge:munge "$dir/munge"
     chmod 0700 "$dir/munge"

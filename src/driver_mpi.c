@@ -424,6 +424,19 @@ static int serve(int argc, char **argv)
     return 0;
 }
 
+/* Whether argv asks for a share of the files (--shard): under more than one rank, rank 0 would
+ * take its share alone and the ranks would split only that. */
+static bool wants_shard(int argc, char **argv)
+{
+    struct csvb_options opt;
+    struct csvb_diag d;
+    csvb_diag_init(&d);
+    bool shard = csvb_cli_parse(argc, argv, &opt, &d) == CSVB_CLI_OK &&
+                 (opt.shard_index > 0 || opt.shard_auto);
+    csvb_options_fini(&opt);
+    return shard;
+}
+
 int csvb_driver_mpi_main(int argc, char **argv,
                          int (*one_process)(int argc, char **argv, csvb_supervise_fn *run_jobs))
 {
@@ -444,7 +457,13 @@ int csvb_driver_mpi_main(int argc, char **argv,
         const char *force = getenv("CLICOLOR_FORCE");
         if (force == NULL || force[0] == '\0')
             setenv("NO_COLOR", "1", 0);
-        status = one_process(argc, argv, csvb_driver_mpi_run);
+        if (ranks > 1 && wants_shard(argc, argv)) {
+            fprintf(stderr, "csvbatch: --shard: the MPI build shares the files out over its "
+                            "ranks itself; run it without --shard (or run the default build "
+                            "with --shard auto under mpirun)\n");
+            status = 2;
+        } else
+            status = one_process(argc, argv, csvb_driver_mpi_run);
         for (int r = 1; r < ranks; r++)
             MPI_Send(NULL, 0, MPI_BYTE, r, TAG_FIN, MPI_COMM_WORLD);
     } else

@@ -278,5 +278,17 @@ signal_case sigint-rank0 INT 0
 signal_case sigterm-rank1 TERM 1
 signal_case sigint-mpirun INT mpirun
 
+# --shard in the MPI build under several ranks would split only rank 0's share: a usage error.
+t=$W/shard
+mkdir -p "$t"
+(cd "$t" && run_mpi 2 --shard auto -o out "$W/in" >stdout 2>stderr; echo $? >rc)
+if [ "$(cat "$t/rc")" != 2 ] || ! grep -q '^csvbatch: --shard: the MPI build shares the files out' "$t/stderr"; then
+    fail shard-refused "exit $(cat "$t/rc"): $(head -2 "$t/stderr")"
+elif [ -e "$t/out" ]; then
+    fail shard-refused "outputs were written"
+else
+    pass shard-refused
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
