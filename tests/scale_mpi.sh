@@ -133,6 +133,22 @@ same_as_one np2-preview 2 -j 2 --preview 2 --select Name,Status --where Status=P
 same_as_one np3-deadline 3 -j 1 --deadline 0.000001 "${base[@]}"
 same_as_one np2-dry-run 2 -j 1 --dry-run "${base[@]}"
 
+# The stamp is rank 0's: rank 1 is started with another SOURCE_DATE_EPOCH (MPMD), and every
+# output still carries rank 0's ProcessedDate, as one process started like rank 0 writes it.
+t=$W/stamp
+mkdir -p "$t/one" "$t/mpi"
+(cd "$t/one" && SOURCE_DATE_EPOCH=1000000000 "$one" -j 1 -r --no-fsync -o out "$W/in" >/dev/null 2>&1)
+(cd "$t/mpi" && timeout -k 5 60 mpirun --oversubscribe --bind-to none \
+    -n 1 env SOURCE_DATE_EPOCH=1000000000 "$mpi" -j 1 -r --no-fsync -o out "$W/in" : \
+    -n 1 env SOURCE_DATE_EPOCH=1500000000 "$mpi" -j 1 -r --no-fsync -o out "$W/in" >/dev/null 2>&1)
+if ! diff -r "$t/one/out" "$t/mpi/out" >"$t/diff" 2>&1; then
+    fail stamp-from-rank0 "outputs differ: $(head -c 300 "$t/diff")"
+elif ! grep -rq 2001-09-09 "$t/mpi/out"; then
+    fail stamp-from-rank0 "no output carries rank 0's stamp"
+else
+    pass stamp-from-rank0
+fi
+
 # A slow FIFO (a row every 0.2 s for 4 s) that has been opened, then run_mpi's pid: $1 = FIFO.
 slow_writer() {
     mkfifo "$1"
