@@ -1,14 +1,11 @@
 /* main.c — wiring only: options → plan → walk/outputs → driver → diagnostics → report → exit code.
  */
-#include <pthread.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <errno.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,7 +15,7 @@
 #include "csvbatch/cli.h"
 #include "csvbatch/color.h"
 #include "csvbatch/conflicts.h"
-#include "csvbatch/driver.h"
+#include "csvbatch/clock.h"
 #include "csvbatch/driver_mpi.h"
 #include "csvbatch/completion.h"
 #include "csvbatch/files_from.h"
@@ -43,13 +40,6 @@ static void utc_now(char *buf, size_t size)
     struct tm tm;
     if (gmtime_r(&t, &tm) == NULL || strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
         snprintf(buf, size, "unknown");
-}
-
-static double wall_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* One diagnostic per line: control characters (from file names or data) are escaped. */
@@ -244,12 +234,18 @@ static bool incremental_open(const struct csvb_options *opt, struct csvb_plan *p
     return true;
 }
 
-/* The plan, and the run's own files checked writable before any work. False (a usage error,
- * said on stderr; the plan freed) when the run cannot start. */
-static bool prepare(const struct csvb_options *opt, struct csvb_plan *plan)
+/* The share and plan file (shard_run.h), the plan, and the run's own files checked writable
+ * before any work. Returns 0, or the exit status (2: usage, said on stderr; sr and the plan
+ * freed) when the run cannot start. */
+static int prepare(struct csvb_options *opt, struct csvb_plan *plan, struct csvb_shard_run *sr)
 {
     struct csvb_diag d;
     csvb_diag_init(&d);
+    if (csvb_shard_run_open(sr, opt, NULL, &d) != CSVB_OK) {
+        fprintf(stderr, "csvbatch: %s\n", d.message);
+        csvb_shard_run_fini(sr);
+        return d.code == CSVB_E_USAGE ? 2 : 1;
+    }
     mode_t mask = umask(0);
     umask(mask);
     const struct csvb_conflicts_run_file run_files[] = {
@@ -259,9 +255,10 @@ static bool prepare(const struct csvb_options *opt, struct csvb_plan *plan)
         csvb_conflicts_run_files_writable(run_files, 3, &d) != CSVB_OK) {
         fprintf(stderr, "csvbatch: %s\n", d.message);
         csvb_plan_fini(plan);
-        return false;
+        csvb_shard_run_fini(sr);
+        return 2;
     }
-    return true;
+    return 0;
 }
 
 /* --plan-out: the plan written, the run is over. */
@@ -281,38 +278,39 @@ static int write_plan(struct csvb_shard_run *sr, const struct csvb_options *opt,
     return fflush(stdout) == 0 ? 0 : 1;
 }
 
+/* The job list of this process (shard_run.h). Returns -1 to go on, or the exit status: the
+ * list failed (said on stderr), or --plan-out wrote the plan and the run is over. */
+static int list_jobs(struct csvb_shard_run *sr, const struct csvb_options *opt,
+                     const struct csvb_plan *plan, struct csvb_joblist *list)
+{
+    struct csvb_diag d;
+    csvb_diag_init(&d);
+    if (csvb_shard_run_list(sr, opt, list, &d) != CSVB_OK) {
+        fprintf(stderr, "csvbatch: %s\n", d.message);
+        return d.code == CSVB_E_USAGE ? 2 : 1;
+    }
+    return opt->plan_out != NULL ? write_plan(sr, opt, plan, list) : -1;
+}
+
 static int run(struct csvb_options *opt, const struct ui *ui, csvb_supervise_fn *run_jobs)
 {
     struct csvb_diag d;
     csvb_diag_init(&d);
     struct csvb_plan plan;
     struct csvb_shard_run sr;
-    if (csvb_shard_run_open(&sr, opt, NULL, &d) != CSVB_OK) {
-        fprintf(stderr, "csvbatch: %s\n", d.message);
-        csvb_shard_run_fini(&sr);
-        return d.code == CSVB_E_USAGE ? 2 : 1;
-    }
-    if (!prepare(opt, &plan)) {
-        csvb_shard_run_fini(&sr);
-        return 2;
-    }
-    double start = wall_seconds();
+    int status = prepare(opt, &plan, &sr);
+    if (status != 0)
+        return status;
+    double start = csvb_now();
     time_t started = time(NULL);
     char started_at[CSVB_STAMP_MAX];
     utc_now(started_at, sizeof started_at);
     struct csvb_joblist list;
     struct csvb_result *results = NULL;
     struct csvb_incremental *incr = NULL;
-    int status = 1;
-    if (csvb_shard_run_list(&sr, opt, &list, &d) != CSVB_OK) {
-        fprintf(stderr, "csvbatch: %s\n", d.message);
-        status = d.code == CSVB_E_USAGE ? 2 : 1;
+    if ((status = list_jobs(&sr, opt, &plan, &list)) >= 0)
         goto out;
-    }
-    if (opt->plan_out != NULL) {
-        status = write_plan(&sr, opt, &plan, &list);
-        goto out;
-    }
+    status = 1;
     if ((results = calloc(list.n + 1, sizeof *results)) == NULL) {
         fprintf(stderr, "csvbatch: out of memory\n");
         goto out;
@@ -327,7 +325,7 @@ static int run(struct csvb_options *opt, const struct ui *ui, csvb_supervise_fn 
         manifest_failed = true;
     }
     struct csvb_totals totals;
-    csvb_totals_sum(results, list.n, wall_seconds() - start, &totals);
+    csvb_totals_sum(results, list.n, csvb_now() - start, &totals);
     csvb_rusage_get(&totals.usage);
     totals.have_usage = true;
     print_diagnostics(&list, results, ui);
@@ -396,7 +394,6 @@ int main(int argc, char **argv)
 {
 #ifdef CSVB_MPI /* make mpi: rank 0 runs csvbatch_main, the other ranks serve it (driver_mpi.h) */
     return csvb_driver_mpi_main(argc, argv, csvbatch_main);
-#else
-    return csvbatch_main(argc, argv, csvb_supervise_run);
 #endif
+    return csvbatch_main(argc, argv, csvb_supervise_run);
 }

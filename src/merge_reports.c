@@ -196,6 +196,23 @@ static bool write_report(const struct merge_args *a, const struct csvb_options *
     return false;
 }
 
+/* Shares that wrote different stamps are one run's files, but not a one-machine run's bytes. */
+static void warn_stamps(const struct csvb_report_doc *docs, char *const *paths, size_t n)
+{
+    for (size_t k = 1; k < n; k++) {
+        const char *a = docs[0].stamp != NULL ? docs[0].stamp : "";
+        const char *b = docs[k].stamp != NULL ? docs[k].stamp : "";
+        if (strcmp(a, b) != 0) {
+            fprintf(stderr,
+                    "csvbatch: merge-reports: warning: the shares wrote different stamps ('%s' "
+                    "in %s, '%s' in %s): give them one with --plan, --timestamp or "
+                    "SOURCE_DATE_EPOCH\n",
+                    a, paths[0], b, paths[k]);
+            return;
+        }
+    }
+}
+
 /* Renders the checked shares: the summary on stdout, --report. Returns the exit status. */
 static int render(const struct merge_args *a, const struct csvb_report_doc *docs,
                   const size_t *order, size_t total)
@@ -222,6 +239,7 @@ static int render(const struct merge_args *a, const struct csvb_report_doc *docs
     opt.incremental = docs[0].incremental;
     struct csvb_totals t;
     merged_totals(docs, a->n, results, total, &t);
+    warn_stamps(docs, a->paths, a->n);
     int code = 0;
     for (size_t k = 0; k < a->n; k++)
         code = csvb_merge_worst_exit(code, docs[k].exit_code);

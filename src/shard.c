@@ -53,6 +53,8 @@ enum csvb_err csvb_shard_check_options(const struct csvb_options *opt, bool shar
         why = "--plan-out and --plan exclude each other";
     else if (opt->plan_out != NULL && shard_given)
         why = "--plan-out plans the whole run: give --shard to the runs of the plan";
+    else if (opt->plan_out != NULL && (opt->report != NULL || opt->junit != NULL))
+        why = "--plan-out processes nothing: give --report and --junit to the runs of the plan";
     else if ((opt->plan_out != NULL || shard_given) && opt->incremental)
         why = "--incremental does not go with --shard or --plan-out (each share would prune the "
               "others' outputs from the manifest)";
@@ -82,7 +84,7 @@ static enum csvb_err from_slurm(const struct csvb_shard_env *env, unsigned long 
                                 unsigned long long *n, struct csvb_diag *d)
 {
     const unsigned long long big = 4000000000ull;
-    unsigned long long id, min, step = 1, count;
+    unsigned long long id = 0, min = 0, step = 1, count = 0;
     if (env_number(env, "SLURM_ARRAY_TASK_ID", 0, big, &id, d) != CSVB_OK ||
         env_number(env, "SLURM_ARRAY_TASK_MIN", 0, id, &min, d) != CSVB_OK ||
         (env->get(env->ctx, "SLURM_ARRAY_TASK_STEP") != NULL &&
@@ -104,7 +106,7 @@ static enum csvb_err from_kubernetes(const struct csvb_shard_env *env, unsigned 
                                      unsigned long long *k, unsigned long long *n,
                                      struct csvb_diag *d)
 {
-    unsigned long long index;
+    unsigned long long index = 0;
     if (env_number(env, "JOB_COMPLETION_INDEX", 0, SHARD_MAX, &index, d) != CSVB_OK)
         return d->code;
     *n = shards;
@@ -124,7 +126,7 @@ static enum csvb_err from_kubernetes(const struct csvb_shard_env *env, unsigned 
 static enum csvb_err from_rank(const struct csvb_shard_env *env, const char *rank, const char *size,
                                unsigned long long *k, unsigned long long *n, struct csvb_diag *d)
 {
-    unsigned long long r;
+    unsigned long long r = 0;
     if (env_number(env, rank, 0, SHARD_MAX, &r, d) != CSVB_OK ||
         env_number(env, size, 1, SHARD_MAX, n, d) != CSVB_OK)
         return d->code;
@@ -251,7 +253,7 @@ enum csvb_err csvb_shard_select(struct csvb_shard *s, struct csvb_joblist *list,
 {
     size_t n = list->n;
     uint64_t *weights = calloc(n + 1, sizeof *weights);
-    unsigned *share = malloc((n + 1) * sizeof *share);
+    unsigned *share = calloc(n + 1, sizeof *share);
     size_t *positions = malloc((n + 1) * sizeof *positions);
     enum csvb_err e = CSVB_E_NOMEM;
     if (weights == NULL || share == NULL || positions == NULL) {

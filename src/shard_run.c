@@ -14,11 +14,12 @@
 
 /* ---- Digests --------------------------------------------------------------------------------- */
 
-/* Options that change how the run goes, never what an output holds; and -r, which only
- * decides which files are listed (the plan digest covers the listing itself). */
+/* Options that change how the run goes, never what an output holds (a dry run writes none, so a
+ * plan may be tried with -n first); and -r, which only decides which files are listed (the plan
+ * digest covers the listing itself). */
 static const char *const not_output[] = {
-    "jobs",         "format", "preview", "chunk_size",  "fsync",       "timeout",  "deadline",
-    "max_failures", "color",  "junit",   "annotations", "incremental", "recursive"};
+    "jobs",         "format", "preview", "chunk_size",  "fsync",       "timeout",   "deadline",
+    "max_failures", "color",  "junit",   "annotations", "incremental", "recursive", "dry_run"};
 
 struct text_buf {
     char *s;
@@ -26,15 +27,17 @@ struct text_buf {
     bool ok;
 };
 
-static void put_bytes(struct text_buf *b, const char *s, size_t n)
+/* Appends s; escaped: every byte outside printable ASCII, and the quote and backslash that
+ * delimit values, as \xHH, so no value can pass for another's text. */
+static void put_bytes(struct text_buf *b, const char *s, size_t n, bool escaped)
 {
-    if (!b->ok || csvb_vec_reserve(&b->s, &b->cap, b->len + 4 * n + 2, 1) != CSVB_OK) {
+    if (!b->ok || csvb_vec_reserve(&b->s, &b->cap, b->len + 4 * n + 1, 1) != CSVB_OK) {
         b->ok = false;
         return;
     }
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c < 0x7f && c != '\\')
+        if (!escaped || (c >= 0x20 && c < 0x7f && c != '\\' && c != '"'))
             b->s[b->len++] = (char)c;
         else
             b->len += (size_t)snprintf(b->s + b->len, 5, "\\x%02X", c);
@@ -44,17 +47,13 @@ static void put_bytes(struct text_buf *b, const char *s, size_t n)
 
 static void put_str(struct text_buf *b, const char *s)
 {
-    put_bytes(b, s, strlen(s));
+    put_bytes(b, s, strlen(s), true);
 }
 
-/* Ends a line (put_bytes would escape the line feed). */
-static void put_end(struct text_buf *b)
+/* The text's own punctuation: quotes, commas, line feeds. */
+static void put_raw(struct text_buf *b, const char *s)
 {
-    put_bytes(b, "", 0);
-    if (b->ok) {
-        b->s[b->len++] = '\n';
-        b->s[b->len] = '\0';
-    }
+    put_bytes(b, s, strlen(s), false);
 }
 
 static void option_line(void *ctx, const char *key, const struct csvb_opt_value *v)
@@ -65,7 +64,7 @@ static void option_line(void *ctx, const char *key, const struct csvb_opt_value 
         if (strcmp(key, not_output[i]) == 0)
             return;
     put_str(b, key);
-    put_str(b, "=");
+    put_raw(b, "=");
     if (v->kind == CSVB_VALUE_BOOL)
         put_str(b, v->boolean ? "true" : "false");
     else if (v->kind == CSVB_VALUE_INT || v->kind == CSVB_VALUE_REAL) {
@@ -75,19 +74,19 @@ static void option_line(void *ctx, const char *key, const struct csvb_opt_value 
             snprintf(num, sizeof num, "%.17g", v->real);
         put_str(b, num);
     } else if (v->kind == CSVB_VALUE_STRING) {
-        put_str(b, "\"");
+        put_raw(b, "\"");
         put_str(b, v->string);
-        put_str(b, "\"");
+        put_raw(b, "\"");
     } else if (v->kind == CSVB_VALUE_LIST) {
         for (size_t i = 0; i < v->count; i++) {
-            put_str(b, i > 0 ? ",\"" : "\"");
+            put_raw(b, i > 0 ? ",\"" : "\"");
             put_str(b, v->list[i]);
-            put_str(b, "\"");
+            put_raw(b, "\"");
         }
     } else {
-        put_str(b, "null");
+        put_raw(b, "null");
     }
-    put_end(b);
+    put_raw(b, "\n");
 }
 
 char *csvb_shard_run_options_text(const struct csvb_options *opt)
@@ -96,8 +95,8 @@ char *csvb_shard_run_options_text(const struct csvb_options *opt)
     char num[64];
     csvb_options_describe(opt, 0, option_line, &b);
     snprintf(num, sizeof num, "max_field_size=%zu", opt->max_field_size);
-    put_str(&b, num);
-    put_end(&b);
+    put_raw(&b, num);
+    put_raw(&b, "\n");
     if (!b.ok) {
         free(b.s);
         return NULL;
@@ -236,6 +235,7 @@ static enum csvb_err check_changed(struct csvb_shard_run *sr, struct csvb_joblis
         size_t at = sr->shard.count > 0 ? sr->shard.positions[i] : i;
         if (j->kind != CSVB_JOB_RUN || at >= sr->plan.n)
             continue;
+        errno = 0;
         char *why = changed(j, sr->plan.mtime_ns[at]);
         if (why == NULL && errno == ENOMEM)
             return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
@@ -265,10 +265,8 @@ enum csvb_err csvb_shard_run_list(struct csvb_shard_run *sr, const struct csvb_o
     }
     if (e == CSVB_OK && sr->shard.count > 0)
         e = csvb_shard_select(&sr->shard, list, d);
-    if (e == CSVB_OK && opt->plan_in != NULL) {
-        errno = 0;
+    if (e == CSVB_OK && opt->plan_in != NULL)
         e = check_changed(sr, list, d);
-    }
     return e;
 }
 

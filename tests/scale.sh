@@ -165,6 +165,9 @@ gnu_parallel() {
         fail "gnu_parallel" "merged summary differs"
     elif [ "$(cat "$d/merged.rc")" != "$(cat "$d/one.rc")" ]; then
         fail "gnu_parallel" "merge exit $(cat "$d/merged.rc")"
+    elif PARALLEL_SSH=/bin/false PARALLEL_HOME=$d/.parallel timeout 60 parallel -S csvb-no-such-host \
+        echo ::: 1 >/dev/null 2>&1; then # the control: a real host does go through PARALLEL_SSH
+        fail "gnu_parallel" "PARALLEL_SSH=/bin/false did not stop a remote job: -S : unproven"
     else
         pass "GNU parallel -S : (no ssh) over 4 shards, then merge-reports = one run"
     fi
@@ -194,9 +197,13 @@ rc=1" ] && bad="duplicate: $out"
 rc=1' ] && bad="not a share: $out"
     out=$(cd "$d" && mr --report r1.json r1.json r2.json r3.json 2>&1 >/dev/null; echo "rc=$?")
     [ -z "$bad" ] && [ "${out##*rc=}" != 2 ] && bad="--report over an input: $out"
+    (cd "$d" && for k in 1 2 3; do cb -r in -o out --shard $k/3 --report t$k.json -q -n --timestamp T$((k % 2)); done) 2>/dev/null
+    out=$(cd "$d" && mr --format csv t1.json t2.json t3.json 2>&1 >/dev/null; echo "rc=$?")
+    [ -z "$bad" ] && [ "$out" != "csvbatch: merge-reports: warning: the shares wrote different stamps ('T1' in t1.json, 'T0' in t2.json): give them one with --plan, --timestamp or SOURCE_DATE_EPOCH
+rc=$(cd "$d" && mr r1.json r2.json r3.json >/dev/null 2>&1; echo $?)" ] && bad="stamps: $out"
     out=$(cd "$d" && mr r1.json nope.json 2>&1 >/dev/null; echo "rc=$?")
     [ -z "$bad" ] && ! echo "$out" | grep -q '^csvbatch: merge-reports: nope.json: .*rc=1$' && [ "${out##*rc=}" != 1 ] && bad="unreadable: $out"
-    [ -z "$bad" ] && pass "merge-reports: missing, duplicated, foreign and non-shard reports: exit 1, clear messages" ||
+    [ -z "$bad" ] && pass "merge-reports: missing, duplicated, foreign and non-shard reports: exit 1, clear messages; stamps warned" ||
         fail "merge_refuses_wrong_sets" "$bad"
 }
 

@@ -58,6 +58,13 @@ Test(shard, option_rules)
     cr_assert_eq(csvb_shard_check_options(&opt, true, &d), CSVB_E_USAGE);
     cr_assert_str_eq(d.message,
                      "--plan-out plans the whole run: give --shard to the runs of the plan");
+    opt.report = "r.json";
+    csvb_diag_init(&d);
+    cr_assert_eq(csvb_shard_check_options(&opt, false, &d), CSVB_E_USAGE);
+    cr_assert_str_eq(d.message,
+                     "--plan-out processes nothing: give --report and --junit to the runs of the "
+                     "plan");
+    opt.report = NULL;
     opt.plan_in = "p.json";
     csvb_diag_init(&d);
     cr_assert_eq(csvb_shard_check_options(&opt, false, &d), CSVB_E_USAGE);

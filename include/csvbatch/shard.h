@@ -24,7 +24,8 @@ enum csvb_err csvb_shard_parse(const char *text, unsigned *index, unsigned *coun
                                struct csvb_diag *d);
 
 /* The rules between the shard and plan options, once all are parsed (cli_table.c calls it):
- * --shards N and --shard K/M with M != N; --plan-out excludes --plan, --shard and --incremental;
+ * --shards N and --shard K/M with M != N; --plan-out excludes --plan, --shard, --incremental,
+ * --report and --junit;
  * --shard excludes --incremental (each share would prune the others' outputs). shard_given: --shard
  * was on the command line. Returns CSVB_OK or CSVB_E_USAGE with d set. */
 enum csvb_err csvb_shard_check_options(const struct csvb_options *opt, bool shard_given,

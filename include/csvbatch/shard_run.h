@@ -13,9 +13,9 @@
 /* The options that decide what the outputs hold, one "key=value" line each (bytes outside
  * printable ASCII as \xHH), in a fixed order: what the options visitor (options.h) describes
  * less what only changes how the run goes (jobs, format, preview, chunk_size, fsync, failures
- * and time limits, colour, reports, incremental) and -r (the listing is digested apart), plus
- * max_field_size. The stamp is
- * not among them (plan files freeze it). Caller frees; NULL when out of memory. */
+ * and time limits, colour, reports, incremental, dry run) and -r (the listing is digested apart),
+ * plus max_field_size. The stamp is not among them (plan files freeze it). Caller frees; NULL when
+ * out of memory. */
 char *csvb_shard_run_options_text(const struct csvb_options *opt);
 
 /* hex (CSVB_HASH_HEX bytes) gets the XXH3-128 of csvb_shard_run_options_text. False when out of
