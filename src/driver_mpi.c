@@ -269,12 +269,16 @@ static int64_t server_ask(struct server *s, int slot)
         csvb_result_fini(&s->results[ask.index]);
     s->finished[slot] = -1;
     unsigned idle = 0;
-    for (int flag = 0; !flag; nap(&idle, 500)) {
+    for (int flag = 0;;) {
         pthread_mutex_lock(&s->lock);
         MPI_Test(&req, &flag, MPI_STATUS_IGNORE);
+        if (flag)
+            MPI_Wait(&req, MPI_STATUS_IGNORE); /* complete already: returns at once */
         pthread_mutex_unlock(&s->lock);
+        if (flag)
+            return reply;
+        nap(&idle, 500);
     }
-    return reply;
 }
 
 /* The slot's next job. One handed out after this rank was interrupted (rank 0 had not heard
