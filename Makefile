@@ -30,6 +30,7 @@ OPT_debug   := -O0 -g3
 OPT_asan    := -O1 -g -fsanitize=address,leak -fno-omit-frame-pointer
 OPT_ubsan   := -O1 -g -fsanitize=undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 OPT_tsan    := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
+OPT_mpi     := -O2 -g
 OPT_fuzz    := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
 
 CPPFLAGS += -Iinclude -D_GNU_SOURCE -DCSVB_VERSION='"$(VERSION)"' $(shell pkg-config --cflags libxml-2.0)
@@ -54,14 +55,27 @@ LAYER_core    := source scan csvfeed lenient record reader charset detect transc
 LAYER_run     := options cli cli_table files_from completion walk walk_names walk_roots outputs outdir omp_env conflicts plan input \
                  shard shard_run plan_json fdlimit \
                  result hints schedule pipeline chunks driver supervise progress incremental incremental_run \
-                 incremental_journal manifest_json
-LAYER_present := report report_table report_csv report_json report_junit report_github color \
+                 incremental_journal manifest_json wire driver_mpi
+LAYER_present := report report_diag report_table report_csv report_json report_junit report_github color \
                  report_read merge_reports \
                  rusage
 LAYERS        := util core run present
 
 ALL_MODULES := $(foreach l,$(LAYERS),$(LAYER_$(l)))
 SRC_MODULES := $(patsubst src/%.c,%,$(filter-out src/main.c,$(wildcard src/*.c)))
+# The MPI build (make mpi): Open MPI's flags from its mpicc, and driver_mpi.c (the one file
+# with <mpi.h>), built into build/mpi only; every other build has no MPI at all.
+ifeq ($(VARIANT),mpi)
+MPI_CFLAGS  := $(shell mpicc --showme:compile 2>/dev/null)
+MPI_LIBS    := $(shell mpicc --showme:link 2>/dev/null)
+ifeq ($(MPI_LIBS),)
+$(error make mpi needs Open MPI (Debian: libopenmpi-dev openmpi-bin; CSVB_WITH_MPI=1 bash scripts/install-deps.sh))
+endif
+CPPFLAGS    += -DCSVB_MPI $(patsubst -I%,-isystem %,$(filter -I%,$(MPI_CFLAGS)))
+LDLIBS      += $(MPI_LIBS)
+else
+SRC_MODULES := $(filter-out driver_mpi,$(SRC_MODULES))
+endif
 UNLAYERED   := $(filter-out $(ALL_MODULES),$(SRC_MODULES))
 ifneq ($(UNLAYERED),)
 $(error modules without a layer (add them to LAYER_* in the Makefile): $(UNLAYERED))
@@ -88,7 +102,7 @@ test_layer = $(firstword $(foreach l,$(LAYERS),$(if $(filter $(1),$(LAYER_$(l)))
 
 .PHONY: test-scale
 .PHONY: all test unit e2e parallel holes ux limits lenient encodings docs ci-integrations operators faults completion incremental compress completions test-junit asan ubsan tsan tsan-run conformance fuzz fuzz-smoke fuzz-replay bench install uninstall deb test-deb \
-        format format-check lint layers clean golden
+        format format-check lint layers clean golden mpi test-scale-mpi test-scale-slurm
 
 all: $(BIN)
 
@@ -127,8 +141,12 @@ test: unit e2e parallel fuzz-replay conformance docs operators faults completion
 # More than one machine (issue 11): shards, plans, merge-reports, GNU parallel; engines started
 # by the suites themselves. A list: each scale suite adds itself here (SCALE_SUITES += ...).
 SCALE_SUITES := tests/scale.sh
+# test-scale-mpi (real mpirun, 1..4 ranks) and test-scale-slurm (a one-node Slurm cluster the
+# suite starts and stops) follow the shard suites.
 test-scale: $(BIN)
-	@rc=0; for s in $(SCALE_SUITES); do echo "== $$s"; CSVBATCH=$(BIN) bash $$s || rc=1; done; exit $$rc
+	@rc=0; for s in $(SCALE_SUITES); do echo "== $$s"; CSVBATCH=$(BIN) bash $$s || rc=1; done; \
+	$(MAKE) --no-print-directory test-scale-mpi || rc=1; \
+	$(MAKE) --no-print-directory test-scale-slurm || rc=1; exit $$rc
 
 # Issue 13's holes: written paths never replace inputs, exit codes, a closed stdout pipe.
 holes: $(BIN)
@@ -205,6 +223,15 @@ conformance: $(BIN)
 # The JUnit reports the test_report_junit suite writes, validated by xmllint against the schema.
 test-junit: $(BUILD)/tests/test_report_junit
 	JUNIT_SUITE=$(BUILD)/tests/test_report_junit bash tests/junit.sh
+
+# The MPI build, build/mpi/csvbatch (README "MPI build"), and the suites that run it under
+# mpirun and under a one-node Slurm cluster they start themselves.
+mpi:
+	$(MAKE) VARIANT=mpi build/mpi/csvbatch
+test-scale-mpi: $(BIN) mpi
+	CSVBATCH=$(BIN) CSVBATCH_MPI=build/mpi/csvbatch bash tests/scale_mpi.sh
+test-scale-slurm: $(BIN)
+	CSVBATCH=$(BIN) bash tests/scale_slurm.sh
 
 asan:
 	$(MAKE) VARIANT=asan test

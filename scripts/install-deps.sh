@@ -7,13 +7,15 @@ set -euo pipefail
 # (gzip zstd bzip2 xz-utils make and check the compressed inputs; libcriterion-dev; xmllint from
 # libxml2-utils for the JUnit schema; python3, jq, GNU time, groff
 # and script(1) for the shell suites; bash-completion, zsh and fish for tests/completion.sh; GNU
-# parallel for tests/scale.sh),
+# parallel for tests/scale.sh; Open MPI for `make mpi` and make test-scale-mpi, libopenmpi-dev
+# openmpi-bin; a one-node Slurm for make test-scale-slurm, slurmctld slurmd slurm-client munge),
 # sanitizers and fuzzing (clang, libomp-dev, libclang-rt-dev; with CSVB_WITH_CLANG=1), the Debian
 # package and its test (debhelper, dpkg-dev, lintian, man-db; with CSVB_WITH_DEB=1: `make deb`,
 # `make test-deb`).
 pkgs=(gcc make pkg-config libc6-dev libcsv-dev libjansson-dev libxml2-dev libxxhash-dev libuchardet-dev libcriterion-dev libxml2-utils
       zlib1g-dev libzstd-dev libbz2-dev liblzma-dev gzip zstd bzip2 xz-utils
-      python3 jq time groff-base bsdutils bash-completion zsh fish parallel)
+      python3 jq time groff-base bsdutils bash-completion zsh fish parallel
+      libopenmpi-dev openmpi-bin slurmctld slurmd slurm-client munge)
 [ "${CSVB_WITH_CLANG:-0}" = 1 ] && pkgs+=(clang clang-format clang-tidy cppcheck libomp-dev libclang-rt-dev)
 [ "${CSVB_WITH_DEB:-0}" = 1 ] && pkgs+=(debhelper dpkg-dev lintian man-db)
 missing=()

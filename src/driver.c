@@ -1,6 +1,7 @@
 /* driver.c — the only file with OpenMP: one job per iteration, in the schedule's order. */
 #include "csvbatch/driver.h"
 
+#include <omp.h>
 #include <stdatomic.h>
 
 #include "csvbatch/chunks.h"
@@ -9,14 +10,12 @@
 #include "csvbatch/pipeline.h"
 #include "csvbatch/schedule.h"
 
-/* Why job k must not start now, or NULL when it may. */
-static const char *refusal(const struct csvb_plan *plan, const _Atomic size_t *failures,
-                           double deadline)
+const char *csvb_driver_refusal(const struct csvb_plan *plan, size_t failures, double deadline)
 {
     if (atomic_load_explicit(plan->cancel, memory_order_relaxed))
         return "not started: interrupted";
     size_t limit = plan->limits.max_failures;
-    if (limit > 0 && atomic_load(failures) >= limit)
+    if (limit > 0 && failures >= limit)
         return plan->limits.fail_fast ? "not started: --fail-fast after a failure"
                                       : "not started: --max-failures reached";
     if (deadline > 0 && csvb_now() > deadline)
@@ -45,6 +44,17 @@ static void run_job(const struct csvb_plan *plan, const struct csvb_job *job, in
     csvb_chunks_finish(plan, job, chunks, res);
 }
 
+void csvb_driver_preset(const struct csvb_joblist *list, struct csvb_result *results)
+{
+    for (size_t i = 0; i < list->n; i++) {
+        const struct csvb_job *job = &list->jobs[i];
+        if (job->kind == CSVB_JOB_SKIP)
+            csvb_result_preset(&results[i], CSVB_STATUS_SKIPPED, CSVB_E_IO, job->reason);
+        else if (job->kind == CSVB_JOB_FAIL)
+            csvb_result_preset(&results[i], CSVB_STATUS_FAILED, CSVB_E_CONFLICT, job->reason);
+    }
+}
+
 void csvb_driver_run(const struct csvb_plan *plan, const struct csvb_joblist *list,
                      struct csvb_result *results)
 {
@@ -52,15 +62,10 @@ void csvb_driver_run(const struct csvb_plan *plan, const struct csvb_joblist *li
     struct csvb_diag d;
     csvb_diag_init(&d);
     bool scheduled = csvb_schedule_init(&sched, list, plan->chunk_size, &d) == CSVB_OK;
-    for (size_t i = 0; i < list->n; i++) {
+    csvb_driver_preset(list, results);
+    for (size_t i = 0; !scheduled && i < list->n; i++) {
         const struct csvb_job *job = &list->jobs[i];
-        if (job->kind == CSVB_JOB_UNCHANGED)
-            continue; /* incremental.c filled its result */
-        if (job->kind == CSVB_JOB_SKIP)
-            csvb_result_preset(&results[i], CSVB_STATUS_SKIPPED, CSVB_E_IO, job->reason);
-        else if (job->kind == CSVB_JOB_FAIL)
-            csvb_result_preset(&results[i], CSVB_STATUS_FAILED, CSVB_E_CONFLICT, job->reason);
-        else if (!scheduled) { /* no memory for the schedule: input order, one thread */
+        if (job->kind == CSVB_JOB_RUN) { /* no memory for the schedule: input order, one thread */
             csvb_pipeline_run(plan, job, &results[i]);
             csvb_incremental_record(plan->incremental, i, job, &results[i]);
         }
@@ -78,7 +83,7 @@ void csvb_driver_run(const struct csvb_plan *plan, const struct csvb_joblist *li
     shared(plan, list, results, order, total, threads, failures, deadline)
     for (long k = 0; k < total; k++) {
         size_t i = order[k];
-        const char *why = refusal(plan, &failures, deadline);
+        const char *why = csvb_driver_refusal(plan, atomic_load(&failures), deadline);
         if (why != NULL) {
             csvb_result_preset(&results[i], CSVB_STATUS_SKIPPED, CSVB_E_CANCELLED, why);
             continue;
@@ -93,4 +98,21 @@ void csvb_driver_run(const struct csvb_plan *plan, const struct csvb_joblist *li
             atomic_fetch_add(&plan->progress->files_done, 1);
     }
     csvb_schedule_fini(&sched);
+}
+
+void csvb_driver_run_fed(const struct csvb_plan *plan, const struct csvb_joblist *list,
+                         struct csvb_result *results, int threads,
+                         const struct csvb_driver_feed *feed)
+{
+#pragma omp parallel num_threads(threads) default(none) shared(plan, list, results, threads, feed)
+    {
+        int slot = omp_get_thread_num();
+        size_t i;
+        while (feed->next(feed->ctx, slot, &i)) {
+            csvb_progress_working(plan->progress, list->jobs[i].path);
+            run_job(plan, &list->jobs[i], threads, &results[i]);
+            csvb_progress_working(plan->progress, NULL);
+            feed->done(feed->ctx, slot, i);
+        }
+    }
 }

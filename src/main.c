@@ -1,14 +1,11 @@
 /* main.c — wiring only: options → plan → walk/outputs → driver → diagnostics → report → exit code.
  */
-#include <pthread.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <errno.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,7 +15,8 @@
 #include "csvbatch/cli.h"
 #include "csvbatch/color.h"
 #include "csvbatch/conflicts.h"
-#include "csvbatch/driver.h"
+#include "csvbatch/clock.h"
+#include "csvbatch/driver_mpi.h"
 #include "csvbatch/completion.h"
 #include "csvbatch/files_from.h"
 #include "csvbatch/fdlimit.h"
@@ -27,6 +25,7 @@
 #include "csvbatch/outdir.h"
 #include "csvbatch/outputs.h"
 #include "csvbatch/report.h"
+#include "csvbatch/report_diag.h"
 #include "csvbatch/report_github.h"
 #include "csvbatch/report_junit.h"
 #include "csvbatch/merge_reports.h"
@@ -45,13 +44,6 @@ static void utc_now(char *buf, size_t size)
     struct tm tm;
     if (gmtime_r(&t, &tm) == NULL || strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
         snprintf(buf, size, "unknown");
-}
-
-static double wall_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* One diagnostic per line: control characters (from file names or data) are escaped. */
@@ -93,86 +85,9 @@ static void ui_decide(const struct csvb_options *opt, struct ui *ui)
     ui->stdout_data = false; /* known after the walk: ui_stdout_data */
 }
 
-static void print_diagnostics(const struct csvb_joblist *list, const struct csvb_result *results,
-                              const struct ui *ui)
+static void say_plain(const char *message)
 {
-    char line[CSVB_DIAG_MESSAGE_MAX + 4200];
-    for (size_t i = 0; i < list->nnotices; i++) {
-        csvb_color_diag_prefix(stderr, ui->color_err, CSVB_COLOR_LEVEL_NOTICE);
-        put_escaped(stderr, list->notices[i]);
-    }
-    bool debug_chunks = getenv("CSVBATCH_DEBUG_CHUNKS") != NULL; /* tests/chunks.sh */
-    for (size_t i = 0; i < list->n; i++) {
-        const struct csvb_result *r = &results[i];
-        if (debug_chunks && r->parse_runs > 0)
-            fprintf(stderr,
-                    "csvbatch: debug: %s: %u chunks, %u chunk runs, bytes parsed %llu of %lld, "
-                    "temp files at most %u\n",
-                    list->jobs[i].path, r->chunks, r->parse_runs,
-                    (unsigned long long)r->bytes_parsed, (long long)list->jobs[i].size,
-                    r->chunk_temps_max);
-        if (r->status == CSVB_STATUS_SUCCESS || r->status == CSVB_STATUS_UNCHANGED)
-            continue;
-        /* A path longer than the line (a tree deeper than PATH_MAX) still gets its cause said. */
-        size_t path_len = strlen(list->jobs[i].path), need = path_len + sizeof line;
-        char *big = path_len > 4000 ? malloc(need) : NULL;
-        csvb_diag_format(&r->diag, list->jobs[i].path, big != NULL ? big : line,
-                         big != NULL ? need : sizeof line);
-        csvb_color_diag_prefix(stderr, ui->color_err,
-                               r->status == CSVB_STATUS_SKIPPED ? CSVB_COLOR_LEVEL_NOTICE
-                                                                : CSVB_COLOR_LEVEL_NONE);
-        put_escaped(stderr, big != NULL ? big : line);
-        free(big);
-    }
-    if (ui->github)
-        csvb_report_github_annotations(stderr, list, results);
-}
-
-/* An output and the directory that holds it. */
-struct out_dir {
-    char *dir; /* owned */
-    const char *output;
-};
-
-static int cmp_dir(const void *a, const void *b)
-{
-    return strcmp(((const struct out_dir *)a)->dir, ((const struct out_dir *)b)->dir);
-}
-
-/* Makes the renames durable: one fsync per distinct output directory, after all the files. */
-static int sync_output_dirs(const struct csvb_joblist *list, const struct csvb_result *results)
-{
-    struct out_dir *dirs = calloc(list->n + 1, sizeof *dirs);
-    size_t n = 0;
-    int status = 0;
-    if (dirs == NULL)
-        return 1;
-    for (size_t i = 0; i < list->n; i++) {
-        const char *out = list->jobs[i].output_path;
-        if (results[i].status != CSVB_STATUS_SUCCESS || out == NULL || csvb_outputs_is_stdout(out))
-            continue;
-        if ((dirs[n].dir = csvb_text_dirname(out)) == NULL) {
-            fprintf(stderr, "csvbatch: out of memory\n");
-            status = 1;
-            continue;
-        }
-        dirs[n++].output = out;
-    }
-    qsort(dirs, n, sizeof *dirs, cmp_dir);
-    for (size_t i = 0; i < n; i++) {
-        if (i > 0 && strcmp(dirs[i].dir, dirs[i - 1].dir) == 0)
-            continue;
-        struct csvb_diag d;
-        csvb_diag_init(&d);
-        if (csvb_atomic_sync_dir(dirs[i].output, &d) != CSVB_OK) {
-            say("", d.message);
-            status = 1;
-        }
-    }
-    for (size_t i = 0; i < n; i++)
-        free(dirs[i].dir);
-    free(dirs);
-    return status;
+    say("", message);
 }
 
 /* Progress on stderr: when it is a terminal (or --progress), unless -q or --no-progress. */
@@ -366,7 +281,7 @@ static void fit_threads(struct csvb_plan *plan, struct csvb_joblist *list, long 
     plan->threads = fit;
 }
 
-static int run(struct csvb_options *opt, struct ui *ui, long nofile)
+static int run(struct csvb_options *opt, struct ui *ui, long nofile, csvb_supervise_fn *run_jobs)
 {
     struct csvb_diag d;
     csvb_diag_init(&d);
@@ -375,7 +290,7 @@ static int run(struct csvb_options *opt, struct ui *ui, long nofile)
     int status = prepare(opt, &plan, &sr);
     if (status != 0)
         return status;
-    double start = wall_seconds();
+    double start = csvb_now();
     time_t started = time(NULL);
     char started_at[CSVB_STAMP_MAX];
     utc_now(started_at, sizeof started_at);
@@ -394,19 +309,20 @@ static int run(struct csvb_options *opt, struct ui *ui, long nofile)
         goto out;
     fit_threads(&plan, &list, nofile);
     csvb_cancel_install(plan.threads);
-    csvb_supervise_run(&plan, &list, results, want_progress(opt));
+    run_jobs(&plan, &list, results, want_progress(opt));
     bool manifest_failed = false;
     if (incr != NULL && csvb_incremental_finish(incr, &list, &d) != CSVB_OK) {
         say("--incremental: ", d.message);
         manifest_failed = true;
     }
     struct csvb_totals totals;
-    csvb_totals_sum(results, list.n, wall_seconds() - start, &totals);
+    csvb_totals_sum(results, list.n, csvb_now() - start, &totals);
     csvb_rusage_get(&totals.usage);
     totals.have_usage = true;
     if (!ui->diag_last)
-        print_diagnostics(&list, results, ui);
-    bool io_failed = plan.fsync && !opt->dry_run && sync_output_dirs(&list, results) != 0;
+        csvb_report_diagnostics(stderr, &list, results, ui->color_err, ui->github);
+    bool io_failed =
+        plan.fsync && !opt->dry_run && csvb_outputs_sync_dirs(&list, results, say_plain) != 0;
     io_failed = io_failed || manifest_failed;
     struct csvb_run_info info = {started_at,           NULL,        plan.stamp, 0,
                                  csvb_cancel_signal(), plan.threads};
@@ -414,7 +330,7 @@ static int run(struct csvb_options *opt, struct ui *ui, long nofile)
     bool reported =
         present(opt, &plan, &list, results, &totals, &info, &io_failed, started, ui, &extra);
     if (ui->diag_last)
-        print_diagnostics(&list, results, ui);
+        csvb_report_diagnostics(stderr, &list, results, ui->color_err, ui->github);
     status = csvb_result_exit_code(totals.failed, csvb_result_count_not_started(results, list.n),
                                    io_failed || !reported, info.signal);
 out:
@@ -428,7 +344,8 @@ out:
     return status;
 }
 
-int main(int argc, char **argv)
+/* The whole run, its jobs run by run_jobs: csvb_supervise_run, or the MPI driver on rank 0. */
+static int csvbatch_main(int argc, char **argv, csvb_supervise_fn *run_jobs)
 {
     struct csvb_options opt;
     struct csvb_diag d;
@@ -462,10 +379,18 @@ int main(int argc, char **argv)
     default: {
         struct ui ui;
         ui_decide(&opt, &ui);
-        status = run(&opt, &ui, nofile);
+        status = run(&opt, &ui, nofile, run_jobs);
         break;
     }
     }
     csvb_options_fini(&opt);
     return status;
+}
+
+int main(int argc, char **argv)
+{
+#ifdef CSVB_MPI /* make mpi: rank 0 runs csvbatch_main, the other ranks serve it (driver_mpi.h) */
+    return csvb_driver_mpi_main(argc, argv, csvbatch_main);
+#endif
+    return csvbatch_main(argc, argv, csvb_supervise_run);
 }

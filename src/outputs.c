@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "csvbatch/atomic.h"
 #include "csvbatch/codec.h"
 #include "csvbatch/stage.h"
 
@@ -280,4 +281,51 @@ void csvb_joblist_fini(struct csvb_joblist *list)
     free(list->jobs);
     free(list->notices);
     memset(list, 0, sizeof *list);
+}
+
+/* An output and the directory that holds it. */
+struct out_dir {
+    char *dir; /* owned */
+    const char *output;
+};
+
+static int cmp_dir(const void *a, const void *b)
+{
+    return strcmp(((const struct out_dir *)a)->dir, ((const struct out_dir *)b)->dir);
+}
+
+int csvb_outputs_sync_dirs(const struct csvb_joblist *list, const struct csvb_result *results,
+                           void (*say)(const char *message))
+{
+    struct out_dir *dirs = calloc(list->n + 1, sizeof *dirs);
+    size_t n = 0;
+    int status = 0;
+    if (dirs == NULL)
+        return 1;
+    for (size_t i = 0; i < list->n; i++) {
+        const char *out = list->jobs[i].output_path;
+        if (results[i].status != CSVB_STATUS_SUCCESS || out == NULL || csvb_outputs_is_stdout(out))
+            continue;
+        if ((dirs[n].dir = csvb_text_dirname(out)) == NULL) {
+            say("out of memory");
+            status = 1;
+            continue;
+        }
+        dirs[n++].output = out;
+    }
+    qsort(dirs, n, sizeof *dirs, cmp_dir);
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && strcmp(dirs[i].dir, dirs[i - 1].dir) == 0)
+            continue;
+        struct csvb_diag d;
+        csvb_diag_init(&d);
+        if (csvb_atomic_sync_dir(dirs[i].output, &d) != CSVB_OK) {
+            say(d.message);
+            status = 1;
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        free(dirs[i].dir);
+    free(dirs);
+    return status;
 }

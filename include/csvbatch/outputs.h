@@ -14,6 +14,7 @@
 
 #include "csvbatch/diag.h"
 #include "csvbatch/options.h"
+#include "csvbatch/result.h"
 #include "csvbatch/walk.h"
 
 struct csvb_job {
@@ -83,6 +84,12 @@ bool csvb_outputs_is_stdin(const struct csvb_job *job);
 
 /* Whether output_path (NULL allowed) is standard output. */
 bool csvb_outputs_is_stdout(const char *output_path);
+
+/* Makes the renames durable: one fsync per distinct directory holding a successful output
+ * (results[i] for list->jobs[i]; standard output excluded), after all the files. Each failure
+ * is said through say (its message); returns 0, or 1 when any failed. */
+int csvb_outputs_sync_dirs(const struct csvb_joblist *list, const struct csvb_result *results,
+                           void (*say)(const char *message));
 
 /* Frees everything list owns. NULL-safe, safe to call twice. */
 void csvb_joblist_fini(struct csvb_joblist *list);

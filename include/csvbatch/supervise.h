@@ -16,4 +16,8 @@
 void csvb_supervise_run(struct csvb_plan *plan, const struct csvb_joblist *list,
                         struct csvb_result *results, bool show_progress);
 
+/* The type of csvb_supervise_run: how main has its jobs run (the MPI build passes its driver). */
+typedef void csvb_supervise_fn(struct csvb_plan *plan, const struct csvb_joblist *list,
+                               struct csvb_result *results, bool show_progress);
+
 #endif
