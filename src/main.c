@@ -71,13 +71,14 @@ struct ui {
     bool stdout_data; /* a file's output goes to stdout ('-'): no summary or preview there */
 };
 
-static void ui_decide(const struct csvb_options *opt, struct ui *ui)
+/* forwarded: stdout is mpirun's pseudo-terminal, not the user's: the table prints as in a pipe. */
+static void ui_decide(const struct csvb_options *opt, bool forwarded, struct ui *ui)
 {
     const char *no_color = getenv("NO_COLOR"), *force = getenv("CLICOLOR_FORCE");
     ui->color_out = csvb_color_enabled(opt->color, isatty(STDOUT_FILENO), no_color, force);
     ui->color_err = csvb_color_enabled(opt->color, isatty(STDERR_FILENO), no_color, force);
     ui->github = csvb_github_enabled(opt->annotations, getenv("GITHUB_ACTIONS"));
-    ui->columns = opt->format == CSVB_FORMAT_TABLE
+    ui->columns = opt->format == CSVB_FORMAT_TABLE && !forwarded
                       ? csvb_color_terminal_columns(STDOUT_FILENO, getenv("COLUMNS"))
                       : 0;
     /* A table on a terminal ends the run's output: what went wrong is read last, below it. */
@@ -378,7 +379,7 @@ static int csvbatch_main(int argc, char **argv, csvb_supervise_fn *run_jobs)
         break;
     default: {
         struct ui ui;
-        ui_decide(&opt, &ui);
+        ui_decide(&opt, run_jobs != csvb_supervise_run, &ui);
         status = run(&opt, &ui, nofile, run_jobs);
         break;
     }
