@@ -71,19 +71,53 @@ static void diag_from(json_t *f, struct csvb_diag *d)
     csvb_diag_set(d, CSVB_E_IO, (unsigned long)line, "%s", err);
 }
 
+/* A path that was not UTF-8 comes back from its "path_hex" (report_json.c): its exact bytes. */
+static char *path_from(json_t *f, const char *key, const char *hex_key)
+{
+    const char *hex = json_string_value(json_object_get(f, hex_key));
+    size_t n = hex != NULL ? strlen(hex) : 0;
+    if (hex == NULL || n % 2 != 0)
+        return dup_member(f, key);
+    char *p = malloc(n / 2 + 1);
+    for (size_t i = 0; p != NULL && i < n / 2; i++) {
+        unsigned v;
+        if (sscanf(hex + 2 * i, "%2x", &v) != 1) {
+            free(p);
+            return dup_member(f, key);
+        }
+        p[i] = (char)v;
+    }
+    if (p != NULL)
+        p[n / 2] = '\0';
+    return p;
+}
+
+/* What the file was read with ("delimiter", "encoding", "quotes"; null when it was not read). */
+static void dialect_from(json_t *f, struct csvb_result_dialect *dl)
+{
+    const char *delim = json_string_value(json_object_get(f, "delimiter"));
+    const char *enc = json_string_value(json_object_get(f, "encoding"));
+    const char *quotes = json_string_value(json_object_get(f, "quotes"));
+    dl->delimiter = delim != NULL && strlen(delim) == 1 ? delim[0] : '\0';
+    snprintf(dl->encoding, sizeof dl->encoding, "%s",
+             enc != NULL && strcmp(enc, "utf-8") != 0 ? enc : "");
+    dl->quotes_lenient = quotes != NULL && strcmp(quotes, "lenient") == 0;
+}
+
 /* File entry f into job j and result r; false when it is malformed. */
 static bool file_from(json_t *f, struct csvb_job *j, struct csvb_result *r)
 {
     csvb_result_init(r);
     j->kind = CSVB_JOB_RUN;
-    j->path = dup_member(f, "path");
-    j->output_path = dup_member(f, "output");
+    j->path = path_from(f, "path", "path_hex");
+    j->output_path = path_from(f, "output", "output_hex");
     if (j->path == NULL ||
         !status_from(json_string_value(json_object_get(f, "status")), &r->status))
         return false;
     r->rows_read = u64(f, "rows_read");
     r->rows_written = u64(f, "rows_written");
     r->rows_rejected = u64(f, "rows_rejected");
+    r->rows_padded = u64(f, "rows_padded");
     r->bytes_read = u64(f, "bytes_read");
     r->bytes_written = u64(f, "bytes_written");
     r->bytes_decompressed = u64(f, "bytes_decompressed");
@@ -93,6 +127,10 @@ static bool file_from(json_t *f, struct csvb_job *j, struct csvb_result *r)
         if (strcmp(z, csvb_compression_name((enum csvb_compression)c)) == 0)
             r->compression = (enum csvb_compression)c;
     diag_from(f, &r->diag);
+    const char *hint = json_string_value(json_object_get(f, "hint"));
+    if (hint != NULL && r->diag.code != CSVB_OK) /* the message holds it already */
+        snprintf(r->diag.hint, sizeof r->diag.hint, "%s", hint);
+    dialect_from(f, &r->dialect);
     json_t *by = json_object_get(f, "written_by");
     snprintf(r->written_stamp, sizeof r->written_stamp, "%s",
              json_string_value(json_object_get(by, "stamp"))
