@@ -284,17 +284,19 @@ static void check_compressed(const uint8_t *data, size_t size, const struct capt
     free(got.text);
 }
 
-/* (1) again with each scanner kernel forced (scan_kernel.h), in both bufferings. */
+/* (1) again with each scanner kernel forced (scan_kernel.h), in one large buffer, in the small
+ * one, and in a medium one (33 to 332 bytes) whose edges fall anywhere in a 64-byte block. */
 static void check_levels(const uint8_t *data, size_t size, const struct capture *want,
                          enum csvb_err want_err, size_t chunk, size_t block)
 {
     static const char *const levels[] = {"scalar", "sse2", "avx2"};
     for (size_t k = 0; k < 3; k++) {
         setenv("CSVB_SCAN_ISA", levels[k], 1);
-        for (int small = 0; small < 2; small++) {
+        size_t medium = 33 + (size > 0 ? (size_t)data[size / 2] * 7 % 300 : 0);
+        for (int small = 0; small < 3; small++) {
             enum csvb_err e;
-            struct capture got =
-                run(data, size, small ? chunk : 0, small ? block : 1 << 20, true, &e);
+            size_t b = small == 0 ? 1 << 20 : small == 1 ? block : medium;
+            struct capture got = run(data, size, (size_t)small * chunk, b, true, &e);
             if (e != want_err || got.len != want->len || memcmp(got.text, want->text, got.len)) {
                 fprintf(stderr, "the %s scanner (small buffers %d) disagrees with libcsv\n%s\n%s\n",
                         levels[k], small, want->text, got.text);
