@@ -27,7 +27,7 @@ static inline void finish(uint64_t quote, uint64_t in_quote, uint64_t structural
                           uint64_t *carry, struct csvb_scan_masks *m)
 {
     in_quote ^= *carry;
-    *carry = (uint64_t)((int64_t)in_quote >> 63);
+    *carry = (uint64_t)0 - (in_quote >> 63);
     *m = (struct csvb_scan_masks){quote, in_quote, structural, line_end};
 }
 
@@ -58,7 +58,7 @@ static void kernel_sse2(const char *p, char delimiter, uint64_t *carry, struct c
     const __m128i vq = _mm_set1_epi8('"'), vd = _mm_set1_epi8(delimiter);
     const __m128i vn = _mm_set1_epi8('\n'), vr = _mm_set1_epi8('\r');
     __m128i v[4], q[4], s[4], e[4];
-    for (int k = 0; k < 4; k++) {
+    for (size_t k = 0; k < 4; k++) {
         v[k] = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
         q[k] = _mm_cmpeq_epi8(v[k], vq);
         e[k] = _mm_or_si128(_mm_cmpeq_epi8(v[k], vn), _mm_cmpeq_epi8(v[k], vr));
