@@ -294,6 +294,32 @@ Test(reader, differential_every_scan_level)
     }
 }
 
+/* Export-Csv and Excel shapes, a few KB, against libcsv with every buffer size from 60 to 140
+ * bytes: buffer edges fall on every byte of the 64-byte blocks, inside doubled quotes and
+ * quoted CRLFs, and on quotes that end a block. */
+Test(reader, quoted_shapes_every_buffer_edge)
+{
+    static const char *const levels[] = {"scalar", "sse2", "avx2"};
+    char buf[4096];
+    size_t n = 0;
+    for (int i = 0; n + 200 < sizeof buf; i++)
+        n += (size_t)snprintf(buf + n, sizeof buf - n,
+                              i % 2 ? "\"N%d\",\"%d\",\"say \"\"hi\"\"\",\"l1\r\nl2\"\r\n"
+                                    : "%d,\"x%d\",\"\"\"\",\"a,b\nc\",plain\n",
+                              i, i * 7);
+    char *slow = read_all(buf, n, n + 1, 1 << 20, false, 0);
+    for (size_t k = 0; k < 3; k++) {
+        setenv("CSVB_SCAN_ISA", levels[k], 1);
+        for (size_t block = 60; block <= 140; block++) {
+            char *fast = read_all(buf, n, 1 + block % 7 * 11, block, true, 0);
+            cr_assert_str_eq(fast, slow, "%s block %zu", levels[k], block);
+            free(fast);
+        }
+    }
+    unsetenv("CSVB_SCAN_ISA");
+    free(slow);
+}
+
 static enum csvb_err stop_at_second(void *ctx, const struct csvb_row *row, bool *stop,
                                     struct csvb_diag *d)
 {
