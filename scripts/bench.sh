@@ -7,12 +7,16 @@
 #   CSVBATCH         binary to benchmark (default: <repo>/build/release/csvbatch)
 #   BENCH_SCALE      float size factor for the workloads (default 1; e.g. 0.05 for a quick run)
 #   BENCH_RUNS       timed runs per tool and workload (default 5), after one untimed warm-up
-#   BENCH_WORKLOADS  comma-separated subset of W1,W2,W3,W1GZ,W2GZ,W2ZST (default all)
+#   BENCH_WORKLOADS  comma-separated subset of W1,W2,W3,W4,W5,W1GZ,W2GZ,W2ZST (default all)
+#   ZSV              path of a zsv binary you have (github.com/liquidaty/zsv): adds zsv as a peer
+#                    (`zsv sql`, one process per file); this repository holds no zsv code
 #   BENCH_DUCKDB_PKG npm spec for the DuckDB peer (default pinned @duckdb/node-api@1.5.6-r.1)
 #
 # Workloads (scale 1; generated once, deterministically, by scripts/gen-bench-data.py and
 # cached in .bench/data/ with a stamp):
 #   W1  32 files x 32 MiB (1 GiB)   W2  1 file x 1 GiB   W3  5,000 files x ~2 KB
+#   W4  1 file x 256 MiB, every field quoted, CRLF (PowerShell Export-Csv)
+#   W5  1 file x 256 MiB, text fields quoted, ~10% doubled quotes, ~6% quoted line breaks
 #   W1GZ  W1's files gzipped (csvbatch against DuckDB on the same .csv.gz files)
 #   W2GZ  W2's file gzipped, W2ZST zstd-compressed (csvbatch against `igzip -dc`, else `gzip -dc`,
 #         and `zstd -dc` to /dev/null: the decoder alone, the floor for one compressed file)
@@ -20,7 +24,8 @@
 # Tools: csvbatch (-j2, -j1, -j2 --no-fsync when supported; always --case-sensitive and a
 # fixed --timestamp), DuckDB via @duckdb/node-api (scripts/bench-duckdb.mjs, 2 threads),
 # Miller (one mlr per file, xargs -P 2), cat (copy each input, xargs -P 2: the I/O floor).
-# zsv is probed and reported as skipped when it cannot be had. Each peer is optional.
+# zsv when ZSV names its binary (`zsv sql`, one process per file, xargs -P 2), else reported as
+# skipped. Each peer is optional.
 #
 # Per workload: one untimed warm-up run of every tool, whose outputs are verified against
 # csvbatch's (record by record via Python's csv module; csvbatch itself is checked against a
@@ -42,7 +47,7 @@ elif [[ $CSVBATCH != /* ]]; then
 fi
 BENCH_SCALE=${BENCH_SCALE:-1}
 BENCH_RUNS=${BENCH_RUNS:-5}
-BENCH_WORKLOADS=${BENCH_WORKLOADS:-W1,W2,W3,W1GZ,W2GZ,W2ZST}
+BENCH_WORKLOADS=${BENCH_WORKLOADS:-W1,W2,W3,W4,W5,W1GZ,W2GZ,W2ZST}
 BENCH_DUCKDB_PKG=${BENCH_DUCKDB_PKG:-@duckdb/node-api@1.5.6-r.1} # npm spec, installed once into .bench/tools
 STAMP=2026-01-01T00:00:00Z
 PAR=2 # csvbatch -j, DuckDB threads, xargs -P for the per-file peers
@@ -73,8 +78,8 @@ WORKLOADS=()
 IFS=',' read -r -a _wl <<<"$BENCH_WORKLOADS"
 for w in "${_wl[@]}"; do
     w=${w//[[:space:]]/}
-    case $w in W1 | W2 | W3 | W1GZ | W2GZ | W2ZST) WORKLOADS+=("$w") ;; '') ;;
-        *) die "unknown workload '$w' in BENCH_WORKLOADS (W1,W2,W3,W1GZ,W2GZ,W2ZST)" ;; esac
+    case $w in W1 | W2 | W3 | W4 | W5 | W1GZ | W2GZ | W2ZST) WORKLOADS+=("$w") ;; '') ;;
+        *) die "unknown workload '$w' in BENCH_WORKLOADS (W1,W2,W3,W4,W5,W1GZ,W2GZ,W2ZST)" ;; esac
 done
 ((${#WORKLOADS[@]})) || die "BENCH_WORKLOADS selects nothing"
 
@@ -164,23 +169,19 @@ else
     skip "mlr: Miller not installed and could not be installed (apt-get needs root)"
 fi
 
-# zsv: only reported. It is in neither Debian nor npm as of this writing; if a zsv binary is
-# on PATH it is still not timed, because no adapter has been validated against it here.
-if command -v zsv >/dev/null; then
-    skip "zsv: found $(command -v zsv) but no validated adapter in this harness"
-else
-    why=()
-    cand=$(apt-cache policy zsv 2>/dev/null | awk '/Candidate:/ {print $2}' || true)
-    if [[ -n $cand && $cand != "(none)" ]]; then why+=("apt has zsv $cand but it is not installed"); else why+=("no Debian package (apt-cache policy zsv: no candidate)"); fi
-    if command -v npm >/dev/null; then
-        if npmv=$(timeout 30 npm view zsv version 2>/dev/null) && [[ -n $npmv ]]; then
-            why+=("npm has 'zsv' $npmv, but it is not the zsv CLI this harness knows")
-        else
-            why+=("npm view zsv: not found")
-        fi
+# zsv: timed when ZSV names a zsv binary the user has (it is in neither Debian nor npm); the
+# repository holds no zsv code, binary or build recipe.
+if [[ -n ${ZSV:-} ]]; then
+    if [[ -x $ZSV ]] && ZSV_VERSION=$("$ZSV" version 2>&1 | sed -n 1p) && [[ -n $ZSV_VERSION ]]; then
+        say "  zsv: $ZSV ($ZSV_VERSION)"
+        meta version "zsv: $ZSV_VERSION ($ZSV)"
+        add_tool zsv "zsv sql (xargs -P$PAR)"
+        meta note "zsv runs \`zsv sql\` once per input file (xargs -n 1 -P $PAR), as DuckDB's SQL: select Name, ID and the timestamp where Status = 'Active'."
+    else
+        skip "zsv: ZSV=$ZSV is not an executable zsv binary"
     fi
-    reason=$(printf '%s; ' "${why[@]}")
-    skip "zsv: not available (${reason%; })"
+else
+    skip "zsv: not timed (set ZSV=/path/to/zsv to include a zsv binary you have)"
 fi
 
 add_tool cat "cat (xargs -P$PAR)"
@@ -192,6 +193,9 @@ meta note "cat writes a full copy of every input and does not fsync, whereas the
 # Per-file Miller job for xargs: $0 = out dir, $1 = timestamp, $2 = input file.
 # shellcheck disable=SC2016 # expanded by the sh that xargs starts, not here
 MLR_ONE='f=${2##*/}; exec mlr --icsv --ocsv filter '\''$Status == "Active"'\'' then cut -o -f Name,ID then put "\$ProcessedDate = \"$1\"" "$2" > "$0/${f%.csv}_processed.csv"'
+# Per-file zsv job for xargs: $0 = out dir, $1 = timestamp, $2 = input file, $3 = zsv binary.
+# shellcheck disable=SC2016
+ZSV_ONE='f=${2##*/}; exec "$3" sql "select Name, ID, '\''$1'\'' as ProcessedDate from data where Status = '\''Active'\''" "$2" > "$0/${f%.csv}_processed.csv"'
 # Per-file copy for xargs: $0 = out dir, $1 = input file.
 # shellcheck disable=SC2016
 CAT_ONE='exec cat "$1" > "$0/${1##*/}"'
@@ -207,6 +211,7 @@ build_cmd() {
         cbci) CMD=("${cb[@]}" -j "$PAR" "$in") ;;
         duckdb) CMD=(env BENCH_TOOLS_DIR="$TOOLS_DIR" BENCH_DUCKDB_THREADS="$PAR" node "$SCRIPTS/bench-duckdb.mjs" "$list" "$out" "$STAMP") ;;
         mlr) CMD=(xargs -d '\n' -n 1 -P "$PAR" -a "$list" sh -c "$MLR_ONE" "$out" "$STAMP") ;;
+        zsv) CMD=(xargs -d '\n' -I '{}' -P "$PAR" -a "$list" sh -c "$ZSV_ONE" "$out" "$STAMP" '{}' "$ZSV") ;;
         cat) CMD=(xargs -d '\n' -n 1 -P "$PAR" -a "$list" sh -c "$CAT_ONE" "$out") ;;
         gzdc) CMD=(sh -c "exec $GZ_DC \"\$@\" >/dev/null" sh "$in"/*.gz) ;;
         zstddc) CMD=(sh -c 'exec zstd -qdc "$@" >/dev/null' sh "$in"/*.zst) ;;

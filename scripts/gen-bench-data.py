@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Deterministic benchmark data for csvbatch (scripts/bench.sh).
 
-Usage: gen-bench-data.py --workload W1|W2|W3 [--scale S] [--root DIR] [--seed N] [-j N]
+Usage: gen-bench-data.py --workload W1|W2|W3|W4|W5 [--scale S] [--root DIR] [--seed N] [-j N]
 
 Writes the workload into DIR/<W>-s<scale>/ (only *.csv files in it) and a stamp file
 DIR/<W>-s<scale>.stamp beside it. If the stamp matches (same generator source, seed and
@@ -11,9 +11,13 @@ Workloads at scale 1:
   W1  32 files x 32 MiB (1 GiB total) in one directory
   W2  1 file of 1 GiB
   W3  5,000 files x ~2 KB
-BENCH_SCALE scales byte sizes (W1, W2) and the file count (W3; files stay ~2 KB).
+  W4  1 file of 256 MiB, every field quoted, CRLF, as PowerShell's Export-Csv writes it:
+      "Name","ID","Status","Email","Department","Salary","StartDate","Notes" (header quoted too)
+  W5  1 file of 256 MiB, text fields quoted (ID and Salary bare), LF; ~10% of the records hold
+      doubled quotes and ~6% a quoted line break in Notes (Excel / database exports)
+BENCH_SCALE scales byte sizes (W1, W2, W4, W5) and the file count (W3; files stay ~2 KB).
 
-Columns: ID,Name,Email,Status,Department,Salary,StartDate,Notes, LF line endings, UTF-8.
+Columns (W1-W3, W5): ID,Name,Email,Status,Department,Salary,StartDate,Notes, UTF-8; W1-W3: LF.
 Status: Active/Inactive/Pending plus some "active"/"ACTIVE". Realistic CSV features:
 ~5% of Notes quoted with embedded commas, some with doubled quotes, ~0.3% with an embedded
 LF inside quotes, some quoted "Last, First" names, UTF-8 multibyte names.
@@ -146,10 +150,58 @@ def build_pools(seed: int) -> tuple[list[str], list[str]]:
     return names, tails
 
 
+def _esc(s: str) -> str:
+    return '"' + s.replace('"', '""') + '"'
+
+
+W4_HEADER = '"Name","ID","Status","Email","Department","Salary","StartDate","Notes"\r\n'
+W5_NOTES_QUOTED = [
+    'Nickname "Bobby"', 'Said "ready to start" on call', 'Title changed to "Principal"',
+    'Prefers "they/them"', 'Flagged "urgent", escalate', 'Ticket "#8812" closed',
+]
+W5_NOTES_NEWLINE = [
+    "Line one of the note\nline two of the note", "Address:\n12 Main St, Springfield",
+    'Multi-line comment,\nsecond line with "quotes"', "Ref:\n日本 office",
+]
+
+
+def build_quoted_pools(seed: int, workload: str) -> tuple[list[str], list[str]]:
+    """W4 / W5: (name pool, tail pool) of pre-rendered fragments, every text field quoted."""
+    rng = random.Random(seed ^ POOL_SEED_SALT ^ int(workload[1:]))
+    names: list[str] = []
+    for _ in range(POOL_SIZE):
+        if rng.random() < 0.03:
+            name, local = rng.choice(CJK_NAMES), f"user{rng.randrange(100000)}"
+        else:
+            first, last = rng.choice(FIRST + FIRST_INTL[:4]), rng.choice(LAST + LAST_INTL[:3])
+            local = f"{first}.{last}".translate(ASCII_FOLD).lower()
+            name = f"{last}, {first}" if rng.random() < 0.035 else f"{first} {last}"
+        email = f"{local}{rng.randrange(1000)}@{rng.choice(DOMAINS)}"
+        names.append(_esc(name) if workload == "W4" else f"{_esc(name)},{_esc(email)}")
+    tails: list[str] = []
+    for _ in range(POOL_SIZE):
+        dept = rng.choice(DEPARTMENTS)
+        salary = rng.randrange(35_000, 250_001, 50)
+        date = f"{rng.randrange(2000, 2026)}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}"
+        r = rng.random()
+        if workload == "W4":
+            email = f"user{rng.randrange(1_000_000)}@{rng.choice(DOMAINS)}"
+            notes = "" if r < 0.3 else rng.choice(COMMA_NOTES if r < 0.35 else PLAIN_NOTES)
+            tails.append(",".join(map(_esc, [email, dept, str(salary), date, notes])) + "\r\n")
+        else:
+            notes = (rng.choice(W5_NOTES_QUOTED) if r < 0.10 else
+                     rng.choice(W5_NOTES_NEWLINE) if r < 0.16 else
+                     "" if r < 0.40 else rng.choice(PLAIN_NOTES + COMMA_NOTES))
+            tails.append(f"{_esc(dept)},{salary},{_esc(date)},{_esc(notes)}\n")
+    return names, tails
+
+
 # Filled in the parent before forking workers (fork start method shares them for free).
 NAMES: list[str] = []
 TAILS: list[str] = []
 ROW_FMT = "{},{},{},{}".format
+STATUS_CELLS = STATUSES
+ROW_FORMATS = {"W4": '{1},"{0}",{2},{3}'.format, "W5": "{},{},{},{}".format}
 CHUNK_ROWS = 65_536
 
 
@@ -162,7 +214,7 @@ def render_rows(rng: random.Random, first_id: int, target_bytes: int) -> bytes:
         # Estimate rows needed (~125 B/row) so small files do not render 64k rows.
         n = max(1, min(CHUNK_ROWS, (target_bytes - produced) // 100 + 1))
         names = rng.choices(NAMES, k=n)
-        statuses = rng.choices(STATUSES, weights=STATUS_WEIGHTS, k=n)
+        statuses = rng.choices(STATUS_CELLS, weights=STATUS_WEIGHTS, k=n)
         tails = rng.choices(TAILS, k=n)
         lines = list(map(ROW_FMT, range(next_id, next_id + n), names, statuses, tails))
         chunk = "".join(lines).encode()
@@ -203,7 +255,9 @@ def workload_params(workload: str, scale: float) -> dict:
         return {"files": 1, "file_bytes": max(4096, int(1024 * MIB * scale))}
     if workload == "W3":
         return {"files": max(10, int(round(5000 * scale))), "file_bytes": 2048}
-    raise SystemExit(f"gen-bench-data: unknown workload {workload!r} (W1, W2, W3)")
+    if workload in ("W4", "W5"):
+        return {"files": 1, "file_bytes": max(4096, int(256 * MIB * scale))}
+    raise SystemExit(f"gen-bench-data: unknown workload {workload!r} (W1, W2, W3, W4, W5)")
 
 
 def generate(workload: str, params: dict, seed: int, dest: Path, jobs: int) -> None:
@@ -215,10 +269,10 @@ def generate(workload: str, params: dict, seed: int, dest: Path, jobs: int) -> N
                       params["file_bytes"]) for i in range(params["files"])]
             for _ in pool.imap_unordered(_job_file, tasks):
                 pass
-        elif workload == "W2":
+        elif workload in ("W2", "W4", "W5"):
             # One big file, built from independently seeded 32 MiB segments (parallel,
             # deterministic); IDs are segment*1e6 + row, so they stay unique.
-            total, seg = params["file_bytes"], 32 * MIB
+            total, seg = params["file_bytes"], 32 * MIB  # W4, W5: the same, quoted
             segs, off = [], len(HEADER)
             i = 0
             while off < total:
@@ -226,7 +280,8 @@ def generate(workload: str, params: dict, seed: int, dest: Path, jobs: int) -> N
                 segs.append((wseed * 100_003 + i, i * 1_000_000 + 1, size))
                 off += size
                 i += 1
-            with open(dest / "employees_all.csv", "wb") as f:
+            name = {"W2": "employees_all.csv", "W4": "export_csv.csv", "W5": "quoted_text.csv"}
+            with open(dest / name[workload], "wb") as f:
                 f.write(HEADER.encode())
                 for chunk in pool.imap(_job_segment, segs):
                     f.write(chunk)
@@ -240,7 +295,7 @@ def generate(workload: str, params: dict, seed: int, dest: Path, jobs: int) -> N
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--workload", required=True, choices=["W1", "W2", "W3"])
+    ap.add_argument("--workload", required=True, choices=["W1", "W2", "W3", "W4", "W5"])
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--root", default=".bench/data")
     ap.add_argument("--seed", type=int, default=20260101)
@@ -267,8 +322,14 @@ def main() -> int:
     shutil.rmtree(tmp, ignore_errors=True)
     shutil.rmtree(dest, ignore_errors=True)
     tmp.mkdir()
-    global NAMES, TAILS
-    NAMES, TAILS = build_pools(a.seed)
+    global NAMES, TAILS, HEADER, ROW_FMT, STATUS_CELLS
+    if a.workload in ("W4", "W5"):
+        NAMES, TAILS = build_quoted_pools(a.seed, a.workload)
+        HEADER = W4_HEADER if a.workload == "W4" else HEADER
+        ROW_FMT = ROW_FORMATS[a.workload]
+        STATUS_CELLS = [_esc(st) for st in STATUSES]
+    else:
+        NAMES, TAILS = build_pools(a.seed)
     generate(a.workload, params, a.seed, tmp, max(1, a.jobs))
     tmp.rename(dest)
     stamp.write_text(stamp_text)

@@ -168,10 +168,54 @@ static bool read_header(const struct csvb_plan *plan, struct csvb_chunks *c, off
     return csvb_stage_check_header(&c->stage, &header, &d);
 }
 
-/* The speculative starts: after the first line feed at or after each multiple of the size, the
- * size raised first so that there are at most max_chunks: memory, temp files and tasks are
- * bounded by max_chunks whatever --chunk-size is. */
-static bool plan_starts(struct csvb_chunks *c, size_t max_chunks)
+static bool line_end_or(char c, char delimiter)
+{
+    return c == delimiter || c == '\n' || c == '\r';
+}
+
+/* Whether buf[0] lies inside quotes, as the first quote that tells says (0 if none does). In
+ * well-formed CSV a quote followed by a byte other than a delimiter, line end or quote leaves a
+ * quoted field open (it opens one, or ends a doubled pair); one preceded by such a byte leaves
+ * quotes (it closes, or begins a doubled pair). Counting the quotes up to it gives the state at
+ * buf[0]. Only a guess on malformed input: the chunks' verification repairs a wrong start. */
+static bool starts_in_quotes(const char *buf, size_t n, char delimiter)
+{
+    bool odd = false;
+    for (size_t i = 0; i < n; i++) {
+        if (buf[i] != '"')
+            continue;
+        odd = !odd; /* quotes in buf[0..i] */
+        bool opens = i + 1 < n && buf[i + 1] != '"' && !line_end_or(buf[i + 1], delimiter);
+        bool closes = i > 0 && buf[i - 1] != '"' && !line_end_or(buf[i - 1], delimiter);
+        if (opens != closes)
+            return opens != odd; /* inside after it = state at buf[0] XOR odd */
+    }
+    return false;
+}
+
+/* Offset just past the first line feed at or after `from` that lies outside quotes, judged on
+ * the 64 KiB after `from` (then any line feed), or -1 before `limit`. */
+static off_t next_record_start(int fd, off_t from, off_t limit, char delimiter)
+{
+    char buf[64 * 1024];
+    size_t want = (size_t)(limit - from) < sizeof buf ? (size_t)(limit - from) : sizeof buf;
+    ssize_t n = from < limit ? pread(fd, buf, want, from) : -1;
+    if (n <= 0)
+        return -1;
+    bool in_quotes = starts_in_quotes(buf, (size_t)n, delimiter);
+    for (size_t i = 0; i < (size_t)n; i++) {
+        if (buf[i] == '"')
+            in_quotes = !in_quotes;
+        else if (buf[i] == '\n' && !in_quotes)
+            return from + (off_t)i + 1;
+    }
+    return next_line_start(fd, from + n, limit);
+}
+
+/* The speculative starts: after the first line feed outside quotes (as far as the bytes there
+ * tell) at or after each multiple of the size, the size raised first so that there are at most
+ * max_chunks: memory, temp files and tasks are bounded by max_chunks whatever --chunk-size is. */
+static bool plan_starts(struct csvb_chunks *c, size_t max_chunks, char delimiter)
 {
     if (max_chunks >= 2 && c->size / c->chunk_size > (off_t)max_chunks)
         c->chunk_size = (c->size + (off_t)max_chunks - 1) / (off_t)max_chunks;
@@ -180,7 +224,8 @@ static bool plan_starts(struct csvb_chunks *c, size_t max_chunks)
         return false;
     off_t start = 0;
     for (size_t k = 0; k < n && start < c->size; k++) {
-        off_t next = k + 1 < n ? next_line_start(c->in.fd, (off_t)(k + 1) * c->chunk_size, c->size)
+        off_t next = k + 1 < n ? next_record_start(c->in.fd, (off_t)(k + 1) * c->chunk_size,
+                                                   c->size, delimiter)
                                : c->size;
         if (next < 0 || next >= c->size)
             next = c->size;
@@ -230,7 +275,8 @@ struct csvb_chunks *csvb_chunks_new(const struct csvb_plan *plan, const struct c
     c->chunk_size = (off_t)plan->chunk_size;
     csvb_rowcopy_init(&c->header);
     if (!csvb_input_open_regular(&c->in, job) || !sniff_file(plan, job, c) ||
-        !plan_starts(c, max_chunks) || !read_header(plan, c, c->chunks[0].nominal_end)) {
+        !plan_starts(c, max_chunks, c->reader.delimiter) ||
+        !read_header(plan, c, c->chunks[0].nominal_end)) {
         chunks_free(c);
         return NULL;
     }

@@ -2,11 +2,12 @@
  * path (scan.h) or to libcsv (csvfeed.h), records out to the sink.
  *
  * Why two paths: libcsv copies every byte through a per-character state machine (~350 MB/s per
- * core here). Most real lines contain no quote character; for those, libcsv in strict mode with
- * no blank trimming is exactly "split on the delimiter", which scan does on the read buffer.
- * Anything else (a quote, a lone CR, a record already in progress, a line longer than the
- * buffer, a bad byte) goes to libcsv, fed one physical line piece at a time so that line numbers
- * and record start lines are exact in both paths.
+ * core here). For a well-formed record (fields unquoted without quotes, or quoted with inner
+ * quotes doubled, line breaks inside quotes allowed), libcsv in strict mode with no blank
+ * trimming is exactly "split on the structural bytes outside quotes", which scan does on the
+ * read buffer. Anything else (a stray quote, a record already in progress, a record longer than
+ * the buffer, a bad byte) goes to libcsv, fed one physical line piece at a time so that line
+ * numbers and record start lines are exact in both paths.
  *
  * Slightly over the 400-line budget: the loop's state (buffer, lines, columns, UTF-8, the
  * stop_after boundary) is one machine, and splitting it across files would hide that. */
@@ -173,10 +174,11 @@ static bool fast_ok(const struct reader *r)
     return r->cfg->fast_path && r->col == 0 && !r->prev_cr && !csvb_csvfeed_in_record(r->feed);
 }
 
-/* The bulk fast path over buf[pos..valid) (validated, fast_ok): batches of whole quote-free lines
- * from scan, delivered in order. `final`: the input ends at valid. Stops at the first line that
- * needs libcsv: a quote, a lone CR, too wide for the tables, or longer than max_field_size (libcsv
- * then reports the limit exactly; it splits a quote-free line just as scan does). */
+/* The bulk fast path over buf[pos..valid) (validated, fast_ok): batches of whole records from
+ * scan, delivered in order. `final`: the input ends at valid. Stops at the first record that
+ * needs libcsv: a quote libcsv refuses or reads otherwise, an unterminated quote, too wide for
+ * the tables, or longer than max_field_size (libcsv then reports the limit exactly; it splits a
+ * well-formed record just as scan does). */
 static enum csvb_err fast_run(struct reader *r, bool final)
 {
     struct csvb_scan *sc = &r->scan_tables;
@@ -195,13 +197,16 @@ static enum csvb_err fast_run(struct reader *r, bool final)
                 f += l->nfields;
             }
             bool ended = l->end > start + l->len;
+            r->line += l->breaks;
             if (ended)
                 r->line++;
             else
-                r->col = l->len; /* the last line, without a line end */
+                r->col = l->tail; /* the last record, without a line end */
             start = l->end;
+            /* A boundary is just after a line feed, as on libcsv's path (not after a lone CR). */
             if (r->stopped ||
-                (ended && r->cfg->stop_after != 0 && boundary_reached(r, r->pos + start))) {
+                (ended && r->cfg->stop_after != 0 && r->buf[r->pos + start - 1] == '\n' &&
+                 boundary_reached(r, r->pos + start))) {
                 r->pos += start;
                 return CSVB_OK;
             }

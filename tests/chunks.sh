@@ -37,6 +37,15 @@ out = ["ID,Name,Status,Notes"]
 n, total = 0, 0
 while total < size:
     n += 1
+    if kind == "exportcsv":     # Export-Csv: every field quoted, CRLF, quoted CRLFs too
+        if n == 1:
+            out = ['"ID","Name","Status","Notes"']
+        q = lambda s: '"' + s.replace('"', '""') + '"'
+        note = q('two\r\nlines "x"') if n % 3 == 0 else q(f"note, {n}")
+        line = ",".join([q(str(n)), q(f"N {n}"), q(random.choice(["Active", "Inactive"])), note])
+        out.append(line)
+        total += len(line) + 2
+        continue
     if kind == "newlines":      # every record holds a quoted newline
         note = '"line one\nline ""two"", more\nthree"'
     elif kind == "field":       # one huge quoted field full of line feeds, then plain rows
@@ -47,7 +56,7 @@ while total < size:
     line = f'{n},{name},{random.choice(["Active", "Inactive"])},{note}'
     out.append(line)
     total += len(line) + 1
-open(path, "w").write("\n".join(out) + "\n")
+open(path, "w", newline="").write(("\r\n" if kind == "exportcsv" else "\n").join(out) + ("\r\n" if kind == "exportcsv" else "\n"))
 PY
 }
 
@@ -92,6 +101,21 @@ if compare nl1 "$W/nl1.csv" 64K; then r1=$RATIO
         fi
     fi
 fi
+# Chunks start outside quotes (the quotes after a nominal start tell where records begin):
+# files full of quoted line feeds split without any chunk parsed twice.
+runs_ok() { # NAME CHUNK_BYTES: at most one run per chunk (chunks are capped: the debug line's)
+    local runs chunks
+    runs=$(sed -n 's/.* \([0-9]*\) chunk runs.*/\1/p' <<<"$DBG")
+    chunks=$(sed -n 's/.*: \([0-9]*\) chunks, .*/\1/p' <<<"$DBG")
+    if [ -n "$runs" ] && [ -n "$chunks" ] && [ "$chunks" -ge 2 ] && [ "$runs" -le "$chunks" ]; then
+        pass "$1_starts_outside_quotes" "$runs runs for $chunks chunks"
+    else
+        fail "$1_starts_outside_quotes" "chunks parsed again: $DBG"
+    fi
+}
+[ -n "${r4:-}" ] && runs_ok nl4 65536
+gen exportcsv 4 "$W/export.csv"
+compare export "$W/export.csv" 64K && runs_ok export 65536
 gen field 4 "$W/field.csv"
 compare field "$W/field.csv" 4K && {
     python3 -c "import sys; sys.exit(0 if $RATIO <= 3 else 1)" &&

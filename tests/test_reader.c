@@ -99,6 +99,15 @@ static const struct reader_case cases[] = {
     CASE("quoted cr, cr lines", "a\r\"x\ry\"\r1\r", "1:[a]\n2:[x\ry]\n4:[1]\n"),
     CASE("doubled quotes", "a\n\"he said \"\"hi\"\"\"\n", "1:[a]\n2:[he said \"hi\"]\n"),
     CASE("comma in quotes", "a,b\n\"x,y\",z\n", "1:[a][b]\n2:[x,y][z]\n"),
+    CASE("export-csv shape", "\"Name\",\"ID\"\r\n\"Ann \"\"A\"\"\",\"1\"\r\n\"B\r\nb\",\"\"\r\n",
+         "1:[Name][ID]\n2:[Ann \"A\"][1]\n3:[B\r\nb][]\n"),
+    CASE("doubled quotes everywhere", "\"\"\"\"\"\",\"\"\"\"\n\"a\"\"\"\n",
+         "1:[\"\"][\"]\n2:[a\"]\n"),
+    CASE("quoted then bare quote", "\"a\",b\n\"c\",d\"\n",
+         "1:[a][b]\nE3@2:column 6: expected ',' or end of line, found '\"' inside an unquoted "
+         "field (a field containing quotes must be quoted, with quotes doubled)"),
+    CASE("quoted newlines, lone cr lines", "\"a\nb\"\r\"c\r\nd\"\r\"\"\r",
+         "1:[a\nb]\n3:[c\r\nd]\n5:[]\n"),
     CASE("blank lines", "a\n\n\r\n1\n\n", "1:[a]\n4:[1]\n"),
     CASE("empty fields", "a,b,c\n,,\n", "1:[a][b][c]\n2:[][][]\n"),
     CASE("spaces kept", "a,b\n Active , x\t\n", "1:[a][b]\n2:[ Active ][ x\t]\n"),
@@ -258,6 +267,57 @@ Test(reader, differential_fast_vs_libcsv_random)
         free(fast);
         free(small);
     }
+}
+
+/* The fast path with each scanner kernel forced agrees with libcsv on quote-rich inputs. */
+Test(reader, differential_every_scan_level)
+{
+    static const char *const levels[] = {"scalar", "sse2", "avx2"};
+    unsigned seed = 777;
+    char buf[512];
+    for (int iter = 0; iter < 1500; iter++) {
+        size_t len = random_input(&seed, buf, sizeof buf);
+        char *slow = read_all(buf, len, len + 1, 1 << 20, false, 0);
+        size_t chunk = 1 + (size_t)(rand_r(&seed) % 7), block = 4 + (size_t)(rand_r(&seed) % 80);
+        for (size_t k = 0; k < 3; k++) {
+            setenv("CSVB_SCAN_ISA", levels[k], 1);
+            char *fast = read_all(buf, len, len + 1, 1 << 20, true, 0);
+            char *small = read_all(buf, len, chunk, block, true, 0);
+            cr_assert_str_eq(fast, slow, "iteration %d, %s", iter, levels[k]);
+            cr_assert_str_eq(small, slow, "iteration %d, %s, chunk %zu block %zu", iter, levels[k],
+                             chunk, block);
+            free(fast);
+            free(small);
+        }
+        unsetenv("CSVB_SCAN_ISA");
+        free(slow);
+    }
+}
+
+/* Export-Csv and Excel shapes, a few KB, against libcsv with every buffer size from 60 to 140
+ * bytes: buffer edges fall on every byte of the 64-byte blocks, inside doubled quotes and
+ * quoted CRLFs, and on quotes that end a block. */
+Test(reader, quoted_shapes_every_buffer_edge)
+{
+    static const char *const levels[] = {"scalar", "sse2", "avx2"};
+    char buf[4096];
+    size_t n = 0;
+    for (int i = 0; n + 200 < sizeof buf; i++)
+        n += (size_t)snprintf(buf + n, sizeof buf - n,
+                              i % 2 ? "\"N%d\",\"%d\",\"say \"\"hi\"\"\",\"l1\r\nl2\"\r\n"
+                                    : "%d,\"x%d\",\"\"\"\",\"a,b\nc\",plain\n",
+                              i, i * 7);
+    char *slow = read_all(buf, n, n + 1, 1 << 20, false, 0);
+    for (size_t k = 0; k < 3; k++) {
+        setenv("CSVB_SCAN_ISA", levels[k], 1);
+        for (size_t block = 60; block <= 140; block++) {
+            char *fast = read_all(buf, n, 1 + block % 7 * 11, block, true, 0);
+            cr_assert_str_eq(fast, slow, "%s block %zu", levels[k], block);
+            free(fast);
+        }
+    }
+    unsetenv("CSVB_SCAN_ISA");
+    free(slow);
 }
 
 static enum csvb_err stop_at_second(void *ctx, const struct csvb_row *row, bool *stop,
@@ -451,6 +511,8 @@ static const struct stop_case stop_cases[] = {
     {"a,b\r\n1,2\r\n3,4\r\n", 6, 10, "1:[a][b]\n2:[1][2]\n", 2},
     {"a,b\n\n\n1,2\n", 5, 5, "1:[a][b]\n", 2}, /* a blank line is a boundary too */
     {"a,b\n1,2", 5, 0, "1:[a][b]\n", 1},       /* range_end: an unended last line is not a record */
+    {"a\r1\r2\n3\n", 1, 6, "1:[a]\n2:[1]\n3:[2]\n", 3}, /* not after a lone CR */
+    {"\"h\"\r\n\"x\r\ny\",\"2\"\r\n\"3\"\r\n", 6, 17, "1:[h]\n2:[x\r\ny][2]\n", 3},
 };
 
 Test(reader, stop_after_ends_the_straddling_record)

@@ -1,19 +1,19 @@
 /* chunks.h — one big regular file split into chunks processed in parallel, then assembled.
  *
  * The protocol (zsv's): chunk k starts at a speculative record start (just after the first line
- * feed at or after k x chunk size) and parses on past its nominal end (the next chunk's start)
- * to the end of the record that straddles it, then reports where it really stopped. Chunk k+1
- * is valid when it started exactly there; otherwise only chunk k+1 is parsed again, from the
- * right place. A speculative run reads at most one chunk size past its nominal end (a chunk that
- * started inside a quoted field could otherwise read to the end of the file); a valid chunk
- * whose straddling record is longer is parsed again without that cap. So every byte is parsed at
- * most three times, whatever the data: linear, never quadratic. The first error in file order
- * is the file's error, with its line made absolute; the failing chunk is parsed once more from
- * its true start to the error, reading the blocks the serial path reads there, so that the
- * file's bytes_read is the serial one. A file that changed while it was read fails for that, as
- * on the serial path. Each chunk writes its own temp file; the first one is extended with the
- * others in order and renamed: outputs are byte-identical to the serial path's (a later chunk's
- * first field is never quoted as if it began the output).
+ * feed at or after k x chunk size that the quotes after it say lies outside quotes) and parses on
+ * past its nominal end (the next chunk's start) to the end of the record that straddles it, then
+ * reports where it really stopped. Chunk k+1 is valid when it started exactly there; otherwise
+ * only chunk k+1 is parsed again, from the right place. A speculative run reads at most one chunk
+ * size past its nominal end (a chunk that started inside a quoted field could otherwise read to
+ * the end of the file); a valid chunk whose straddling record is longer is parsed again without
+ * that cap. So every byte is parsed at most three times, whatever the data: linear, never
+ * quadratic. The first error in file order is the file's error, with its line made absolute; the
+ * failing chunk is parsed once more from its true start to the error, reading the blocks the
+ * serial path reads there, so that the file's bytes_read is the serial one. A file that changed
+ * while it was read fails for that, as on the serial path. Each chunk writes its own temp file;
+ * the first one is extended with the others in order and renamed: outputs are byte-identical to
+ * the serial path's (a later chunk's first field is never quoted as if it began the output).
  *
  * Bounded whatever --chunk-size is: a file has at most max_chunks chunks (the chunk size is
  * raised to size / max_chunks when needed), so at most max_chunks temp files, chunk records and

@@ -5,9 +5,9 @@
  * a row carries the line it starts on. A UTF-8 BOM at the start is stripped; UTF-16 BOMs, NUL
  * bytes and invalid UTF-8 are errors; blank lines are skipped; parsing is strict RFC 4180.
  *
- * Lines without any quote character (the common case) are split directly (scan.h, the fast
- * path); every other line goes through libcsv (csvfeed.h). Both give the same rows and the same
- * errors on every input: tests/test_reader.c and the fuzz target check this against
+ * Well-formed records, quoted fields included (the common case), are split directly (scan.h,
+ * the fast path); every other record goes through libcsv (csvfeed.h). Both give the same rows and
+ * the same errors on every input: tests/test_reader.c and the fuzz target check this against
  * `fast_path = false`. */
 #ifndef CSVBATCH_READER_H
 #define CSVBATCH_READER_H

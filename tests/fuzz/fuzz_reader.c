@@ -1,7 +1,8 @@
 /* fuzz_reader.c — libFuzzer target over the reader and writer.
  *
  * For every input: (1) the fast path and the plain libcsv path give the same rows and the same
- * error, in a large buffer and in a tiny one fed in small chunks; (2) when the input is accepted,
+ * error, in a large buffer and in a tiny one fed in small chunks, with each scanner kernel
+ * (scalar, SSE2, AVX2) forced; (2) when the input is accepted,
  * writing its records back with the writer and reading them again gives the same records;
  * (3) split at a line feed as the chunked runner splits big files, a first part that ends
  * between records plus the second part give exactly the rows of the whole (lines shifted);
@@ -375,6 +376,30 @@ static void check_sniff(const uint8_t *data, size_t size, size_t chunk)
     check_sniff_once(data, size, CSVB_SNIFF_SAMPLE, chunk, true);
 }
 
+/* (1) again with each scanner kernel forced (scan_kernel.h), in one large buffer, in the small
+ * one, and in a medium one (33 to 332 bytes) whose edges fall anywhere in a 64-byte block. */
+static void check_levels(const uint8_t *data, size_t size, const struct capture *want,
+                         enum csvb_err want_err, size_t chunk, size_t block)
+{
+    static const char *const levels[] = {"scalar", "sse2", "avx2"};
+    for (size_t k = 0; k < 3; k++) {
+        setenv("CSVB_SCAN_ISA", levels[k], 1);
+        size_t medium = 33 + (size > 0 ? (size_t)data[size / 2] * 7 % 300 : 0);
+        for (int small = 0; small < 3; small++) {
+            enum csvb_err e;
+            size_t b = small == 0 ? 1 << 20 : small == 1 ? block : medium;
+            struct capture got = run(data, size, (size_t)small * chunk, b, true, &e);
+            if (e != want_err || got.len != want->len || memcmp(got.text, want->text, got.len)) {
+                fprintf(stderr, "the %s scanner (small buffers %d) disagrees with libcsv\n%s\n%s\n",
+                        levels[k], small, want->text, got.text);
+                abort();
+            }
+            free(got.text);
+        }
+    }
+    unsetenv("CSVB_SCAN_ISA");
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -393,6 +418,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fprintf(stderr, "chunk %zu / block %zu changes the result\n", chunk, block);
         abort();
     }
+    check_levels(data, size, &slow, e1, chunk, block);
     check_split(data, size, &slow, e1);
     check_compressed(data, size, &slow, e1, chunk, block);
     free(slow.text);
