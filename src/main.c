@@ -283,6 +283,10 @@ static int run(struct csvb_options *opt, const struct ui *ui)
     }
     if (opt->incremental && !incremental_open(opt, &plan, &list, results, &incr, &status))
         goto out;
+    if (!opt->dry_run && csvb_outputs_sweep_stale(&list, &d) != CSVB_OK) {
+        fprintf(stderr, "csvbatch: %s\n", d.message);
+        goto out;
+    }
     csvb_cancel_install(plan.threads);
     csvb_supervise_run(&plan, &list, results, want_progress(opt));
     bool manifest_failed = false;

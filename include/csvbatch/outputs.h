@@ -70,6 +70,12 @@ char *csvb_outputs_path(const char *path, const char *rel, const char *out_dir, 
  * files are never compressed). Caller frees; NULL when out of memory. */
 char *csvb_outputs_rejects_path(const char *output_path, const char *suffix);
 
+/* Removes, in each directory that list's CSVB_JOB_RUN jobs write to (outputs and rejects files),
+ * the temp files of dead owners (csvb_tempname_sweep) and adds one notice per directory where it
+ * removed any: "removed N stale temporary files of earlier interrupted runs in DIR". Directories
+ * that do not exist yet are skipped. Returns CSVB_OK or CSVB_E_NOMEM. */
+enum csvb_err csvb_outputs_sweep_stale(struct csvb_joblist *list, struct csvb_diag *d);
+
 /* Frees everything list owns. NULL-safe, safe to call twice. */
 void csvb_joblist_fini(struct csvb_joblist *list);
 
