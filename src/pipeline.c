@@ -8,12 +8,22 @@
 #include "csvbatch/input.h"
 #include "csvbatch/stage.h"
 
+/* One attempt at a job: how its input is opened, and what came of it. */
+struct attempt {
+    struct csvb_commit *pool; /* NULL: commit inline */
+    bool trust;               /* open on the listing's word (csvb_input_open) */
+    bool queue;               /* set: the output is ready to be handed to pool */
+    bool retry;               /* set: a trusted input could not be confirmed; run it again */
+};
+
+/* Reads, stages and, without a pool, commits. */
 static enum csvb_err run(const struct csvb_plan *plan, const struct csvb_job *job,
-                         struct csvb_stage *s, double deadline, struct csvb_result *res)
+                         struct csvb_stage *s, double deadline, struct attempt *at,
+                         struct csvb_result *res)
 {
     struct csvb_diag *d = &res->diag;
     struct csvb_input in;
-    enum csvb_err e = csvb_input_open(&in, plan, job, deadline, d);
+    enum csvb_err e = csvb_input_open(&in, plan, job, at->trust, deadline, d);
     if (e != CSVB_OK)
         return e;
     struct csvb_reader_config cfg = plan->reader;
@@ -27,7 +37,13 @@ static enum csvb_err run(const struct csvb_plan *plan, const struct csvb_job *jo
     e = csvb_input_explain(&in, e, stats.lines + 1, d);
     struct csvb_diag changed;
     csvb_diag_init(&changed);
-    if (e != CSVB_E_CANCELLED && csvb_input_check_unchanged(&in, &changed) != CSVB_OK) {
+    if (e != CSVB_E_CANCELLED && in.trusted && !csvb_input_confirm(&in)) {
+        csvb_input_close(&in);
+        at->retry = true;
+        return CSVB_E_IO;
+    }
+    if (e != CSVB_E_CANCELLED && !in.trusted &&
+        csvb_input_check_unchanged(&in, &changed) != CSVB_OK) {
         *d = changed; /* the true cause of whatever the reader saw (a cut record...) */
         e = changed.code;
     }
@@ -41,23 +57,45 @@ static enum csvb_err run(const struct csvb_plan *plan, const struct csvb_job *jo
                              stats.bytes_read == 0 ? "an empty file" : "only blank lines");
     if ((e = csvb_stage_flush(s, d)) != CSVB_OK)
         return e;
-    return csvb_stage_commit(s, plan->fsync, d);
+    if (at->pool == NULL || plan->stage.dry_run)
+        return csvb_stage_commit(s, plan->fsync, d);
+    at->queue = (e = csvb_stage_ready_to_commit(s, d)) == CSVB_OK;
+    return e;
 }
 
 void csvb_pipeline_run(const struct csvb_plan *plan, const struct csvb_job *job,
                        struct csvb_result *res)
+{
+    csvb_pipeline_run_to(plan, job, res, NULL, (struct csvb_commit_done){NULL, NULL, 0});
+}
+
+bool csvb_pipeline_run_to(const struct csvb_plan *plan, const struct csvb_job *job,
+                          struct csvb_result *res, struct csvb_commit *pool,
+                          struct csvb_commit_done done)
 {
     double start = csvb_now();
     csvb_result_init(res);
     struct csvb_stage s;
     csvb_stage_init(&s, &plan->stage, job->output_path, job->rejects_path, true);
     double deadline = plan->limits.timeout > 0 ? start + plan->limits.timeout : 0;
+    struct attempt at = {pool, csvb_input_may_trust(plan, job), false, false};
     csvb_cancel_enter();
-    enum csvb_err e = run(plan, job, &s, deadline, res);
+    enum csvb_err e = run(plan, job, &s, deadline, &at, res);
+    if (at.retry) { /* rare: the file changed since it was listed, or just before the open */
+        csvb_stage_fini(&s);
+        csvb_result_init(res);
+        csvb_stage_init(&s, &plan->stage, job->output_path, job->rejects_path, true);
+        at = (struct attempt){pool, false, false, false};
+        e = run(plan, job, &s, deadline, &at, res);
+    }
     csvb_cancel_leave();
     csvb_result_add_counts(res, &s.counts);
     csvb_stage_take_preview(&s, &res->preview);
-    csvb_stage_fini(&s);
     csvb_result_settle(res, e, atomic_load(plan->cancel) != 0, plan->limits.timeout);
     res->seconds = csvb_now() - start;
+    /* Last: from here on done may run on a pool thread and change res. */
+    if (at.queue)
+        csvb_stage_submit(&s, pool, done);
+    csvb_stage_fini(&s);
+    return at.queue;
 }

@@ -638,6 +638,51 @@ print("%08x%08x" % (h & 0xffffffff, ns & 0xffffffff))'
 }
 start_of() { sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f20; }
 
+# kill -9 while many small outputs are queued for the group commit (commit.h): every output
+# present is complete (fsynced before its rename), and the next run removes the dead run's temp
+# files with one notice and completes the rest.
+t_sigkill_group_commit() {
+    mkdir -p "$T/in" "$T/out"
+    local i d pid n temps interrupted=0 SUMMARY=
+    for i in $(seq -w 1 800); do small "$T/in/f$i.csv"; done
+    snap "$T/in" >"$T/before"
+    local t0 t1 ms
+    t0=$(date +%s%N); cb -j 2 -o "$T/clean" "$T/in"; t1=$(date +%s%N)
+    expect_rc 0
+    ms=$(( (t1 - t0) / 1000000 )); [ "$ms" -gt 60 ] || ms=60
+    for i in 1 2 3; do
+        rm -rf "$T/out"; mkdir -p "$T/out"
+        d=$(( 20 + RANDOM % (ms * 8 / 10) ))
+        "$BIN" --timestamp T -q -j 2 -o "$T/out" "$T/in" >/dev/null 2>&1 &
+        pid=$!
+        sleep "$(printf '%d.%03d' $((d / 1000)) $((d % 1000)))"
+        kill -KILL "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+        n=0
+        for f in "$T"/out/*_processed.csv; do
+            [ -e "$f" ] || continue
+            out_ok "$f" "$REF_SMALL"
+            n=$((n + 1))
+        done
+        temps=$(find "$T/out" -name '.*.tmp-*' | wc -l)
+        [ "$n" -lt 800 ] || [ "$temps" -gt 0 ] && interrupted=$((interrupted + 1))
+        SUMMARY="$SUMMARY ${d}ms:$n+${temps}tmp"
+        inputs_intact "$T/in" "$T/before"
+        cb -j 2 -o "$T/out" "$T/in"
+        expect_rc 0
+        if [ "$temps" -gt 0 ]; then
+            grep -qxF "csvbatch: notice: removed $temps stale temporary file$([ "$temps" = 1 ] || echo s) of earlier interrupted runs in $T/out" "$T/stderr" ||
+                fail "no notice of the $temps stale temp files removed: $(errtail)"
+        else
+            grep -q 'stale temporary' "$T/stderr" && fail "a notice without stale temp files: $(errtail)"
+        fi
+        no_temps "$T/out"
+        for f in "$T"/clean/*_processed.csv; do out_ok "$T/out/${f##*/}" "$REF_SMALL"; done
+    done
+    note "clean run ${ms} ms; delay:outputs+temps$SUMMARY"
+    [ "$interrupted" -gt 0 ] || fail "every run finished before SIGKILL (clean run ${ms} ms): nothing tested"
+}
+
 # A dead owner's temp file is removed with a notice; a live owner's, another host's and an old
 # name without owner are left alone.
 t_stale_temps() {
@@ -692,7 +737,7 @@ ALL="baseline enospc efbig eio_fsync eio_rename eio_write eio_close eio_write_mi
 eintr_writes sigint sigterm double_sigint sigint_blocked_fifo concurrent_runs closed_std_fds fd_limit mem_big_field mem_runaway_quote
 hostile_symlink_out hostile_hardlink_out hostile_dir_out hostile_special hostile_bad_links
 hostile_recursive_loop hostile_names hostile_unreadable hostile_unwritable_dir determinism
-input_truncated input_deleted sighup stale_temps name_max_output"
+input_truncated input_deleted sighup sigkill_group_commit stale_temps name_max_output"
 [ $# -gt 0 ] && ALL="$*"
 
 pass=0 failed=0 skipped=0
