@@ -170,6 +170,7 @@ static bool make_jobs(const struct csvb_options *opt, struct csvb_walk_list *wal
         j->size = e->size;
         j->dev = e->dev;
         j->ino = e->ino;
+        j->mtime_ns = e->mtime_ns;
         e->path = e->reason = NULL;
         if (j->kind == CSVB_JOB_RUN && (j->output_path = csvb_outputs_path_as(
                                             j->path, e->rel > 0 ? j->path + e->rel : NULL,

@@ -1,6 +1,7 @@
 /* pipeline.c — one whole file, serially: open, read, stage (filter, project, write), commit. */
 #include "csvbatch/pipeline.h"
 
+#include <fcntl.h>
 #include <stdatomic.h>
 
 #include "csvbatch/cancel.h"
@@ -11,7 +12,7 @@
 /* One attempt at a job: how its input is opened, and what came of it. */
 struct attempt {
     struct csvb_commit *pool; /* NULL: commit inline */
-    bool trust;               /* open on the listing's word (csvb_input_open) */
+    int how;                  /* csvb_input_open's */
     bool queue;               /* set: the output is ready to be handed to pool */
     bool retry;               /* set: a trusted input could not be confirmed; run it again */
 };
@@ -23,7 +24,7 @@ static enum csvb_err run(const struct csvb_plan *plan, const struct csvb_job *jo
 {
     struct csvb_diag *d = &res->diag;
     struct csvb_input in;
-    enum csvb_err e = csvb_input_open(&in, plan, job, at->trust, deadline, d);
+    enum csvb_err e = csvb_input_open(&in, plan, job, at->how, deadline, d);
     if (e != CSVB_OK)
         return e;
     struct csvb_reader_config cfg = plan->reader;
@@ -37,13 +38,19 @@ static enum csvb_err run(const struct csvb_plan *plan, const struct csvb_job *jo
     e = csvb_input_explain(&in, e, stats.lines + 1, d);
     struct csvb_diag changed;
     csvb_diag_init(&changed);
-    if (e != CSVB_E_CANCELLED && in.trusted && !csvb_input_confirm(&in)) {
+    enum csvb_err unchanged =
+        e == CSVB_E_CANCELLED ? CSVB_OK
+        : in.trusted
+            ? csvb_input_confirm(&in, job, e == CSVB_OK, res->bytes_read, &at->retry, &changed)
+            : csvb_input_check_unchanged(&in, &changed);
+    if (at->retry) { /* the same descriptor, read again: a file deleted meanwhile still is */
+        at->how = fcntl(in.fd, F_DUPFD_CLOEXEC, 0);
+        if (at->how < 0)
+            at->how = CSVB_INPUT_CHECKED;
         csvb_input_close(&in);
-        at->retry = true;
         return CSVB_E_IO;
     }
-    if (e != CSVB_E_CANCELLED && !in.trusted &&
-        csvb_input_check_unchanged(&in, &changed) != CSVB_OK) {
+    if (unchanged != CSVB_OK) {
         *d = changed; /* the true cause of whatever the reader saw (a cut record...) */
         e = changed.code;
     }
@@ -78,14 +85,16 @@ bool csvb_pipeline_run_to(const struct csvb_plan *plan, const struct csvb_job *j
     struct csvb_stage s;
     csvb_stage_init(&s, &plan->stage, job->output_path, job->rejects_path, true);
     double deadline = plan->limits.timeout > 0 ? start + plan->limits.timeout : 0;
-    struct attempt at = {pool, csvb_input_may_trust(plan, job), false, false};
+    struct attempt at = {
+        pool, csvb_input_may_trust(plan, job) ? CSVB_INPUT_TRUST_LISTING : CSVB_INPUT_CHECKED,
+        false, false};
     csvb_cancel_enter();
     enum csvb_err e = run(plan, job, &s, deadline, &at, res);
     if (at.retry) { /* rare: the file changed since it was listed, or just before the open */
         csvb_stage_fini(&s);
         csvb_result_init(res);
         csvb_stage_init(&s, &plan->stage, job->output_path, job->rejects_path, true);
-        at = (struct attempt){pool, false, false, false};
+        at = (struct attempt){pool, at.how, false, false};
         e = run(plan, job, &s, deadline, &at, res);
     }
     csvb_cancel_leave();

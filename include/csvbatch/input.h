@@ -25,7 +25,7 @@ struct csvb_input {
     struct csvb_transcode *tc;  /* owned; NULL for UTF-8 input */
     struct csvb_hash_tap *tap;  /* owned; with plan->hash_inputs on a regular file, right above
                                    the fd source: the file's bytes hashed as they are read */
-    int64_t opened_ns;          /* CLOCK_REALTIME just before the open */
+    int64_t opened_ns;          /* with a tap: CLOCK_REALTIME just before the open */
     bool trusted;               /* opened on the listing's word: csvb_input_confirm checks */
     struct csvb_source src;     /* the head of the chain: what the reader reads */
 };
@@ -37,25 +37,36 @@ struct csvb_input {
  * plan's transcoding is stacked on that. Errors: CSVB_E_IO (no path
  * in the message: the caller owns it), CSVB_E_NOMEM. in is closed on error.
  *
- * With trust_listing (only where csvb_input_may_trust), the file is taken to be the regular file
- * the walk saw (its size, device and inode) without an fstat of its own: many small files then
- * cost one metadata call each, the fstat of csvb_input_confirm after the read, which must then be
- * called instead of csvb_input_check_unchanged; when it cannot confirm, the caller runs the job
- * again without trust_listing, which decides as before. */
+ * how: CSVB_INPUT_CHECKED opens job->path and fstats the descriptor. CSVB_INPUT_TRUST_LISTING
+ * (only where csvb_input_may_trust) takes the file to be the regular file the walk saw (its size,
+ * device and inode) without an fstat of its own: many small files then cost one metadata call
+ * each, the fstat of csvb_input_confirm after the read, which must then be called instead of
+ * csvb_input_check_unchanged. A descriptor (>= 0) of job's file, which in takes over, is read
+ * again from its start, checked as by CSVB_INPUT_CHECKED: the second reading of a file that
+ * csvb_input_confirm could not confirm (its descriptor still reads a file deleted meanwhile). */
+#define CSVB_INPUT_CHECKED (-1)
+#define CSVB_INPUT_TRUST_LISTING (-2)
 enum csvb_err csvb_input_open(struct csvb_input *in, const struct csvb_plan *plan,
-                              const struct csvb_job *job, bool trust_listing, double deadline,
+                              const struct csvb_job *job, int how, double deadline,
                               struct csvb_diag *d);
 
-/* Whether job may be opened with trust_listing: found by the walk (whose fstatat saw a regular
- * file), and no --incremental facts to record (they keep the fstat of the open descriptor). */
+/* Whether job may be opened with CSVB_INPUT_TRUST_LISTING: found by the walk (whose fstatat saw a
+ * regular file), and no --incremental facts to record (they keep the fstat of the open descriptor).
+ */
 bool csvb_input_may_trust(const struct csvb_plan *plan, const struct csvb_job *job);
 
-/* After the read of an input opened with trust_listing: one fstat. True when it is still the file
- * the walk saw (regular, same device, inode and size) and neither its data nor its inode changed
- * since shortly before the open (mtime and ctime older than opened_ns less a clock tick's
- * margin): what was read is the whole file, unchanged. in->st is then that fstat. False when
- * that cannot be told: the caller reads the file again, checked the ordinary way. */
-bool csvb_input_confirm(struct csvb_input *in);
+/* After the read of an input opened with CSVB_INPUT_TRUST_LISTING: one fstat, compared with what
+ * the walk saw (job). CSVB_OK when it is the same regular file with the listed size and mtime:
+ * nothing wrote it since it was listed, so what was read is the whole file, unchanged; in->st is
+ * then that fstat. CSVB_E_IO, "the file changed while it was being read ...", as
+ * csvb_input_check_unchanged says it, when the same file now has fewer bytes than the reader took
+ * from it (bytes, uncompressed input), or a size other than that after the reader read through
+ * to its end (read_to_end). Otherwise (it was replaced or rewritten since it was listed, before
+ * the open or not) CSVB_OK with *recheck set: the caller reads it again through a duplicate of
+ * in->fd, checked the ordinary way. Clocks are never compared: file times may lag the clock. */
+enum csvb_err csvb_input_confirm(struct csvb_input *in, const struct csvb_job *job,
+                                 bool read_to_end, uint64_t bytes, bool *recheck,
+                                 struct csvb_diag *d);
 
 /* Opens job's input as a regular file for pread (chunks): fails, without a message, when it is
  * anything else or no longer has the size the listing saw. */
