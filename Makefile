@@ -49,7 +49,7 @@ LDLIBS   += -lcsv -ljansson -lxml2 -lxxhash $(ZLIBS) $(UCHARDET_LIBS) -pthread
 # library holding itself and everything below it, and a unit suite links the library of its
 # module's layer: a core module that reaches into run is a link error in its own test.
 LAYER_util    := diag clock row text utf8 cancel
-LAYER_core    := source scan_kernel scan csvfeed lenient record reader charset detect transcode schema filter project writer atomic stage \
+LAYER_core    := source scan_kernel scan csvfeed lenient record reader charset detect transcode schema filter project writer tempname atomic commit stage \
                  stamp hash codec gzip_source zstd_source bz2_source xz_source \
                  decompress sniff
 LAYER_run     := options cli cli_table files_from completion walk walk_names walk_roots outputs outdir omp_env conflicts plan input \

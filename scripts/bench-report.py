@@ -104,6 +104,15 @@ def main() -> int:
                     f"({meds[base]:.3f}s vs {meds['cat']:.3f}s)")
             text.append(line)
             md += ["", line]
+        if base in meds and "cbnf" in meds:
+            # The cost of durability: the default (fsync before rename) against --no-fsync.
+            d = meds[base] / meds["cbnf"]
+            goal = " (goal <= 1.25)" if w == "W3" else ""
+            verdict = (" met" if d <= 1.25 else " NOT met") if w == "W3" else ""
+            line = (f"durable default vs --no-fsync: {d:.2f}x{goal}{verdict} "
+                    f"({meds[base]:.3f}s vs {meds['cbnf']:.3f}s)")
+            text.append(line)
+            md += ["", line]
         if verify[w]:
             text.append("Verification:")
             md += ["", "Verification:", ""]

@@ -30,7 +30,9 @@
 # Per workload: one untimed warm-up run of every tool, whose outputs are verified against
 # csvbatch's (record by record via Python's csv module; csvbatch itself is checked against a
 # Python reference), then BENCH_RUNS interleaved (round-robin, rotating start) timed runs,
-# each into a fresh output dir under .bench/out/ that is deleted (and `sync`ed) afterwards.
+# each into a fresh output dir under .bench/out/ that is deleted (and `sync`ed) afterwards; W3's
+# runs instead overwrite the tool's previous outputs (the re-run case), prefilled untimed, and its
+# table shows the durable default against --no-fsync (issue 15's goal: within 1.25x).
 # Prints a table per workload and writes .bench/results.md. Exits non-zero if any
 # verification or run failed.
 set -euo pipefail
@@ -219,11 +221,12 @@ build_cmd() {
     esac
 }
 
-# run_tool ID WORKLOAD OUT_DIR: runs one job into a fresh OUT_DIR. Sets RUN_SECS, RUN_RSS
-# (KiB or "-") and RUN_RC; output goes to $LOGS/<workload>-<id>.log.
+# run_tool ID WORKLOAD OUT_DIR [keep]: runs one job into a fresh OUT_DIR (with "keep": into
+# OUT_DIR as a previous run left it, overwriting its outputs). Sets RUN_SECS, RUN_RSS (KiB or "-")
+# and RUN_RC; output goes to $LOGS/<workload>-<id>.log. Deleting OUT_DIR is never timed.
 run_tool() {
     local id=$1 wl=$2 out=$3 t0 t1 us
-    rm -rf "$out" && mkdir -p "$out"
+    if [[ ${4:-} == keep ]]; then mkdir -p "$out"; else rm -rf "$out" && mkdir -p "$out"; fi
     build_cmd "$id" "${WL_DIR[$wl]}" "$out" "${WL_LIST[$wl]}"
     RUN_RC=0
     t0=$EPOCHREALTIME
@@ -326,6 +329,15 @@ for wl in "${WORKLOADS[@]}"; do
     for id in "${ok[@]}"; do [[ $id == cbci ]] || timed+=("$id"); done
     for id in "${timed[@]}"; do tsv "$wl" "$id" "${LABEL[$id]}" >>"$RUN/tools.tsv"; done
     hdr "$wl: $BENCH_RUNS timed rounds over ${#timed[@]} tools (interleaved)"
+    # W3 is timed as the real re-run: each tool overwrites the outputs of its previous run (one
+    # untimed run fills its directory first); the other workloads write into a fresh directory.
+    keep=
+    if [[ $wl == W3 ]]; then
+        keep=keep
+        for id in "${timed[@]}"; do run_tool "$id" "$wl" "$OUT/$wl/$id"; done
+        say "  W3 times: re-runs overwriting each tool's previous outputs (deleting outputs not timed)"
+        meta note "W3 times are re-runs that overwrite the tool's previous outputs (the real re-run case; an untimed run wrote them first); no deletion is timed. W1 and W2 runs write into a fresh empty directory, deleted (untimed) after each run."
+    fi
     sync
     busy_before=$(busy_pct)
     n=${#timed[@]}
@@ -334,7 +346,8 @@ for wl in "${WORKLOADS[@]}"; do
         for ((k = 0; k < n; k++)); do
             id=${timed[(k + r - 1) % n]}
             out=$OUT/$wl/$id-$r
-            run_tool "$id" "$wl" "$out"
+            [[ -z $keep ]] || out=$OUT/$wl/$id
+            run_tool "$id" "$wl" "$out" $keep
             tsv "$wl" "$id" "$r" "$RUN_SECS" "$RUN_RSS" "$RUN_RC" >>"$RUN/raw.tsv"
             if ((RUN_RC != 0)); then
                 FAILED=1
@@ -342,7 +355,7 @@ for wl in "${WORKLOADS[@]}"; do
             else
                 line+=" $id=$(printf '%.3f' "$RUN_SECS")"
             fi
-            rm -rf "$out"
+            [[ -n $keep ]] || rm -rf "$out"
             sync
         done
         say "$line"

@@ -3,6 +3,7 @@
 #include "csvbatch/writer.h"
 
 #include "csvbatch/cancel.h"
+#include "csvbatch/tempname.h"
 #include "csvbatch/text.h"
 
 #include <errno.h>
@@ -69,15 +70,11 @@ enum csvb_err csvb_atomic_open(struct csvb_atomic *a, const char *final_path, bo
     a->tracked = -1;
     a->tmp_path = NULL;
     a->final_path = strdup(final_path);
-    const char *base = csvb_text_basename(final_path);
-    size_t dir_len = (size_t)(base - final_path); /* the directory part, its '/' included */
-    size_t size = dir_len + strlen(base) + sizeof "." CSVB_TMP_MARK "XXXXXX";
-    a->tmp_path = malloc(size);
+    a->tmp_path = csvb_tempname_template(final_path);
     if (a->final_path == NULL || a->tmp_path == NULL) {
         csvb_atomic_abort(a);
         return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
     }
-    snprintf(a->tmp_path, size, "%.*s.%s" CSVB_TMP_MARK "XXXXXX", (int)dir_len, final_path, base);
     a->fd = create_temp(a->tmp_path, mode);
     if (a->fd < 0 && errno == ENOENT && make_dirs) {
         /* Directories are made only when missing: no mkdir per file in the common case. */

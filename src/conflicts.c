@@ -2,6 +2,7 @@
  * by device and inode: nothing the run writes may replace an input or another written file. */
 #include "csvbatch/conflicts.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "csvbatch/text.h"
@@ -165,14 +167,107 @@ static bool by_name(struct check *c)
     return true;
 }
 
-/* A written path that exists and is a directory or an input; sets *ids[*n] for the others. */
-static void existing(struct check *c, size_t i, const struct ident *inputs, size_t ninputs,
-                     struct ident *ids, size_t *n)
+/* What one listing of a written path's directory says of it. */
+struct probe {
+    bool listed; /* its directory was listed: found says whether it is there */
+    bool found;
+    unsigned char type; /* readdir's d_type */
+    dev_t dev;          /* the directory's */
+    ino_t ino;          /* d_ino */
+};
+
+/* Directories that receive fewer written paths than this are not listed: a stat each is less. */
+#define CSVB_CONFLICTS_LIST_MIN 8
+#define CSVB_OVERLAYFS_MAGIC 0x794c7630 /* d_ino need not be st_ino there */
+
+static int cmp_dir_base(const void *a, const void *b, void *arg)
+{
+    const struct written *w = arg, *x = &w[*(const size_t *)a], *y = &w[*(const size_t *)b];
+    int r = strcmp(x->dir, y->dir);
+    return r != 0 ? r : strcmp(x->base, y->base);
+}
+
+/* The first of order[0..n) (sorted by base name) whose base is name, or NULL. */
+static const size_t *first_named(const struct written *w, const size_t *order, size_t n,
+                                 const char *name)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(w[order[mid]].base, name) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && strcmp(w[order[lo]].base, name) == 0 ? order + lo : NULL;
+}
+
+/* Lists directory dir once for the written paths order[0..n) (sorted by base name) it holds,
+ * filling their probes: one getdents per block of names instead of one stat per path. */
+static void probe_dir(const struct check *c, const size_t *order, size_t n, struct probe *probes)
+{
+    DIR *dh = opendir(c->w[order[0]].dir);
+    struct stat dst;
+    struct statfs fs;
+    if (dh == NULL && (errno == ENOENT || errno == ENOTDIR)) {
+        for (size_t k = 0; k < n; k++) /* no directory yet (-o NEW): nothing in it exists */
+            probes[order[k]] = (struct probe){true, false, DT_UNKNOWN, 0, 0};
+        return;
+    }
+    if (dh == NULL || fstat(dirfd(dh), &dst) != 0 || fstatfs(dirfd(dh), &fs) != 0 ||
+        fs.f_type == CSVB_OVERLAYFS_MAGIC) {
+        if (dh != NULL)
+            closedir(dh);
+        return; /* each path is stat'ed */
+    }
+    for (size_t k = 0; k < n; k++)
+        probes[order[k]] = (struct probe){true, false, DT_UNKNOWN, dst.st_dev, 0};
+    struct dirent *e;
+    while ((e = readdir(dh)) != NULL) {
+        const size_t *hit = first_named(c->w, order, n, e->d_name);
+        /* Two written paths with one name (a conflict by name): each is probed. */
+        for (; hit != NULL && hit < order + n && strcmp(c->w[*hit].base, e->d_name) == 0; hit++)
+            probes[*hit] = (struct probe){true, true, e->d_type, dst.st_dev, e->d_ino};
+    }
+    closedir(dh);
+}
+
+/* Probes every directory that receives CSVB_CONFLICTS_LIST_MIN written paths or more. False
+ * when out of memory (nothing probed). */
+static bool probe_dirs(const struct check *c, struct probe *probes)
+{
+    size_t *order = malloc((c->nw + 1) * sizeof *order);
+    if (order == NULL)
+        return false;
+    for (size_t i = 0; i < c->nw; i++)
+        order[i] = i;
+    qsort_r(order, c->nw, sizeof *order, cmp_dir_base, c->w);
+    for (size_t k = 0, end; k < c->nw; k = end) {
+        for (end = k + 1; end < c->nw && strcmp(c->w[order[end]].dir, c->w[order[k]].dir) == 0;)
+            end++;
+        if (end - k >= CSVB_CONFLICTS_LIST_MIN)
+            probe_dir(c, order + k, end - k, probes);
+    }
+    free(order);
+    return true;
+}
+
+/* A written path that exists and is a directory or an input; sets *ids[*n] for the others. What
+ * a listing of its directory told (probe) stands for a stat where it can. */
+static void existing(struct check *c, size_t i, const struct probe *probe,
+                     const struct ident *inputs, size_t ninputs, struct ident *ids, size_t *n)
 {
     const struct written *w = &c->w[i];
     struct stat st;
-    if ((w->kind != WRITTEN_RUN && c->list->jobs[w->owner].kind != CSVB_JOB_RUN) ||
-        stat(w->path, &st) != 0)
+    if (w->kind != WRITTEN_RUN && c->list->jobs[w->owner].kind != CSVB_JOB_RUN)
+        return;
+    if (probe != NULL && probe->listed && !probe->found)
+        return; /* not in its directory */
+    if (probe != NULL && probe->found && (probe->type == DT_REG || probe->type == DT_DIR)) {
+        st.st_mode = probe->type == DT_REG ? S_IFREG : S_IFDIR;
+        st.st_dev = probe->dev;
+        st.st_ino = probe->ino;
+    } else if (stat(w->path, &st) != 0)
         return;
     struct ident key = {st.st_dev, st.st_ino, 0};
     const struct ident *in =
@@ -199,15 +294,20 @@ static bool by_identity(struct check *c)
 {
     struct ident *inputs = malloc((c->list->n + 1) * sizeof *inputs);
     struct ident *ids = malloc((c->nw + 1) * sizeof *ids);
+    struct probe *probes = calloc(c->nw + 1, sizeof *probes);
     size_t ninputs = 0, n = 0;
     bool ok = inputs != NULL && ids != NULL;
+    if (probes != NULL && !probe_dirs(c, probes)) { /* no memory for it: stat each path */
+        free(probes);
+        probes = NULL;
+    }
     for (size_t i = 0; ok && i < c->list->n; i++)
         if (c->list->jobs[i].dev != 0)
             inputs[ninputs++] = (struct ident){c->list->jobs[i].dev, c->list->jobs[i].ino, i};
     if (ok)
         qsort(inputs, ninputs, sizeof *inputs, cmp_ident);
     for (size_t i = 0; ok && i < c->nw; i++)
-        existing(c, i, inputs, ninputs, ids, &n);
+        existing(c, i, probes != NULL ? &probes[i] : NULL, inputs, ninputs, ids, &n);
     if (ok)
         qsort(ids, n, sizeof *ids, cmp_ident);
     for (size_t k = 0; ok && k + 1 < n; k++)
@@ -215,6 +315,7 @@ static bool by_identity(struct check *c)
             clash(c, &c->w[ids[k].index], &c->w[ids[k + 1].index]);
     free(inputs);
     free(ids);
+    free(probes);
     return ok;
 }
 

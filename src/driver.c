@@ -3,9 +3,11 @@
 
 #include <omp.h>
 #include <stdatomic.h>
+#include <sys/resource.h>
 
 #include "csvbatch/chunks.h"
 #include "csvbatch/clock.h"
+#include "csvbatch/commit.h"
 #include "csvbatch/incremental.h"
 #include "csvbatch/pipeline.h"
 #include "csvbatch/schedule.h"
@@ -23,16 +25,60 @@ const char *csvb_driver_refusal(const struct csvb_plan *plan, size_t failures, d
     return NULL;
 }
 
-/* One job: whole, or (a big file with threads to spare) as chunk tasks. */
-static void run_job(const struct csvb_plan *plan, const struct csvb_job *job, int threads,
-                    struct csvb_result *res)
+/* What the loop and the commit pool share to finish a job. */
+struct finish {
+    const struct csvb_plan *plan;
+    const struct csvb_joblist *list;
+    struct csvb_result *results;
+    _Atomic size_t *failures;
+};
+
+/* The steps after job i's result is final: the incremental journal, the failure count, progress. */
+static void finish_job(const struct finish *f, size_t i)
+{
+    csvb_incremental_record(f->plan->incremental, i, &f->list->jobs[i], &f->results[i]);
+    if (f->results[i].status == CSVB_STATUS_FAILED)
+        atomic_fetch_add(f->failures, 1);
+    if (f->plan->progress != NULL)
+        atomic_fetch_add(&f->plan->progress->files_done, 1);
+}
+
+/* The pool's done: a commit that failed fails the job, as an inline commit would have. */
+static void committed(void *ctx, size_t i, enum csvb_err e, const struct csvb_diag *d)
+{
+    const struct finish *f = ctx;
+    struct csvb_result *res = &f->results[i];
+    if (e != CSVB_OK) {
+        res->diag = *d;
+        csvb_result_settle(res, e, atomic_load(f->plan->cancel) != 0, f->plan->limits.timeout);
+    }
+    finish_job(f, i);
+}
+
+/* The group-commit pool when outputs are made durable: workers then never wait on fsync, and
+ * more files are in flight than there are workers. NULL (commit inline) otherwise. */
+static struct csvb_commit *commit_pool(const struct csvb_plan *plan, int threads)
+{
+    if (!plan->fsync || plan->stage.dry_run)
+        return NULL;
+    struct rlimit rl;
+    long nofile = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY
+                      ? (long)rl.rlim_cur
+                      : 1024;
+    size_t in_flight = csvb_commit_in_flight(threads, nofile);
+    return csvb_commit_new(in_flight < CSVB_COMMIT_THREADS ? (int)in_flight : CSVB_COMMIT_THREADS,
+                           in_flight);
+}
+
+/* One job: whole, or (a big file with threads to spare) as chunk tasks. Returns true when its
+ * output went to pool (finish_job then runs when it is committed). */
+static bool run_job(const struct csvb_plan *plan, const struct csvb_job *job, int threads,
+                    struct csvb_result *res, struct csvb_commit *pool, struct csvb_commit_done done)
 {
     struct csvb_chunks *chunks =
         threads > 1 ? csvb_chunks_new(plan, job, csvb_chunks_max(threads)) : NULL;
-    if (chunks == NULL) {
-        csvb_pipeline_run(plan, job, res);
-        return;
-    }
+    if (chunks == NULL)
+        return csvb_pipeline_run_to(plan, job, res, pool, done);
     /* Threads with no whole file left take the chunk tasks up at the loop's end, so chunking
      * only ever uses otherwise idle threads. */
     size_t nchunks = csvb_chunks_count(chunks);
@@ -42,6 +88,7 @@ static void run_job(const struct csvb_plan *plan, const struct csvb_job *job, in
     }
 #pragma omp taskwait
     csvb_chunks_finish(plan, job, chunks, res);
+    return false;
 }
 
 void csvb_driver_preset(const struct csvb_joblist *list, struct csvb_result *results)
@@ -79,8 +126,10 @@ void csvb_driver_run(const struct csvb_plan *plan, const struct csvb_joblist *li
     _Atomic size_t failures = 0;
     double deadline = plan->limits.deadline > 0 ? csvb_now() + plan->limits.deadline : 0;
     long total = (long)sched.n;
+    struct finish fin = {plan, list, results, &failures};
+    struct csvb_commit *pool = commit_pool(plan, threads);
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads) default(none)                   \
-    shared(plan, list, results, order, total, threads, failures, deadline)
+    shared(plan, list, results, order, total, threads, failures, deadline, fin, pool)
     for (long k = 0; k < total; k++) {
         size_t i = order[k];
         const char *why = csvb_driver_refusal(plan, atomic_load(&failures), deadline);
@@ -89,14 +138,13 @@ void csvb_driver_run(const struct csvb_plan *plan, const struct csvb_joblist *li
             continue;
         }
         csvb_progress_working(plan->progress, list->jobs[i].path);
-        run_job(plan, &list->jobs[i], threads, &results[i]);
-        csvb_incremental_record(plan->incremental, i, &list->jobs[i], &results[i]);
-        if (results[i].status == CSVB_STATUS_FAILED)
-            atomic_fetch_add(&failures, 1);
+        struct csvb_commit_done done = {committed, &fin, i};
+        bool queued = run_job(plan, &list->jobs[i], threads, &results[i], pool, done);
         csvb_progress_working(plan->progress, NULL);
-        if (plan->progress != NULL)
-            atomic_fetch_add(&plan->progress->files_done, 1);
+        if (!queued) /* else results[i] is the pool's until it is committed */
+            finish_job(&fin, i);
     }
+    csvb_commit_free(pool); /* every queued output committed (or failed): results are final */
     csvb_schedule_fini(&sched);
 }
 
@@ -110,7 +158,9 @@ void csvb_driver_run_fed(const struct csvb_plan *plan, const struct csvb_joblist
         size_t i;
         while (feed->next(feed->ctx, slot, &i)) {
             csvb_progress_working(plan->progress, list->jobs[i].path);
-            run_job(plan, &list->jobs[i], threads, &results[i]);
+            /* inline commits: the feed's done sends the result as soon as it is final */
+            run_job(plan, &list->jobs[i], threads, &results[i], NULL,
+                    (struct csvb_commit_done){NULL, NULL, 0});
             csvb_progress_working(plan->progress, NULL);
             feed->done(feed->ctx, slot, i);
         }

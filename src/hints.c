@@ -24,7 +24,7 @@ static bool lenient_reads(const struct csvb_plan *plan, const struct csvb_job *j
     struct csvb_diag d;
     csvb_diag_init(&d);
     struct csvb_input in;
-    if (csvb_input_open(&in, plan, job, deadline, &d) != CSVB_OK)
+    if (csvb_input_open(&in, plan, job, CSVB_INPUT_CHECKED, deadline, &d) != CSVB_OK)
         return false;
     struct csvb_reader_config cfg;
     struct csvb_stage_config sc;
@@ -53,7 +53,7 @@ static long read_sample(const struct csvb_plan *plan, const struct csvb_job *job
     struct csvb_diag d;
     csvb_diag_init(&d);
     struct csvb_input in;
-    if (csvb_input_open(&in, plan, job, deadline, &d) != CSVB_OK)
+    if (csvb_input_open(&in, plan, job, CSVB_INPUT_CHECKED, deadline, &d) != CSVB_OK)
         return -1;
     uint64_t skipped = 0;
     size_t n = 0;

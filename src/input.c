@@ -15,8 +15,9 @@ static void input_reset(struct csvb_input *in)
     in->fd = -1;
 }
 
-/* open + fstat; refuses what must not be read. Returns the fd or -1 with d filled. */
-static int open_checked(const struct csvb_job *job, bool allow_stream, struct stat *st,
+/* open (or, reuse >= 0, that descriptor of the file from its start) + fstat; refuses what must
+ * not be read. Returns the fd or -1 with d filled. */
+static int open_checked(const struct csvb_job *job, bool allow_stream, int reuse, struct stat *st,
                         struct csvb_diag *d)
 {
     bool std_in = csvb_outputs_is_stdin(job);
@@ -24,10 +25,16 @@ static int open_checked(const struct csvb_job *job, bool allow_stream, struct st
         return -1;
     /* Standard input gets a descriptor of its own (closed like a file's), left blocking: its
      * flags are shared with whoever else holds it (the shell, a terminal). */
-    int fd = std_in ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0)
-                    : open(job->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    int fd = reuse >= 0 ? reuse
+             : std_in   ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0)
+                        : open(job->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) {
         csvb_diag_errno(d, CSVB_E_IO, errno, "cannot open");
+        return -1;
+    }
+    if (reuse >= 0 && lseek(fd, 0, SEEK_SET) != 0) {
+        csvb_diag_errno(d, CSVB_E_IO, errno, "cannot read");
+        close(fd);
         return -1;
     }
     if (fstat(fd, st) != 0) {
@@ -96,16 +103,43 @@ static enum csvb_err input_sniff(struct csvb_input *in, const struct csvb_plan *
     return CSVB_OK;
 }
 
+/* The open on the listing's word: no fstat; st is what the walk saw of a regular file. */
+static int open_listed(const struct csvb_job *job, struct stat *st, struct csvb_diag *d)
+{
+    int fd = open(job->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) {
+        csvb_diag_errno(d, CSVB_E_IO, errno, "cannot open");
+        return -1;
+    }
+    memset(st, 0, sizeof *st);
+    st->st_mode = S_IFREG;
+    st->st_size = job->size;
+    st->st_dev = job->dev;
+    st->st_ino = job->ino;
+    if (job->size >= ((off_t)1 << 20))
+        posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    return fd;
+}
+
+bool csvb_input_may_trust(const struct csvb_plan *plan, const struct csvb_job *job)
+{
+    return !job->named && !plan->hash_inputs && job->dev != 0;
+}
+
 enum csvb_err csvb_input_open(struct csvb_input *in, const struct csvb_plan *plan,
-                              const struct csvb_job *job, double deadline, struct csvb_diag *d)
+                              const struct csvb_job *job, int how, double deadline,
+                              struct csvb_diag *d)
 {
     input_reset(in);
+    in->trusted = how == CSVB_INPUT_TRUST_LISTING;
     if (plan->hash_inputs) {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
         in->opened_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
     }
-    if ((in->fd = open_checked(job, true, &in->st, d)) < 0)
+    in->fd = in->trusted ? open_listed(job, &in->st, d)
+                         : open_checked(job, true, how >= 0 ? how : -1, &in->st, d);
+    if (in->fd < 0)
         return d->code;
     in->stream = !S_ISREG(in->st.st_mode) || csvb_outputs_is_stdin(job); /* read as it comes */
     in->fds = (struct csvb_fd_source){in->fd, plan->cancel, in->stream, deadline};
@@ -141,7 +175,7 @@ bool csvb_input_open_regular(struct csvb_input *in, const struct csvb_job *job)
     input_reset(in);
     struct csvb_diag ignored;
     csvb_diag_init(&ignored);
-    in->fd = open_checked(job, false, &in->st, &ignored);
+    in->fd = open_checked(job, false, -1, &in->st, &ignored);
     if (in->fd >= 0 && S_ISREG(in->st.st_mode) && in->st.st_size == job->size)
         return true;
     csvb_input_close(in);
@@ -215,6 +249,40 @@ enum csvb_err csvb_input_check_unchanged(const struct csvb_input *in, struct csv
                              "the file changed while it was being read (size %lld, then %lld "
                              "bytes); its output was discarded",
                              (long long)in->st.st_size, (long long)now.st_size);
+    return CSVB_OK;
+}
+
+static int64_t ns_of(struct timespec t)
+{
+    return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+enum csvb_err csvb_input_confirm(struct csvb_input *in, const struct csvb_job *job,
+                                 bool read_to_end, uint64_t bytes, bool *recheck,
+                                 struct csvb_diag *d)
+{
+    struct stat now;
+    *recheck = false;
+    if (fstat(in->fd, &now) != 0)
+        return csvb_diag_errno(d, CSVB_E_IO, errno, "cannot stat");
+    bool same_file =
+        S_ISREG(now.st_mode) && now.st_dev == in->st.st_dev && now.st_ino == in->st.st_ino;
+    /* Size and mtime as listed: not written since the walk, so not while it was read (the test
+     * csvb_input_check_unchanged makes, from the listing instead of the open). */
+    if (same_file && now.st_size == in->st.st_size && ns_of(now.st_mtim) == job->mtime_ns) {
+        in->st = now;
+        return CSVB_OK;
+    }
+    /* Read through to its end, the file had `bytes` bytes then; more than it has now (it shrank
+     * under the reader), or read whole and a size other than now's: it changed while read. */
+    bool plain = in->dz == NULL && in->tc == NULL;
+    if (same_file && plain &&
+        ((uint64_t)now.st_size < bytes || (read_to_end && (uint64_t)now.st_size != bytes)))
+        return csvb_diag_set(d, CSVB_E_IO, 0,
+                             "the file changed while it was being read (size %lld, then %lld "
+                             "bytes); its output was discarded",
+                             (long long)in->st.st_size, (long long)now.st_size);
+    *recheck = true; /* replaced or rewritten since it was listed: before the open, or during? */
     return CSVB_OK;
 }
 

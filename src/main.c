@@ -308,6 +308,10 @@ static int run(struct csvb_options *opt, struct ui *ui, long nofile, csvb_superv
     }
     if (opt->incremental && !incremental_open(opt, &plan, &list, results, &incr, &status))
         goto out;
+    if (!opt->dry_run && csvb_outputs_sweep_stale(&list, &d) != CSVB_OK) {
+        say("", d.message);
+        goto out;
+    }
     fit_threads(&plan, &list, nofile);
     csvb_cancel_install(plan.threads);
     run_jobs(&plan, &list, results, want_progress(opt));

@@ -3,6 +3,7 @@
 #include "csvbatch/outputs.h"
 
 #include "csvbatch/conflicts.h"
+#include "csvbatch/tempname.h"
 #include "csvbatch/text.h"
 
 #include <errno.h>
@@ -173,6 +174,7 @@ static bool make_jobs(const struct csvb_options *opt, struct csvb_walk_list *wal
         j->size = e->size;
         j->dev = e->dev;
         j->ino = e->ino;
+        j->mtime_ns = e->mtime_ns;
         e->path = e->reason = NULL;
         /* Standard input: to standard output, or to DIR/stdin_processed.csv with -o DIR. */
         bool std_in = csvb_outputs_is_stdin(j);
@@ -328,4 +330,57 @@ int csvb_outputs_sync_dirs(const struct csvb_joblist *list, const struct csvb_re
         free(dirs[i].dir);
     free(dirs);
     return status;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Removes dead owners' temp files in dir and, when there were any, says so in a notice. */
+static bool sweep_dir(struct csvb_joblist *list, const char *dir)
+{
+    size_t removed = csvb_tempname_sweep(dir);
+    if (removed == 0)
+        return true;
+    char *notice = csvb_text_printf("removed %zu stale temporary file%s of earlier interrupted "
+                                    "runs in %s",
+                                    removed, removed == 1 ? "" : "s", dir);
+    if (notice == NULL || csvb_vec_reserve(&list->notices, &list->notices_cap, list->nnotices + 1,
+                                           sizeof *list->notices) != CSVB_OK) {
+        free(notice);
+        return false;
+    }
+    list->notices[list->nnotices++] = notice;
+    return true;
+}
+
+enum csvb_err csvb_outputs_sweep_stale(struct csvb_joblist *list, struct csvb_diag *d)
+{
+    char **dirs = malloc((2 * list->n + 1) * sizeof *dirs);
+    size_t n = 0;
+    bool ok = dirs != NULL;
+    for (size_t i = 0; ok && i < list->n; i++) {
+        const struct csvb_job *j = &list->jobs[i];
+        const char *paths[2] = {j->output_path, j->rejects_path};
+        for (int p = 0; ok && p < 2; p++) {
+            if (j->kind != CSVB_JOB_RUN || paths[p] == NULL || csvb_outputs_is_stdout(paths[p]))
+                continue;
+            char *dir = csvb_text_dirname(paths[p]);
+            if (dir != NULL && n > 0 && strcmp(dir, dirs[n - 1]) == 0) {
+                free(dir); /* outputs come in path order: most share the previous directory */
+                continue;
+            }
+            ok = (dirs[n] = dir) != NULL;
+            n += ok;
+        }
+    }
+    if (ok && n > 1)
+        qsort(dirs, n, sizeof *dirs, cmp_str);
+    for (size_t k = 0; ok && k < n; k++)
+        ok = (k > 0 && strcmp(dirs[k], dirs[k - 1]) == 0) || sweep_dir(list, dirs[k]);
+    for (size_t k = 0; k < n; k++)
+        free(dirs[k]);
+    free(dirs);
+    return ok ? CSVB_OK : csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
 }

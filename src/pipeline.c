@@ -1,6 +1,7 @@
 /* pipeline.c — one whole file, serially: open, read, stage (filter, project, write), commit. */
 #include "csvbatch/pipeline.h"
 
+#include <fcntl.h>
 #include <stdatomic.h>
 #include <stdio.h>
 
@@ -21,14 +22,23 @@ static void width_hint(const struct csvb_plan *plan, const struct csvb_job *job,
                         plan->reader.delimiter != '\0', s->width_short, d);
 }
 
-/* sc: the file's stage config (s reads it), its delimiters set here once the file is sniffed. */
+/* One attempt at a job: how its input is opened, and what came of it. */
+struct attempt {
+    struct csvb_commit *pool; /* NULL: commit inline */
+    int how;                  /* csvb_input_open's */
+    bool queue;               /* set: the output is ready to be handed to pool */
+    bool retry;               /* set: a trusted input could not be confirmed; run it again */
+};
+
+/* Reads, stages and, without a pool, commits. sc: the file's stage config (s reads it), its
+ * delimiters set here once the file is sniffed. */
 static enum csvb_err run(const struct csvb_plan *plan, const struct csvb_job *job,
                          struct csvb_stage *s, struct csvb_stage_config *sc, double deadline,
-                         struct csvb_result *res)
+                         struct attempt *at, struct csvb_result *res)
 {
     struct csvb_diag *d = &res->diag;
     struct csvb_input in;
-    enum csvb_err e = csvb_input_open(&in, plan, job, deadline, d);
+    enum csvb_err e = csvb_input_open(&in, plan, job, at->how, deadline, d);
     if (e != CSVB_OK)
         return e;
     struct csvb_reader_config cfg;
@@ -48,7 +58,19 @@ static enum csvb_err run(const struct csvb_plan *plan, const struct csvb_job *jo
     width_hint(plan, job, &in, s, d);
     struct csvb_diag changed;
     csvb_diag_init(&changed);
-    if (e != CSVB_E_CANCELLED && csvb_input_check_unchanged(&in, &changed) != CSVB_OK) {
+    enum csvb_err unchanged =
+        e == CSVB_E_CANCELLED ? CSVB_OK
+        : in.trusted
+            ? csvb_input_confirm(&in, job, e == CSVB_OK, res->bytes_read, &at->retry, &changed)
+            : csvb_input_check_unchanged(&in, &changed);
+    if (at->retry) { /* the same descriptor, read again: a file deleted meanwhile still is */
+        at->how = fcntl(in.fd, F_DUPFD_CLOEXEC, 0);
+        if (at->how < 0)
+            at->how = CSVB_INPUT_CHECKED;
+        csvb_input_close(&in);
+        return CSVB_E_IO;
+    }
+    if (unchanged != CSVB_OK) {
         *d = changed; /* the true cause of whatever the reader saw (a cut record...) */
         e = changed.code;
     }
@@ -64,11 +86,21 @@ static enum csvb_err run(const struct csvb_plan *plan, const struct csvb_job *jo
                              stats.bytes_read == 0 ? "an empty file" : "only blank lines");
     if ((e = csvb_stage_flush(s, d)) != CSVB_OK)
         return e;
-    return csvb_stage_commit(s, plan->fsync, d);
+    if (at->pool == NULL || plan->stage.dry_run)
+        return csvb_stage_commit(s, plan->fsync, d);
+    at->queue = (e = csvb_stage_ready_to_commit(s, d)) == CSVB_OK;
+    return e;
 }
 
 void csvb_pipeline_run(const struct csvb_plan *plan, const struct csvb_job *job,
                        struct csvb_result *res)
+{
+    csvb_pipeline_run_to(plan, job, res, NULL, (struct csvb_commit_done){NULL, NULL, 0});
+}
+
+bool csvb_pipeline_run_to(const struct csvb_plan *plan, const struct csvb_job *job,
+                          struct csvb_result *res, struct csvb_commit *pool,
+                          struct csvb_commit_done done)
 {
     double start = csvb_now();
     csvb_result_init(res);
@@ -76,13 +108,28 @@ void csvb_pipeline_run(const struct csvb_plan *plan, const struct csvb_job *job,
     struct csvb_stage_config sc = plan->stage;
     csvb_stage_init(&s, &sc, job->output_path, job->rejects_path, true);
     double deadline = plan->limits.timeout > 0 ? start + plan->limits.timeout : 0;
+    struct attempt at = {
+        pool, csvb_input_may_trust(plan, job) ? CSVB_INPUT_TRUST_LISTING : CSVB_INPUT_CHECKED,
+        false, false};
     csvb_cancel_enter();
-    enum csvb_err e = run(plan, job, &s, &sc, deadline, res);
+    enum csvb_err e = run(plan, job, &s, &sc, deadline, &at, res);
+    if (at.retry) { /* rare: the file changed since it was listed, or just before the open */
+        csvb_stage_fini(&s);
+        csvb_result_init(res);
+        sc = plan->stage;
+        csvb_stage_init(&s, &sc, job->output_path, job->rejects_path, true);
+        at = (struct attempt){pool, at.how, false, false};
+        e = run(plan, job, &s, &sc, deadline, &at, res);
+    }
     csvb_cancel_leave();
     csvb_result_add_counts(res, &s.counts);
     res->rows_padded += s.rows_padded;
     csvb_stage_take_preview(&s, &res->preview);
-    csvb_stage_fini(&s);
     csvb_result_settle(res, e, atomic_load(plan->cancel) != 0, plan->limits.timeout);
     res->seconds = csvb_now() - start;
+    /* Last: from here on done may run on a pool thread and change res. */
+    if (at.queue)
+        csvb_stage_submit(&s, pool, done);
+    csvb_stage_fini(&s);
+    return at.queue;
 }

@@ -248,6 +248,18 @@ enum csvb_err csvb_stage_commit(struct csvb_stage *s, bool do_fsync, struct csvb
     return csvb_atomic_commit(&s->rejects_out, do_fsync, d);
 }
 
+enum csvb_err csvb_stage_ready_to_commit(struct csvb_stage *s, struct csvb_diag *d)
+{
+    if (s->rejects_ready && csvb_writer_flush(&s->rejects) != CSVB_OK)
+        return write_failed(d, &s->rejects, s->rejects_path);
+    return CSVB_OK;
+}
+
+void csvb_stage_submit(struct csvb_stage *s, struct csvb_commit *pool, struct csvb_commit_done done)
+{
+    csvb_commit_submit(pool, &s->out, &s->rejects_out, done);
+}
+
 enum csvb_err csvb_stage_hand_over(struct csvb_stage *s, struct csvb_atomic *dst,
                                    struct csvb_diag *d)
 {

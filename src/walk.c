@@ -81,6 +81,7 @@ static bool add_entry(struct csvb_walk_list *list, char *path, size_t rel, enum 
         e->size = st->st_size;
         e->dev = st->st_dev;
         e->ino = st->st_ino;
+        e->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
     }
     return true;
 }

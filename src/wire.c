@@ -17,6 +17,7 @@ struct wire_job {
     int32_t named;
     int64_t size;
     uint64_t dev, ino;
+    int64_t mtime_ns; /* the walk's: a rank that trusts the listing checks the file against it */
 };
 
 /* A cursor over a received buffer: every take is checked against what is left. */
@@ -107,8 +108,8 @@ enum csvb_err csvb_wire_put_jobs(struct csvb_wire *w, const struct csvb_joblist 
     enum csvb_err e = put_u64(w, list->n);
     for (size_t i = 0; e == CSVB_OK && i < list->n; i++) {
         const struct csvb_job *job = &list->jobs[i];
-        struct wire_job fixed = {(int32_t)job->kind, job->named, (int64_t)job->size,
-                                 (uint64_t)job->dev, (uint64_t)job->ino};
+        struct wire_job fixed = {(int32_t)job->kind, job->named,         (int64_t)job->size,
+                                 (uint64_t)job->dev, (uint64_t)job->ino, job->mtime_ns};
         if ((e = csvb_wire_put(w, &fixed, sizeof fixed)) == CSVB_OK &&
             (e = put_string(w, job->path)) == CSVB_OK &&
             (e = put_string(w, job->output_path)) == CSVB_OK &&
@@ -130,6 +131,7 @@ static bool take_job(struct reader *r, struct csvb_job *job, bool *nomem)
     job->size = (off_t)fixed.size;
     job->dev = (dev_t)fixed.dev;
     job->ino = (ino_t)fixed.ino;
+    job->mtime_ns = fixed.mtime_ns;
     return take_string(r, &job->path, nomem) && job->path != NULL &&
            take_string(r, &job->output_path, nomem) && take_string(r, &job->rejects_path, nomem) &&
            take_string(r, &job->reason, nomem);

@@ -17,9 +17,16 @@ static void add_job(struct csvb_joblist *l, const char *path, const char *out, c
 {
     l->jobs = realloc(l->jobs, (l->n + 1) * sizeof *l->jobs);
     cr_assert_not_null(l->jobs);
-    l->jobs[l->n] = (struct csvb_job){dup(path), dup(out),          dup(rej),
-                                      kind,      dup(reason),       l->n % 2 == 0,
-                                      size,      (dev_t)(7 + l->n), (ino_t)(99 + l->n)};
+    l->jobs[l->n] = (struct csvb_job){dup(path),
+                                      dup(out),
+                                      dup(rej),
+                                      kind,
+                                      dup(reason),
+                                      l->n % 2 == 0,
+                                      size,
+                                      (dev_t)(7 + l->n),
+                                      (ino_t)(99 + l->n),
+                                      (int64_t)(1700000000123456789LL + (long long)l->n)};
     l->cap = ++l->n;
 }
 
@@ -63,6 +70,7 @@ Test(wire, job_list_round_trip)
         cr_assert_eq(a->size, b->size);
         cr_assert_eq(a->dev, b->dev);
         cr_assert_eq(a->ino, b->ino);
+        cr_assert_eq(a->mtime_ns, b->mtime_ns);
     }
     csvb_joblist_fini(&out);
     /* Every cut short of the whole message, and one byte too many, is refused. */

@@ -8,7 +8,8 @@
 
 #include "csvbatch/diag.h"
 
-/* Temp names are ".<output name>.tmp-XXXXXX": hidden, so enumeration never takes them. */
+/* Temp names are ".<output name>.tmp-<owner>-XXXXXX" (tempname.h): hidden, so enumeration never
+ * takes them, and their owner known, so a later run can remove those of a process that died. */
 #define CSVB_TMP_MARK ".tmp-"
 
 struct csvb_atomic {

@@ -31,6 +31,7 @@ struct csvb_input {
     struct csvb_peek peek;      /* on top of the chain: the decoded sample, served first */
     struct csvb_sniff sniff;    /* what the sample agrees on (hints ask it even under -d CHAR) */
     char delimiter;             /* the one to read with: -d CHAR, or the sniffer's answer */
+    bool trusted;               /* opened on the listing's word: csvb_input_confirm checks */
     struct csvb_source src;     /* the head of the chain: what the reader reads */
 };
 
@@ -42,9 +43,38 @@ struct csvb_input {
  * (sniff.h) holding the first CSVB_SNIFF_SAMPLE decoded bytes: in->sniff is what they agree on,
  * in->delimiter the delimiter to read with (plan->reader.delimiter, or the sniffer's answer when
  * that is '\0', -d auto; the extension's delimiter comes from job->path). Errors: CSVB_E_IO (no
- * path in the message: the caller owns it), CSVB_E_NOMEM. in is closed on error. */
+ * path in the message: the caller owns it), CSVB_E_NOMEM. in is closed on error.
+ *
+ * how: CSVB_INPUT_CHECKED opens job->path and fstats the descriptor. CSVB_INPUT_TRUST_LISTING
+ * (only where csvb_input_may_trust) takes the file to be the regular file the walk saw (its size,
+ * device and inode) without an fstat of its own: many small files then cost one metadata call
+ * each, the fstat of csvb_input_confirm after the read, which must then be called instead of
+ * csvb_input_check_unchanged. A descriptor (>= 0) of job's file, which in takes over, is read
+ * again from its start, checked as by CSVB_INPUT_CHECKED: the second reading of a file that
+ * csvb_input_confirm could not confirm (its descriptor still reads a file deleted meanwhile). */
+#define CSVB_INPUT_CHECKED (-1)
+#define CSVB_INPUT_TRUST_LISTING (-2)
 enum csvb_err csvb_input_open(struct csvb_input *in, const struct csvb_plan *plan,
-                              const struct csvb_job *job, double deadline, struct csvb_diag *d);
+                              const struct csvb_job *job, int how, double deadline,
+                              struct csvb_diag *d);
+
+/* Whether job may be opened with CSVB_INPUT_TRUST_LISTING: found by the walk (whose fstatat saw a
+ * regular file), and no --incremental facts to record (they keep the fstat of the open descriptor).
+ */
+bool csvb_input_may_trust(const struct csvb_plan *plan, const struct csvb_job *job);
+
+/* After the read of an input opened with CSVB_INPUT_TRUST_LISTING: one fstat, compared with what
+ * the walk saw (job). CSVB_OK when it is the same regular file with the listed size and mtime:
+ * nothing wrote it since it was listed, so what was read is the whole file, unchanged; in->st is
+ * then that fstat. CSVB_E_IO, "the file changed while it was being read ...", as
+ * csvb_input_check_unchanged says it, when the same file now has fewer bytes than the reader took
+ * from it (bytes, uncompressed input), or a size other than that after the reader read through
+ * to its end (read_to_end). Otherwise (it was replaced or rewritten since it was listed, before
+ * the open or not) CSVB_OK with *recheck set: the caller reads it again through a duplicate of
+ * in->fd, checked the ordinary way. Clocks are never compared: file times may lag the clock. */
+enum csvb_err csvb_input_confirm(struct csvb_input *in, const struct csvb_job *job,
+                                 bool read_to_end, uint64_t bytes, bool *recheck,
+                                 struct csvb_diag *d);
 
 /* Opens job's input as a regular file for pread (chunks): fails, without a message, when it is
  * anything else or no longer has the size the listing saw. */

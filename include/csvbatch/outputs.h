@@ -1,15 +1,16 @@
 /* outputs.h — walk entries to jobs: each input's output and rejects paths, the same file named
  * twice processed once, and (through conflicts.h) the conflicts found before any work.
  *
- * Memory per job: one struct csvb_job (72 bytes on LP64), its path (moved from the walk entry),
+ * Memory per job: one struct csvb_job (80 bytes on LP64), its path (moved from the walk entry),
  * its output path and, with --rejects, its rejects path (each length + 1, plus malloc's
- * rounding). Planning holds, besides, at most 56 bytes per entry (the walk list) and what
+ * rounding). Planning holds, besides, at most 64 bytes per entry (the walk list) and what
  * conflicts.h states, freed before it returns; every pass is a sort, O(n log n). */
 #ifndef CSVBATCH_OUTPUTS_H
 #define CSVBATCH_OUTPUTS_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "csvbatch/diag.h"
@@ -27,6 +28,7 @@ struct csvb_job {
     off_t size;
     dev_t dev;
     ino_t ino;
+    int64_t mtime_ns; /* as the walk saw it (0 where it did not stat) */
 };
 
 struct csvb_joblist {
@@ -90,6 +92,11 @@ bool csvb_outputs_is_stdout(const char *output_path);
  * is said through say (its message); returns 0, or 1 when any failed. */
 int csvb_outputs_sync_dirs(const struct csvb_joblist *list, const struct csvb_result *results,
                            void (*say)(const char *message));
+/* Removes, in each directory that list's CSVB_JOB_RUN jobs write to (outputs and rejects files),
+ * the temp files of dead owners (csvb_tempname_sweep) and adds one notice per directory where it
+ * removed any: "removed N stale temporary files of earlier interrupted runs in DIR". Directories
+ * that do not exist yet are skipped. Returns CSVB_OK or CSVB_E_NOMEM. */
+enum csvb_err csvb_outputs_sweep_stale(struct csvb_joblist *list, struct csvb_diag *d);
 
 /* Frees everything list owns. NULL-safe, safe to call twice. */
 void csvb_joblist_fini(struct csvb_joblist *list);

@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "csvbatch/atomic.h"
+#include "csvbatch/commit.h"
 #include "csvbatch/filter.h"
 #include "csvbatch/project.h"
 #include "csvbatch/text.h"
@@ -106,6 +107,15 @@ enum csvb_err csvb_stage_flush(struct csvb_stage *s, struct csvb_diag *d);
 /* Commits the output, then the rejects file (nothing in a dry run). On error neither the output
  * nor the rejects file that failed is left. Errors: CSVB_E_IO. */
 enum csvb_err csvb_stage_commit(struct csvb_stage *s, bool do_fsync, struct csvb_diag *d);
+
+/* The first half of csvb_stage_commit for a group commit (commit.h): writes out the rejects
+ * file's buffer. Not for a dry run. Errors: CSVB_E_IO. */
+enum csvb_err csvb_stage_ready_to_commit(struct csvb_stage *s, struct csvb_diag *d);
+
+/* The second half: hands the output and rejects temp files to pool (csvb_commit_submit, which may
+ * wait for room) and leaves s without them; done is called once they are committed or failed. */
+void csvb_stage_submit(struct csvb_stage *s, struct csvb_commit *pool,
+                       struct csvb_commit_done done);
 
 /* Moves the (flushed) temp output out of s into *dst, parked: closed, kept on disk, still
  * registered for removal on a hard exit. dst then belongs to the caller (commit or abort). In a

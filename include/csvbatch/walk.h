@@ -25,7 +25,7 @@
  * more is a CSVB_JOB_FAIL entry ("cannot be processed: its path is longer than PATH_MAX"): jobs
  * open and write files by name. Nothing found is left out without an entry or a notice.
  *
- * Memory per listed file: one struct csvb_walk_entry (56 bytes on LP64) and its path (length + 1,
+ * Memory per listed file: one struct csvb_walk_entry (64 bytes on LP64) and its path (length + 1,
  * plus malloc's rounding); a skipped or failed entry also owns its reason. While a directory is
  * read, each of its names costs length + 1 + 16 bytes until its entries are classified. */
 #ifndef CSVBATCH_WALK_H
@@ -33,6 +33,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "csvbatch/diag.h"
@@ -54,6 +55,8 @@ struct csvb_walk_entry {
     off_t size;   /* size, device and inode from stat; 0 where stat failed */
     dev_t dev;
     ino_t ino;
+    int64_t mtime_ns; /* st_mtim in nanoseconds: input.h's check that the file read is the one
+                         listed, unchanged */
     size_t rel; /* offset in path of the part relative to the directory argument it was found in;
                    0 for a file named on the command line and for an unreadable directory */
     enum csvb_job_kind kind;

@@ -594,6 +594,18 @@ t_input_truncated() {
     no_temps "$T/in" "$T/out"
 }
 
+# Inputs written just before the run: the fstat after the read confirms them against the listing
+# (input.h), whatever the clock says of their mtime; outputs as a clean run's.
+t_input_fresh() {
+    mkdir -p "$T/in" "$T/out"
+    local i
+    for i in 1 2 3 4 5 6; do small "$T/in/f$i.csv"; done
+    cb -j 2 -o "$T/out" "$T/in"
+    expect_rc 0
+    for i in 1 2 3 4 5 6; do out_ok "$T/out/f${i}_processed.csv" "$REF_SMALL"; done
+    no_temps "$T/out"
+}
+
 # An input deleted while it is read: the open descriptor still reads all of it: complete output.
 t_input_deleted() {
     mkdir -p "$T/in" "$T/out"
@@ -625,12 +637,119 @@ t_sighup() {
     true
 }
 
+# Temp names carry their owner (tempname.h): "HHHHHHHHNNNNNNNN" is the host name's FNV-1a hash
+# (low 32 bits) and the PID namespace's inode, as csvbatch makes them.
+host_tag() {
+    python3 -c '
+import os, socket
+h = 0xcbf29ce484222325
+for b in socket.gethostname().encode():
+    h = ((h ^ b) * 0x100000001b3) & 0xffffffffffffffff
+ns = int(os.readlink("/proc/self/ns/pid").split("[")[1].rstrip("]"))
+print("%08x%08x" % (h & 0xffffffff, ns & 0xffffffff))'
+}
+start_of() { sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f20; }
+
+# kill -9 while many small outputs are queued for the group commit (commit.h): every output
+# present is complete (fsynced before its rename), and the next run removes the dead run's temp
+# files with one notice and completes the rest.
+t_sigkill_group_commit() {
+    mkdir -p "$T/in" "$T/out"
+    local i d pid n temps interrupted=0 SUMMARY=
+    for i in $(seq -w 1 800); do small "$T/in/f$i.csv"; done
+    snap "$T/in" >"$T/before"
+    local t0 t1 ms
+    t0=$(date +%s%N); cb -j 2 -o "$T/clean" "$T/in"; t1=$(date +%s%N)
+    expect_rc 0
+    ms=$(( (t1 - t0) / 1000000 )); [ "$ms" -gt 60 ] || ms=60
+    for i in 1 2 3; do
+        rm -rf "$T/out"; mkdir -p "$T/out"
+        d=$(( 20 + RANDOM % (ms * 8 / 10) ))
+        "$BIN" --timestamp T -q -j 2 -o "$T/out" "$T/in" >/dev/null 2>&1 &
+        pid=$!
+        sleep "$(printf '%d.%03d' $((d / 1000)) $((d % 1000)))"
+        kill -KILL "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+        n=0
+        for f in "$T"/out/*_processed.csv; do
+            [ -e "$f" ] || continue
+            out_ok "$f" "$REF_SMALL"
+            n=$((n + 1))
+        done
+        temps=$(find "$T/out" -name '.*.tmp-*' | wc -l)
+        [ "$n" -lt 800 ] || [ "$temps" -gt 0 ] && interrupted=$((interrupted + 1))
+        SUMMARY="$SUMMARY ${d}ms:$n+${temps}tmp"
+        inputs_intact "$T/in" "$T/before"
+        cb -j 2 -o "$T/out" "$T/in"
+        expect_rc 0
+        if [ "$temps" -gt 0 ]; then
+            grep -qxF "csvbatch: notice: removed $temps stale temporary file$([ "$temps" = 1 ] || echo s) of earlier interrupted runs in $T/out" "$T/stderr" ||
+                fail "no notice of the $temps stale temp files removed: $(errtail)"
+        else
+            grep -q 'stale temporary' "$T/stderr" && fail "a notice without stale temp files: $(errtail)"
+        fi
+        no_temps "$T/out"
+        for f in "$T"/clean/*_processed.csv; do out_ok "$T/out/${f##*/}" "$REF_SMALL"; done
+    done
+    note "clean run ${ms} ms; delay:outputs+temps$SUMMARY"
+    [ "$interrupted" -gt 0 ] || fail "every run finished before SIGKILL (clean run ${ms} ms): nothing tested"
+}
+
+# A dead owner's temp file is removed with a notice; a live owner's, another host's and an old
+# name without owner are left alone.
+t_stale_temps() {
+    mkdir -p "$T/in" "$T/out"
+    small "$T/in/a.csv"
+    local tag dead live
+    tag=$(host_tag)
+    sh -c 'exit 0' & dead=$!; wait "$dead"
+    sleep 30 & live=$!
+    echo partial >"$T/out/.a_processed.csv.tmp-$tag-$dead-4242-AbC123"
+    echo partial >"$T/out/.b_processed.csv.tmp-$tag-$live-$(( $(start_of "$live") + 1 ))-AbC123"
+    echo live >"$T/out/.c_processed.csv.tmp-$tag-$live-$(start_of "$live")-AbC123"
+    echo other >"$T/out/.d_processed.csv.tmp-0123456789abcdef-$dead-4242-AbC123"
+    echo old >"$T/out/.e_processed.csv.tmp-AbC123"
+    cb -o "$T/out" "$T/in"
+    kill "$live"; wait "$live" 2>/dev/null
+    expect_rc 0
+    grep -qxF "csvbatch: notice: removed 2 stale temporary files of earlier interrupted runs in $T/out" "$T/stderr" ||
+        fail "no notice of 2 removed files: $(errtail)"
+    local left
+    left=$(cd "$T/out" && find . -name '.*.tmp-*' | sed 's/\.tmp-.*//' | sort | tr '\n' ' ')
+    [ "$left" = "./.c_processed.csv ./.d_processed.csv ./.e_processed.csv " ] ||
+        fail "temp files left: '$left', want the live one's, the other host's and the old one"
+    out_ok "$T/out/a_processed.csv" "$REF_SMALL"
+    cb -o "$T/out" "$T/in" # the live owner has ended since: its file goes too
+    grep -qxF "csvbatch: notice: removed 1 stale temporary file of earlier interrupted runs in $T/out" "$T/stderr" ||
+        fail "the ended owner's file was not removed with a notice: $(errtail)"
+    left=$(cd "$T/out" && find . -name '.*.tmp-*' | sed 's/\.tmp-.*//' | sort | tr '\n' ' ')
+    [ "$left" = "./.d_processed.csv ./.e_processed.csv " ] || fail "temp files left: '$left'"
+}
+
+# An output name of 255 bytes (NAME_MAX) is written: its temp name is shortened to fit.
+t_name_max_output() {
+    mkdir -p "$T/in" "$T/out"
+    local stem
+    stem=$(printf 'n%.0s' $(seq 241)) # + "_processed.csv" = 255 bytes
+    small "$T/in/$stem.csv"
+    cb -j 2 -o "$T/out" "$T/in"
+    expect_rc 0
+    out_ok "$T/out/${stem}_processed.csv" "$REF_SMALL"
+    no_temps "$T/out"
+    stem=é$(printf 'n%.0s' $(seq 239)) # 2 + 239 bytes: UTF-8
+    small "$T/in/$stem.csv"
+    cb -j 2 -o "$T/out" "$T/in"
+    expect_rc 0
+    out_ok "$T/out/${stem}_processed.csv" "$REF_SMALL"
+    no_temps "$T/out"
+}
+
 # ---------------------------------------------------------------- driver
 ALL="baseline enospc efbig eio_fsync eio_rename eio_write eio_close eio_write_midfile short_writes
 eintr_writes sigint sigterm double_sigint sigint_blocked_fifo concurrent_runs closed_std_fds fd_limit mem_big_field mem_runaway_quote
 hostile_symlink_out hostile_hardlink_out hostile_dir_out hostile_special hostile_bad_links
 hostile_recursive_loop hostile_names hostile_unreadable hostile_unwritable_dir determinism
-input_truncated input_deleted sighup"
+input_truncated input_fresh input_deleted sighup sigkill_group_commit stale_temps name_max_output"
 [ $# -gt 0 ] && ALL="$*"
 
 pass=0 failed=0 skipped=0
