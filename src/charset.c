@@ -15,7 +15,7 @@ struct csvb_charset {
 struct csvb_charset *csvb_charset_new(const char *name)
 {
     iconv_t cd = iconv_open("UTF-8", name);
-    if (cd == (iconv_t)-1)
+    if (cd == (iconv_t)-1) /* NOLINT(performance-no-int-to-ptr): iconv's documented failure value */
         return NULL;
     struct csvb_charset *cs = malloc(sizeof *cs);
     if (cs == NULL) {
@@ -62,7 +62,7 @@ bool csvb_charset_known(const char *name)
     if (name == NULL || name[0] == '\0')
         return false;
     iconv_t cd = iconv_open("UTF-8", name);
-    if (cd == (iconv_t)-1)
+    if (cd == (iconv_t)-1) /* NOLINT(performance-no-int-to-ptr): iconv's documented failure value */
         return false;
     iconv_close(cd);
     return true;

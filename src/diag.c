@@ -22,6 +22,7 @@ void csvb_diag_hint(struct csvb_diag *d, const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
+    // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is on the line above
     vsnprintf(d->hint, sizeof d->hint, fmt, ap);
     va_end(ap);
     size_t n = strlen(d->message);

@@ -18,7 +18,7 @@ static void put_line(FILE *err, const char *s)
 void csvb_report_diagnostics(FILE *err, const struct csvb_joblist *list,
                              const struct csvb_result *results, bool color, bool github)
 {
-    char line[CSVB_DIAG_MESSAGE_MAX + 4200];
+    char line[CSVB_DIAG_MESSAGE_MAX + 4200] = "";
     for (size_t i = 0; i < list->nnotices; i++) {
         csvb_color_diag_prefix(err, color, CSVB_COLOR_LEVEL_NOTICE);
         put_line(err, list->notices[i]);

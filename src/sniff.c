@@ -64,10 +64,9 @@ static struct widths widths_under(const unsigned char *p, size_t len, bool compl
         started = true;
         if (c == delim) {
             fields++, state = AT_START;
-        } else if (state == AT_START) {
-            state = c == '"' ? QUOTED : UNQUOTED;
-        } else if (state == QUOTE_IN_QUOTED) {
-            /* a doubled quote is one quote; text after a closing quote continues the field */
+        } else if (state == AT_START || state == QUOTE_IN_QUOTED) {
+            /* after a quote in quotes: a doubled quote is one quote; text after a closing quote
+             * continues the field */
             state = c == '"' ? QUOTED : UNQUOTED;
         }
     }
@@ -91,10 +90,9 @@ void csvb_sniff_sample(const char *data, size_t len, bool complete, char fallbac
         out->longer[i] = w.longer;
         /* most records (more than half) as wide as the header: a ragged row or two (--on-bad-row
          * pad's business) does not hide the delimiter */
-        if (w.header > 1 && w.exact > w.shorter + w.longer)
+        if (w.header > 1 && (w.exact > w.shorter + w.longer || /* the header alone: */
+                             w.exact + w.shorter + w.longer == 0))
             out->agree |= 1u << i;
-        else if (w.header > 1 && w.exact + w.shorter + w.longer == 0)
-            out->agree |= 1u << i; /* the header alone */
     }
     out->delimiter = csvb_sniff_other(out, '\0', fallback);
     if (out->delimiter == '\0')

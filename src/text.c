@@ -182,7 +182,7 @@ static size_t unit_len(const char *s, size_t n)
 static char *escaped_copy(const char *s, size_t n, size_t *len)
 {
     *len = csvb_text_escape(NULL, 0, s, n);
-    char *esc = malloc(*len + 1);
+    char *esc = calloc(*len + 1, 1); /* zeroed: every byte defined, whatever escape wrote */
     if (esc != NULL)
         csvb_text_escape(esc, *len + 1, s, n);
     return esc;

@@ -244,6 +244,7 @@ static long fail(struct csvb_transcode *t, unsigned long line, const char *fmt, 
 {
     va_list ap;
     va_start(ap, fmt);
+    // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start is on the line above
     vsnprintf(t->message, sizeof t->message, fmt, ap);
     va_end(ap);
     t->error_line = line;
