@@ -80,6 +80,7 @@ static void plan_stage(struct csvb_plan *p, const struct csvb_options *opt, bool
     struct csvb_stage_config *st = &p->stage;
     st->dry_run = opt->dry_run;
     st->make_dirs = opt->output_dir != NULL;
+    st->writeback = opt->fsync && !opt->dry_run;
     st->file_mode = 0666 & ~umask_value;
     st->in_delimiter = opt->delimiter;
     st->out_delimiter = opt->out_delimiter != '\0' ? opt->out_delimiter : opt->delimiter;

@@ -64,6 +64,7 @@ static enum csvb_err open_output(const struct csvb_stage_config *cfg, struct csv
     }
     if (csvb_writer_init(w, fd, cap, cfg->out_delimiter) != CSVB_OK)
         return no_memory(d, 0);
+    w->writeback = cfg->writeback && path != NULL && strcmp(path, CSVB_STAGE_STDOUT) != 0;
     return CSVB_OK;
 }
 

@@ -4,6 +4,7 @@
 #include "csvbatch/writer.h"
 
 #include <errno.h>
+#include <fcntl.h> /* sync_file_range */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -44,7 +45,14 @@ enum csvb_err csvb_writer_flush(struct csvb_writer *w)
     if (w->len > 0 && w->fd >= 0)
         w->sys_errno = w->codec != NULL ? w->codec->enc_write(w->zst, w->fd, w->buf, w->len, false)
                                         : csvb_write_all(w->fd, w->buf, w->len);
+    w->flushed += w->len;
     w->len = 0;
+    if (w->writeback && w->sys_errno == 0 &&
+        w->flushed - w->writeback_at >= CSVB_WRITER_WRITEBACK) {
+        /* advice only: the fsync before the rename checks every byte */
+        (void)sync_file_range(w->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+        w->writeback_at = w->flushed;
+    }
     return w->sys_errno == 0 ? CSVB_OK : CSVB_E_IO;
 }
 

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "csvbatch/writer.h"
@@ -116,4 +117,35 @@ Test(writer, continued_writer_does_not_quote_a_leading_bom)
     cr_assert_eq(w.len, strlen(want));
     cr_assert_eq(memcmp(w.buf, want, w.len), 0);
     csvb_writer_fini(&w);
+}
+
+/* A durable output starts its writeback every CSVB_WRITER_WRITEBACK bytes (the final fsync then
+ * waits for the tail only); the bytes written are the same. */
+Test(writer, writeback_every_8_mib_keeps_the_bytes)
+{
+    char path[] = "/tmp/csvb-writeback-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    struct csvb_writer w;
+    cr_assert_eq(csvb_writer_init(&w, fd, 1 << 16, ','), CSVB_OK);
+    w.writeback = true;
+    char row[1024];
+    memset(row, 'x', sizeof row - 1);
+    row[sizeof row - 1] = '\0';
+    struct csvb_field f = {row, sizeof row - 1};
+    size_t rows = 20 * 1024; /* 20 MiB and a line feed per row */
+    for (size_t i = 0; i < rows; i++)
+        cr_assert_eq(csvb_writer_row(&w, &f, 1), CSVB_OK);
+    cr_assert_eq(csvb_writer_flush(&w), CSVB_OK);
+    cr_assert_eq(w.flushed, (uint64_t)rows * sizeof row);
+    /* started at the first flush past 8 MiB and past 16 MiB: never more than 8 MiB + a buffer */
+    cr_assert(w.writeback_at >= 2 * CSVB_WRITER_WRITEBACK &&
+                  w.writeback_at < 2 * CSVB_WRITER_WRITEBACK + (1 << 16),
+              "writeback last started at %llu", (unsigned long long)w.writeback_at);
+    struct stat st;
+    cr_assert_eq(fstat(fd, &st), 0);
+    cr_assert_eq((uint64_t)st.st_size, (uint64_t)rows * sizeof row);
+    csvb_writer_fini(&w);
+    close(fd);
+    unlink(path);
 }

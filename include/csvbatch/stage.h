@@ -29,6 +29,7 @@ struct csvb_stage_config {
     struct csvb_projection_config projection;
     bool dry_run;      /* bind and count; open and write nothing */
     bool make_dirs;    /* create missing directories above an output (-o trees) */
+    bool writeback;    /* outputs will be fsynced: start their writeback while they are written */
     mode_t file_mode;  /* of created files, before the umask */
     char in_delimiter; /* re-encodes a rejected record as it was read */
     char out_delimiter;

@@ -25,7 +25,13 @@ struct csvb_writer {
     bool finished;                  /* csvb_writer_finish done */
     bool continued; /* its bytes continue another writer's output (a chunk after the first):
                        its first record is not the output's first */
+    bool writeback; /* the file will be fsynced: every CSVB_WRITER_WRITEBACK bytes written, the
+                       kernel is asked to start writing them out (sync_file_range), so that the
+                       final fsync waits for the tail only, not for the whole file */
+    uint64_t flushed, writeback_at; /* bytes handed to write(2); where writeback last started */
 };
+
+#define CSVB_WRITER_WRITEBACK ((uint64_t)8 << 20)
 
 /* fd value for a writer that keeps everything in its (growing) buffer: w->buf[0..w->len). */
 #define CSVB_WRITER_MEMORY (-2)
