@@ -659,12 +659,16 @@ t_sigkill_group_commit() {
     for i in $(seq -w 1 800); do small "$T/in/f$i.csv"; done
     snap "$T/in" >"$T/before"
     local t0 t1 ms
+    # Timed warm (the first run pays for the cold cache): the kills land inside a run's span.
+    cb -j 2 -o "$T/clean" "$T/in"; expect_rc 0
     t0=$(date +%s%N); cb -j 2 -o "$T/clean" "$T/in"; t1=$(date +%s%N)
     expect_rc 0
-    ms=$(( (t1 - t0) / 1000000 )); [ "$ms" -gt 60 ] || ms=60
-    for i in 1 2 3; do
+    ms=$(( (t1 - t0) / 1000000 )); [ "$ms" -gt 40 ] || ms=40
+    # Up to 10 runs, until 3 were interrupted: a run that finished first tests nothing.
+    for i in $(seq 1 10); do
+        [ "$interrupted" -ge 3 ] && break
         rm -rf "$T/out"; mkdir -p "$T/out"
-        d=$(( 20 + RANDOM % (ms * 8 / 10) ))
+        d=$(( 10 + RANDOM % (ms * 7 / 10) ))
         "$BIN" --timestamp T -q -j 2 -o "$T/out" "$T/in" >/dev/null 2>&1 &
         pid=$!
         sleep "$(printf '%d.%03d' $((d / 1000)) $((d % 1000)))"
