@@ -239,3 +239,20 @@ bool csvb_atomic_is_temp_name(const char *name)
 {
     return name[0] == '.' && strstr(name, CSVB_TMP_MARK) != NULL;
 }
+
+enum csvb_err csvb_atomic_write_text(const char *path, const char *text, bool do_fsync,
+                                     struct csvb_diag *d)
+{
+    struct csvb_atomic a;
+    enum csvb_err e = csvb_atomic_open(&a, path, false, 0666, d); /* open(2) applies the umask */
+    if (e != CSVB_OK)
+        return e;
+    int err = csvb_write_all(a.fd, text, strlen(text));
+    if (err == 0)
+        err = csvb_write_all(a.fd, "\n", 1);
+    if (err != 0) {
+        csvb_atomic_abort(&a);
+        return csvb_diag_errno(d, CSVB_E_IO, err, "cannot write %s", path);
+    }
+    return csvb_atomic_commit(&a, do_fsync, d);
+}

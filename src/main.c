@@ -270,15 +270,11 @@ static void fit_threads(struct csvb_plan *plan, struct csvb_joblist *list, long 
     int fit = csvb_fdlimit_threads(plan->threads, nofile, csvb_fdlimit_in_use());
     if (fit >= plan->threads)
         return;
-    char *notice = (size_t)fit < list->n ? csvb_text_printf("%d threads lowered to %d: the "
-                                                            "open-file limit is %ld (ulimit -n)",
-                                                            plan->threads, fit, nofile)
-                                         : NULL;
-    if (notice != NULL && csvb_vec_reserve(&list->notices, &list->notices_cap, list->nnotices + 1,
-                                           sizeof *list->notices) == CSVB_OK)
-        list->notices[list->nnotices++] = notice;
-    else
-        free(notice);
+    if ((size_t)fit < list->n) /* a notice only when it changes anything; out of memory: none */
+        (void)csvb_text_push(&list->notices, &list->nnotices, &list->notices_cap,
+                             csvb_text_printf("%d threads lowered to %d: the open-file limit is "
+                                              "%ld (ulimit -n)",
+                                              plan->threads, fit, nofile));
     plan->threads = fit;
 }
 

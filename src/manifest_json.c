@@ -6,12 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "csvbatch/atomic.h"
 #include "csvbatch/incremental.h"
-#include "csvbatch/writer.h"
 
 void csvb_incr_entry_fini(struct csvb_incr_entry *e)
 {
@@ -312,19 +310,7 @@ enum csvb_err csvb_manifest_save(const char *path, const char *root, const struc
     json_decref(doc);
     if (text == NULL)
         return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
-    struct csvb_atomic a;
-    enum csvb_err e = csvb_atomic_open(&a, path, false, 0666, d);
-    if (e == CSVB_OK) {
-        int err = csvb_write_all(a.fd, text, strlen(text));
-        if (err == 0)
-            err = csvb_write_all(a.fd, "\n", 1);
-        if (err != 0) {
-            e = csvb_diag_errno(d, CSVB_E_IO, err, "cannot write %s", path);
-            csvb_atomic_abort(&a);
-        } else {
-            e = csvb_atomic_commit(&a, do_fsync, d);
-        }
-    }
+    enum csvb_err e = csvb_atomic_write_text(path, text, do_fsync, d);
     free(text);
     return e;
 }

@@ -106,14 +106,8 @@ static bool same_path(const char *a, const char *b)
 /* Adds "LATER: same file as FIRST; processed once" to walk's notices. False when out of memory. */
 static bool add_twice_notice(struct csvb_walk_list *walk, const char *later, const char *first)
 {
-    char *text = csvb_text_printf("%s: same file as %s; processed once", later, first);
-    if (text == NULL || csvb_vec_reserve(&walk->notices, &walk->notices_cap, walk->nnotices + 1,
-                                         sizeof *walk->notices) != CSVB_OK) {
-        free(text);
-        return false;
-    }
-    walk->notices[walk->nnotices++] = text;
-    return true;
+    return csvb_text_push(&walk->notices, &walk->nnotices, &walk->notices_cap,
+                          csvb_text_printf("%s: same file as %s; processed once", later, first));
 }
 
 /* The same path reached twice (named twice, or through a symbolic link) is processed once: its
@@ -346,13 +340,7 @@ static bool sweep_dir(struct csvb_joblist *list, const char *dir)
     char *notice = csvb_text_printf("removed %zu stale temporary file%s of earlier interrupted "
                                     "runs in %s",
                                     removed, removed == 1 ? "" : "s", dir);
-    if (notice == NULL || csvb_vec_reserve(&list->notices, &list->notices_cap, list->nnotices + 1,
-                                           sizeof *list->notices) != CSVB_OK) {
-        free(notice);
-        return false;
-    }
-    list->notices[list->nnotices++] = notice;
-    return true;
+    return csvb_text_push(&list->notices, &list->nnotices, &list->notices_cap, notice);
 }
 
 enum csvb_err csvb_outputs_sweep_stale(struct csvb_joblist *list, struct csvb_diag *d)

@@ -11,7 +11,6 @@
 
 #include "csvbatch/atomic.h"
 #include "csvbatch/text.h"
-#include "csvbatch/writer.h"
 
 #define PLAN_FORMAT 1
 
@@ -131,21 +130,7 @@ enum csvb_err csvb_plan_json_write(const char *path, const struct csvb_plan_file
     char *text = plan_text(pf, list);
     if (text == NULL)
         return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
-    struct csvb_atomic a;
-    mode_t mask = umask(0);
-    umask(mask);
-    enum csvb_err e = csvb_atomic_open(&a, path, false, 0666 & ~mask, d);
-    if (e == CSVB_OK) {
-        int err = csvb_write_all(a.fd, text, strlen(text));
-        if (err == 0)
-            err = csvb_write_all(a.fd, "\n", 1);
-        if (err != 0) {
-            e = csvb_diag_errno(d, CSVB_E_IO, err, "cannot write %s", path);
-            csvb_atomic_abort(&a);
-        } else {
-            e = csvb_atomic_commit(&a, fsync, d);
-        }
-    }
+    enum csvb_err e = csvb_atomic_write_text(path, text, fsync, d);
     free(text);
     return e;
 }

@@ -261,6 +261,16 @@ size_t csvb_text_elide(char *dst, size_t size, const char *s, size_t n, size_t c
     return out;
 }
 
+bool csvb_text_push(char ***items, size_t *n, size_t *cap, char *s)
+{
+    if (s == NULL || csvb_vec_reserve(items, cap, *n + 1, sizeof **items) != CSVB_OK) {
+        free(s);
+        return false;
+    }
+    (*items)[(*n)++] = s;
+    return true;
+}
+
 enum csvb_err csvb_vec_reserve(void *items_ptr, size_t *cap, size_t need, size_t elem_size)
 {
     if (need <= *cap)

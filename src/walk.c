@@ -88,13 +88,7 @@ static bool add_entry(struct csvb_walk_list *list, char *path, size_t rel, enum 
 
 static bool add_notice(struct csvb_walk_list *list, char *notice)
 {
-    if (notice == NULL || csvb_vec_reserve(&list->notices, &list->notices_cap, list->nnotices + 1,
-                                           sizeof *list->notices) != CSVB_OK) {
-        free(notice);
-        return false;
-    }
-    list->notices[list->nnotices++] = notice;
-    return true;
+    return csvb_text_push(&list->notices, &list->nnotices, &list->notices_cap, notice);
 }
 
 /* What to say about an entry that is not a regular file. */

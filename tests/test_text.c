@@ -365,3 +365,19 @@ Test(text, cut_table)
     csvb_text_cut(buf, sizeof buf, "ab\ncd", 5, 4);
     cr_assert_str_eq(buf, "ab\xE2\x80\xA6");
 }
+
+Test(text, push_takes_ownership_and_frees_on_failure)
+{
+    char **items = NULL;
+    size_t n = 0, cap = 0;
+    for (int i = 0; i < 20; i++)
+        cr_assert(csvb_text_push(&items, &n, &cap, csvb_text_printf("notice %d", i)));
+    cr_assert_eq(n, 20);
+    cr_assert_str_eq(items[0], "notice 0");
+    cr_assert_str_eq(items[19], "notice 19");
+    cr_assert_not(csvb_text_push(&items, &n, &cap, NULL)); /* a failed printf: nothing added */
+    cr_assert_eq(n, 20);
+    for (size_t i = 0; i < n; i++)
+        free(items[i]);
+    free(items);
+}

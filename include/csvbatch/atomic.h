@@ -43,6 +43,12 @@ void csvb_atomic_abort(struct csvb_atomic *a);
 
 /* fsyncs the directory that holds file_path, making renames into it durable. Errors:
  * CSVB_E_IO naming the directory. */
+/* Writes text and a final line feed to path atomically (temp file, fsync when do_fsync, rename;
+ * the file is created 0666 less the umask). On any error nothing is left behind and d says
+ * "cannot write PATH" with errno's cause. */
+enum csvb_err csvb_atomic_write_text(const char *path, const char *text, bool do_fsync,
+                                     struct csvb_diag *d);
+
 enum csvb_err csvb_atomic_sync_dir(const char *file_path, struct csvb_diag *d);
 
 /* True when the base name of path looks like one of our temp files. */

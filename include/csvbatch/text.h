@@ -81,6 +81,10 @@ size_t csvb_text_cut(char *dst, size_t size, const char *s, size_t n, size_t col
  * array and *cap are unchanged. */
 enum csvb_err csvb_vec_reserve(void *items_ptr, size_t *cap, size_t need, size_t elem_size);
 
+/* Appends the owned string s to the string array *items (count *n, capacity *cap), which then
+ * owns it. False, with s freed and the array unchanged, when s is NULL or memory runs out. */
+bool csvb_text_push(char ***items, size_t *n, size_t *cap, char *s);
+
 /* A new string formatted as printf would (caller frees), or NULL when out of memory. */
 char *csvb_text_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
