@@ -157,7 +157,7 @@ static int copy_all(int in, int out)
     return 0;
 }
 
-enum csvb_err csvb_atomic_append(struct csvb_atomic *dst, struct csvb_atomic *src,
+enum csvb_err csvb_atomic_append(struct csvb_atomic *dst, struct csvb_atomic *src, bool writeback,
                                  struct csvb_diag *d)
 {
     enum csvb_err e = dst->fd < 0 ? reopen(dst, d) : CSVB_OK;
@@ -168,6 +168,8 @@ enum csvb_err csvb_atomic_append(struct csvb_atomic *dst, struct csvb_atomic *sr
     int err = e == CSVB_OK ? copy_all(in, dst->fd) : 0;
     if (err != 0)
         e = csvb_diag_errno(d, CSVB_E_IO, err, "cannot write %s", dst->final_path);
+    else if (e == CSVB_OK && writeback)
+        (void)sync_file_range(dst->fd, 0, 0, SYNC_FILE_RANGE_WRITE); /* advice: fsync checks */
     if (in >= 0)
         close(in);
     csvb_atomic_abort(src);

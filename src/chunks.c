@@ -3,6 +3,7 @@
  * protocol whose invariants (chunks.h) span all four; split, each part would restate them. */
 #include "csvbatch/chunks.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,20 @@ struct chunk {
     struct csvb_reader_stats why; /* err's reader failure (offset from the file's start): hints */
     bool width_failed;            /* its error is a field count (hints ask the sniffer) */
     bool width_short;             /* ... of a record narrower than the header */
+    _Atomic bool ran;             /* its speculative run is over: the verifier may take it */
+};
+
+/* The verification in file order, advanced by whichever thread holds `lock` as soon as the
+ * next chunk has run, so that checking and assembling overlap the runs still going. */
+struct verifier {
+    pthread_mutex_t lock;
+    _Atomic bool kick;  /* a chunk ran while the lock was held: look again */
+    size_t next;        /* chunks[0..next) are verified (kept ones appended to chunk 0's output) */
+    off_t at;           /* where the next record really starts */
+    unsigned long base; /* absolute line of the next kept chunk's first line */
+    enum csvb_err err;  /* the first error in file order: verification stops there */
+    struct csvb_result acc;       /* the kept chunks' counts; the error */
+    struct csvb_reader_stats why; /* the error's reader failure */
 };
 
 struct csvb_chunks {
@@ -46,6 +61,8 @@ struct csvb_chunks {
     struct csvb_stage_config stage;
     double start_time;
     _Atomic unsigned parked, parked_max; /* chunk temp files on disk now, and at most */
+    _Atomic size_t claimed;              /* chunks whose speculative run has been taken up */
+    struct verifier v;
 };
 
 /* Sink that copies the first record and stops. */
@@ -151,6 +168,8 @@ static void chunks_free(struct csvb_chunks *c)
     }
     free(c->chunks);
     csvb_rowcopy_fini(&c->header);
+    pthread_mutex_destroy(&c->v.lock);
+    csvb_result_fini(&c->v.acc);
     free(c);
 }
 
@@ -218,16 +237,19 @@ static off_t next_record_start(int fd, off_t from, off_t limit, char delimiter)
  * max_chunks: memory, temp files and tasks are bounded by max_chunks whatever --chunk-size is. */
 static bool plan_starts(struct csvb_chunks *c, size_t max_chunks, char delimiter)
 {
-    if (max_chunks >= 2 && c->size / c->chunk_size > (off_t)max_chunks)
-        c->chunk_size = (c->size + (off_t)max_chunks - 1) / (off_t)max_chunks;
-    size_t n = (size_t)(c->size / c->chunk_size);
-    if ((c->chunks = calloc(n, sizeof *c->chunks)) == NULL)
+    off_t n = c->size / c->chunk_size;
+    if (max_chunks >= 2 && n > (off_t)max_chunks)
+        n = (off_t)max_chunks;
+    /* Equal shares (each at least the chunk size): the last one is no bigger than the others, so
+     * the run does not end waiting on one chunk of up to twice the size. */
+    c->chunk_size = (c->size + n - 1) / n;
+    if ((c->chunks = calloc((size_t)n, sizeof *c->chunks)) == NULL)
         return false;
     off_t start = 0;
-    for (size_t k = 0; k < n && start < c->size; k++) {
-        off_t next = k + 1 < n ? next_record_start(c->in.fd, (off_t)(k + 1) * c->chunk_size,
-                                                   c->size, delimiter)
-                               : c->size;
+    for (off_t k = 0; k < n && start < c->size; k++) {
+        off_t next = k + 1 < n
+                         ? next_record_start(c->in.fd, (k + 1) * c->chunk_size, c->size, delimiter)
+                         : c->size;
         if (next < 0 || next >= c->size)
             next = c->size;
         if (next <= start)
@@ -272,6 +294,9 @@ struct csvb_chunks *csvb_chunks_new(const struct csvb_plan *plan, const struct c
     if (c == NULL)
         return NULL;
     c->start_time = csvb_now();
+    pthread_mutex_init(&c->v.lock, NULL);
+    csvb_result_init(&c->v.acc);
+    c->v.base = 1;
     c->size = job->size;
     c->chunk_size = (off_t)plan->chunk_size;
     csvb_rowcopy_init(&c->header);
@@ -320,7 +345,11 @@ static void run_from(const struct csvb_plan *plan, const struct csvb_job *job,
     ch->capped = kind == RUN_SPECULATIVE;
     ch->serial = kind == RUN_SERIAL;
     struct csvb_stage stage;
-    csvb_stage_init(&stage, &c->stage, job->output_path, NULL, k == 0);
+    struct csvb_stage_config scfg = c->stage;
+    /* Only the first chunk's temp file becomes the output: the others are copied into it, then
+     * removed, so writing them out to disk early would only be wasted I/O. */
+    scfg.writeback = scfg.writeback && k == 0;
+    csvb_stage_init(&stage, &scfg, job->output_path, NULL, k == 0);
     struct csvb_reader_config cfg = c->reader;
     struct aligned_source src = {{c->in.fd, from, limit, plan->cancel}, 0};
     /* The serial path's blocks, so that a failure reads (and reports) what it read; otherwise no
@@ -362,75 +391,103 @@ static void run_from(const struct csvb_plan *plan, const struct csvb_job *job,
     ch->runs++;
 }
 
-void csvb_chunks_run(const struct csvb_plan *plan, const struct csvb_job *job,
-                     struct csvb_chunks *c, size_t k)
+/* Checks chunks[k] (verifier.next) against where the record before it ended, runs it again
+ * from there when it started elsewhere or did not finish its straddling record within the cap,
+ * and once more as the serial path reads when it failed; then appends a kept chunk's output to
+ * the first chunk's. Caller holds the lock; chunks[k] has run. */
+static void verify_one(const struct csvb_plan *plan, const struct csvb_job *job,
+                       struct csvb_chunks *c, size_t k)
 {
+    struct verifier *v = &c->v;
+    struct chunk *ch = &c->chunks[k];
+    if (k > 0 && v->at >= ch->nominal_end) { /* swallowed by an earlier chunk's last record */
+        drop_parked(c, ch);
+        return;
+    }
+    bool exact = ch->start != v->at || (ch->err == CSVB_OK && !ch->finished);
+    if (exact || (ch->err != CSVB_OK && !ch->serial)) {
+        csvb_cancel_enter();
+        if (exact)
+            run_from(plan, job, c, k, v->at, RUN_EXACT);
+        if (ch->err != CSVB_OK && !ch->serial)
+            run_from(plan, job, c, k, v->at, RUN_SERIAL);
+        csvb_cancel_leave();
+    }
+    struct csvb_result *acc = &v->acc;
+    acc->rows_read += ch->res.rows_read;
+    acc->rows_written += ch->res.rows_written;
+    acc->rows_rejected += ch->res.rows_rejected;
+    acc->rows_padded += ch->res.rows_padded;
+    acc->bytes_read += ch->res.bytes_read;
+    acc->bytes_written += ch->res.bytes_written;
+    if (ch->err != CSVB_OK) {
+        acc->diag = ch->res.diag;
+        if (acc->diag.line > 0)
+            acc->diag.line += v->base - 1;
+        v->why = ch->why;
+        if (ch->width_failed)
+            csvb_sniff_hint(&c->sniff, c->reader.delimiter, csvb_sniff_ext_delimiter(job->path),
+                            plan->reader.delimiter != '\0', ch->width_short, &acc->diag);
+        v->err = ch->err;
+        return;
+    }
+    v->base += ch->lines;
+    v->at = ch->stop;
+    if (k > 0 && ch->out.tmp_path != NULL) { /* none in a dry run */
+        v->err = csvb_atomic_append(&c->chunks[0].out, &ch->out, plan->fsync, &acc->diag);
+        atomic_fetch_sub(&c->parked, 1); /* consumed either way */
+    }
+}
+
+/* Verifies (and assembles) the chunks that have run, in file order, as far as they go. Never
+ * waits for the lock: a thread that finds it taken leaves a kick, which its holder sees before
+ * it lets go, so no chunk that has run is left unverified. */
+static void verify_ready(const struct csvb_plan *plan, const struct csvb_job *job,
+                         struct csvb_chunks *c)
+{
+    struct verifier *v = &c->v;
+    atomic_store(&v->kick, true);
+    while (atomic_load(&v->kick) && pthread_mutex_trylock(&v->lock) == 0) {
+        atomic_store(&v->kick, false);
+        while (v->err == CSVB_OK && v->next < c->n && atomic_load(&c->chunks[v->next].ran))
+            verify_one(plan, job, c, v->next++);
+        pthread_mutex_unlock(&v->lock);
+    }
+}
+
+void csvb_chunks_run(const struct csvb_plan *plan, const struct csvb_job *job,
+                     struct csvb_chunks *c)
+{
+    size_t k = atomic_fetch_add(&c->claimed, 1);
+    if (k >= c->n)
+        return;
     csvb_cancel_enter();
     run_from(plan, job, c, k, c->chunks[k].start, RUN_SPECULATIVE);
     csvb_cancel_leave();
+    atomic_store(&c->chunks[k].ran, true);
+    verify_ready(plan, job, c);
 }
 
-/* Extends the first kept chunk's parked output with the other kept ones, in order, and commits
- * it. */
-static enum csvb_err assemble(const struct csvb_plan *plan, struct csvb_chunks *c,
-                              struct csvb_diag *d)
-{
-    for (size_t k = 1; k < c->n; k++) {
-        if (c->chunks[k].out.tmp_path == NULL)
-            continue; /* its territory belonged to an earlier chunk's record */
-        enum csvb_err e = csvb_atomic_append(&c->chunks[0].out, &c->chunks[k].out, d);
-        atomic_fetch_sub(&c->parked, 1); /* consumed either way */
-        if (e != CSVB_OK)
-            return e;
-    }
-    return csvb_atomic_commit(&c->chunks[0].out, plan->fsync, d);
-}
-
-/* Verifies the chunks in file order (`at`: where the next record really starts), parsing again
- * from `at` only a chunk that started elsewhere or did not finish its straddling record within
- * the cap, and a failed one once more as the serial path reads. Fills res with the counts of
- * the kept chunks; returns the first error. */
+/* The verification's end, once every chunk has run: the rest verified; res filled with the
+ * kept chunks' counts; returns the first error. */
 static enum csvb_err verify(const struct csvb_plan *plan, const struct csvb_job *job,
                             struct csvb_chunks *c, struct csvb_result *res,
                             struct csvb_reader_stats *why)
 {
-    off_t at = 0;
-    unsigned long base = 1; /* absolute line of the next kept chunk's first line */
-    for (size_t k = 0; k < c->n; k++) {
-        struct chunk *ch = &c->chunks[k];
-        if (k > 0 && at >= ch->nominal_end) { /* swallowed by an earlier chunk's last record */
-            drop_parked(c, ch);
-            continue;
-        }
-        bool exact = ch->start != at || (ch->err == CSVB_OK && !ch->finished);
-        if (exact || (ch->err != CSVB_OK && !ch->serial)) {
-            csvb_cancel_enter();
-            if (exact)
-                run_from(plan, job, c, k, at, RUN_EXACT);
-            if (ch->err != CSVB_OK && !ch->serial)
-                run_from(plan, job, c, k, at, RUN_SERIAL);
-            csvb_cancel_leave();
-        }
-        res->rows_read += ch->res.rows_read;
-        res->rows_written += ch->res.rows_written;
-        res->rows_rejected += ch->res.rows_rejected;
-        res->rows_padded += ch->res.rows_padded;
-        res->bytes_read += ch->res.bytes_read;
-        res->bytes_written += ch->res.bytes_written;
-        if (ch->err != CSVB_OK) {
-            res->diag = ch->res.diag;
-            if (res->diag.line > 0)
-                res->diag.line += base - 1;
-            *why = ch->why;
-            if (ch->width_failed)
-                csvb_sniff_hint(&c->sniff, c->reader.delimiter, csvb_sniff_ext_delimiter(job->path),
-                                plan->reader.delimiter != '\0', ch->width_short, &res->diag);
-            return ch->err;
-        }
-        base += ch->lines;
-        at = ch->stop;
-    }
-    return CSVB_OK;
+    struct verifier *v = &c->v;
+    pthread_mutex_lock(&v->lock); /* a last verify_ready may still hold it */
+    while (v->err == CSVB_OK && v->next < c->n)
+        verify_one(plan, job, c, v->next++);
+    pthread_mutex_unlock(&v->lock);
+    res->rows_read = v->acc.rows_read;
+    res->rows_written = v->acc.rows_written;
+    res->rows_rejected = v->acc.rows_rejected;
+    res->rows_padded = v->acc.rows_padded;
+    res->bytes_read = v->acc.bytes_read;
+    res->bytes_written = v->acc.bytes_written;
+    res->diag = v->acc.diag;
+    *why = v->why;
+    return v->err;
 }
 
 void csvb_chunks_finish(const struct csvb_plan *plan, const struct csvb_job *job,
@@ -453,7 +510,7 @@ void csvb_chunks_finish(const struct csvb_plan *plan, const struct csvb_job *job
                            plan->limits.timeout > 0 ? c->start_time + plan->limits.timeout : 0,
                            &res->diag);
     if (e == CSVB_OK && !plan->stage.dry_run)
-        e = assemble(plan, c, &res->diag);
+        e = csvb_atomic_commit(&c->chunks[0].out, plan->fsync, &res->diag);
     for (size_t k = 0; k < c->n; k++) {
         res->bytes_parsed += c->chunks[k].parsed;
         res->parse_runs += c->chunks[k].runs;

@@ -83,8 +83,8 @@ static bool run_job(const struct csvb_plan *plan, const struct csvb_job *job, in
      * only ever uses otherwise idle threads. */
     size_t nchunks = csvb_chunks_count(chunks);
     for (size_t part = 0; part < nchunks; part++) {
-#pragma omp task default(none) firstprivate(part, chunks, job, plan)
-        csvb_chunks_run(plan, job, chunks, part);
+#pragma omp task default(none) firstprivate(chunks, job, plan)
+        csvb_chunks_run(plan, job, chunks); /* the next chunk in file order */
     }
 #pragma omp taskwait
     csvb_chunks_finish(plan, job, chunks, res);

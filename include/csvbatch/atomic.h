@@ -33,9 +33,11 @@ enum csvb_err csvb_atomic_commit(struct csvb_atomic *a, bool do_fsync, struct cs
  * appended to or aborted. Errors: CSVB_E_IO. */
 enum csvb_err csvb_atomic_park(struct csvb_atomic *a, struct csvb_diag *d);
 
-/* Appends the whole temp file of src to dst (opening a parked dst again), then aborts src
- * (always: src is consumed). Errors: CSVB_E_IO naming dst's final path. */
-enum csvb_err csvb_atomic_append(struct csvb_atomic *dst, struct csvb_atomic *src,
+/* Appends the whole temp file of src to dst (opening a parked dst again and keeping it open),
+ * then aborts src (always: src is consumed). writeback: dst will be fsynced, so the kernel is
+ * asked to start writing what is appended now (the fsync then finds it on its way). Errors:
+ * CSVB_E_IO naming dst's final path. */
+enum csvb_err csvb_atomic_append(struct csvb_atomic *dst, struct csvb_atomic *src, bool writeback,
                                  struct csvb_diag *d);
 
 /* Closes and unlinks the temp file, if any. NULL-safe, safe to call twice. */

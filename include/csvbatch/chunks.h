@@ -12,8 +12,9 @@
  * failing chunk is parsed once more from its true start to the error, reading the blocks the
  * serial path reads there, so that the file's bytes_read is the serial one. A file that changed
  * while it was read fails for that, as on the serial path. Each chunk writes its own temp file;
- * the first one is extended with the others in order and renamed: outputs are byte-identical to
- * the serial path's (a later chunk's first field is never quoted as if it began the output).
+ * the first one is extended with the others in order (as soon as each is verified, while later
+ * chunks still run) and renamed: outputs are byte-identical to the serial path's (a later
+ * chunk's first field is never quoted as if it began the output). Chunks are equal in size.
  *
  * Bounded whatever --chunk-size is: a file has at most max_chunks chunks (the chunk size is
  * raised to size / max_chunks when needed), so at most max_chunks temp files, chunk records and
@@ -48,13 +49,16 @@ struct csvb_chunks *csvb_chunks_new(const struct csvb_plan *plan, const struct c
 /* Number of chunks (2..max_chunks). */
 size_t csvb_chunks_count(const struct csvb_chunks *c);
 
-/* The speculative run of chunk k. Safe to call concurrently for different k. */
+/* The speculative run of the next chunk in file order that no call has taken yet (none when all
+ * are taken): call it csvb_chunks_count times, concurrently from any threads. Chunks run in
+ * file order whichever thread runs which call, so that each run's end can verify the chunks
+ * ready so far, in order, parse again the ones that started in the wrong place, and append
+ * their outputs to the first chunk's: checking and assembling overlap the runs still going. */
 void csvb_chunks_run(const struct csvb_plan *plan, const struct csvb_job *job,
-                     struct csvb_chunks *c, size_t k);
+                     struct csvb_chunks *c);
 
-/* After every chunk ran: verifies the starts in file order, parses again only the chunks that
- * started in the wrong place, assembles and commits the output, fills res (its bytes_parsed,
- * parse_runs, chunks and chunk_temps_max tell the work done), frees c. */
+/* After every chunk ran: verifies what is left, commits the output, fills res (its
+ * bytes_parsed, parse_runs, chunks and chunk_temps_max tell the work done), frees c. */
 void csvb_chunks_finish(const struct csvb_plan *plan, const struct csvb_job *job,
                         struct csvb_chunks *c, struct csvb_result *res);
 
