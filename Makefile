@@ -247,6 +247,7 @@ tsan-run: $(BIN)
 	$(TSAN_ENV) CSVBATCH=$(BIN) bash tests/parallel.sh
 	$(TSAN_ENV) CSVBATCH=$(BIN) bash tests/e2e/run.sh
 	$(TSAN_ENV) CSVBATCH=$(BIN) bash tests/operators.sh
+	$(TSAN_ENV) CSVBATCH=$(BIN) bash tests/chunks.sh
 
 # Fuzzing. `make fuzz` builds the libFuzzer target with clang (ASan+UBSan); `make fuzz-smoke`
 # runs it for FUZZ_SECONDS (default 60) from the seed corpus; `make fuzz-replay` builds the same
