@@ -21,6 +21,7 @@ into DIR: csvbatch writes under a temporary -o directory.
 """
 import argparse
 import csv
+import io
 import json
 import os
 import subprocess
@@ -78,7 +79,15 @@ def read_records(path, delimiter, encoding):
     """Python's records of path (strict, no sniffing), blank lines dropped; raises on error."""
     enc = 'utf-8-sig' if encoding in (None, '', 'utf-8') else encoding
     with open(path, newline='', encoding=enc, errors='strict') as fh:
-        return [r for r in csv.reader(fh, delimiter=delimiter, strict=True) if r != []]
+        text = fh.read()
+    # A byte-order mark says what the file is, and is not text: Python's utf-16le/-be and
+    # utf-32le/-be codecs keep it as U+FEFF, csvbatch (as utf-8-sig) drops it.
+    if text.startswith('\ufeff') and enc.lower().replace('_', '-') in (
+            'utf-16le', 'utf-16be', 'utf-32le', 'utf-32be', 'utf-16-le', 'utf-16-be',
+            'utf-32-le', 'utf-32-be'):
+        text = text[1:]
+    return [r for r in csv.reader(io.StringIO(text, newline=''), delimiter=delimiter, strict=True)
+            if r != []]
 
 
 def run_duckdb(tools, files):
