@@ -5,19 +5,19 @@
  * its last message) and, for an ask, gets JOB + slot back (a job index; -1: stop; -2: ask again
  * when idle); SIGNAL (worker to 0) and CANCEL (0 to workers) carry a signal number; BYE says a
  * rank's threads have all stopped. A thread asks for its next job as it starts one (ASK_NEXT),
- * so the round trip hides behind the work; rank 0 grants such an early job only while more
- * jobs are left than there are threads (one early job per thread at most, so a slow rank holds
- * back no more than that) and never under --max-failures or --deadline, which must be decided
- * when a job starts. Waits poll with short sleeps instead of blocking in MPI, whose blocking
- * calls spin a core: with ranks oversubscribed on one machine that core is a worker's. Threads
- * share MPI under one lock (MPI_THREAD_SERIALIZED); on rank 0 only the calling thread uses MPI.
- * Over the 400-line budget on purpose: the MPI door (DESIGN §2) keeps every MPI call, both
- * sides of every message, in this one file; what needs no MPI is in wire.c and mpi_env.c. */
+ * so the round trip hides behind the work; rank 0's queue (handout.h) grants such an early job
+ * (one per thread at most, so a slow rank holds back no more than that) only while more jobs
+ * are left than there are threads, never under --max-failures or --deadline. Waits poll with short
+ * sleeps instead of blocking in MPI, whose blocking calls spin a core: with ranks oversubscribed on
+ * one machine that core is a worker's. Threads share MPI under one lock (MPI_THREAD_SERIALIZED); on
+ * rank 0 only the calling thread uses MPI. Over the 400-line budget on purpose: the MPI door
+ * (DESIGN §2) keeps every MPI call, both sides of every message, in this one file; what needs no
+ * MPI is in handout.c (the queue), wire.c (the bytes) and mpi_env.c (Open MPI's start-up). */
 #include "csvbatch/driver_mpi.h"
 
+#include <limits.h>
 #include <mpi.h>
 #include <pthread.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -32,7 +32,7 @@
 #include "csvbatch/cli.h"
 #include "csvbatch/clock.h"
 #include "csvbatch/driver.h"
-#include "csvbatch/incremental.h"
+#include "csvbatch/handout.h"
 #include "csvbatch/mpi_env.h"
 #include "csvbatch/schedule.h"
 #include "csvbatch/wire.h"
@@ -73,59 +73,28 @@ static void raise_once(int sig)
 /* ---- Rank 0 -------------------------------------------------------------------------------- */
 
 struct coord {
-    pthread_mutex_t lock; /* pos and failures */
-    const struct csvb_plan *plan;
-    const struct csvb_joblist *list;
-    struct csvb_result *results;
-    const size_t *order;
-    size_t n, pos, failures;
-    double deadline;
-    int threads;
-    int *rank_threads;  /* per rank, as its asks say (0: not heard yet) */
-    long slots;         /* this rank's threads and the others' */
-    bool early_allowed; /* no limit that must be decided when a job starts */
+    struct csvb_handout h; /* the queue: next job, refusals, early jobs */
+    int threads;           /* this rank's */
     _Atomic int local_done;
 };
 
-/* The next job to start; each job refused on the way gets its Skipped result, as the
- * one-process driver gives it. False when none is left. */
 static bool coord_next(void *ctx, int slot, size_t *index)
 {
-    struct coord *c = ctx;
-    bool found = false;
     (void)slot;
-    pthread_mutex_lock(&c->lock);
-    while (!found && c->pos < c->n) {
-        size_t i = c->order[c->pos++];
-        const char *why = csvb_driver_refusal(c->plan, c->failures, c->deadline);
-        if (why != NULL)
-            csvb_result_preset(&c->results[i], CSVB_STATUS_SKIPPED, CSVB_E_CANCELLED, why);
-        else {
-            *index = i;
-            found = true;
-        }
-    }
-    pthread_mutex_unlock(&c->lock);
-    return found;
+    return csvb_handout_next(&((struct coord *)ctx)->h, index);
 }
 
-/* Job i's result is in (from this rank or another): count it, record it for --incremental. */
 static void coord_done(void *ctx, int slot, size_t i)
 {
-    struct coord *c = ctx;
     (void)slot;
-    pthread_mutex_lock(&c->lock);
-    if (c->results[i].status == CSVB_STATUS_FAILED)
-        c->failures++;
-    pthread_mutex_unlock(&c->lock);
-    csvb_incremental_record(c->plan->incremental, i, &c->list->jobs[i], &c->results[i]);
+    csvb_handout_done(&((struct coord *)ctx)->h, i);
 }
 
 static void *coord_local(void *arg)
 {
     struct coord *c = arg;
     struct csvb_driver_feed feed = {coord_next, coord_done, c};
-    csvb_driver_run_fed(c->plan, c->list, c->results, c->threads, &feed);
+    csvb_driver_run_fed(c->h.plan, c->h.list, c->h.results, c->threads, &feed);
     csvb_mpi_env_trace(0, "local-done", 0, 0);
     csvb_cancel_leave(); /* this thread is about to end */
     atomic_store(&c->local_done, 1);
@@ -142,12 +111,12 @@ static void coord_results(struct coord *c, const unsigned char *p, size_t len)
         csvb_diag_init(&d);
         csvb_result_init(&tmp);
         enum csvb_err e = csvb_wire_get_done(p, len, &i, &tmp, &used, &d);
-        if (i < c->list->n) {
-            csvb_result_fini(&c->results[i]);
-            c->results[i] = tmp; /* on an error: "succeeded, nothing done", then failed below */
+        if (i < c->h.list->n) {
+            csvb_result_fini(&c->h.results[i]);
+            c->h.results[i] = tmp; /* on an error: "succeeded, nothing done", then failed below */
             if (e != CSVB_OK)
-                csvb_result_preset(&c->results[i], CSVB_STATUS_FAILED, d.code, d.message);
-            coord_done(c, 0, i);
+                csvb_result_preset(&c->h.results[i], CSVB_STATUS_FAILED, d.code, d.message);
+            csvb_handout_done(&c->h, i);
         } else
             csvb_result_fini(&tmp);
         if (e != CSVB_OK) {
@@ -158,22 +127,14 @@ static void coord_results(struct coord *c, const unsigned char *p, size_t len)
 }
 
 /* The answer to an ask: the next job, REPLY_STOP, or REPLY_LATER for an early job (ASK_NEXT)
- * while no more jobs are left than there are threads to take them. */
+ * that csvb_handout_early does not grant now. */
 static int64_t coord_answer(struct coord *c, int from, const struct ask *ask)
 {
-    if (ask->threads > 0 && ask->threads != c->rank_threads[from]) {
-        c->slots += ask->threads - c->rank_threads[from];
-        c->rank_threads[from] = ask->threads;
-    }
-    if (ask->kind == ASK_NEXT) {
-        pthread_mutex_lock(&c->lock);
-        bool early = c->early_allowed && c->n - c->pos > (size_t)c->slots;
-        pthread_mutex_unlock(&c->lock);
-        if (!early)
-            return REPLY_LATER;
-    }
+    csvb_handout_threads(&c->h, from, ask->threads);
     size_t next;
-    return coord_next(c, 0, &next) ? (int64_t)next : REPLY_STOP;
+    if (ask->kind == ASK_NEXT && !csvb_handout_early(&c->h))
+        return REPLY_LATER;
+    return csvb_handout_next(&c->h, &next) ? (int64_t)next : REPLY_STOP;
 }
 
 /* A WORK message from a rank's thread: take its results in, answer its ask. */
@@ -255,28 +216,19 @@ void csvb_driver_mpi_run(struct csvb_plan *plan, const struct csvb_joblist *list
     (void)show_progress; /* the other ranks' work would not show: no line at all */
     csvb_diag_init(&d);
     MPI_Comm_size(MPI_COMM_WORLD, &ranks);
-    int *rank_threads = NULL;
-    if (csvb_schedule_init(&sched, list, plan->chunk_size, &d) != CSVB_OK ||
-        (rank_threads = calloc((size_t)ranks, sizeof(int))) == NULL ||
+    struct coord c = {.local_done = 0};
+    bool scheduled = csvb_schedule_init(&sched, list, plan->chunk_size, &d) == CSVB_OK;
+    if (scheduled)
+        c.threads = csvb_schedule_threads(&sched, plan->threads);
+    if (!scheduled ||
+        csvb_handout_init(&c.h, plan, list, results, &sched, c.threads, ranks, &d) != CSVB_OK ||
         !coord_start(plan, list, ranks)) {
-        free(rank_threads);
+        csvb_handout_fini(&c.h);
         csvb_schedule_fini(&sched);
         csvb_driver_run(plan, list, results); /* no memory: this rank alone, FIN frees the rest */
         return;
     }
     csvb_driver_preset(list, results);
-    struct coord c = {.lock = PTHREAD_MUTEX_INITIALIZER,
-                      .plan = plan,
-                      .list = list,
-                      .results = results,
-                      .order = sched.order,
-                      .n = sched.n,
-                      .threads = csvb_schedule_threads(&sched, plan->threads),
-                      .rank_threads = rank_threads,
-                      .early_allowed =
-                          plan->limits.max_failures == 0 && plan->limits.deadline <= 0};
-    c.slots = c.threads;
-    c.deadline = plan->limits.deadline > 0 ? csvb_now() + plan->limits.deadline : 0;
     csvb_mpi_env_trace(0, "start", (double)list->n, 0);
     pthread_t tid;
     if (ranks == 1) {
@@ -289,7 +241,7 @@ void csvb_driver_mpi_run(struct csvb_plan *plan, const struct csvb_joblist *list
         pthread_join(tid, NULL);
     }
     csvb_mpi_env_trace(0, "served", 0, 0);
-    free(c.rank_threads);
+    csvb_handout_fini(&c.h);
     csvb_schedule_fini(&sched);
 }
 
