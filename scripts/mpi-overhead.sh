@@ -9,6 +9,7 @@
 #   init      MPI_Init (csvb_mpi_env_pml's ob1 choice applies here)
 #   work      rank 0's START sent until its last rank's threads stopped (the jobs)
 #   waited    the other ranks' threads idle waiting for a job (sum over threads)
+#   serving   CPU seconds of rank 0's MPI thread (its polls share a core with a worker)
 #   tail      the last rank's threads stopped until rank 0 has every result
 #   report    until rank 0 has printed and sent FIN
 #   finalize  MPI_Finalize (its PMIx fence)
@@ -76,10 +77,12 @@ def phases(trace, total):
         stopped = max(t(0, "local-done"), t(None, "bye", max) or 0)
         fin, end = t(None, "finalize", max), t(None, "end", max)
         waited = sum(x[1] for (r, w), xs in trace.items() if w == "waited" for x in xs)
+        serving = trace[(0, "served")][0][1]
         return {"launch": main, "init": init - main, "work": stopped - start, "waited": waited,
+                "serving": serving,
                 "tail": served - stopped, "report": t(0, "finalize") - served,
                 "finalize": end - fin, "exit": total - end}
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, KeyError):
         return {}
 
 res = {k: [] for k in kinds}

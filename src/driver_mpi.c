@@ -56,7 +56,7 @@ static int my_rank; /* for csvb_mpi_env_trace: set once, before any thread */
  * while a long job runs. */
 static void nap(unsigned *idle, unsigned max_us)
 {
-    unsigned us = 20u << (*idle < 6 ? *idle : 6);
+    unsigned us = 20u << (*idle < 8 ? *idle : 8);
     struct timespec ts = {0, (long)(us < max_us ? us : max_us) * 1000L};
     nanosleep(&ts, NULL);
     (*idle)++;
@@ -70,11 +70,20 @@ static void raise_once(int sig)
         kill(getpid(), sig);
 }
 
+/* The calling thread's CPU seconds (for CSVBATCH_MPI_TRACE). */
+static double thread_cpu(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 /* ---- Rank 0 -------------------------------------------------------------------------------- */
 
 struct coord {
     struct csvb_handout h; /* the queue: next job, refusals, early jobs */
     int threads;           /* this rank's */
+    long rounds;           /* of the MPI thread's loop (CSVBATCH_MPI_TRACE) */
     _Atomic int local_done;
 };
 
@@ -168,6 +177,8 @@ static void coord_serve(struct coord *c, int ranks)
     int byes = 0, sig;
     bool cancel_sent = false;
     unsigned idle = 0;
+    long rounds = 0;
+    double last = 0, gap = 0; /* WORK messages: when the last came, the recent interval */
     while (byes < ranks - 1 || !atomic_load(&c->local_done)) {
         if ((sig = csvb_cancel_signal()) != 0 && !cancel_sent) {
             for (int r = 1; r < ranks; r++)
@@ -177,12 +188,16 @@ static void coord_serve(struct coord *c, int ranks)
         int flag = 0;
         MPI_Status st;
         MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &st);
+        rounds++;
         if (!flag) {
-            nap(&idle, 500);
+            nap(&idle, csvb_handout_poll_us(&c->h, gap));
             continue;
         }
         idle = 0;
         if (st.MPI_TAG == TAG_WORK) {
+            double now = csvb_now();
+            gap = last == 0 ? 0 : gap == 0 ? now - last : 0.75 * gap + 0.25 * (now - last);
+            last = now;
             coord_work(c, &st);
             continue;
         }
@@ -192,6 +207,7 @@ static void coord_serve(struct coord *c, int ranks)
         else if (st.MPI_TAG == TAG_BYE)
             byes++;
     }
+    c->rounds = rounds;
 }
 
 /* START for every other rank: the stamp, then the job list. False without memory. */
@@ -230,6 +246,7 @@ void csvb_driver_mpi_run(struct csvb_plan *plan, const struct csvb_joblist *list
     }
     csvb_driver_preset(list, results);
     csvb_mpi_env_trace(0, "start", (double)list->n, 0);
+    double cpu0 = thread_cpu();
     pthread_t tid;
     if (ranks == 1) {
         coord_local(&c);
@@ -240,7 +257,7 @@ void csvb_driver_mpi_run(struct csvb_plan *plan, const struct csvb_joblist *list
         coord_serve(&c, ranks);
         pthread_join(tid, NULL);
     }
-    csvb_mpi_env_trace(0, "served", 0, 0);
+    csvb_mpi_env_trace(0, "served", thread_cpu() - cpu0, (double)c.rounds); /* what serving cost */
     csvb_handout_fini(&c.h);
     csvb_schedule_fini(&sched);
 }
@@ -404,7 +421,7 @@ static unsigned char *server_wait(int want, int *tag, int *count)
         MPI_Status st;
         MPI_Iprobe(0, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &st);
         if (!flag) {
-            nap(&idle, 5000);
+            nap(&idle, 1000); /* FIN ends the run: seen within a millisecond */
             continue;
         }
         MPI_Get_count(&st, MPI_BYTE, count);

@@ -80,3 +80,11 @@ bool csvb_handout_early(struct csvb_handout *h)
     pthread_mutex_unlock(&h->lock);
     return early;
 }
+
+unsigned csvb_handout_poll_us(struct csvb_handout *h, double gap)
+{
+    if (!(gap > 0) || !csvb_handout_early(h))
+        return 500;
+    double us = gap * 1e6 / 2;
+    return us < 500 ? 500 : us > 5000 ? 5000 : (unsigned)us;
+}

@@ -126,3 +126,26 @@ Test(handout, interrupt_and_deadline)
         cr_assert_str_eq(results[k].diag.message, "not started: --deadline passed");
     csvb_handout_fini(&h);
 }
+
+/* Rank 0's poll interval: short whenever a thread may wait for an answer, else half the
+ * interval between messages, within 500..5000 us. */
+Test(handout, poll_interval)
+{
+    struct csvb_handout h;
+    size_t i;
+    start(&h, 1, 2);
+    cr_assert_eq(csvb_handout_poll_us(&h, 0), 500, "no interval known yet");
+    cr_assert_eq(csvb_handout_poll_us(&h, 0.004), 2000);
+    cr_assert_eq(csvb_handout_poll_us(&h, 0.0002), 500);
+    cr_assert_eq(csvb_handout_poll_us(&h, 2.5), 5000);
+    for (int k = 0; k < 5; k++)
+        cr_assert(csvb_handout_next(&h, &i));
+    cr_assert_eq(csvb_handout_poll_us(&h, 2.5), 500, "last round: asks wait for answers");
+    csvb_handout_fini(&h);
+
+    setup();
+    plan.limits.max_failures = 2;
+    start(&h, 1, 2);
+    cr_assert_eq(csvb_handout_poll_us(&h, 2.5), 500, "under a limit every ask waits");
+    csvb_handout_fini(&h);
+}

@@ -61,4 +61,12 @@ void csvb_handout_threads(struct csvb_handout *h, int rank, int threads);
 /* Whether a thread busy with a job may be handed its next one now (see the top). */
 bool csvb_handout_early(struct csvb_handout *h);
 
+/* How long rank 0's MPI thread may sleep between polls, in microseconds, given the recent
+ * interval between the other ranks' messages (seconds; 0 = unknown): 500 while a thread may be
+ * idle waiting for an answer (no early jobs now: at the start, in the last round, under a
+ * limit), else half that interval, 500 to 5000, since an early job's answer is due only as the
+ * asker's current job ends, and the asks come no faster than the jobs end. Fewer wake-ups of a
+ * thread that shares its core with a worker. */
+unsigned csvb_handout_poll_us(struct csvb_handout *h, double gap);
+
 #endif
