@@ -3,8 +3,9 @@
 # with one thread per rank against one process with -j 2, on W1-like data
 # (scripts/gen-bench-data.py), runs alternated so that a slow spell of the machine hits each
 # kind alike. Prints every run and, per kind, the medians of wall seconds and of CPU seconds
-# (user+sys of everything the command started), the ratios to one process, and where the MPI
-# runs' time went (each rank's CSVBATCH_MPI_TRACE lines; medians over the runs):
+# (user+sys of everything the command started), the ratios to one process (also the median of
+# each run's ratio to the one-process run just before it: steadier on a busy machine), and where
+# the MPI runs' time went (each rank's CSVBATCH_MPI_TRACE lines; medians over the runs):
 #   launch    mpirun's start until the first rank's main
 #   init      MPI_Init (csvb_mpi_env_pml's ob1 choice applies here)
 #   work      rank 0's START sent until its last rank's threads stopped (the jobs)
@@ -96,7 +97,9 @@ for i in range(1, runs + 1):
 med = {k: (statistics.median(w for w, _, _ in v), statistics.median(c for _, c, _ in v)) for k, v in res.items()}
 print(f"medians of {runs}:")
 for k, (w, c) in med.items():
-    ratio = f", ratio to one process: wall {w / med['one'][0]:.3f}, CPU {c / med['one'][1]:.3f}" if k not in ("one", "true") else ""
+    pair = statistics.median(a[0] / b[0] for a, b in zip(res[k], res["one"]))
+    ratio = (f", ratio to one process: wall {w / med['one'][0]:.3f} (median of each run's: {pair:.3f}),"
+             f" CPU {c / med['one'][1]:.3f}") if k not in ("one", "true") else ""
     print(f"  {k:8} wall {w:.3f} s, CPU {c:.3f} s{ratio}")
 for k in ("mpi", "untuned", "base"):
     ps = [p for _, _, p in res.get(k, []) if p]
