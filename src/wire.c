@@ -230,3 +230,24 @@ out:
     return e == CSVB_E_NOMEM ? csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory")
                              : csvb_diag_set(d, CSVB_E_IO, 0, "result message malformed");
 }
+
+enum csvb_err csvb_wire_put_done(struct csvb_wire *w, size_t index, const struct csvb_result *res)
+{
+    enum csvb_err e = put_u64(w, index);
+    return e != CSVB_OK ? e : csvb_wire_put_result(w, res);
+}
+
+enum csvb_err csvb_wire_get_done(const unsigned char *data, size_t len, size_t *index,
+                                 struct csvb_result *res, size_t *used, struct csvb_diag *d)
+{
+    struct reader r = {data, len};
+    uint64_t i;
+    *index = SIZE_MAX;
+    if (!take_u64(&r, &i) || i >= SIZE_MAX)
+        return csvb_diag_set(d, CSVB_E_IO, 0, "result message malformed");
+    *index = (size_t)i;
+    enum csvb_err e = csvb_wire_get_result(r.p, r.left, res, used, d);
+    if (e == CSVB_OK)
+        *used += sizeof i;
+    return e;
+}

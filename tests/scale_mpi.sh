@@ -4,7 +4,8 @@
 # aside) and the exit code all equal one process's (the default build's) on a mixed corpus
 # (good files, failing ones, big ones split into chunks); --fail-fast, --max-failures,
 # --deadline and --timeout across ranks; a signal to rank 0, to another rank, and to mpirun
-# itself. Every mpirun is bounded by timeout(1).
+# itself; the start-up settings for tiny messages (mpi_env.h). Every mpirun is bounded by
+# timeout(1).
 # CSVBATCH: the one-process binary; CSVBATCH_MPI: build/mpi/csvbatch (make mpi).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -132,6 +133,29 @@ same_as_one np4-j1 4 -j 1 "${base[@]}"
 same_as_one np2-preview 2 -j 2 --preview 2 --select Name,Status --where Status=Pending "${base[@]}"
 same_as_one np3-deadline 3 -j 1 --deadline 0.000001 "${base[@]}"
 same_as_one np2-dry-run 2 -j 1 --dry-run "${base[@]}"
+
+# Open MPI's start-up for tiny messages (mpi_env.h): each rank picks the ob1 PML only when the
+# environment names none, and sets TCP_NODELAY on its PMIx socket; CSVBATCH_MPI_TUNE=0 does
+# neither. Each rank's trace line "init PML NODELAY" says what it did; the run is unchanged.
+tune_case() { # $1 = name, $2 = the PML figure expected, $3 = sockets expected (0 or +), $4... = env
+    local name=$1 pml=$2 nodelay=$3 t=$W/$1
+    shift 3
+    mkdir -p "$t"
+    (cd "$t" && env -u OMPI_MCA_pml CSVBATCH_MPI_TRACE=1 "$@" timeout -k 5 60 mpirun --oversubscribe \
+        --bind-to none -n 2 "$mpi" -j 1 -r --no-fsync -o out "$W/in" >stdout 2>stderr; echo $? >rc)
+    local inits why=
+    inits=$(awk '$1 == "csvbatch-mpi-trace" && $4 == "init" { print $2, $5, $6 }' "$t/stderr" | sort)
+    [ "$(cat "$t/rc")" = 1 ] || why="exit $(cat "$t/rc"), expected 1 (four files fail)"
+    [ "$(echo "$inits" | wc -l)" = 2 ] || why="$why; init lines: $inits"
+    while read -r rank p n; do
+        [ "$p" = "$pml.000000" ] || why="$why; rank $rank: PML figure $p, expected $pml"
+        case $nodelay/$n in 0/0.000000 | +/[1-9]*) ;; *) why="$why; rank $rank: $n sockets" ;; esac
+    done <<<"$inits"
+    if [ -n "$why" ]; then fail "$name" "$why"; else pass "$name"; fi
+}
+tune_case tune-default 1 +
+tune_case tune-user-pml 0 + OMPI_MCA_pml=ob1
+tune_case tune-off 0 0 CSVBATCH_MPI_TUNE=0
 
 # The stamp is rank 0's: rank 1 is started with another SOURCE_DATE_EPOCH (MPMD), and every
 # output still carries rank 0's ProcessedDate, as one process started like rank 0 writes it.

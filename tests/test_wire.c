@@ -151,3 +151,44 @@ Test(wire, result_round_trip)
     csvb_result_fini(&in);
     csvb_wire_fini(&w);
 }
+
+/* A WORK message's entries: two results back to back, each after its job index, read in turn;
+ * every cut short of an entry's end is refused. */
+Test(wire, done_entries_back_to_back)
+{
+    struct csvb_result a, b, out;
+    struct csvb_wire w;
+    struct csvb_diag d;
+    size_t used = 0, index = 0;
+    sample_result(&a);
+    csvb_result_init(&b);
+    b.rows_read = 7;
+    csvb_result_init(&out);
+    csvb_wire_init(&w);
+    csvb_diag_init(&d);
+    cr_assert_eq(csvb_wire_put_done(&w, 12, &a), CSVB_OK);
+    size_t first = w.len;
+    cr_assert_eq(csvb_wire_put_done(&w, 3, &b), CSVB_OK);
+    cr_assert_eq(csvb_wire_get_done(w.data, w.len, &index, &out, &used, &d), CSVB_OK);
+    cr_assert_eq(index, 12);
+    cr_assert_eq(used, first);
+    cr_assert_eq(out.rows_read, 41);
+    cr_assert_eq(out.preview.n, 2);
+    cr_assert_str_eq(out.preview.rows[1].fields[0].ptr, "Alice, A.");
+    cr_assert_eq(csvb_wire_get_done(w.data + used, w.len - used, &index, &out, &used, &d), CSVB_OK);
+    cr_assert_eq(index, 3);
+    cr_assert_eq(used, w.len - first);
+    cr_assert_eq(out.rows_read, 7);
+    cr_assert_eq(out.preview.n, 0);
+    for (size_t cut = 0; cut < first; cut++) {
+        csvb_diag_init(&d);
+        cr_assert_eq(csvb_wire_get_done(w.data, cut, &index, &out, &used, &d), CSVB_E_IO, "cut %zu",
+                     cut);
+        cr_assert_eq(index, cut < 8 ? SIZE_MAX : 12, "cut %zu", cut);
+        cr_assert_str_eq(d.message, "result message malformed");
+    }
+    csvb_result_fini(&out);
+    csvb_result_fini(&a);
+    csvb_result_fini(&b);
+    csvb_wire_fini(&w);
+}

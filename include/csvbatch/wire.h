@@ -50,4 +50,15 @@ enum csvb_err csvb_wire_put_result(struct csvb_wire *w, const struct csvb_result
 enum csvb_err csvb_wire_get_result(const unsigned char *data, size_t len, struct csvb_result *res,
                                    size_t *used, struct csvb_diag *d);
 
+/* Appends job index's result as one entry of a WORK message: the index, then res as
+ * csvb_wire_put_result writes it. Entries go back to back. Errors: CSVB_E_NOMEM. */
+enum csvb_err csvb_wire_put_done(struct csvb_wire *w, size_t index, const struct csvb_result *res);
+
+/* Reads the entry at data[0..len) that csvb_wire_put_done wrote: *index, then the result into
+ * *res as csvb_wire_get_result does; *used gets the bytes of the whole entry. Errors: CSVB_E_IO
+ * (malformed: *index is then SIZE_MAX when even the index was missing), CSVB_E_NOMEM; res is
+ * then as csvb_wire_get_result leaves it. */
+enum csvb_err csvb_wire_get_done(const unsigned char *data, size_t len, size_t *index,
+                                 struct csvb_result *res, size_t *used, struct csvb_diag *d);
+
 #endif
