@@ -64,7 +64,7 @@ struct coord {
     pthread_mutex_t lock; /* pos and failures */
     const struct csvb_plan *plan;
     const struct csvb_joblist *list;
-    struct csvb_result *results;
+    struct csvb_results *results;
     const size_t *order;
     size_t n, pos, failures;
     double deadline;
@@ -84,7 +84,7 @@ static bool coord_next(void *ctx, int slot, size_t *index)
         size_t i = c->order[c->pos++];
         const char *why = csvb_driver_refusal(c->plan, c->failures, c->deadline);
         if (why != NULL)
-            csvb_result_preset(&c->results[i], CSVB_STATUS_SKIPPED, CSVB_E_CANCELLED, why);
+            csvb_driver_refuse(c->results, i, why);
         else {
             *index = i;
             found = true;
@@ -94,23 +94,25 @@ static bool coord_next(void *ctx, int slot, size_t *index)
     return found;
 }
 
-/* Job i's result is in (from this rank or another): count it, record it for --incremental. */
-static void coord_done(void *ctx, int slot, size_t i)
+/* Job i's result res is in (from this rank or another): count it, record it for
+ * --incremental, keep it (res is left empty). */
+static void coord_done(void *ctx, int slot, size_t i, struct csvb_result *res)
 {
     struct coord *c = ctx;
     (void)slot;
     pthread_mutex_lock(&c->lock);
-    if (c->results[i].status == CSVB_STATUS_FAILED)
+    if (res->status == CSVB_STATUS_FAILED)
         c->failures++;
     pthread_mutex_unlock(&c->lock);
-    csvb_incremental_record(c->plan->incremental, i, &c->list->jobs[i], &c->results[i]);
+    csvb_incremental_record(c->plan->incremental, i, &c->list->jobs[i], res);
+    (void)csvb_results_put(c->results, i, res); /* no memory: it reads as failed, said so */
 }
 
 static void *coord_local(void *arg)
 {
     struct coord *c = arg;
     struct csvb_driver_feed feed = {coord_next, coord_done, c};
-    csvb_driver_run_fed(c->plan, c->list, c->results, c->threads, &feed);
+    csvb_driver_run_fed(c->plan, c->list, c->threads, &feed);
     csvb_cancel_leave(); /* this thread is about to end */
     atomic_store(&c->local_done, 1);
     return NULL;
@@ -134,11 +136,13 @@ static void coord_work(struct coord *c, const MPI_Status *st)
     if (ask.index >= 0 && (size_t)ask.index < c->list->n) {
         size_t i = (size_t)ask.index, used = 0;
         struct csvb_diag d;
+        struct csvb_result res;
         csvb_diag_init(&d);
-        if (csvb_wire_get_result(buf + sizeof ask, (size_t)count - sizeof ask, &c->results[i],
-                                 &used, &d) != CSVB_OK)
-            csvb_result_preset(&c->results[i], CSVB_STATUS_FAILED, d.code, d.message);
-        coord_done(c, 0, i);
+        csvb_result_init(&res);
+        if (csvb_wire_get_result(buf + sizeof ask, (size_t)count - sizeof ask, &res, &used, &d) !=
+            CSVB_OK)
+            csvb_result_preset(&res, CSVB_STATUS_FAILED, d.code, d.message);
+        coord_done(c, 0, i, &res);
     }
     free(buf);
     size_t next;
@@ -193,7 +197,7 @@ static bool coord_start(const struct csvb_plan *plan, const struct csvb_joblist 
 }
 
 void csvb_driver_mpi_run(struct csvb_plan *plan, const struct csvb_joblist *list,
-                         struct csvb_result *results, bool show_progress)
+                         struct csvb_results *results, bool show_progress)
 {
     struct csvb_schedule sched;
     struct csvb_diag d;
@@ -235,16 +239,18 @@ struct server {
     pthread_mutex_t lock; /* every MPI call */
     const struct csvb_plan *plan;
     const struct csvb_joblist *list;
-    struct csvb_result *results;
+    struct csvb_result *held; /* per slot: the result that goes with the slot's next ask */
     int64_t *finished; /* per slot: the job whose result goes with the slot's next ask, or -1 */
     int threads;
     _Atomic int done;
 };
 
-static void server_done(void *ctx, int slot, size_t index)
+static void server_done(void *ctx, int slot, size_t index, struct csvb_result *res)
 {
     struct server *s = ctx;
     s->finished[slot] = (int64_t)index;
+    s->held[slot] = *res; /* moved: res's preview is held's now */
+    csvb_result_init(res);
 }
 
 /* Sends the slot's last result (dropping this rank's copy) with an ask; returns the answer. */
@@ -254,7 +260,7 @@ static int64_t server_ask(struct server *s, int slot)
     struct csvb_wire w;
     csvb_wire_init(&w);
     if (csvb_wire_put(&w, &ask, sizeof ask) != CSVB_OK ||
-        (ask.index >= 0 && csvb_wire_put_result(&w, &s->results[ask.index]) != CSVB_OK)) {
+        (ask.index >= 0 && csvb_wire_put_result(&w, &s->held[slot]) != CSVB_OK)) {
         fprintf(stderr, "csvbatch: out of memory sending a result\n");
         MPI_Abort(MPI_COMM_WORLD, 1);
     }
@@ -265,8 +271,7 @@ static int64_t server_ask(struct server *s, int slot)
     MPI_Irecv(&reply, 1, MPI_INT64_T, 0, TAG_JOB + slot, MPI_COMM_WORLD, &req);
     pthread_mutex_unlock(&s->lock);
     csvb_wire_fini(&w);
-    if (ask.index >= 0)
-        csvb_result_fini(&s->results[ask.index]);
+    csvb_result_fini(&s->held[slot]);
     s->finished[slot] = -1;
     unsigned idle = 0;
     for (int flag = 0;;) {
@@ -295,7 +300,7 @@ static bool server_next(void *ctx, int slot, size_t *index)
             *index = (size_t)reply;
             return true;
         }
-        csvb_result_preset(&s->results[reply], CSVB_STATUS_SKIPPED, CSVB_E_CANCELLED, why);
+        csvb_result_preset(&s->held[slot], CSVB_STATUS_SKIPPED, CSVB_E_CANCELLED, why);
         s->finished[slot] = reply;
     }
 }
@@ -304,7 +309,7 @@ static void *server_threads(void *arg)
 {
     struct server *s = arg;
     struct csvb_driver_feed feed = {server_next, server_done, s};
-    csvb_driver_run_fed(s->plan, s->list, s->results, s->threads, &feed);
+    csvb_driver_run_fed(s->plan, s->list, s->threads, &feed);
     csvb_cancel_leave();
     atomic_store(&s->done, 1);
     return NULL;
@@ -379,9 +384,9 @@ static void server_run(struct csvb_plan *plan, const unsigned char *start, size_
         goto out;
     s.list = &list;
     s.threads = csvb_schedule_threads(&sched, plan->threads);
-    s.results = calloc(list.n + 1, sizeof *s.results);
+    s.held = calloc((size_t)s.threads, sizeof *s.held); /* all zero: csvb_result_init's */
     s.finished = malloc((size_t)s.threads * sizeof *s.finished);
-    if (s.results == NULL || s.finished == NULL)
+    if (s.held == NULL || s.finished == NULL)
         goto out;
     for (int k = 0; k < s.threads; k++)
         s.finished[k] = -1;
@@ -393,9 +398,9 @@ static void server_run(struct csvb_plan *plan, const unsigned char *start, size_
 out:
     if (d.code != CSVB_OK)
         fprintf(stderr, "csvbatch: MPI rank: %s\n", d.message);
-    for (size_t i = 0; s.results != NULL && i < list.n; i++)
-        csvb_result_fini(&s.results[i]);
-    free(s.results);
+    for (int k = 0; s.held != NULL && k < s.threads; k++)
+        csvb_result_fini(&s.held[k]);
+    free(s.held);
     free(s.finished);
     csvb_schedule_fini(&sched);
     csvb_joblist_fini(&list);

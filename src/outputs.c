@@ -290,7 +290,7 @@ static int cmp_dir(const void *a, const void *b)
     return strcmp(((const struct out_dir *)a)->dir, ((const struct out_dir *)b)->dir);
 }
 
-int csvb_outputs_sync_dirs(const struct csvb_joblist *list, const struct csvb_result *results,
+int csvb_outputs_sync_dirs(const struct csvb_joblist *list, const struct csvb_results *results,
                            void (*say)(const char *message))
 {
     struct out_dir *dirs = calloc(list->n + 1, sizeof *dirs);
@@ -298,9 +298,11 @@ int csvb_outputs_sync_dirs(const struct csvb_joblist *list, const struct csvb_re
     int status = 0;
     if (dirs == NULL)
         return 1;
+    struct csvb_result buf;
     for (size_t i = 0; i < list->n; i++) {
         const char *out = list->jobs[i].output_path;
-        if (results[i].status != CSVB_STATUS_SUCCESS || out == NULL || csvb_outputs_is_stdout(out))
+        if (csvb_results_get(results, i, &buf)->status != CSVB_STATUS_SUCCESS || out == NULL ||
+            csvb_outputs_is_stdout(out))
             continue;
         if ((dirs[n].dir = csvb_text_dirname(out)) == NULL) {
             say("out of memory");

@@ -216,26 +216,32 @@ enum csvb_err csvb_github_summary_append(const char *path, const struct csvb_git
 }
 
 void csvb_report_github_annotations(FILE *out, const struct csvb_joblist *list,
-                                    const struct csvb_result *results)
+                                    const struct csvb_results *results)
 {
     for (size_t i = 0; i < list->nnotices; i++)
         csvb_github_annotate(out, "notice", NULL, 0, "csvbatch", list->notices[i]);
+    struct csvb_result buf;
     for (size_t i = 0; i < list->n; i++)
-        csvb_github_annotate_result(out, list->jobs[i].path, &results[i]);
+        csvb_github_annotate_result(out, list->jobs[i].path, csvb_results_get(results, i, &buf));
 }
 
 enum csvb_err csvb_report_github_summary(const char *path, const struct csvb_joblist *list,
-                                         const struct csvb_result *results,
+                                         const struct csvb_results *results,
                                          const struct csvb_totals *t, struct csvb_diag *d)
 {
     struct csvb_github_file *files = calloc(list->n + 1, sizeof *files);
-    if (files == NULL)
+    struct csvb_result *all = csvb_results_expand(results);
+    if (files == NULL || all == NULL) {
+        free(files);
+        free(all);
         return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
+    }
     for (size_t i = 0; i < list->n; i++)
-        files[i] = (struct csvb_github_file){
-            list->jobs[i].path, csvb_report_output(&list->jobs[i], &results[i]), &results[i]};
+        files[i] = (struct csvb_github_file){list->jobs[i].path,
+                                             csvb_report_output(&list->jobs[i], &all[i]), &all[i]};
     enum csvb_err err = csvb_github_summary_append(path, files, list->n, t->seconds,
                                                    t->have_usage ? &t->usage : NULL, d);
     free(files);
+    free(all);
     return err;
 }

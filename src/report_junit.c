@@ -317,7 +317,7 @@ static void prop_emit(void *ctx, const char *key, const struct csvb_opt_value *v
 
 enum csvb_err csvb_report_junit_run(const char *path, const struct csvb_options *opt,
                                     const struct csvb_joblist *list,
-                                    const struct csvb_result *results, const struct csvb_totals *t,
+                                    const struct csvb_results *results, const struct csvb_totals *t,
                                     const struct csvb_run_info *info, time_t started,
                                     struct csvb_diag *d)
 {
@@ -327,20 +327,22 @@ enum csvb_err csvb_report_junit_run(const char *path, const struct csvb_options 
     struct props p = {items, owned, 0, 0, MAX_PROPS - 1, false};
     enum csvb_err err = CSVB_E_NOMEM;
     struct csvb_junit_case *cases = calloc(list->n + 1, sizeof *cases);
+    struct csvb_result *all = csvb_results_expand(results);
     csvb_options_describe(opt, info->threads, prop_emit, &p);
     items[p.n++] = (struct csvb_junit_property){"stamp", info->stamp ? info->stamp : ""};
-    if (cases == NULL || p.oom) {
+    if (cases == NULL || all == NULL || p.oom) {
         csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
         goto out;
     }
     for (size_t i = 0; i < list->n; i++)
-        cases[i] = (struct csvb_junit_case){
-            list->jobs[i].path, csvb_report_output(&list->jobs[i], &results[i]), &results[i]};
+        cases[i] = (struct csvb_junit_case){list->jobs[i].path,
+                                            csvb_report_output(&list->jobs[i], &all[i]), &all[i]};
     struct csvb_junit_run run = {started, t->seconds, NULL, items, p.n, opt->fsync};
     err = csvb_report_junit_write(path, &run, cases, list->n, d);
 out:
     for (size_t i = 0; i < p.nowned; i++)
         free(owned[i]);
     free(cases);
+    free(all);
     return err;
 }

@@ -16,6 +16,7 @@
 #include "csvbatch/diag.h"
 #include "csvbatch/options.h"
 #include "csvbatch/result.h"
+#include "csvbatch/results.h"
 #include "csvbatch/walk.h"
 
 struct csvb_job {
@@ -90,7 +91,7 @@ bool csvb_outputs_is_stdout(const char *output_path);
 /* Makes the renames durable: one fsync per distinct directory holding a successful output
  * (results[i] for list->jobs[i]; standard output excluded), after all the files. Each failure
  * is said through say (its message); returns 0, or 1 when any failed. */
-int csvb_outputs_sync_dirs(const struct csvb_joblist *list, const struct csvb_result *results,
+int csvb_outputs_sync_dirs(const struct csvb_joblist *list, const struct csvb_results *results,
                            void (*say)(const char *message));
 /* Removes, in each directory that list's CSVB_JOB_RUN jobs write to (outputs and rejects files),
  * the temp files of dead owners (csvb_tempname_sweep) and adds one notice per directory where it
