@@ -199,6 +199,9 @@ enum csvb_err csvb_outputs_from_walk(const struct csvb_options *opt, struct csvb
         walk->notices = NULL;
         walk->nnotices = walk->notices_cap = 0;
     }
+    /* Every string is the jobs' now (but dropped duplicates'): the entries go before the
+     * conflict check, the planning's peak, not after it. */
+    csvb_walk_list_fini(walk);
     for (size_t i = 0; ok && opt->rejects && i < list->n; i++) {
         struct csvb_job *j = &list->jobs[i];
         if (j->output_path != NULL && !csvb_outputs_is_stdout(j->output_path) &&

@@ -3,8 +3,9 @@
  *
  * Memory per job: one struct csvb_job (80 bytes on LP64), its path (moved from the walk entry),
  * its output path and, with --rejects, its rejects path (each length + 1, plus malloc's
- * rounding). Planning holds, besides, at most 64 bytes per entry (the walk list) and what
- * conflicts.h states, freed before it returns; every pass is a sort, O(n log n). */
+ * rounding). Planning holds, besides, the walk list (64 bytes per entry, freed as soon as the
+ * jobs hold its strings, before the conflict check) and what conflicts.h states, freed before
+ * it returns; every pass is a sort, O(n log n). */
 #ifndef CSVBATCH_OUTPUTS_H
 #define CSVBATCH_OUTPUTS_H
 
@@ -50,8 +51,8 @@ enum csvb_err csvb_outputs_plan(const struct csvb_options *opt, struct csvb_jobl
  * output_dir, opt->suffix) and, with opt->rejects, rejects paths; then csvb_conflicts_check
  * (conflicts.h) with opt->report, opt->junit and opt->plan_out: marks CSVB_JOB_FAIL the jobs whose
  * output or rejects file another written path also names, is an input file, or is a directory.
- * Moves the entries' strings and the notices into list (walk keeps only what it must still free:
- * call csvb_walk_list_fini on it). Stats outputs and resolves their directories; touches nothing.
+ * Moves the entries' strings and the notices into list, then frees walk (csvb_walk_list_fini:
+ * the caller may call it again). Stats outputs and resolves their directories; touches nothing.
  * Returns CSVB_OK, CSVB_E_USAGE (--report or --junit conflicts: d says how) or CSVB_E_NOMEM
  * (list then partial: call csvb_joblist_fini). */
 enum csvb_err csvb_outputs_from_walk(const struct csvb_options *opt, struct csvb_walk_list *walk,
