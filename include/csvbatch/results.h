@@ -68,10 +68,10 @@ enum csvb_err csvb_results_put(struct csvb_results *rs, size_t i, struct csvb_re
 const struct csvb_result *csvb_results_get(const struct csvb_results *rs, size_t i,
                                            struct csvb_result *buf);
 
-/* Every result whole, in one array of rs->n (+ 1) records, for the renderers that hold them
- * all at once (--junit and the GitHub step summary: 1,288 bytes per job while they write).
- * Previews are borrowed from rs, as csvb_results_get's. Caller frees the array with free(),
- * never csvb_result_fini. NULL without memory. */
+/* Every result whole, in one array of rs->n (+ 1) records (1,288 bytes each: for tests and
+ * small runs; the renderers read one result at a time instead). Previews are borrowed from rs, as
+ * csvb_results_get's. Caller frees the array with free(), never csvb_result_fini. NULL without
+ * memory. */
 struct csvb_result *csvb_results_expand(const struct csvb_results *rs);
 
 /* How many results csvb_result_not_started says (jobs the run refused to start). */
