@@ -2,12 +2,15 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
+#include "csvbatch/outputs.h"
 #include "csvbatch/results.h"
 
-/* The README's "Memory per listed file" figures rest on these sizes (LP64). */
+/* The README's "Memory per listed file" figures rest on these sizes (LP64): the job and the
+ * result kept per listed file. */
 Test(results, slot_is_small)
 {
     cr_assert_leq(sizeof(struct csvb_result_slot), 56);
+    cr_assert_leq(sizeof(struct csvb_job), 72);
     /* A new field of struct csvb_result must be kept by put and get: this size changes, and the
      * round trips below are where to add it. */
     if (sizeof(long) == 8)

@@ -1,7 +1,7 @@
 /* outputs.h — walk entries to jobs: each input's output and rejects paths, the same file named
  * twice processed once, and (through conflicts.h) the conflicts found before any work.
  *
- * Memory per job: one struct csvb_job (80 bytes on LP64), its path (moved from the walk entry),
+ * Memory per job: one struct csvb_job (72 bytes on LP64), its path (moved from the walk entry),
  * its output path and, with --rejects, its rejects path (each length + 1, plus malloc's
  * rounding). Planning holds, besides, the walk list (64 bytes per entry, freed as soon as the
  * jobs hold its strings, before the conflict check) and what conflicts.h states, freed before
@@ -20,17 +20,17 @@
 #include "csvbatch/results.h"
 #include "csvbatch/walk.h"
 
-struct csvb_job {
+struct csvb_job {       /* the small members last: 72 bytes on LP64, not 80 */
     char *path;         /* owned: as the user would name it */
     char *output_path;  /* owned; NULL for skipped entries */
     char *rejects_path; /* owned; with --rejects: where dropped records go */
-    enum csvb_job_kind kind;
-    char *reason; /* owned: notice or failure message, NULL for CSVB_JOB_RUN */
-    bool named;   /* named on the command line (may be a FIFO: opened blocking) */
+    char *reason;       /* owned: notice or failure message, NULL for CSVB_JOB_RUN */
     off_t size;
     dev_t dev;
     ino_t ino;
     int64_t mtime_ns; /* as the walk saw it (0 where it did not stat) */
+    enum csvb_job_kind kind;
+    bool named; /* named on the command line (may be a FIFO: opened blocking) */
 };
 
 struct csvb_joblist {
