@@ -47,8 +47,10 @@ measure() { # LABEL ARGS...: wall seconds, CPU seconds, peak RSS
     shift
     /usr/bin/time -f '%e %U %S %M' -o "$W/time" "$BIN" "$@" >"$W/out" 2>"$W/err" || true
     read -r wall user sys rss < <(tail -1 "$W/time") # after "Command exited with ..." if any
-    printf '%-28s wall %7.2f s  cpu %7.2f s  peak RSS %8.1f MB  stdout %8.1f MB\n' "$label" \
-        "$wall" "$(python3 -c "print($user + $sys)")" "$(python3 -c "print($rss / 1024)")" \
+    local files=$n
+    [ "$label" != "baseline (empty dir)" ] || files=0
+    printf '%-28s files %8d  wall %7.2f s  cpu %7.2f s  peak RSS %8.1f MB  stdout %8.1f MB\n' \
+        "$label" "$files" "$wall" "$(python3 -c "print($user + $sys)")" "$(python3 -c "print($rss / 1024)")" \
         "$(python3 -c "import os; print(os.path.getsize('$W/out') / 1e6)")"
     RSS_KB=$rss
 }

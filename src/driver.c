@@ -2,6 +2,7 @@
 #include "csvbatch/driver.h"
 
 #include <omp.h>
+#include <stdlib.h>
 #include <stdatomic.h>
 #include <sys/resource.h>
 
@@ -29,30 +30,50 @@ const char *csvb_driver_refusal(const struct csvb_plan *plan, size_t failures, d
 struct finish {
     const struct csvb_plan *plan;
     const struct csvb_joblist *list;
-    struct csvb_result *results;
+    struct csvb_results *results;
     _Atomic size_t *failures;
 };
 
-/* The steps after job i's result is final: the incremental journal, the failure count, progress. */
-static void finish_job(const struct finish *f, size_t i)
+/* A job's whole result while it runs, and until the pool has committed its output: then it is
+ * packed into the run's results (results.h). */
+struct running {
+    const struct finish *f;
+    struct csvb_result res;
+};
+
+/* The steps after job i's result res is final: the incremental journal, the failure count,
+ * progress; then res goes into the results (and is left empty). */
+static void finish_job(const struct finish *f, size_t i, struct csvb_result *res)
 {
-    csvb_incremental_record(f->plan->incremental, i, &f->list->jobs[i], &f->results[i]);
-    if (f->results[i].status == CSVB_STATUS_FAILED)
+    csvb_incremental_record(f->plan->incremental, i, &f->list->jobs[i], res);
+    if (res->status == CSVB_STATUS_FAILED)
         atomic_fetch_add(f->failures, 1);
     if (f->plan->progress != NULL)
         atomic_fetch_add(&f->plan->progress->files_done, 1);
+    (void)csvb_results_put(f->results, i, res); /* no memory: it reads as failed, said so */
 }
 
 /* The pool's done: a commit that failed fails the job, as an inline commit would have. */
 static void committed(void *ctx, size_t i, enum csvb_err e, const struct csvb_diag *d)
 {
-    const struct finish *f = ctx;
-    struct csvb_result *res = &f->results[i];
+    struct running *run = ctx;
+    struct csvb_result *res = &run->res;
+    const struct csvb_plan *plan = run->f->plan;
     if (e != CSVB_OK) {
         res->diag = *d;
-        csvb_result_settle(res, e, atomic_load(f->plan->cancel) != 0, f->plan->limits.timeout);
+        csvb_result_settle(res, e, atomic_load(plan->cancel) != 0, plan->limits.timeout);
     }
-    finish_job(f, i);
+    finish_job(run->f, i, res);
+    free(run);
+}
+
+/* Sets job i's result to a job that was never read (csvb_result_preset). */
+static void put_preset(struct csvb_results *results, size_t i, enum csvb_status status,
+                       enum csvb_err code, const char *message)
+{
+    struct csvb_result res;
+    csvb_result_preset(&res, status, code, message);
+    (void)csvb_results_put(results, i, &res);
 }
 
 /* The group-commit pool when outputs are made durable: workers then never wait on fsync, and
@@ -91,42 +112,65 @@ static bool run_job(const struct csvb_plan *plan, const struct csvb_job *job, in
     return false;
 }
 
-void csvb_driver_preset(const struct csvb_joblist *list, struct csvb_result *results)
+void csvb_driver_preset(const struct csvb_joblist *list, struct csvb_results *results)
 {
     for (size_t i = 0; i < list->n; i++) {
         const struct csvb_job *job = &list->jobs[i];
         if (job->kind == CSVB_JOB_SKIP)
-            csvb_result_preset(&results[i], CSVB_STATUS_SKIPPED, CSVB_E_IO, job->reason);
+            put_preset(results, i, CSVB_STATUS_SKIPPED, CSVB_E_IO, job->reason);
         else if (job->kind == CSVB_JOB_FAIL)
-            csvb_result_preset(&results[i], CSVB_STATUS_FAILED, CSVB_E_CONFLICT, job->reason);
+            put_preset(results, i, CSVB_STATUS_FAILED, CSVB_E_CONFLICT, job->reason);
     }
 }
 
+void csvb_driver_refuse(struct csvb_results *results, size_t i, const char *why)
+{
+    put_preset(results, i, CSVB_STATUS_SKIPPED, CSVB_E_CANCELLED, why);
+}
+
+/* Job i, its result put into fin->results when final: at once, or (queued to pool) when the
+ * pool has committed its output. */
+static void run_one(const struct finish *fin, size_t i, int threads, struct csvb_commit *pool)
+{
+    const struct csvb_plan *plan = fin->plan;
+    const struct csvb_job *job = &fin->list->jobs[i];
+    /* A worker's own record, or one on the heap that the pool's done frees (the pool keeps
+     * a bounded number of outputs in flight: csvb_commit_in_flight). */
+    struct running local, *run = pool != NULL ? malloc(sizeof *run) : NULL;
+    if (run == NULL)
+        run = &local;
+    run->f = fin;
+    csvb_result_init(&run->res);
+    struct csvb_commit_done done = {committed, run, i};
+    bool queued = run_job(plan, job, threads, &run->res, run != &local ? pool : NULL, done);
+    if (queued) /* run->res is the pool's until it is committed */
+        return;
+    finish_job(fin, i, &run->res);
+    if (run != &local)
+        free(run);
+}
+
 void csvb_driver_run(const struct csvb_plan *plan, const struct csvb_joblist *list,
-                     struct csvb_result *results)
+                     struct csvb_results *results)
 {
     struct csvb_schedule sched;
     struct csvb_diag d;
     csvb_diag_init(&d);
     bool scheduled = csvb_schedule_init(&sched, list, plan->chunk_size, &d) == CSVB_OK;
     csvb_driver_preset(list, results);
-    for (size_t i = 0; !scheduled && i < list->n; i++) {
-        const struct csvb_job *job = &list->jobs[i];
-        if (job->kind == CSVB_JOB_RUN) { /* no memory for the schedule: input order, one thread */
-            csvb_pipeline_run(plan, job, &results[i]);
-            csvb_incremental_record(plan->incremental, i, job, &results[i]);
-        }
-    }
+    _Atomic size_t failures = 0;
+    struct finish fin = {plan, list, results, &failures};
+    for (size_t i = 0; !scheduled && i < list->n; i++)
+        if (list->jobs[i].kind == CSVB_JOB_RUN) /* no memory for the schedule: input order */
+            run_one(&fin, i, 1, NULL);
     if (!scheduled) {
         csvb_schedule_fini(&sched);
         return;
     }
     int threads = csvb_schedule_threads(&sched, plan->threads);
     const size_t *order = sched.order;
-    _Atomic size_t failures = 0;
     double deadline = plan->limits.deadline > 0 ? csvb_now() + plan->limits.deadline : 0;
     long total = (long)sched.n;
-    struct finish fin = {plan, list, results, &failures};
     struct csvb_commit *pool = commit_pool(plan, threads);
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads) default(none)                   \
     shared(plan, list, results, order, total, threads, failures, deadline, fin, pool)
@@ -134,35 +178,33 @@ void csvb_driver_run(const struct csvb_plan *plan, const struct csvb_joblist *li
         size_t i = order[k];
         const char *why = csvb_driver_refusal(plan, atomic_load(&failures), deadline);
         if (why != NULL) {
-            csvb_result_preset(&results[i], CSVB_STATUS_SKIPPED, CSVB_E_CANCELLED, why);
+            csvb_driver_refuse(results, i, why);
             continue;
         }
         csvb_progress_working(plan->progress, list->jobs[i].path);
-        struct csvb_commit_done done = {committed, &fin, i};
-        bool queued = run_job(plan, &list->jobs[i], threads, &results[i], pool, done);
+        run_one(&fin, i, threads, pool);
         csvb_progress_working(plan->progress, NULL);
-        if (!queued) /* else results[i] is the pool's until it is committed */
-            finish_job(&fin, i);
     }
     csvb_commit_free(pool); /* every queued output committed (or failed): results are final */
     csvb_schedule_fini(&sched);
 }
 
-void csvb_driver_run_fed(const struct csvb_plan *plan, const struct csvb_joblist *list,
-                         struct csvb_result *results, int threads,
+void csvb_driver_run_fed(const struct csvb_plan *plan, const struct csvb_joblist *list, int threads,
                          const struct csvb_driver_feed *feed)
 {
-#pragma omp parallel num_threads(threads) default(none) shared(plan, list, results, threads, feed)
+#pragma omp parallel num_threads(threads) default(none) shared(plan, list, threads, feed)
     {
         int slot = omp_get_thread_num();
         size_t i;
+        struct csvb_result res;
         while (feed->next(feed->ctx, slot, &i)) {
             csvb_progress_working(plan->progress, list->jobs[i].path);
-            /* inline commits: the feed's done sends the result as soon as it is final */
-            run_job(plan, &list->jobs[i], threads, &results[i], NULL,
+            csvb_result_init(&res);
+            /* inline commits: the feed's done takes the result as soon as it is final */
+            run_job(plan, &list->jobs[i], threads, &res, NULL,
                     (struct csvb_commit_done){NULL, NULL, 0});
             csvb_progress_working(plan->progress, NULL);
-            feed->done(feed->ctx, slot, i);
+            feed->done(feed->ctx, slot, i, &res);
         }
     }
 }

@@ -93,17 +93,17 @@ static bool coord_next(void *ctx, int slot, size_t *index)
     return csvb_handout_next(&((struct coord *)ctx)->h, index);
 }
 
-static void coord_done(void *ctx, int slot, size_t i)
+static void coord_done(void *ctx, int slot, size_t i, struct csvb_result *res)
 {
     (void)slot;
-    csvb_handout_done(&((struct coord *)ctx)->h, i);
+    csvb_handout_done(&((struct coord *)ctx)->h, i, res);
 }
 
 static void *coord_local(void *arg)
 {
     struct coord *c = arg;
     struct csvb_driver_feed feed = {coord_next, coord_done, c};
-    csvb_driver_run_fed(c->h.plan, c->h.list, c->h.results, c->threads, &feed);
+    csvb_driver_run_fed(c->h.plan, c->h.list, c->threads, &feed);
     csvb_mpi_env_trace(0, "local-done", 0, 0);
     csvb_cancel_leave(); /* this thread is about to end */
     atomic_store(&c->local_done, 1);
@@ -121,13 +121,11 @@ static void coord_results(struct coord *c, const unsigned char *p, size_t len)
         csvb_result_init(&tmp);
         enum csvb_err e = csvb_wire_get_done(p, len, &i, &tmp, &used, &d);
         if (i < c->h.list->n) {
-            csvb_result_fini(&c->h.results[i]);
-            c->h.results[i] = tmp; /* on an error: "succeeded, nothing done", then failed below */
-            if (e != CSVB_OK)
-                csvb_result_preset(&c->h.results[i], CSVB_STATUS_FAILED, d.code, d.message);
-            csvb_handout_done(&c->h, i);
-        } else
-            csvb_result_fini(&tmp);
+            if (e != CSVB_OK) /* tmp: "succeeded, nothing done", then failed */
+                csvb_result_preset(&tmp, CSVB_STATUS_FAILED, d.code, d.message);
+            csvb_handout_done(&c->h, i, &tmp); /* moves tmp into the run's results */
+        }
+        csvb_result_fini(&tmp);
         if (e != CSVB_OK) {
             fprintf(stderr, "csvbatch: MPI: %s\n", d.message);
             return;
@@ -224,7 +222,7 @@ static bool coord_start(const struct csvb_plan *plan, const struct csvb_joblist 
 }
 
 void csvb_driver_mpi_run(struct csvb_plan *plan, const struct csvb_joblist *list,
-                         struct csvb_result *results, bool show_progress)
+                         struct csvb_results *results, bool show_progress)
 {
     struct csvb_schedule sched;
     struct csvb_diag d;
@@ -278,7 +276,6 @@ struct server {
     pthread_mutex_t lock; /* every MPI call */
     const struct csvb_plan *plan;
     const struct csvb_joblist *list;
-    struct csvb_result *results;
     struct slot *slots;
     int threads;
     bool early; /* ask for the next job as one starts (ASK_NEXT) */
@@ -299,15 +296,15 @@ static void server_complete(struct server *s, MPI_Request *req)
     }
 }
 
-/* Job index is finished: its result joins the slot's next message; this rank's copy goes. */
-static void server_done(void *ctx, int slot, size_t index)
+/* Job index is finished: its result res joins the slot's next message; this rank keeps none. */
+static void server_done(void *ctx, int slot, size_t index, struct csvb_result *res)
 {
     struct server *s = ctx;
-    if (csvb_wire_put_done(&s->slots[slot].done, index, &s->results[index]) != CSVB_OK) {
+    if (csvb_wire_put_done(&s->slots[slot].done, index, res) != CSVB_OK) {
         fprintf(stderr, "csvbatch: out of memory sending a result\n");
         MPI_Abort(MPI_COMM_WORLD, 1);
     }
-    csvb_result_fini(&s->results[index]);
+    csvb_result_fini(res);
 }
 
 /* Sends the slot's results not sent yet with an ask of this kind (nothing for ASK_NONE without
@@ -371,8 +368,9 @@ static bool server_next(void *ctx, int slot, size_t *index)
             server_post(s, slot, s->early ? ASK_NEXT : ASK_NONE);
             return true;
         }
-        csvb_result_preset(&s->results[reply], CSVB_STATUS_SKIPPED, CSVB_E_CANCELLED, why);
-        server_done(s, slot, (size_t)reply);
+        struct csvb_result refused;
+        csvb_result_preset(&refused, CSVB_STATUS_SKIPPED, CSVB_E_CANCELLED, why);
+        server_done(s, slot, (size_t)reply, &refused);
         reply = REPLY_LATER;
     }
 }
@@ -381,7 +379,7 @@ static void *server_threads(void *arg)
 {
     struct server *s = arg;
     struct csvb_driver_feed feed = {server_next, server_done, s};
-    csvb_driver_run_fed(s->plan, s->list, s->results, s->threads, &feed);
+    csvb_driver_run_fed(s->plan, s->list, s->threads, &feed);
     csvb_cancel_leave();
     atomic_store(&s->done, 1);
     return NULL;
@@ -457,9 +455,8 @@ static void server_run(struct csvb_plan *plan, const unsigned char *start, size_
     s.list = &list;
     s.threads = csvb_schedule_threads(&sched, plan->threads);
     s.early = plan->limits.max_failures == 0 && plan->limits.deadline <= 0;
-    s.results = calloc(list.n + 1, sizeof *s.results);
     s.slots = calloc((size_t)s.threads, sizeof *s.slots); /* all zero: nothing pending */
-    if (s.results == NULL || s.slots == NULL)
+    if (s.slots == NULL)
         goto out;
     pthread_t tid;
     if (pthread_create(&tid, NULL, server_threads, &s) == 0) {
@@ -474,9 +471,6 @@ static void server_run(struct csvb_plan *plan, const unsigned char *start, size_
 out:
     if (d.code != CSVB_OK)
         fprintf(stderr, "csvbatch: MPI rank: %s\n", d.message);
-    for (size_t i = 0; s.results != NULL && i < list.n; i++)
-        csvb_result_fini(&s.results[i]);
-    free(s.results);
     for (int k = 0; s.slots != NULL && k < s.threads; k++) {
         csvb_wire_fini(&s.slots[k].done);
         csvb_wire_fini(&s.slots[k].msg);

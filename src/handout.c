@@ -9,7 +9,7 @@
 #include "csvbatch/incremental.h"
 
 enum csvb_err csvb_handout_init(struct csvb_handout *h, const struct csvb_plan *plan,
-                                const struct csvb_joblist *list, struct csvb_result *results,
+                                const struct csvb_joblist *list, struct csvb_results *results,
                                 const struct csvb_schedule *sched, int local_threads, int ranks,
                                 struct csvb_diag *d)
 {
@@ -46,7 +46,7 @@ bool csvb_handout_next(struct csvb_handout *h, size_t *index)
         size_t i = h->order[h->pos++];
         const char *why = csvb_driver_refusal(h->plan, h->failures, h->deadline);
         if (why != NULL)
-            csvb_result_preset(&h->results[i], CSVB_STATUS_SKIPPED, CSVB_E_CANCELLED, why);
+            csvb_driver_refuse(h->results, i, why);
         else {
             *index = i;
             found = true;
@@ -56,13 +56,14 @@ bool csvb_handout_next(struct csvb_handout *h, size_t *index)
     return found;
 }
 
-void csvb_handout_done(struct csvb_handout *h, size_t i)
+void csvb_handout_done(struct csvb_handout *h, size_t i, struct csvb_result *res)
 {
     pthread_mutex_lock(&h->lock);
-    if (h->results[i].status == CSVB_STATUS_FAILED)
+    if (res->status == CSVB_STATUS_FAILED)
         h->failures++;
     pthread_mutex_unlock(&h->lock);
-    csvb_incremental_record(h->plan->incremental, i, &h->list->jobs[i], &h->results[i]);
+    csvb_incremental_record(h->plan->incremental, i, &h->list->jobs[i], res);
+    (void)csvb_results_put(h->results, i, res); /* no memory: it reads as failed, said so */
 }
 
 void csvb_handout_threads(struct csvb_handout *h, int rank, int threads)

@@ -339,7 +339,7 @@ static enum csvb_err find_stale(struct csvb_incremental *inc, struct csvb_incr_r
 }
 
 static enum csvb_err decide_all(struct csvb_incremental *inc, struct csvb_joblist *list,
-                                struct csvb_result *results)
+                                struct csvb_results *results)
 {
     for (size_t k = 0; k < inc->nroots; k++) {
         struct csvb_incr_root *r = &inc->roots[k];
@@ -353,7 +353,11 @@ static enum csvb_err decide_all(struct csvb_incremental *inc, struct csvb_joblis
                 csvb_manifest_find(&r->m, csvb_incr_rel(r->dir, list->jobs[i].output_path));
             if (e != NULL)
                 matched[e - r->m.entries] = true;
-            decide_job(inc, i, &list->jobs[i], &results[i]);
+            struct csvb_result res;
+            csvb_result_init(&res);
+            decide_job(inc, i, &list->jobs[i], &res);
+            if (res.status == CSVB_STATUS_UNCHANGED) /* else the job's result is left alone */
+                (void)csvb_results_put(results, i, &res);
         }
         enum csvb_err e = find_stale(inc, r, matched, list);
         free(matched);
@@ -365,7 +369,7 @@ static enum csvb_err decide_all(struct csvb_incremental *inc, struct csvb_joblis
 
 enum csvb_err csvb_incremental_open(struct csvb_incremental **out, const struct csvb_options *opt,
                                     const char *stamp, struct csvb_joblist *list,
-                                    struct csvb_result *results, struct csvb_diag *d)
+                                    struct csvb_results *results, struct csvb_diag *d)
 {
     struct csvb_incremental *inc = calloc(1, sizeof *inc);
     *out = inc;

@@ -32,6 +32,7 @@
 #include "csvbatch/rusage.h"
 #include "csvbatch/plan.h"
 #include "csvbatch/result.h"
+#include "csvbatch/results.h"
 #include "csvbatch/shard_run.h"
 #include "csvbatch/stamp.h"
 #include "csvbatch/supervise.h"
@@ -102,7 +103,7 @@ static bool want_progress(const struct csvb_options *opt)
 /* The files written after the run: --report, --junit, GitHub's step summary. Returns whether
  * all were written (each failure said on stderr). */
 static bool report_files(const struct csvb_options *opt, const struct csvb_joblist *list,
-                         const struct csvb_result *results, const struct csvb_totals *totals,
+                         const struct csvb_results *results, const struct csvb_totals *totals,
                          const struct csvb_run_info *info, time_t started, const struct ui *ui,
                          const struct csvb_report_extra *extra)
 {
@@ -132,7 +133,7 @@ static bool report_files(const struct csvb_options *opt, const struct csvb_jobli
 
 /* Prints the summary, the previews and the report files; returns whether all were written. */
 static bool present(const struct csvb_options *opt, const struct csvb_plan *plan,
-                    const struct csvb_joblist *list, const struct csvb_result *results,
+                    const struct csvb_joblist *list, const struct csvb_results *results,
                     const struct csvb_totals *totals, struct csvb_run_info *info, bool *io_failed,
                     time_t started, const struct ui *ui, const struct csvb_report_extra *extra)
 {
@@ -161,8 +162,8 @@ static bool present(const struct csvb_options *opt, const struct csvb_plan *plan
     char finished_at[CSVB_STAMP_MAX];
     utc_now(finished_at, sizeof finished_at);
     info->finished_at = finished_at;
-    info->exit_code = csvb_result_exit_code(
-        totals->failed, csvb_result_count_not_started(results, list->n), *io_failed, info->signal);
+    info->exit_code = csvb_result_exit_code(totals->failed, csvb_results_count_not_started(results),
+                                            *io_failed, info->signal);
     bool ok = report_files(opt, list, results, totals, info, started, ui, extra);
     info->finished_at = NULL; /* it pointed into this frame */
     return ok;
@@ -171,7 +172,7 @@ static bool present(const struct csvb_options *opt, const struct csvb_plan *plan
 /* --incremental before the run: locks, manifests, Unchanged jobs (incremental.h). False, with
  * *status set, when the run must stop (the lock is held elsewhere with --no-wait: 2). */
 static bool incremental_open(const struct csvb_options *opt, struct csvb_plan *plan,
-                             struct csvb_joblist *list, struct csvb_result *results,
+                             struct csvb_joblist *list, struct csvb_results *results,
                              struct csvb_incremental **incr, int *status)
 {
     struct csvb_diag d;
@@ -292,14 +293,14 @@ static int run(struct csvb_options *opt, struct ui *ui, long nofile, csvb_superv
     char started_at[CSVB_STAMP_MAX];
     utc_now(started_at, sizeof started_at);
     struct csvb_joblist list;
-    struct csvb_result *results = NULL;
+    struct csvb_results store = {NULL, NULL, 0}, *results = &store;
     struct csvb_incremental *incr = NULL;
     if ((status = list_jobs(&sr, opt, &plan, &list)) >= 0)
         goto out;
     status = 1;
     ui_stdout_data(ui, opt, &list);
-    if ((results = calloc(list.n + 1, sizeof *results)) == NULL) {
-        fprintf(stderr, "csvbatch: out of memory\n");
+    if (csvb_results_init(results, list.n, &d) != CSVB_OK) {
+        say("", d.message);
         goto out;
     }
     if (opt->incremental && !incremental_open(opt, &plan, &list, results, &incr, &status))
@@ -332,13 +333,11 @@ static int run(struct csvb_options *opt, struct ui *ui, long nofile, csvb_superv
         present(opt, &plan, &list, results, &totals, &info, &io_failed, started, ui, &extra);
     if (ui->diag_last)
         csvb_report_diagnostics(stderr, &list, results, ui->color_err, ui->github);
-    status = csvb_result_exit_code(totals.failed, csvb_result_count_not_started(results, list.n),
+    status = csvb_result_exit_code(totals.failed, csvb_results_count_not_started(results),
                                    io_failed || !reported, info.signal);
 out:
     csvb_incremental_free(incr); /* the locks go last: after the manifest is in place */
-    for (size_t i = 0; results != NULL && i < list.n; i++)
-        csvb_result_fini(&results[i]);
-    free(results);
+    csvb_results_fini(results);
     csvb_joblist_fini(&list);
     csvb_plan_fini(&plan);
     csvb_shard_run_fini(&sr); /* last: opt->timestamp may borrow the plan's stamp */

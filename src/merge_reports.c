@@ -153,7 +153,7 @@ static bool names_an_input(const struct merge_args *a)
 
 /* The whole run's totals: the shards' sums, the longest wall time, CPU summed, the top peak. */
 static void merged_totals(const struct csvb_report_doc *docs, size_t n,
-                          const struct csvb_result *results, size_t total, struct csvb_totals *t)
+                          const struct csvb_results *results, size_t total, struct csvb_totals *t)
 {
     double wall = 0;
     bool usage = true;
@@ -174,7 +174,7 @@ static void merged_totals(const struct csvb_report_doc *docs, size_t n,
 /* The merged --report: the first share's options and stamp, the earliest start, latest end. */
 static bool write_report(const struct merge_args *a, const struct csvb_options *opt,
                          const struct csvb_report_doc *docs, size_t n,
-                         const struct csvb_joblist *list, const struct csvb_result *results,
+                         const struct csvb_joblist *list, const struct csvb_results *results,
                          const struct csvb_totals *t, int code)
 {
     struct csvb_run_info info = {
@@ -218,19 +218,21 @@ static int render(const struct merge_args *a, const struct csvb_report_doc *docs
                   const size_t *order, size_t total)
 {
     struct csvb_joblist list = {0};
-    struct csvb_result *results = calloc(total + 1, sizeof *results);
+    struct csvb_result *all = calloc(total + 1, sizeof *all);
     list.jobs = calloc(total + 1, sizeof *list.jobs);
-    if (results == NULL || list.jobs == NULL) {
-        free(results);
+    if (all == NULL || list.jobs == NULL) {
+        free(all);
         free(list.jobs);
         fprintf(stderr, "csvbatch: merge-reports: out of memory\n");
         return 1;
     }
     for (size_t i = 0; i < total; i++) { /* shallow: the docs own every string */
         list.jobs[i] = docs[order[i] / total].jobs[order[i] % total];
-        results[i] = docs[order[i] / total].results[order[i] % total];
+        all[i] = docs[order[i] / total].results[order[i] % total];
     }
     list.n = total;
+    struct csvb_results store, *results = &store;
+    csvb_results_wrap(results, all, total);
     struct csvb_options opt;
     csvb_options_init(&opt);
     opt.format = a->format;
@@ -249,7 +251,7 @@ static int render(const struct merge_args *a, const struct csvb_report_doc *docs
         fprintf(stderr, "csvbatch: merge-reports: cannot write the summary to standard output\n");
     if (a->report != NULL && !write_report(a, &opt, docs, a->n, &list, results, &t, code))
         ok = false;
-    free(results);
+    free(all);
     free(list.jobs);
     return ok ? code : csvb_merge_worst_exit(code, 1);
 }

@@ -199,6 +199,9 @@ enum csvb_err csvb_outputs_from_walk(const struct csvb_options *opt, struct csvb
         walk->notices = NULL;
         walk->nnotices = walk->notices_cap = 0;
     }
+    /* Every string is the jobs' now (but dropped duplicates'): the entries go before the
+     * conflict check, the planning's peak, not after it. */
+    csvb_walk_list_fini(walk);
     for (size_t i = 0; ok && opt->rejects && i < list->n; i++) {
         struct csvb_job *j = &list->jobs[i];
         if (j->output_path != NULL && !csvb_outputs_is_stdout(j->output_path) &&
@@ -290,7 +293,7 @@ static int cmp_dir(const void *a, const void *b)
     return strcmp(((const struct out_dir *)a)->dir, ((const struct out_dir *)b)->dir);
 }
 
-int csvb_outputs_sync_dirs(const struct csvb_joblist *list, const struct csvb_result *results,
+int csvb_outputs_sync_dirs(const struct csvb_joblist *list, const struct csvb_results *results,
                            void (*say)(const char *message))
 {
     struct out_dir *dirs = calloc(list->n + 1, sizeof *dirs);
@@ -298,9 +301,11 @@ int csvb_outputs_sync_dirs(const struct csvb_joblist *list, const struct csvb_re
     int status = 0;
     if (dirs == NULL)
         return 1;
+    struct csvb_result buf;
     for (size_t i = 0; i < list->n; i++) {
         const char *out = list->jobs[i].output_path;
-        if (results[i].status != CSVB_STATUS_SUCCESS || out == NULL || csvb_outputs_is_stdout(out))
+        if (csvb_results_get(results, i, &buf)->status != CSVB_STATUS_SUCCESS || out == NULL ||
+            csvb_outputs_is_stdout(out))
             continue;
         if ((dirs[n].dir = csvb_text_dirname(out)) == NULL) {
             say("out of memory");

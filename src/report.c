@@ -26,14 +26,15 @@ const char *csvb_status_name(enum csvb_status s)
     return "?";
 }
 
-void csvb_totals_sum(const struct csvb_result *results, size_t n, double wall,
+void csvb_totals_sum(const struct csvb_results *results, size_t n, double wall,
                      struct csvb_totals *t)
 {
     memset(t, 0, sizeof *t);
     t->files = n;
     t->seconds = wall;
+    struct csvb_result buf;
     for (size_t i = 0; i < n; i++) {
-        const struct csvb_result *r = &results[i];
+        const struct csvb_result *r = csvb_results_get(results, i, &buf);
         t->succeeded += r->status == CSVB_STATUS_SUCCESS;
         t->failed += r->status == CSVB_STATUS_FAILED;
         t->skipped += r->status == CSVB_STATUS_SKIPPED;
@@ -109,13 +110,14 @@ const char *csvb_report_dialect(const struct csvb_result_dialect *dl, char *buf,
     return buf;
 }
 
-unsigned csvb_report_shown(const struct csvb_options *opt, const struct csvb_result *results,
+unsigned csvb_report_shown(const struct csvb_options *opt, const struct csvb_results *results,
                            size_t n, bool table)
 {
     unsigned shown = (opt->skip_bad_rows ? CSVB_REPORT_SHOW_REJECTED : 0u) |
                      (opt->pad_bad_rows ? CSVB_REPORT_SHOW_PADDED : 0u);
+    struct csvb_result buf;
     for (size_t i = 0; table && i < n; i++) {
-        const struct csvb_result_dialect *dl = &results[i].dialect;
+        const struct csvb_result_dialect *dl = &csvb_results_get(results, i, &buf)->dialect;
         if ((dl->delimiter != '\0' && dl->delimiter != ',') || dl->encoding[0] != '\0' ||
             dl->quotes_lenient)
             return shown | CSVB_REPORT_SHOW_DIALECT;
@@ -160,13 +162,13 @@ const char *csvb_report_cell(const struct csvb_job *job, const struct csvb_resul
 }
 
 int csvb_report_write(FILE *out, const struct csvb_options *opt, const struct csvb_joblist *list,
-                      const struct csvb_result *results, const struct csvb_totals *t, bool color)
+                      const struct csvb_results *results, const struct csvb_totals *t, bool color)
 {
     return csvb_report_write_fit(out, opt, list, results, t, color, 0);
 }
 
 int csvb_report_write_fit(FILE *out, const struct csvb_options *opt,
-                          const struct csvb_joblist *list, const struct csvb_result *results,
+                          const struct csvb_joblist *list, const struct csvb_results *results,
                           const struct csvb_totals *t, bool color, size_t columns)
 {
     int rc;

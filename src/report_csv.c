@@ -6,7 +6,7 @@
 #include "csvbatch/writer.h"
 
 int csvb_report_csv(FILE *out, const struct csvb_options *opt, const struct csvb_joblist *list,
-                    const struct csvb_result *results)
+                    const struct csvb_results *results)
 {
     /* The writer goes to the descriptor: what out holds goes first. A stream without one
      * (fileno -1) would make a count-only writer that silently drops everything. */
@@ -25,9 +25,11 @@ int csvb_report_csv(FILE *out, const struct csvb_options *opt, const struct csvb
         f[k] = (struct csvb_field){name, strlen(name)};
     }
     enum csvb_err e = csvb_writer_row(&w, f, ncols);
+    struct csvb_result buf;
     for (size_t i = 0; i < list->n && e == CSVB_OK; i++) {
+        const struct csvb_result *r = csvb_results_get(results, i, &buf);
         for (size_t k = 0; k < ncols; k++) {
-            const char *v = csvb_report_cell(&list->jobs[i], &results[i], cols[k], true, &bufs[k]);
+            const char *v = csvb_report_cell(&list->jobs[i], r, cols[k], true, &bufs[k]);
             f[k] = (struct csvb_field){v, strlen(v)};
         }
         e = csvb_writer_row(&w, f, ncols);

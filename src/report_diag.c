@@ -16,7 +16,7 @@ static void put_line(FILE *err, const char *s)
 }
 
 void csvb_report_diagnostics(FILE *err, const struct csvb_joblist *list,
-                             const struct csvb_result *results, bool color, bool github)
+                             const struct csvb_results *results, bool color, bool github)
 {
     char line[CSVB_DIAG_MESSAGE_MAX + 4200] = "";
     for (size_t i = 0; i < list->nnotices; i++) {
@@ -24,8 +24,9 @@ void csvb_report_diagnostics(FILE *err, const struct csvb_joblist *list,
         put_line(err, list->notices[i]);
     }
     bool debug_chunks = getenv("CSVBATCH_DEBUG_CHUNKS") != NULL; /* tests/chunks.sh */
+    struct csvb_result buf;
     for (size_t i = 0; i < list->n; i++) {
-        const struct csvb_result *r = &results[i];
+        const struct csvb_result *r = csvb_results_get(results, i, &buf);
         if (debug_chunks && r->parse_runs > 0)
             fprintf(err,
                     "csvbatch: debug: %s: %u chunks, %u chunk runs, bytes parsed %llu of %lld, "

@@ -164,16 +164,38 @@ static const char *plural(size_t n)
     return n == 1 ? "" : "s";
 }
 
-int csvb_github_summary(FILE *out, const struct csvb_github_file *files, size_t n, double seconds,
-                        const struct csvb_rusage *usage)
+/* Where the summary's rows come from: a caller's array, or the run's jobs and results read one
+ * at a time (a run keeps its results packed: results.h). */
+struct files {
+    const struct csvb_github_file *array; /* NULL: list and results */
+    const struct csvb_joblist *list;
+    const struct csvb_results *results;
+    size_t n;
+};
+
+/* Row i; its result may be in buf (valid until buf is used again). */
+static struct csvb_github_file file_at(const struct files *fs, size_t i, struct csvb_result *buf)
 {
-    size_t failed = 0, skipped = 0;
+    if (fs->array != NULL)
+        return fs->array[i];
+    const struct csvb_job *job = &fs->list->jobs[i];
+    const struct csvb_result *r = csvb_results_get(fs->results, i, buf);
+    return (struct csvb_github_file){job->path, csvb_report_output(job, r), r};
+}
+
+/* csvb_github_summary, the rows from fs. */
+static int summary(FILE *out, const struct files *fs, double seconds,
+                   const struct csvb_rusage *usage)
+{
+    size_t failed = 0, skipped = 0, n = fs->n;
     unsigned long long rows_read = 0, rows_written = 0;
+    struct csvb_result buf;
     for (size_t i = 0; i < n; i++) {
-        failed += files[i].result->status == CSVB_STATUS_FAILED;
-        skipped += files[i].result->status == CSVB_STATUS_SKIPPED;
-        rows_read += files[i].result->rows_read;
-        rows_written += files[i].result->rows_written;
+        const struct csvb_result *r = file_at(fs, i, &buf).result;
+        failed += r->status == CSVB_STATUS_FAILED;
+        skipped += r->status == CSVB_STATUS_SKIPPED;
+        rows_read += r->rows_read;
+        rows_written += r->rows_written;
     }
     if (failed > 0)
         fprintf(out, "## csvbatch: %zu of %zu file%s failed\n\n", failed, n, plural(n));
@@ -181,9 +203,11 @@ int csvb_github_summary(FILE *out, const struct csvb_github_file *files, size_t 
         fprintf(out, "## csvbatch: %zu file%s, none failed\n\n", n, plural(n));
     fputs("| File | Status | Rows | Output | Error |\n| --- | --- | ---: | --- | --- |\n", out);
     for (int pass = 0; pass < 2; pass++) /* the failed files first */
-        for (size_t i = 0; i < n; i++)
-            if ((files[i].result->status == CSVB_STATUS_FAILED) == (pass == 0))
-                put_row(out, &files[i]);
+        for (size_t i = 0; i < n; i++) {
+            struct csvb_github_file f = file_at(fs, i, &buf);
+            if ((f.result->status == CSVB_STATUS_FAILED) == (pass == 0))
+                put_row(out, &f);
+        }
     fprintf(out,
             "\n%zu file%s: %zu succeeded, %zu failed, %zu skipped. %llu row%s read, %llu written"
             " in %.3f s.\n",
@@ -197,14 +221,21 @@ int csvb_github_summary(FILE *out, const struct csvb_github_file *files, size_t 
     return fflush(out) != 0 || ferror(out) ? -1 : 0;
 }
 
-enum csvb_err csvb_github_summary_append(const char *path, const struct csvb_github_file *files,
-                                         size_t n, double seconds, const struct csvb_rusage *usage,
-                                         struct csvb_diag *d)
+int csvb_github_summary(FILE *out, const struct csvb_github_file *files, size_t n, double seconds,
+                        const struct csvb_rusage *usage)
+{
+    const struct files fs = {files, NULL, NULL, n};
+    return summary(out, &fs, seconds, usage);
+}
+
+/* csvb_github_summary_append, the rows from fs. */
+static enum csvb_err append(const char *path, const struct files *fs, double seconds,
+                            const struct csvb_rusage *usage, struct csvb_diag *d)
 {
     FILE *f = fopen(path, "a");
     if (f == NULL)
         return csvb_diag_errno(d, CSVB_E_IO, errno, "cannot open %s", path);
-    int written = csvb_github_summary(f, files, n, seconds, usage);
+    int written = summary(f, fs, seconds, usage);
     int err = errno;
     if (fclose(f) != 0 && written == 0) {
         written = -1;
@@ -215,27 +246,28 @@ enum csvb_err csvb_github_summary_append(const char *path, const struct csvb_git
     return CSVB_OK;
 }
 
+enum csvb_err csvb_github_summary_append(const char *path, const struct csvb_github_file *files,
+                                         size_t n, double seconds, const struct csvb_rusage *usage,
+                                         struct csvb_diag *d)
+{
+    const struct files fs = {files, NULL, NULL, n};
+    return append(path, &fs, seconds, usage, d);
+}
+
 void csvb_report_github_annotations(FILE *out, const struct csvb_joblist *list,
-                                    const struct csvb_result *results)
+                                    const struct csvb_results *results)
 {
     for (size_t i = 0; i < list->nnotices; i++)
         csvb_github_annotate(out, "notice", NULL, 0, "csvbatch", list->notices[i]);
+    struct csvb_result buf;
     for (size_t i = 0; i < list->n; i++)
-        csvb_github_annotate_result(out, list->jobs[i].path, &results[i]);
+        csvb_github_annotate_result(out, list->jobs[i].path, csvb_results_get(results, i, &buf));
 }
 
 enum csvb_err csvb_report_github_summary(const char *path, const struct csvb_joblist *list,
-                                         const struct csvb_result *results,
+                                         const struct csvb_results *results,
                                          const struct csvb_totals *t, struct csvb_diag *d)
 {
-    struct csvb_github_file *files = calloc(list->n + 1, sizeof *files);
-    if (files == NULL)
-        return csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
-    for (size_t i = 0; i < list->n; i++)
-        files[i] = (struct csvb_github_file){
-            list->jobs[i].path, csvb_report_output(&list->jobs[i], &results[i]), &results[i]};
-    enum csvb_err err = csvb_github_summary_append(path, files, list->n, t->seconds,
-                                                   t->have_usage ? &t->usage : NULL, d);
-    free(files);
-    return err;
+    const struct files fs = {NULL, list, results, list->n};
+    return append(path, &fs, t->seconds, t->have_usage ? &t->usage : NULL, d);
 }

@@ -98,11 +98,12 @@ static const char *status_json(enum csvb_status s)
 
 /* File i's entry of the summary (with --shard, its place in the whole job list last). Caller
  * json_decref()s it. */
-static json_t *file_json(const struct csvb_joblist *list, const struct csvb_result *results,
+static json_t *file_json(const struct csvb_joblist *list, const struct csvb_results *results,
                          size_t i, const struct csvb_shard *shard)
 {
     char err[CSVB_DIAG_MESSAGE_MAX + 32];
-    const struct csvb_result *r = &results[i];
+    struct csvb_result buf;
+    const struct csvb_result *r = csvb_results_get(results, i, &buf);
     json_t *f = json_object();
     csvb_report_error(r, err, sizeof err);
     json_object_set_new(f, "path", json_text(list->jobs[i].path));
@@ -209,7 +210,7 @@ static json_t *shard_json(const struct csvb_shard *s)
 /* The summary's members (dry_run, files, totals, and with a shard "shard"), after `first` as
  * put_member's. */
 static bool put_summary(FILE *out, const struct csvb_options *opt, const struct csvb_joblist *list,
-                        const struct csvb_result *results, const struct csvb_totals *t,
+                        const struct csvb_results *results, const struct csvb_totals *t,
                         const struct csvb_shard *shard, bool *first)
 {
     bool ok = put_member(out, "dry_run", json_boolean(opt->dry_run), first) &&
@@ -224,7 +225,7 @@ static bool put_summary(FILE *out, const struct csvb_options *opt, const struct 
 }
 
 int csvb_report_json(FILE *out, const struct csvb_options *opt, const struct csvb_joblist *list,
-                     const struct csvb_result *results, const struct csvb_totals *t)
+                     const struct csvb_results *results, const struct csvb_totals *t)
 {
     bool first = true;
     return put_summary(out, opt, list, results, t, NULL, &first) ? 0 : -1;
@@ -260,7 +261,7 @@ static json_t *options_json(const struct csvb_options *opt, int threads)
 
 /* The run report's members, in order: the run's facts, the options, then the summary's. */
 static bool put_report(FILE *out, const struct csvb_options *opt, const struct csvb_joblist *list,
-                       const struct csvb_result *results, const struct csvb_totals *t,
+                       const struct csvb_results *results, const struct csvb_totals *t,
                        const struct csvb_run_info *info, const struct csvb_report_extra *x)
 {
     bool first = true;
@@ -286,7 +287,7 @@ static bool put_report(FILE *out, const struct csvb_options *opt, const struct c
 }
 
 int csvb_report_file(const char *path, const struct csvb_options *opt,
-                     const struct csvb_joblist *list, const struct csvb_result *results,
+                     const struct csvb_joblist *list, const struct csvb_results *results,
                      const struct csvb_totals *t, const struct csvb_run_info *info,
                      struct csvb_diag *d)
 {
@@ -294,7 +295,7 @@ int csvb_report_file(const char *path, const struct csvb_options *opt,
 }
 
 int csvb_report_file_ex(const char *path, const struct csvb_options *opt,
-                        const struct csvb_joblist *list, const struct csvb_result *results,
+                        const struct csvb_joblist *list, const struct csvb_results *results,
                         const struct csvb_totals *t, const struct csvb_run_info *info,
                         const struct csvb_report_extra *extra, struct csvb_diag *d)
 {

@@ -155,15 +155,34 @@ static int put_case(xmlTextWriterPtr w, const struct csvb_junit_case *c)
     return rc != 0 || xmlTextWriterEndElement(w) < 0 ? -1 : 0;
 }
 
-/* The attributes testsuites and testsuite share: name, counts, time. */
-static int put_counts(xmlTextWriterPtr w, const struct csvb_junit_case *cases, size_t n,
-                      double seconds)
+/* Where the document's cases come from: a caller's array, or the run's jobs and results read
+ * one at a time (a run keeps its results packed: results.h). */
+struct cases {
+    const struct csvb_junit_case *array; /* NULL: list and results */
+    const struct csvb_joblist *list;
+    const struct csvb_results *results;
+    size_t n;
+};
+
+/* Case i; its result may be in buf (valid until buf is used again). */
+static struct csvb_junit_case case_at(const struct cases *cs, size_t i, struct csvb_result *buf)
 {
-    size_t failures = 0, skipped = 0;
+    if (cs->array != NULL)
+        return cs->array[i];
+    const struct csvb_job *job = &cs->list->jobs[i];
+    const struct csvb_result *r = csvb_results_get(cs->results, i, buf);
+    return (struct csvb_junit_case){job->path, csvb_report_output(job, r), r};
+}
+
+/* The attributes testsuites and testsuite share: name, counts, time. */
+static int put_counts(xmlTextWriterPtr w, const struct cases *cs, double seconds)
+{
+    size_t failures = 0, skipped = 0, n = cs->n;
+    struct csvb_result buf;
     for (size_t i = 0; i < n; i++) {
-        failures += cases[i].result->status == CSVB_STATUS_FAILED;
-        skipped += cases[i].result->status != CSVB_STATUS_FAILED &&
-                   cases[i].result->status != CSVB_STATUS_SUCCESS;
+        enum csvb_status st = case_at(cs, i, &buf).result->status;
+        failures += st == CSVB_STATUS_FAILED;
+        skipped += st != CSVB_STATUS_FAILED && st != CSVB_STATUS_SUCCESS;
     }
     return put_attr(w, "name", "csvbatch") < 0 ||
                    xmlTextWriterWriteFormatAttribute(w, BAD_CAST "tests", "%zu", n) < 0 ||
@@ -191,7 +210,7 @@ static int put_properties(xmlTextWriterPtr w, const struct csvb_junit_run *run)
 }
 
 static int put_document(xmlTextWriterPtr w, const struct csvb_junit_run *run,
-                        const struct csvb_junit_case *cases, size_t n)
+                        const struct cases *cs)
 {
     char host[256] = "localhost", stamp[32] = "1970-01-01T00:00:00";
     if (run->hostname != NULL)
@@ -205,14 +224,17 @@ static int put_document(xmlTextWriterPtr w, const struct csvb_junit_run *run,
     if (xmlTextWriterSetIndent(w, 1) < 0 || xmlTextWriterSetIndentString(w, BAD_CAST "  ") < 0 ||
         xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL) < 0 ||
         xmlTextWriterStartElement(w, BAD_CAST "testsuites") < 0 ||
-        put_counts(w, cases, n, run->seconds) < 0 ||
+        put_counts(w, cs, run->seconds) < 0 ||
         xmlTextWriterStartElement(w, BAD_CAST "testsuite") < 0 ||
-        put_counts(w, cases, n, run->seconds) < 0 || put_attr(w, "timestamp", stamp) < 0 ||
+        put_counts(w, cs, run->seconds) < 0 || put_attr(w, "timestamp", stamp) < 0 ||
         put_attr(w, "hostname", host) < 0 || put_properties(w, run) < 0)
         return -1;
-    for (size_t i = 0; i < n; i++)
-        if (put_case(w, &cases[i]) < 0)
+    struct csvb_result buf;
+    for (size_t i = 0; i < cs->n; i++) {
+        struct csvb_junit_case c = case_at(cs, i, &buf);
+        if (put_case(w, &c) < 0)
             return -1;
+    }
     return xmlTextWriterEndDocument(w) < 0 ? -1 : 0; /* closes testsuite and testsuites */
 }
 
@@ -230,15 +252,15 @@ static int write_all(int fd, const unsigned char *p, size_t len)
     return 0;
 }
 
-enum csvb_err csvb_report_junit_write(const char *path, const struct csvb_junit_run *run,
-                                      const struct csvb_junit_case *cases, size_t n,
-                                      struct csvb_diag *d)
+/* csvb_report_junit_write, the cases from cs. */
+static enum csvb_err write_cases(const char *path, const struct csvb_junit_run *run,
+                                 const struct cases *cs, struct csvb_diag *d)
 {
     enum csvb_err result = CSVB_OK;
     struct csvb_atomic a = {.fd = -1, .tmp_path = NULL, .final_path = NULL, .tracked = -1};
     xmlBufferPtr buf = xmlBufferCreate();
     xmlTextWriterPtr w = buf != NULL ? xmlNewTextWriterMemory(buf, 0) : NULL;
-    if (w == NULL || put_document(w, run, cases, n) < 0) {
+    if (w == NULL || put_document(w, run, cs) < 0) {
         result = csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory writing %s", path);
         goto out;
     }
@@ -257,6 +279,14 @@ out:
     xmlFreeTextWriter(w);
     xmlBufferFree(buf);
     return result;
+}
+
+enum csvb_err csvb_report_junit_write(const char *path, const struct csvb_junit_run *run,
+                                      const struct csvb_junit_case *cases, size_t n,
+                                      struct csvb_diag *d)
+{
+    const struct cases cs = {cases, NULL, NULL, n};
+    return write_cases(path, run, &cs, d);
 }
 
 /* ---- The run, from the summary's data (--junit). ---- */
@@ -317,7 +347,7 @@ static void prop_emit(void *ctx, const char *key, const struct csvb_opt_value *v
 
 enum csvb_err csvb_report_junit_run(const char *path, const struct csvb_options *opt,
                                     const struct csvb_joblist *list,
-                                    const struct csvb_result *results, const struct csvb_totals *t,
+                                    const struct csvb_results *results, const struct csvb_totals *t,
                                     const struct csvb_run_info *info, time_t started,
                                     struct csvb_diag *d)
 {
@@ -326,21 +356,17 @@ enum csvb_err csvb_report_junit_run(const char *path, const struct csvb_options 
     char *owned[2 * MAX_PROPS];
     struct props p = {items, owned, 0, 0, MAX_PROPS - 1, false};
     enum csvb_err err = CSVB_E_NOMEM;
-    struct csvb_junit_case *cases = calloc(list->n + 1, sizeof *cases);
     csvb_options_describe(opt, info->threads, prop_emit, &p);
     items[p.n++] = (struct csvb_junit_property){"stamp", info->stamp ? info->stamp : ""};
-    if (cases == NULL || p.oom) {
+    if (p.oom) {
         csvb_diag_set(d, CSVB_E_NOMEM, 0, "out of memory");
         goto out;
     }
-    for (size_t i = 0; i < list->n; i++)
-        cases[i] = (struct csvb_junit_case){
-            list->jobs[i].path, csvb_report_output(&list->jobs[i], &results[i]), &results[i]};
     struct csvb_junit_run run = {started, t->seconds, NULL, items, p.n, opt->fsync};
-    err = csvb_report_junit_write(path, &run, cases, list->n, d);
+    const struct cases cs = {NULL, list, results, list->n};
+    err = write_cases(path, &run, &cs, d);
 out:
     for (size_t i = 0; i < p.nowned; i++)
         free(owned[i]);
-    free(cases);
     return err;
 }

@@ -50,10 +50,12 @@ struct fit {
  * wider than width, its middle (paths) or its end (the error) cut out. Borrowed from the job,
  * cell or f (valid until the next call). */
 static const char *shown(struct fit *f, const struct csvb_joblist *list,
-                         const struct csvb_result *results, size_t i, enum csvb_report_col c,
+                         const struct csvb_results *results, size_t i, enum csvb_report_col c,
                          size_t width, struct csvb_report_cell *cell)
 {
-    const char *text = csvb_report_cell(&list->jobs[i], &results[i], c, false, cell);
+    struct csvb_result r;
+    const char *text =
+        csvb_report_cell(&list->jobs[i], csvb_results_get(results, i, &r), c, false, cell);
     if (f->columns == 0)
         return text;
     if (c == CSVB_REPORT_FILE && f->in_len > 0)
@@ -73,7 +75,7 @@ static const char *shown(struct fit *f, const struct csvb_joblist *list,
 /* The table's lines: the titles, their dashes, one line per file; with color, each Status cell
  * in its status's colour (never the last column: Error follows it). */
 static void table_rows(FILE *out, const struct csvb_joblist *list,
-                       const struct csvb_result *results, const enum csvb_report_col *cols,
+                       const struct csvb_results *results, const enum csvb_report_col *cols,
                        size_t ncols, const size_t *width, bool color, struct fit *f)
 {
     struct csvb_report_cell buf;
@@ -94,7 +96,9 @@ static void table_rows(FILE *out, const struct csvb_joblist *list,
                 if (!csvb_report_col_right(cols[k]) && k != ncols - 1)
                     pad(out, width[k] - n);
             } else if (color && row >= 0 && cols[k] == CSVB_REPORT_STATUS) {
-                csvb_color_cell(out, csvb_color_status(results[row].status), text, strlen(text),
+                struct csvb_result r;
+                enum csvb_status st = csvb_results_get(results, (size_t)row, &r)->status;
+                csvb_color_cell(out, csvb_color_status(st), text, strlen(text),
                                 k == ncols - 1 ? 0 : width[k], true);
             } else {
                 put_cell(out, text, width[k], csvb_report_col_right(cols[k]), k == ncols - 1);
@@ -136,7 +140,7 @@ static void totals_line(FILE *out, const struct csvb_options *opt, const struct 
 
 /* Every column's width: its title's or its widest cell's as shown (f: prefixes taken off). */
 static void measure(struct fit *f, const struct csvb_joblist *list,
-                    const struct csvb_result *results, const enum csvb_report_col *cols,
+                    const struct csvb_results *results, const enum csvb_report_col *cols,
                     size_t ncols, size_t *width)
 {
     struct csvb_report_cell buf;
@@ -161,14 +165,16 @@ static size_t total_width(const size_t *width, size_t ncols)
 
 /* The longest directory prefix ("a/b/", up to a '/') that every File cell (outputs: every
  * non-empty Output cell) starts with; its length, *from the path it is read from. */
-static size_t common_dir(const struct csvb_joblist *list, const struct csvb_result *results,
+static size_t common_dir(const struct csvb_joblist *list, const struct csvb_results *results,
                          bool outputs, const char **from)
 {
     size_t len = 0;
     *from = NULL;
+    struct csvb_result r;
     for (size_t i = 0; i < list->n; i++) {
-        const char *p =
-            outputs ? csvb_report_output(&list->jobs[i], &results[i]) : list->jobs[i].path;
+        const char *p = outputs
+                            ? csvb_report_output(&list->jobs[i], csvb_results_get(results, i, &r))
+                            : list->jobs[i].path;
         if (p == NULL || p[0] == '\0')
             continue;
         if (*from == NULL) {
@@ -278,7 +284,7 @@ static void prefix_line(FILE *out, const struct fit *f)
 }
 
 int csvb_report_table_fit(FILE *out, const struct csvb_options *opt,
-                          const struct csvb_joblist *list, const struct csvb_result *results,
+                          const struct csvb_joblist *list, const struct csvb_results *results,
                           const struct csvb_totals *t, bool color, size_t columns)
 {
     enum csvb_report_col cols[CSVB_REPORT_NCOLS];
@@ -312,7 +318,7 @@ int csvb_report_table_fit(FILE *out, const struct csvb_options *opt,
 }
 
 int csvb_report_table(FILE *out, const struct csvb_options *opt, const struct csvb_joblist *list,
-                      const struct csvb_result *results, const struct csvb_totals *t, bool color)
+                      const struct csvb_results *results, const struct csvb_totals *t, bool color)
 {
     return csvb_report_table_fit(out, opt, list, results, t, color, 0);
 }
@@ -364,11 +370,14 @@ static int preview_one(FILE *out, const char *path, const struct csvb_rows *p)
 }
 
 int csvb_report_previews(FILE *out, const struct csvb_joblist *list,
-                         const struct csvb_result *results)
+                         const struct csvb_results *results)
 {
     int rc = 0;
-    for (size_t i = 0; i < list->n; i++)
-        if (results[i].preview.n > 0 && preview_one(out, list->jobs[i].path, &results[i].preview))
+    struct csvb_result buf;
+    for (size_t i = 0; i < list->n; i++) {
+        const struct csvb_result *r = csvb_results_get(results, i, &buf);
+        if (r->preview.n > 0 && preview_one(out, list->jobs[i].path, &r->preview))
             rc = -1;
+    }
     return rc != 0 || ferror(out) ? -1 : 0;
 }

@@ -61,14 +61,6 @@ bool csvb_result_not_started(const struct csvb_result *res)
     return res->status == CSVB_STATUS_SKIPPED && res->diag.code == CSVB_E_CANCELLED;
 }
 
-size_t csvb_result_count_not_started(const struct csvb_result *results, size_t n)
-{
-    size_t count = 0;
-    for (size_t i = 0; i < n; i++)
-        count += csvb_result_not_started(&results[i]);
-    return count;
-}
-
 int csvb_result_exit_code(size_t failed, size_t not_started, bool run_failed, int signal)
 {
     if (signal != 0)

@@ -14,7 +14,7 @@
 struct driver_call {
     const struct csvb_plan *plan;
     const struct csvb_joblist *list;
-    struct csvb_result *results;
+    struct csvb_results *results;
     pthread_mutex_t lock;
     pthread_cond_t finished; /* signalled once done is set: the redraw loop ends at once */
     bool done;
@@ -33,7 +33,7 @@ static void *driver_thread(void *arg)
 }
 
 void csvb_supervise_run(struct csvb_plan *plan, const struct csvb_joblist *list,
-                        struct csvb_result *results, bool show_progress)
+                        struct csvb_results *results, bool show_progress)
 {
     struct csvb_progress progress;
     struct driver_call call = {

@@ -16,6 +16,7 @@ struct fixture {
     struct csvb_options opt;
     struct csvb_job jobs[FIXTURE_MAX];
     struct csvb_result results[FIXTURE_MAX];
+    struct csvb_results store; /* wraps results: what the renderers read */
     struct csvb_joblist list;
     struct csvb_totals totals;
 };
@@ -33,6 +34,7 @@ static inline void fixture_init(struct fixture *f)
     f->opt.max_field_size = (size_t)64 << 20;
     f->opt.chunk_size = (size_t)32 << 20;
     f->list.jobs = f->jobs;
+    csvb_results_wrap(&f->store, f->results, FIXTURE_MAX);
 }
 
 /* Adds a job and returns its result, to be filled by the test. */
@@ -52,7 +54,7 @@ static inline struct csvb_result *fixture_add(struct fixture *f, const char *pat
 /* Sums the totals with a fixed wall time. */
 static inline void fixture_sum(struct fixture *f, double wall)
 {
-    csvb_totals_sum(f->results, f->list.n, wall, &f->totals);
+    csvb_totals_sum(&f->store, f->list.n, wall, &f->totals);
 }
 
 /* Appends one preview row of n cells (NUL-terminated strings) to r. */
@@ -94,7 +96,7 @@ static inline char *capture(int (*render)(FILE *out, const struct fixture *f),
 /* Renders f with csvb_report_write (opt.format picks the renderer). */
 static inline int write_any(FILE *out, const struct fixture *f)
 {
-    return csvb_report_write(out, &f->opt, &f->list, f->results, &f->totals, false);
+    return csvb_report_write(out, &f->opt, &f->list, &f->store, &f->totals, false);
 }
 
 /* Asserts that render returns 0 and writes exactly want. */

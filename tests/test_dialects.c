@@ -92,7 +92,9 @@ static void run_case(struct run *r, const char *dir, const char *file, const cha
                  d.message);
     if (block > 0)
         r->plan.reader.block_size = block;
-    csvb_driver_run(&r->plan, &r->list, r->results);
+    struct csvb_results store;
+    csvb_results_wrap(&store, r->results, 1);
+    csvb_driver_run(&r->plan, &r->list, &store);
     free(path);
 }
 

@@ -12,7 +12,8 @@ static _Atomic int cancel_flag;
 static struct csvb_plan plan;
 static struct csvb_joblist list;
 static struct csvb_job jobs[NJOBS];
-static struct csvb_result results[NJOBS];
+static struct csvb_result results[NJOBS]; /* read and written through store */
+static struct csvb_results store;
 static size_t order[NJOBS] = {4, 0, 5, 1, 2, 3}; /* as a schedule ordered them */
 static struct csvb_schedule sched = {order, NJOBS, false};
 
@@ -25,13 +26,24 @@ static void setup(void)
     list = (struct csvb_joblist){.jobs = jobs, .n = NJOBS, .cap = NJOBS};
     for (size_t i = 0; i < NJOBS; i++)
         csvb_result_init(&results[i]);
+    csvb_results_wrap(&store, results, NJOBS);
+}
+
+/* Job i is over with this status (its result goes into the store, as a rank's would). */
+static void finish(struct csvb_handout *h, size_t i, enum csvb_status status)
+{
+    struct csvb_result res;
+    csvb_result_preset(&res, status, status == CSVB_STATUS_FAILED ? CSVB_E_PARSE : CSVB_OK,
+                       status == CSVB_STATUS_FAILED ? "bad row" : NULL);
+    csvb_handout_done(h, i, &res);
+    csvb_result_fini(&res);
 }
 
 static void start(struct csvb_handout *h, int local, int ranks)
 {
     struct csvb_diag d;
     csvb_diag_init(&d);
-    cr_assert_eq(csvb_handout_init(h, &plan, &list, results, &sched, local, ranks, &d), CSVB_OK);
+    cr_assert_eq(csvb_handout_init(h, &plan, &list, &store, &sched, local, ranks, &d), CSVB_OK);
 }
 
 TestSuite(handout, .init = setup);
@@ -44,7 +56,7 @@ Test(handout, schedule_order_then_none)
     for (size_t k = 0; k < NJOBS; k++) {
         cr_assert(csvb_handout_next(&h, &i));
         cr_assert_eq(i, order[k]);
-        csvb_handout_done(&h, i);
+        finish(&h, i, CSVB_STATUS_SUCCESS);
     }
     cr_assert_not(csvb_handout_next(&h, &i));
     cr_assert_not(csvb_handout_next(&h, &i));
@@ -93,9 +105,8 @@ Test(handout, fail_fast_refuses_the_rest)
     cr_assert_not(csvb_handout_early(&h));
     cr_assert(csvb_handout_next(&h, &first));
     cr_assert(csvb_handout_next(&h, &i));
-    csvb_result_preset(&results[first], CSVB_STATUS_FAILED, CSVB_E_PARSE, "bad row");
-    csvb_handout_done(&h, first);
-    csvb_handout_done(&h, i);
+    finish(&h, first, CSVB_STATUS_FAILED);
+    finish(&h, i, CSVB_STATUS_SUCCESS);
     cr_assert_not(csvb_handout_next(&h, &i));
     for (size_t k = 2; k < NJOBS; k++) {
         cr_assert_eq(results[order[k]].status, CSVB_STATUS_SKIPPED);

@@ -5,7 +5,7 @@
 
 static int csv(FILE *out, const struct fixture *f)
 {
-    return csvb_report_csv(out, &f->opt, &f->list, f->results);
+    return csvb_report_csv(out, &f->opt, &f->list, &f->store);
 }
 
 /* A success, a failure with a line (its message holds a comma: quoted), a skip, and paths with a
@@ -61,7 +61,7 @@ Test(report_csv, rejected_column)
 static int csv_after_text(FILE *out, const struct fixture *f)
 {
     fputs("before\n", out);
-    return csvb_report_csv(out, &f->opt, &f->list, f->results);
+    return csvb_report_csv(out, &f->opt, &f->list, &f->store);
 }
 
 Test(report_csv, flushes_the_stream_first)
@@ -82,7 +82,7 @@ Test(report_csv, no_descriptor)
     size_t len = 0;
     FILE *mem = open_memstream(&buf, &len);
     cr_assert_not_null(mem);
-    cr_assert_eq(csvb_report_csv(mem, &f.opt, &f.list, f.results), -1);
+    cr_assert_eq(csvb_report_csv(mem, &f.opt, &f.list, &f.store), -1);
     fclose(mem);
     free(buf);
 }

@@ -7,7 +7,7 @@
 
 static int json(FILE *out, const struct fixture *f)
 {
-    return csvb_report_json(out, &f->opt, &f->list, f->results, &f->totals);
+    return csvb_report_json(out, &f->opt, &f->list, &f->store, &f->totals);
 }
 
 /* A success, a failure with a line, a skip (no output, no line: null), and a path that is not
@@ -187,7 +187,7 @@ static char *report_in(const char *dir, const struct fixture *f, const struct cs
 {
     char *path = path_in(dir, "run.json");
     csvb_diag_init(d);
-    *rc = csvb_report_file(path, &f->opt, &f->list, f->results, &f->totals, info, d);
+    *rc = csvb_report_file(path, &f->opt, &f->list, &f->store, &f->totals, info, d);
     free(path);
     return read_text(dir, "run.json");
 }
@@ -277,7 +277,7 @@ Test(report_json, run_report_unwritable)
     struct csvb_run_info info = {"a", "b", "T", 0, 0, 1};
     struct csvb_diag d;
     csvb_diag_init(&d);
-    cr_assert_eq(csvb_report_file(path, &f.opt, &f.list, f.results, &f.totals, &info, &d), -1);
+    cr_assert_eq(csvb_report_file(path, &f.opt, &f.list, &f.store, &f.totals, &info, &d), -1);
     cr_assert_eq(d.code, CSVB_E_IO);
     cr_assert_not_null(strstr(d.message, path), "%s", d.message);
     cr_assert_not_null(strstr(d.message, "No such file or directory"), "%s", d.message);

@@ -28,12 +28,12 @@ static void mixed(struct fixture *f)
 
 static int table(FILE *out, const struct fixture *f)
 {
-    return csvb_report_table(out, &f->opt, &f->list, f->results, &f->totals, false);
+    return csvb_report_table(out, &f->opt, &f->list, &f->store, &f->totals, false);
 }
 
 static int previews(FILE *out, const struct fixture *f)
 {
-    return csvb_report_previews(out, &f->list, f->results);
+    return csvb_report_previews(out, &f->list, &f->store);
 }
 
 /* Counts right-aligned, CJK two columns wide, control bytes escaped as in the diagnostics, no
@@ -200,7 +200,7 @@ Test(report_table, preview_ragged_and_wide)
 
 static int table_color(FILE *out, const struct fixture *f)
 {
-    return csvb_report_table(out, &f->opt, &f->list, f->results, &f->totals, true);
+    return csvb_report_table(out, &f->opt, &f->list, &f->store, &f->totals, true);
 }
 
 /* With colour, only the Status cells change: the word between its SGR pair, the padding after

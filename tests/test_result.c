@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "csvbatch/result.h"
+#include "csvbatch/results.h"
 
 struct exit_case {
     size_t failed;
@@ -110,9 +111,14 @@ Test(result, not_started_counts_refusals_not_notices)
     cr_assert(!csvb_result_not_started(&r[1]));
     cr_assert(!csvb_result_not_started(&r[2]));
     cr_assert(!csvb_result_not_started(&r[3]));
-    cr_assert_eq(csvb_result_count_not_started(r, 4), 1);
-    cr_assert_eq(csvb_result_count_not_started(r, 0), 0);
+    struct csvb_results all, none, fifo, refused;
+    csvb_results_wrap(&all, r, 4);
+    csvb_results_wrap(&none, r, 0);
+    csvb_results_wrap(&fifo, &r[1], 1);
+    csvb_results_wrap(&refused, r, 1);
+    cr_assert_eq(csvb_results_count_not_started(&all), 1);
+    cr_assert_eq(csvb_results_count_not_started(&none), 0);
     /* a run with only a FIFO notice exits 0; one with a refused file exits 1 */
-    cr_assert_eq(csvb_result_exit_code(0, csvb_result_count_not_started(&r[1], 1), false, 0), 0);
-    cr_assert_eq(csvb_result_exit_code(0, csvb_result_count_not_started(r, 1), false, 0), 1);
+    cr_assert_eq(csvb_result_exit_code(0, csvb_results_count_not_started(&fifo), false, 0), 0);
+    cr_assert_eq(csvb_result_exit_code(0, csvb_results_count_not_started(&refused), false, 0), 1);
 }

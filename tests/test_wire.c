@@ -17,16 +17,17 @@ static void add_job(struct csvb_joblist *l, const char *path, const char *out, c
 {
     l->jobs = realloc(l->jobs, (l->n + 1) * sizeof *l->jobs);
     cr_assert_not_null(l->jobs);
-    l->jobs[l->n] = (struct csvb_job){dup(path),
-                                      dup(out),
-                                      dup(rej),
-                                      kind,
-                                      dup(reason),
-                                      l->n % 2 == 0,
-                                      size,
-                                      (dev_t)(7 + l->n),
-                                      (ino_t)(99 + l->n),
-                                      (int64_t)(1700000000123456789LL + (long long)l->n)};
+    l->jobs[l->n] =
+        (struct csvb_job){.path = dup(path),
+                          .output_path = dup(out),
+                          .rejects_path = dup(rej),
+                          .kind = kind,
+                          .reason = dup(reason),
+                          .named = l->n % 2 == 0,
+                          .size = size,
+                          .dev = (dev_t)(7 + l->n),
+                          .ino = (ino_t)(99 + l->n),
+                          .mtime_ns = (int64_t)(1700000000123456789LL + (long long)l->n)};
     l->cap = ++l->n;
 }
 

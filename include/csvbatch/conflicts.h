@@ -3,8 +3,11 @@
  * (the resolved directory and the base name) and by device and inode (an existing file, a hard
  * or symbolic link to one), before any work.
  *
- * Memory: 56 bytes per written path and 16 per input (sort keys), plus one resolved directory
- * per distinct output directory, freed before it returns; every pass is a sort, O(n log n). */
+ * Memory (LP64), freed before it returns: per written path 40 bytes (the list) and 24 (what a
+ * listing of its directory says), plus 8 per path for a sort order while it sorts (the sort's
+ * buffer as much again); per written path that exists 24 more, and then per input 24 (sorted
+ * identities) and the sort's buffer; one resolved directory per distinct output directory.
+ * Every pass is a sort, O(n log n). */
 #ifndef CSVBATCH_CONFLICTS_H
 #define CSVBATCH_CONFLICTS_H
 

@@ -16,6 +16,7 @@
 #include "csvbatch/outputs.h"
 #include "csvbatch/plan.h"
 #include "csvbatch/result.h"
+#include "csvbatch/results.h"
 #include "csvbatch/supervise.h"
 
 /* The main of the MPI build. Initializes MPI; rank 0 returns one_process(argc, argv,
@@ -31,6 +32,6 @@ int csvb_driver_mpi_main(int argc, char **argv,
  * csvb_driver_run would. No progress line is drawn (show_progress is ignored). Called at most
  * once per run, from the thread that called csvb_driver_mpi_main. */
 void csvb_driver_mpi_run(struct csvb_plan *plan, const struct csvb_joblist *list,
-                         struct csvb_result *results, bool show_progress);
+                         struct csvb_results *results, bool show_progress);
 
 #endif

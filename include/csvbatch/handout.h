@@ -19,13 +19,14 @@
 #include "csvbatch/outputs.h"
 #include "csvbatch/plan.h"
 #include "csvbatch/result.h"
+#include "csvbatch/results.h"
 #include "csvbatch/schedule.h"
 
 struct csvb_handout {
     pthread_mutex_t lock; /* pos and failures: rank 0's threads and its MPI thread at once */
     const struct csvb_plan *plan;
     const struct csvb_joblist *list;
-    struct csvb_result *results;
+    struct csvb_results *results;
     const size_t *order; /* borrowed from the schedule */
     size_t n, pos, failures;
     double deadline;   /* absolute, csvb_now()'s clock; 0 = none */
@@ -39,7 +40,7 @@ struct csvb_handout {
  * `ranks` ranks, rank 0 running local_threads threads; the deadline starts now. Errors:
  * CSVB_E_NOMEM (h is then safe to fini). */
 enum csvb_err csvb_handout_init(struct csvb_handout *h, const struct csvb_plan *plan,
-                                const struct csvb_joblist *list, struct csvb_result *results,
+                                const struct csvb_joblist *list, struct csvb_results *results,
                                 const struct csvb_schedule *sched, int local_threads, int ranks,
                                 struct csvb_diag *d);
 
@@ -50,9 +51,10 @@ void csvb_handout_fini(struct csvb_handout *h);
  * False when none is left. Thread-safe. */
 bool csvb_handout_next(struct csvb_handout *h, size_t *index);
 
-/* results[i] is final (from this rank or another): counts a failure for the limit and records
- * the job for --incremental. Thread-safe. */
-void csvb_handout_done(struct csvb_handout *h, size_t i);
+/* Job i's result res is final (from this rank or another): counts a failure for the limit,
+ * records the job for --incremental and moves res into the results (csvb_results_put: res is
+ * left as csvb_result_init leaves it). Thread-safe. */
+void csvb_handout_done(struct csvb_handout *h, size_t i, struct csvb_result *res);
 
 /* Rank `rank` (1..ranks-1) runs `threads` threads, as its asks say; others are ignored. Called
  * from one thread only (the one that reads the asks), as is csvb_handout_early. */

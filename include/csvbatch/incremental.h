@@ -24,6 +24,7 @@
 #include "csvbatch/options.h"
 #include "csvbatch/outputs.h"
 #include "csvbatch/result.h"
+#include "csvbatch/results.h"
 
 #define CSVB_MANIFEST_NAME ".csvbatch-manifest.json"
 #define CSVB_JOURNAL_NAME ".csvbatch-manifest.journal"
@@ -140,7 +141,7 @@ struct csvb_incremental;
  * even on error. Errors: CSVB_E_USAGE (the lock), CSVB_E_IO, CSVB_E_NOMEM. */
 enum csvb_err csvb_incremental_open(struct csvb_incremental **out, const struct csvb_options *opt,
                                     const char *stamp, struct csvb_joblist *list,
-                                    struct csvb_result *results, struct csvb_diag *d);
+                                    struct csvb_results *results, struct csvb_diag *d);
 
 /* The warnings open found (corrupt manifests), k < count. Borrowed. */
 size_t csvb_incremental_nwarnings(const struct csvb_incremental *inc);

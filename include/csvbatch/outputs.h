@@ -1,10 +1,11 @@
 /* outputs.h — walk entries to jobs: each input's output and rejects paths, the same file named
  * twice processed once, and (through conflicts.h) the conflicts found before any work.
  *
- * Memory per job: one struct csvb_job (80 bytes on LP64), its path (moved from the walk entry),
+ * Memory per job: one struct csvb_job (72 bytes on LP64), its path (moved from the walk entry),
  * its output path and, with --rejects, its rejects path (each length + 1, plus malloc's
- * rounding). Planning holds, besides, at most 64 bytes per entry (the walk list) and what
- * conflicts.h states, freed before it returns; every pass is a sort, O(n log n). */
+ * rounding). Planning holds, besides, the walk list (64 bytes per entry, freed as soon as the
+ * jobs hold its strings, before the conflict check) and what conflicts.h states, freed before
+ * it returns; every pass is a sort, O(n log n). */
 #ifndef CSVBATCH_OUTPUTS_H
 #define CSVBATCH_OUTPUTS_H
 
@@ -16,19 +17,20 @@
 #include "csvbatch/diag.h"
 #include "csvbatch/options.h"
 #include "csvbatch/result.h"
+#include "csvbatch/results.h"
 #include "csvbatch/walk.h"
 
-struct csvb_job {
+struct csvb_job {       /* the small members last: 72 bytes on LP64, not 80 */
     char *path;         /* owned: as the user would name it */
     char *output_path;  /* owned; NULL for skipped entries */
     char *rejects_path; /* owned; with --rejects: where dropped records go */
-    enum csvb_job_kind kind;
-    char *reason; /* owned: notice or failure message, NULL for CSVB_JOB_RUN */
-    bool named;   /* named on the command line (may be a FIFO: opened blocking) */
+    char *reason;       /* owned: notice or failure message, NULL for CSVB_JOB_RUN */
     off_t size;
     dev_t dev;
     ino_t ino;
     int64_t mtime_ns; /* as the walk saw it (0 where it did not stat) */
+    enum csvb_job_kind kind;
+    bool named; /* named on the command line (may be a FIFO: opened blocking) */
 };
 
 struct csvb_joblist {
@@ -49,8 +51,8 @@ enum csvb_err csvb_outputs_plan(const struct csvb_options *opt, struct csvb_jobl
  * output_dir, opt->suffix) and, with opt->rejects, rejects paths; then csvb_conflicts_check
  * (conflicts.h) with opt->report, opt->junit and opt->plan_out: marks CSVB_JOB_FAIL the jobs whose
  * output or rejects file another written path also names, is an input file, or is a directory.
- * Moves the entries' strings and the notices into list (walk keeps only what it must still free:
- * call csvb_walk_list_fini on it). Stats outputs and resolves their directories; touches nothing.
+ * Moves the entries' strings and the notices into list, then frees walk (csvb_walk_list_fini:
+ * the caller may call it again). Stats outputs and resolves their directories; touches nothing.
  * Returns CSVB_OK, CSVB_E_USAGE (--report or --junit conflicts: d says how) or CSVB_E_NOMEM
  * (list then partial: call csvb_joblist_fini). */
 enum csvb_err csvb_outputs_from_walk(const struct csvb_options *opt, struct csvb_walk_list *walk,
@@ -90,7 +92,7 @@ bool csvb_outputs_is_stdout(const char *output_path);
 /* Makes the renames durable: one fsync per distinct directory holding a successful output
  * (results[i] for list->jobs[i]; standard output excluded), after all the files. Each failure
  * is said through say (its message); returns 0, or 1 when any failed. */
-int csvb_outputs_sync_dirs(const struct csvb_joblist *list, const struct csvb_result *results,
+int csvb_outputs_sync_dirs(const struct csvb_joblist *list, const struct csvb_results *results,
                            void (*say)(const char *message));
 /* Removes, in each directory that list's CSVB_JOB_RUN jobs write to (outputs and rejects files),
  * the temp files of dead owners (csvb_tempname_sweep) and adds one notice per directory where it

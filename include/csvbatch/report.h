@@ -16,6 +16,7 @@
 #include "csvbatch/outputs.h"
 #include "csvbatch/options.h"
 #include "csvbatch/result.h"
+#include "csvbatch/results.h"
 #include "csvbatch/rusage.h"
 #include "csvbatch/shard.h"
 
@@ -31,7 +32,7 @@ struct csvb_totals {
 };
 
 /* Sums results[0..n) into t (seconds = wall, given; have_usage false, usage zero). */
-void csvb_totals_sum(const struct csvb_result *results, size_t n, double wall,
+void csvb_totals_sum(const struct csvb_results *results, size_t n, double wall,
                      struct csvb_totals *t);
 
 /* The status word used in the table and CSV ("Success", "Failed", "Skipped", "Unchanged"). */
@@ -41,12 +42,12 @@ const char *csvb_status_name(enum csvb_status s);
  * decision for out) colours the table's Status cells, never CSV or JSON. Returns 0, or -1 when
  * writing to out failed. */
 int csvb_report_write(FILE *out, const struct csvb_options *opt, const struct csvb_joblist *list,
-                      const struct csvb_result *results, const struct csvb_totals *t, bool color);
+                      const struct csvb_results *results, const struct csvb_totals *t, bool color);
 
 /* csvb_report_write with the table fitted to `columns` terminal columns (csvb_report_table_fit;
  * 0: printed whole, as for a pipe). CSV and JSON are never fitted. */
 int csvb_report_write_fit(FILE *out, const struct csvb_options *opt,
-                          const struct csvb_joblist *list, const struct csvb_result *results,
+                          const struct csvb_joblist *list, const struct csvb_results *results,
                           const struct csvb_totals *t, bool color, size_t columns);
 
 /* The summary's columns, in table order. */
@@ -84,7 +85,7 @@ size_t csvb_report_columns(unsigned shown, bool csv, enum csvb_report_col cols[C
 
 /* The CSVB_REPORT_SHOW_* bits for opt's run (rejected, padded); with table, Dialect too when a
  * result's dialect is not the default (comma, UTF-8, strict quotes). */
-unsigned csvb_report_shown(const struct csvb_options *opt, const struct csvb_result *results,
+unsigned csvb_report_shown(const struct csvb_options *opt, const struct csvb_results *results,
                            size_t n, bool table);
 
 /* The dialect a file was read with, compactly: the delimiter ("comma" "tab" ";" "|"), then
@@ -120,7 +121,7 @@ const char *csvb_report_output(const struct csvb_job *job, const struct csvb_res
  * the Status cells are green, red or yellow (color.h), padded outside the escape sequences so
  * the visible alignment is that of the plain table. Returns 0, or -1 when writing failed. */
 int csvb_report_table(FILE *out, const struct csvb_options *opt, const struct csvb_joblist *list,
-                      const struct csvb_result *results, const struct csvb_totals *t, bool color);
+                      const struct csvb_results *results, const struct csvb_totals *t, bool color);
 
 /* csvb_report_table fitted to a terminal `columns` wide (0: csvb_report_table itself). When the
  * whole table is wider: first the directory every File cell starts with (and the one every
@@ -131,14 +132,14 @@ int csvb_report_table(FILE *out, const struct csvb_options *opt, const struct cs
  * stderr). The totals line is wrapped at spaces. No line is wider than columns unless the fixed
  * columns alone are. Returns 0, or -1 when writing failed or memory ran out. */
 int csvb_report_table_fit(FILE *out, const struct csvb_options *opt,
-                          const struct csvb_joblist *list, const struct csvb_result *results,
+                          const struct csvb_joblist *list, const struct csvb_results *results,
                           const struct csvb_totals *t, bool color, size_t columns);
 
 /* For every result with preview rows (results[i].preview: the header first), a blank line,
  * "Preview of PATH (K rows):", then the rows aligned, the header underlined with dashes.
  * Returns 0, or -1 when writing to out failed or memory ran out. */
 int csvb_report_previews(FILE *out, const struct csvb_joblist *list,
-                         const struct csvb_result *results);
+                         const struct csvb_results *results);
 
 /* ---- CSV (report_csv.c) ------------------------------------------------------------------ */
 
@@ -146,7 +147,7 @@ int csvb_report_previews(FILE *out, const struct csvb_joblist *list,
  * [,RowsRejected]), written with the writer straight to out's descriptor (out is flushed first).
  * Returns 0, or -1 when writing failed, out has no descriptor, or memory ran out. */
 int csvb_report_csv(FILE *out, const struct csvb_options *opt, const struct csvb_joblist *list,
-                    const struct csvb_result *results);
+                    const struct csvb_results *results);
 
 /* ---- JSON (report_json.c) ---------------------------------------------------------------- */
 
@@ -157,7 +158,7 @@ int csvb_report_csv(FILE *out, const struct csvb_options *opt, const struct csvb
  * bytes in lower-case hex, so that the file can be found again. Returns 0, or -1 when writing to
  * out failed or memory ran out. */
 int csvb_report_json(FILE *out, const struct csvb_options *opt, const struct csvb_joblist *list,
-                     const struct csvb_result *results, const struct csvb_totals *t);
+                     const struct csvb_results *results, const struct csvb_totals *t);
 
 /* What the run report adds to the summary. Strings borrowed. */
 struct csvb_run_info {
@@ -181,13 +182,13 @@ struct csvb_report_extra {
  * summary's members) to path atomically (temp file, rename; fsync unless --no-fsync). Returns
  * 0, or -1 with d filled (CSVB_E_NOMEM, CSVB_E_IO naming path). */
 int csvb_report_file(const char *path, const struct csvb_options *opt,
-                     const struct csvb_joblist *list, const struct csvb_result *results,
+                     const struct csvb_joblist *list, const struct csvb_results *results,
                      const struct csvb_totals *t, const struct csvb_run_info *info,
                      struct csvb_diag *d);
 
 /* csvb_report_file with what extra adds (NULL: nothing). */
 int csvb_report_file_ex(const char *path, const struct csvb_options *opt,
-                        const struct csvb_joblist *list, const struct csvb_result *results,
+                        const struct csvb_joblist *list, const struct csvb_results *results,
                         const struct csvb_totals *t, const struct csvb_run_info *info,
                         const struct csvb_report_extra *extra, struct csvb_diag *d);
 

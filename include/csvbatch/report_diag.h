@@ -7,6 +7,7 @@
 
 #include "csvbatch/outputs.h"
 #include "csvbatch/result.h"
+#include "csvbatch/results.h"
 
 /* Writes to err, in list order: each notice of list ("csvbatch: notice: ..."), then one line
  * per file not processed ("csvbatch: PATH:LINE: MESSAGE", skipped ones as notices), every line
@@ -14,6 +15,6 @@
  * GitHub workflow commands follow (report_github.h). CSVBATCH_DEBUG_CHUNKS set in the
  * environment adds a debug line per chunked file (tests/chunks.sh reads it). */
 void csvb_report_diagnostics(FILE *err, const struct csvb_joblist *list,
-                             const struct csvb_result *results, bool color, bool github);
+                             const struct csvb_results *results, bool color, bool github);
 
 #endif

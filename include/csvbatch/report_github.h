@@ -11,6 +11,7 @@
 #include "csvbatch/options.h" /* enum csvb_annotations (--annotations auto|github|none) */
 #include "csvbatch/report.h"
 #include "csvbatch/result.h"
+#include "csvbatch/results.h"
 #include "csvbatch/rusage.h"
 
 /* Whether workflow commands are printed: github yes, none no, auto when github_actions (the value
@@ -64,12 +65,12 @@ enum csvb_err csvb_github_summary_append(const char *path, const struct csvb_git
 /* The workflow commands of a run to out: one "::notice title=csvbatch::TEXT" per notice of the
  * list (list->notices), then csvb_github_annotate_result for each job, in input order. */
 void csvb_report_github_annotations(FILE *out, const struct csvb_joblist *list,
-                                    const struct csvb_result *results);
+                                    const struct csvb_results *results);
 
 /* Appends the run's step summary (csvb_github_summary_append: every job, its output as the
  * summary shows it, the totals' wall time and, with t->have_usage, the usage) to path. */
 enum csvb_err csvb_report_github_summary(const char *path, const struct csvb_joblist *list,
-                                         const struct csvb_result *results,
+                                         const struct csvb_results *results,
                                          const struct csvb_totals *t, struct csvb_diag *d);
 
 #endif

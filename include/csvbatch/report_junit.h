@@ -10,6 +10,7 @@
 #include "csvbatch/diag.h"
 #include "csvbatch/report.h"
 #include "csvbatch/result.h"
+#include "csvbatch/results.h"
 
 /* One <property name= value=> of the testsuite (an option, the stamp). Strings borrowed. */
 struct csvb_junit_property {
@@ -60,7 +61,7 @@ enum csvb_err csvb_report_junit_write(const char *path, const struct csvb_junit_
  * "stamp" (info->stamp). Errors as csvb_report_junit_write's. */
 enum csvb_err csvb_report_junit_run(const char *path, const struct csvb_options *opt,
                                     const struct csvb_joblist *list,
-                                    const struct csvb_result *results, const struct csvb_totals *t,
+                                    const struct csvb_results *results, const struct csvb_totals *t,
                                     const struct csvb_run_info *info, time_t started,
                                     struct csvb_diag *d);
 

@@ -1,4 +1,5 @@
-/* result.h — what one job produced: filled by exactly one worker, read by report and main. */
+/* result.h — what one job produced: filled by exactly one worker, read by report and main.
+ * This is the whole record a worker fills; the run keeps it packed (results.h). */
 #ifndef CSVBATCH_RESULT_H
 #define CSVBATCH_RESULT_H
 
@@ -85,9 +86,6 @@ void csvb_result_fini(struct csvb_result *res);
  * interrupt): Skipped with code CSVB_E_CANCELLED. A walk notice (a FIFO in a directory: Skipped
  * with CSVB_E_IO) is not. */
 bool csvb_result_not_started(const struct csvb_result *res);
-
-/* How many of results[0..n) csvb_result_not_started says. */
-size_t csvb_result_count_not_started(const struct csvb_result *results, size_t n);
 
 /* The process exit status (DESIGN §4), the README's "Errors and exit codes": 128 + signal when
  * interrupted; else 1 when a file failed, a file was not started (not_started: --deadline,
