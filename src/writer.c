@@ -5,6 +5,8 @@
 
 #include <errno.h>
 #include <fcntl.h> /* sync_file_range */
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -36,15 +38,145 @@ enum csvb_err csvb_writer_init(struct csvb_writer *w, int fd, size_t cap, char d
     return w->buf != NULL ? CSVB_OK : CSVB_E_NOMEM;
 }
 
-enum csvb_err csvb_writer_flush(struct csvb_writer *w)
+/* The compressing thread's side of a writer: one buffer at a time handed over (len > 0), the
+ * encoder and fd used by the thread alone until it is idle again. */
+struct csvb_writer_thread {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    char *buf;   /* the buffer handed over, or the spare one while idle */
+    size_t len;  /* bytes of buf to compress; 0 = idle */
+    bool stop;   /* the writer asks the thread to end once idle */
+    int err;     /* first failure, sticky */
+    void *zst;   /* borrowed from the writer */
+    const struct csvb_codec *codec;
+    int fd;
+};
+
+static void *compress_loop(void *arg)
+{
+    struct csvb_writer_thread *t = arg;
+    pthread_mutex_lock(&t->mu);
+    for (;;) {
+        while (t->len == 0 && !t->stop)
+            pthread_cond_wait(&t->cv, &t->mu);
+        if (t->len == 0)
+            break;
+        int err = t->err;
+        pthread_mutex_unlock(&t->mu);
+        if (err == 0) /* after a failure the stream is lost: nothing more is written */
+            err = t->codec->enc_write(t->zst, t->fd, t->buf, t->len, false);
+        pthread_mutex_lock(&t->mu);
+        t->err = err;
+        t->len = 0;
+        pthread_cond_broadcast(&t->cv);
+    }
+    pthread_mutex_unlock(&t->mu);
+    return NULL;
+}
+
+/* Starts w's compressing thread with every signal blocked (they belong to the main thread); false
+ * when it cannot (the writer then compresses inline). */
+static bool thread_start(struct csvb_writer *w)
+{
+    struct csvb_writer_thread *t = calloc(1, sizeof *t);
+    if (t == NULL || (t->buf = malloc(w->cap)) == NULL)
+        goto fail;
+    t->zst = w->zst;
+    t->codec = w->codec;
+    t->fd = w->fd;
+    if (pthread_mutex_init(&t->mu, NULL) != 0)
+        goto fail;
+    if (pthread_cond_init(&t->cv, NULL) != 0) {
+        pthread_mutex_destroy(&t->mu);
+        goto fail;
+    }
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    bool started = pthread_create(&t->thread, NULL, compress_loop, t) == 0;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (!started) {
+        pthread_cond_destroy(&t->cv);
+        pthread_mutex_destroy(&t->mu);
+        goto fail;
+    }
+    w->thread = t;
+    return true;
+fail:
+    if (t != NULL)
+        free(t->buf);
+    free(t);
+    return false;
+}
+
+/* Waits until the thread holds no buffer; its failure, or 0. Called with t->mu held. */
+static int thread_idle(struct csvb_writer_thread *t)
+{
+    while (t->len > 0)
+        pthread_cond_wait(&t->cv, &t->mu);
+    return t->err;
+}
+
+/* Hands buf[0..len) to the thread, taking its spare buffer in exchange. Returns 0 or the
+ * failure of what it was handed before. */
+static int thread_hand(struct csvb_writer *w)
+{
+    struct csvb_writer_thread *t = w->thread;
+    pthread_mutex_lock(&t->mu);
+    int err = thread_idle(t);
+    if (err == 0) {
+        char *spare = t->buf;
+        t->buf = w->buf;
+        t->len = w->len;
+        w->buf = spare;
+        pthread_cond_broadcast(&t->cv);
+    }
+    pthread_mutex_unlock(&t->mu);
+    return err;
+}
+
+/* Lets the thread finish what it holds and ends it; its failure, or 0. NULL-safe. */
+static int thread_stop(struct csvb_writer *w)
+{
+    struct csvb_writer_thread *t = w->thread;
+    if (t == NULL)
+        return 0;
+    pthread_mutex_lock(&t->mu);
+    int err = thread_idle(t);
+    t->stop = true;
+    pthread_cond_broadcast(&t->cv);
+    pthread_mutex_unlock(&t->mu);
+    pthread_join(t->thread, NULL);
+    pthread_cond_destroy(&t->cv);
+    pthread_mutex_destroy(&t->mu);
+    free(t->buf);
+    free(t);
+    w->thread = NULL;
+    return err;
+}
+
+/* Writes buf[0..len) to fd, through the encoder when there is one: on its thread once asked and
+ * more is to come (may_start; the last buffer of an output alone starts none). */
+static int write_out(struct csvb_writer *w, bool may_start)
+{
+    if (w->codec == NULL)
+        return csvb_write_all(w->fd, w->buf, w->len);
+    if (may_start && w->compress_thread && w->thread == NULL && !w->finished && !thread_start(w))
+        w->compress_thread = false;
+    if (w->thread != NULL)
+        return thread_hand(w);
+    return w->codec->enc_write(w->zst, w->fd, w->buf, w->len, false);
+}
+
+static enum csvb_err flush_out(struct csvb_writer *w, bool may_start)
 {
     if (w->sys_errno != 0)
         return CSVB_E_IO;
     if (w->fd == CSVB_WRITER_MEMORY)
         return CSVB_OK;
     if (w->len > 0 && w->fd >= 0)
-        w->sys_errno = w->codec != NULL ? w->codec->enc_write(w->zst, w->fd, w->buf, w->len, false)
-                                        : csvb_write_all(w->fd, w->buf, w->len);
+        w->sys_errno = write_out(w, may_start);
     w->flushed += w->len;
     w->len = 0;
     if (w->writeback && w->sys_errno == 0 &&
@@ -54,6 +186,11 @@ enum csvb_err csvb_writer_flush(struct csvb_writer *w)
         w->writeback_at = w->flushed;
     }
     return w->sys_errno == 0 ? CSVB_OK : CSVB_E_IO;
+}
+
+enum csvb_err csvb_writer_flush(struct csvb_writer *w)
+{
+    return flush_out(w, true);
 }
 
 enum csvb_err csvb_writer_compress(struct csvb_writer *w, enum csvb_compression c, int level)
@@ -71,8 +208,13 @@ enum csvb_err csvb_writer_compress(struct csvb_writer *w, enum csvb_compression 
 
 enum csvb_err csvb_writer_finish(struct csvb_writer *w)
 {
-    if (csvb_writer_flush(w) != CSVB_OK)
+    if (flush_out(w, false) != CSVB_OK)
         return CSVB_E_IO;
+    int err = thread_stop(w);
+    if (err != 0) {
+        w->sys_errno = err;
+        return CSVB_E_IO;
+    }
     if (w->codec != NULL && !w->finished) {
         w->finished = true;
         w->sys_errno = w->codec->enc_write(w->zst, w->fd, NULL, 0, true);
@@ -178,6 +320,7 @@ void csvb_writer_fini(struct csvb_writer *w)
 {
     if (w == NULL)
         return;
+    (void)thread_stop(w); /* before the encoder it uses goes */
     free(w->buf);
     w->buf = NULL;
     if (w->codec != NULL)
