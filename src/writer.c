@@ -38,17 +38,24 @@ enum csvb_err csvb_writer_init(struct csvb_writer *w, int fd, size_t cap, char d
     return w->buf != NULL ? CSVB_OK : CSVB_E_NOMEM;
 }
 
-/* The compressing thread's side of a writer: one buffer at a time handed over (len > 0), the
- * encoder and fd used by the thread alone until it is idle again. */
+/* Buffers the compressing thread may hold at once beyond the one being filled: enough to keep it
+ * busy through a scheduler time slice in which the reading thread does not run. */
+#define QUEUE 4
+
+/* The compressing thread's side of a writer: full buffers queued in order, the encoder and fd
+ * used by the thread alone while it holds any. */
 struct csvb_writer_thread {
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    char *buf;   /* the buffer handed over, or the spare one while idle */
-    size_t len;  /* bytes of buf to compress; 0 = idle */
-    bool stop;   /* the writer asks the thread to end once idle */
-    int err;     /* first failure, sticky */
-    void *zst;   /* borrowed from the writer */
+    char *full[QUEUE];  /* handed over, from head on */
+    size_t len[QUEUE];  /* their bytes */
+    size_t head, count; /* first full buffer; how many */
+    char *spare[QUEUE]; /* empty buffers for the writer to fill */
+    size_t spares;
+    bool stop; /* the writer asks the thread to end once it holds none */
+    int err;   /* first failure, sticky */
+    void *zst; /* borrowed from the writer */
     const struct csvb_codec *codec;
     int fd;
 };
@@ -58,21 +65,32 @@ static void *compress_loop(void *arg)
     struct csvb_writer_thread *t = arg;
     pthread_mutex_lock(&t->mu);
     for (;;) {
-        while (t->len == 0 && !t->stop)
+        while (t->count == 0 && !t->stop)
             pthread_cond_wait(&t->cv, &t->mu);
-        if (t->len == 0)
+        if (t->count == 0)
             break;
+        char *buf = t->full[t->head];
+        size_t len = t->len[t->head];
         int err = t->err;
         pthread_mutex_unlock(&t->mu);
         if (err == 0) /* after a failure the stream is lost: nothing more is written */
-            err = t->codec->enc_write(t->zst, t->fd, t->buf, t->len, false);
+            err = t->codec->enc_write(t->zst, t->fd, buf, len, false);
         pthread_mutex_lock(&t->mu);
         t->err = err;
-        t->len = 0;
+        t->spare[t->spares++] = buf;
+        t->head = (t->head + 1) % QUEUE;
+        t->count--;
         pthread_cond_broadcast(&t->cv);
     }
     pthread_mutex_unlock(&t->mu);
     return NULL;
+}
+
+static void thread_free(struct csvb_writer_thread *t)
+{
+    for (size_t i = 0; i < t->spares; i++)
+        free(t->spare[i]);
+    free(t);
 }
 
 /* Starts w's compressing thread with every signal blocked (they belong to the main thread); false
@@ -80,8 +98,11 @@ static void *compress_loop(void *arg)
 static bool thread_start(struct csvb_writer *w)
 {
     struct csvb_writer_thread *t = calloc(1, sizeof *t);
-    if (t == NULL || (t->buf = malloc(w->cap)) == NULL)
-        goto fail;
+    if (t == NULL)
+        return false;
+    for (; t->spares < QUEUE; t->spares++)
+        if ((t->spare[t->spares] = malloc(w->cap)) == NULL)
+            goto fail;
     t->zst = w->zst;
     t->codec = w->codec;
     t->fd = w->fd;
@@ -104,32 +125,25 @@ static bool thread_start(struct csvb_writer *w)
     w->thread = t;
     return true;
 fail:
-    if (t != NULL)
-        free(t->buf);
-    free(t);
+    thread_free(t);
     return false;
 }
 
-/* Waits until the thread holds no buffer; its failure, or 0. Called with t->mu held. */
-static int thread_idle(struct csvb_writer_thread *t)
-{
-    while (t->len > 0)
-        pthread_cond_wait(&t->cv, &t->mu);
-    return t->err;
-}
-
-/* Hands buf[0..len) to the thread, taking its spare buffer in exchange. Returns 0 or the
- * failure of what it was handed before. */
+/* Queues buf[0..len) for the thread and takes an empty buffer, waiting for one while all are
+ * full. Returns 0 or the failure of a buffer handed over before. */
 static int thread_hand(struct csvb_writer *w)
 {
     struct csvb_writer_thread *t = w->thread;
     pthread_mutex_lock(&t->mu);
-    int err = thread_idle(t);
+    while (t->spares == 0 && t->err == 0)
+        pthread_cond_wait(&t->cv, &t->mu);
+    int err = t->err;
     if (err == 0) {
-        char *spare = t->buf;
-        t->buf = w->buf;
-        t->len = w->len;
-        w->buf = spare;
+        size_t tail = (t->head + t->count) % QUEUE;
+        t->full[tail] = w->buf;
+        t->len[tail] = w->len;
+        t->count++;
+        w->buf = t->spare[--t->spares];
         pthread_cond_broadcast(&t->cv);
     }
     pthread_mutex_unlock(&t->mu);
@@ -143,15 +157,16 @@ static int thread_stop(struct csvb_writer *w)
     if (t == NULL)
         return 0;
     pthread_mutex_lock(&t->mu);
-    int err = thread_idle(t);
+    while (t->count > 0)
+        pthread_cond_wait(&t->cv, &t->mu);
+    int err = t->err;
     t->stop = true;
     pthread_cond_broadcast(&t->cv);
     pthread_mutex_unlock(&t->mu);
     pthread_join(t->thread, NULL);
     pthread_cond_destroy(&t->cv);
     pthread_mutex_destroy(&t->mu);
-    free(t->buf);
-    free(t);
+    thread_free(t);
     w->thread = NULL;
     return err;
 }
@@ -247,18 +262,51 @@ static enum csvb_err put(struct csvb_writer *w, const char *s, size_t n)
     return CSVB_OK;
 }
 
-/* Bytes that force quoting: the delimiter is added per writer. */
+/* Non-zero when a byte of x is the byte that pat repeats: the exact "has a zero byte" test on
+ * x ^ pat (a borrow may mark other bytes too, but never when no byte matches). */
+static inline uint64_t has_byte(uint64_t x, uint64_t pat)
+{
+    uint64_t v = x ^ pat;
+    return (v - 0x0101010101010101ull) & ~v & 0x8080808080808080ull;
+}
+
+static inline uint64_t special_in(uint64_t x, uint64_t delim)
+{
+    return has_byte(x, 0x2222222222222222ull) | has_byte(x, 0x0a0a0a0a0a0a0a0aull) |
+           has_byte(x, 0x0d0d0d0d0d0d0d0dull) | has_byte(x, delim);
+}
+
+/* The bytes of s[0..n), 0 < n < 8, in one word: two overlapping 4-byte loads, or under 4 bytes
+ * the first, middle and last byte with the first repeated (which adds no byte not in s). */
+static inline uint64_t short_word(const char *s, size_t n)
+{
+    if (n >= 4) {
+        uint32_t lo, hi;
+        memcpy(&lo, s, sizeof lo);
+        memcpy(&hi, s + n - 4, sizeof hi);
+        return lo | (uint64_t)hi << 32;
+    }
+    uint64_t x = 0x0101010101010101ull * (unsigned char)s[0];
+    return (x & ~0xffff00ull) | (uint64_t)(unsigned char)s[n / 2] << 8 |
+           (uint64_t)(unsigned char)s[n - 1] << 16;
+}
+
+/* Whether s holds '"', LF, CR or the delimiter: eight bytes at a time, the last word overlapping
+ * the one before (fields are short). */
 static bool needs_quotes(const char *s, size_t n, char delimiter)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = p[i];
-        if (c <= '"' || c == (unsigned char)delimiter) {
-            if (c == '"' || c == '\n' || c == '\r' || c == (unsigned char)delimiter)
-                return true;
-        }
+    if (n == 0)
+        return false;
+    uint64_t delim = 0x0101010101010101ull * (unsigned char)delimiter, x;
+    if (n < 8)
+        return special_in(short_word(s, n), delim) != 0;
+    for (size_t i = 0; i + 8 < n; i += 8) {
+        memcpy(&x, s + i, sizeof x);
+        if (special_in(x, delim) != 0)
+            return true;
     }
-    return false;
+    memcpy(&x, s + n - 8, sizeof x);
+    return special_in(x, delim) != 0;
 }
 
 static enum csvb_err put_quoted(struct csvb_writer *w, const char *s, size_t n)
