@@ -1,4 +1,5 @@
-/* writer.c — RFC 4180 encoding into a buffer, raw write(2) with every error checked.
+/* writer.c — RFC 4180 encoding into a buffer, raw write(2) with every error checked, and the thread
+ * that compresses a big output beside the encoding.
  * Why not stdio: one big buffer and write(2) give exact error reporting (errno of the failing
  * write, no fclose-after-failed-write surprises) and no locking per call. */
 #include "csvbatch/writer.h"
