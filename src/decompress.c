@@ -9,8 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RING_SLOTS 4
-#define SLOT_SIZE ((size_t)256 << 10)
+/* 4 MiB decoded ahead: enough for the decoder to run on through a scheduler time slice in which
+ * the parser does not (the compressing thread of an output may share the two cores). */
+#define RING_SLOTS 8
+#define SLOT_SIZE ((size_t)512 << 10)
 
 struct csvb_decompress {
     enum csvb_compression kind;

@@ -43,6 +43,7 @@ static enum csvb_err run(const struct csvb_plan *plan, const struct csvb_job *jo
         return e;
     struct csvb_reader_config cfg;
     csvb_plan_dialect(plan, in.delimiter, &cfg, sc);
+    sc->compress_thread = true; /* one reading thread: the compression goes beside it */
     res->dialect.delimiter = in.delimiter;
     cfg.deadline = deadline;
     csvb_input_route_progress(&in, &cfg);

@@ -156,6 +156,7 @@ enum csvb_err csvb_stage_bind(struct csvb_stage *s, const struct csvb_row *heade
     if (csvb_writer_compress(&s->writer, csvb_compression_from_name(s->output_path, NULL),
                              cfg->compress_level) != CSVB_OK)
         return no_memory(d, 0);
+    s->writer.compress_thread = cfg->compress_thread;
     if (cfg->preview_rows > 0) {
         struct csvb_row head = {s->proj.header, s->proj.nout, header->line};
         s->preview_ready = true; /* from here on fini frees the rows */

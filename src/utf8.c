@@ -55,9 +55,20 @@ size_t csvb_utf8_check(struct csvb_utf8 *v, const unsigned char *s, size_t len,
     *fault = CSVB_UTF8_NONE;
     while (i < len) {
         if (v->need == 0) {
-            /* Skip ASCII without zero bytes: 16 bytes at a time, then 8. */
+            /* Skip ASCII without zero bytes: 64 bytes at a time (one test for four loads: any
+             * high bit, or a zero minimum), then 16, then 8. */
 #ifdef __SSE2__
             const __m128i zero = _mm_setzero_si128();
+            while (i + 64 <= len) {
+                const __m128i *q = (const __m128i *)(const void *)(s + i);
+                __m128i a = _mm_loadu_si128(q), b = _mm_loadu_si128(q + 1),
+                        c = _mm_loadu_si128(q + 2), d = _mm_loadu_si128(q + 3);
+                __m128i any = _mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d));
+                __m128i low = _mm_min_epu8(_mm_min_epu8(a, b), _mm_min_epu8(c, d));
+                if (_mm_movemask_epi8(_mm_or_si128(any, _mm_cmpeq_epi8(low, zero))) != 0)
+                    break;
+                i += 64;
+            }
             while (i + 16 <= len) {
                 __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
                 if (_mm_movemask_epi8(_mm_or_si128(x, _mm_cmpeq_epi8(x, zero))) != 0)

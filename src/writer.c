@@ -1,10 +1,13 @@
-/* writer.c — RFC 4180 encoding into a buffer, raw write(2) with every error checked.
+/* writer.c — RFC 4180 encoding into a buffer, raw write(2) with every error checked, and the thread
+ * that compresses a big output beside the encoding.
  * Why not stdio: one big buffer and write(2) give exact error reporting (errno of the failing
  * write, no fclose-after-failed-write surprises) and no locking per call. */
 #include "csvbatch/writer.h"
 
 #include <errno.h>
 #include <fcntl.h> /* sync_file_range */
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -36,15 +39,160 @@ enum csvb_err csvb_writer_init(struct csvb_writer *w, int fd, size_t cap, char d
     return w->buf != NULL ? CSVB_OK : CSVB_E_NOMEM;
 }
 
-enum csvb_err csvb_writer_flush(struct csvb_writer *w)
+/* Buffers the compressing thread may hold at once beyond the one being filled: enough to keep it
+ * busy through a scheduler time slice in which the reading thread does not run. */
+#define QUEUE 4
+
+/* The compressing thread's side of a writer: full buffers queued in order, the encoder and fd
+ * used by the thread alone while it holds any. */
+struct csvb_writer_thread {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    char *full[QUEUE];  /* handed over, from head on */
+    size_t len[QUEUE];  /* their bytes */
+    size_t head, count; /* first full buffer; how many */
+    char *spare[QUEUE]; /* empty buffers for the writer to fill */
+    size_t spares;
+    bool stop; /* the writer asks the thread to end once it holds none */
+    int err;   /* first failure, sticky */
+    void *zst; /* borrowed from the writer */
+    const struct csvb_codec *codec;
+    int fd;
+};
+
+static void *compress_loop(void *arg)
+{
+    struct csvb_writer_thread *t = arg;
+    pthread_mutex_lock(&t->mu);
+    for (;;) {
+        while (t->count == 0 && !t->stop)
+            pthread_cond_wait(&t->cv, &t->mu);
+        if (t->count == 0)
+            break;
+        char *buf = t->full[t->head];
+        size_t len = t->len[t->head];
+        int err = t->err;
+        pthread_mutex_unlock(&t->mu);
+        if (err == 0) /* after a failure the stream is lost: nothing more is written */
+            err = t->codec->enc_write(t->zst, t->fd, buf, len, false);
+        pthread_mutex_lock(&t->mu);
+        t->err = err;
+        t->spare[t->spares++] = buf;
+        t->head = (t->head + 1) % QUEUE;
+        t->count--;
+        pthread_cond_broadcast(&t->cv);
+    }
+    pthread_mutex_unlock(&t->mu);
+    return NULL;
+}
+
+static void thread_free(struct csvb_writer_thread *t)
+{
+    for (size_t i = 0; i < t->spares; i++)
+        free(t->spare[i]);
+    free(t);
+}
+
+/* Starts w's compressing thread with every signal blocked (they belong to the main thread); false
+ * when it cannot (the writer then compresses inline). */
+static bool thread_start(struct csvb_writer *w)
+{
+    struct csvb_writer_thread *t = calloc(1, sizeof *t);
+    if (t == NULL)
+        return false;
+    for (; t->spares < QUEUE; t->spares++)
+        if ((t->spare[t->spares] = malloc(w->cap)) == NULL)
+            goto fail;
+    t->zst = w->zst;
+    t->codec = w->codec;
+    t->fd = w->fd;
+    if (pthread_mutex_init(&t->mu, NULL) != 0)
+        goto fail;
+    if (pthread_cond_init(&t->cv, NULL) != 0) {
+        pthread_mutex_destroy(&t->mu);
+        goto fail;
+    }
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    bool started = pthread_create(&t->thread, NULL, compress_loop, t) == 0;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (!started) {
+        pthread_cond_destroy(&t->cv);
+        pthread_mutex_destroy(&t->mu);
+        goto fail;
+    }
+    w->thread = t;
+    return true;
+fail:
+    thread_free(t);
+    return false;
+}
+
+/* Queues buf[0..len) for the thread and takes an empty buffer, waiting for one while all are
+ * full. Returns 0 or the failure of a buffer handed over before. */
+static int thread_hand(struct csvb_writer *w)
+{
+    struct csvb_writer_thread *t = w->thread;
+    pthread_mutex_lock(&t->mu);
+    while (t->spares == 0 && t->err == 0)
+        pthread_cond_wait(&t->cv, &t->mu);
+    int err = t->err;
+    if (err == 0) {
+        size_t tail = (t->head + t->count) % QUEUE;
+        t->full[tail] = w->buf;
+        t->len[tail] = w->len;
+        t->count++;
+        w->buf = t->spare[--t->spares];
+        pthread_cond_broadcast(&t->cv);
+    }
+    pthread_mutex_unlock(&t->mu);
+    return err;
+}
+
+/* Lets the thread finish what it holds and ends it; its failure, or 0. NULL-safe. */
+static int thread_stop(struct csvb_writer *w)
+{
+    struct csvb_writer_thread *t = w->thread;
+    if (t == NULL)
+        return 0;
+    pthread_mutex_lock(&t->mu);
+    while (t->count > 0)
+        pthread_cond_wait(&t->cv, &t->mu);
+    int err = t->err;
+    t->stop = true;
+    pthread_cond_broadcast(&t->cv);
+    pthread_mutex_unlock(&t->mu);
+    pthread_join(t->thread, NULL);
+    pthread_cond_destroy(&t->cv);
+    pthread_mutex_destroy(&t->mu);
+    thread_free(t);
+    w->thread = NULL;
+    return err;
+}
+
+/* Writes buf[0..len) to fd, through the encoder when there is one: on its thread once asked and
+ * more is to come (may_start; the last buffer of an output alone starts none). */
+static int write_out(struct csvb_writer *w, bool may_start)
+{
+    if (w->codec == NULL)
+        return csvb_write_all(w->fd, w->buf, w->len);
+    if (may_start && w->compress_thread && w->thread == NULL && !w->finished && !thread_start(w))
+        w->compress_thread = false;
+    if (w->thread != NULL)
+        return thread_hand(w);
+    return w->codec->enc_write(w->zst, w->fd, w->buf, w->len, false);
+}
+
+static enum csvb_err flush_out(struct csvb_writer *w, bool may_start)
 {
     if (w->sys_errno != 0)
         return CSVB_E_IO;
     if (w->fd == CSVB_WRITER_MEMORY)
         return CSVB_OK;
     if (w->len > 0 && w->fd >= 0)
-        w->sys_errno = w->codec != NULL ? w->codec->enc_write(w->zst, w->fd, w->buf, w->len, false)
-                                        : csvb_write_all(w->fd, w->buf, w->len);
+        w->sys_errno = write_out(w, may_start);
     w->flushed += w->len;
     w->len = 0;
     if (w->writeback && w->sys_errno == 0 &&
@@ -54,6 +202,11 @@ enum csvb_err csvb_writer_flush(struct csvb_writer *w)
         w->writeback_at = w->flushed;
     }
     return w->sys_errno == 0 ? CSVB_OK : CSVB_E_IO;
+}
+
+enum csvb_err csvb_writer_flush(struct csvb_writer *w)
+{
+    return flush_out(w, true);
 }
 
 enum csvb_err csvb_writer_compress(struct csvb_writer *w, enum csvb_compression c, int level)
@@ -71,8 +224,13 @@ enum csvb_err csvb_writer_compress(struct csvb_writer *w, enum csvb_compression 
 
 enum csvb_err csvb_writer_finish(struct csvb_writer *w)
 {
-    if (csvb_writer_flush(w) != CSVB_OK)
+    if (flush_out(w, false) != CSVB_OK)
         return CSVB_E_IO;
+    int err = thread_stop(w);
+    if (err != 0) {
+        w->sys_errno = err;
+        return CSVB_E_IO;
+    }
     if (w->codec != NULL && !w->finished) {
         w->finished = true;
         w->sys_errno = w->codec->enc_write(w->zst, w->fd, NULL, 0, true);
@@ -105,18 +263,51 @@ static enum csvb_err put(struct csvb_writer *w, const char *s, size_t n)
     return CSVB_OK;
 }
 
-/* Bytes that force quoting: the delimiter is added per writer. */
+/* Non-zero when a byte of x is the byte that pat repeats: the exact "has a zero byte" test on
+ * x ^ pat (a borrow may mark other bytes too, but never when no byte matches). */
+static inline uint64_t has_byte(uint64_t x, uint64_t pat)
+{
+    uint64_t v = x ^ pat;
+    return (v - 0x0101010101010101ull) & ~v & 0x8080808080808080ull;
+}
+
+static inline uint64_t special_in(uint64_t x, uint64_t delim)
+{
+    return has_byte(x, 0x2222222222222222ull) | has_byte(x, 0x0a0a0a0a0a0a0a0aull) |
+           has_byte(x, 0x0d0d0d0d0d0d0d0dull) | has_byte(x, delim);
+}
+
+/* The bytes of s[0..n), 0 < n < 8, in one word: two overlapping 4-byte loads, or under 4 bytes
+ * the first, middle and last byte with the first repeated (which adds no byte not in s). */
+static inline uint64_t short_word(const char *s, size_t n)
+{
+    if (n >= 4) {
+        uint32_t lo, hi;
+        memcpy(&lo, s, sizeof lo);
+        memcpy(&hi, s + n - 4, sizeof hi);
+        return lo | (uint64_t)hi << 32;
+    }
+    uint64_t x = 0x0101010101010101ull * (unsigned char)s[0];
+    return (x & ~0xffff00ull) | (uint64_t)(unsigned char)s[n / 2] << 8 |
+           (uint64_t)(unsigned char)s[n - 1] << 16;
+}
+
+/* Whether s holds '"', LF, CR or the delimiter: eight bytes at a time, the last word overlapping
+ * the one before (fields are short). */
 static bool needs_quotes(const char *s, size_t n, char delimiter)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = p[i];
-        if (c <= '"' || c == (unsigned char)delimiter) {
-            if (c == '"' || c == '\n' || c == '\r' || c == (unsigned char)delimiter)
-                return true;
-        }
+    if (n == 0)
+        return false;
+    uint64_t delim = 0x0101010101010101ull * (unsigned char)delimiter, x;
+    if (n < 8)
+        return special_in(short_word(s, n), delim) != 0;
+    for (size_t i = 0; i + 8 < n; i += 8) {
+        memcpy(&x, s + i, sizeof x);
+        if (special_in(x, delim) != 0)
+            return true;
     }
-    return false;
+    memcpy(&x, s + n - 8, sizeof x);
+    return special_in(x, delim) != 0;
 }
 
 static enum csvb_err put_quoted(struct csvb_writer *w, const char *s, size_t n)
@@ -178,6 +369,7 @@ void csvb_writer_fini(struct csvb_writer *w)
 {
     if (w == NULL)
         return;
+    (void)thread_stop(w); /* before the encoder it uses goes */
     free(w->buf);
     w->buf = NULL;
     if (w->codec != NULL)

@@ -83,6 +83,34 @@ Test(utf8, check_table_in_every_split)
     }
 }
 
+/* The 64-byte ASCII skip: a NUL, a lone continuation byte or a valid two-byte character at every
+ * offset of a 200-byte run is found exactly where it is. */
+Test(utf8, faults_at_every_offset_of_a_long_ascii_run)
+{
+    unsigned char s[200];
+    for (size_t at = 0; at + 1 < sizeof s; at++)
+        for (int kind = 0; kind < 3; kind++) {
+            for (size_t i = 0; i < sizeof s; i++)
+                s[i] = (unsigned char)('0' + i % 64);
+            if (kind == 0)
+                s[at] = 0;
+            else if (kind == 1)
+                s[at] = 0x80;
+            else
+                s[at] = 0xC3, s[at + 1] = 0xA9;
+            struct csvb_utf8 v;
+            csvb_utf8_init(&v);
+            enum csvb_utf8_fault fault;
+            size_t got = csvb_utf8_check(&v, s, sizeof s, &fault);
+            cr_assert_eq(got, kind == 2 ? sizeof s : at, "kind %d at %zu", kind, at);
+            cr_assert_eq(fault,
+                         kind == 0   ? CSVB_UTF8_NUL
+                         : kind == 1 ? CSVB_UTF8_INVALID
+                                     : CSVB_UTF8_NONE,
+                         "kind %d at %zu", kind, at);
+        }
+}
+
 Test(utf8, decode_table)
 {
     static const struct {

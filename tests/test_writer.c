@@ -149,3 +149,33 @@ Test(writer, writeback_every_8_mib_keeps_the_bytes)
     close(fd);
     unlink(path);
 }
+
+/* The word-at-a-time quoting test against the byte-by-byte rule, for every length up to 40 and
+ * every position of every byte value, on a delimiter of ';' (so ',' is plain). */
+static bool quoted_by(struct csvb_writer *w, const char *s, size_t n)
+{
+    w->len = 0;
+    struct csvb_field f = {s, n};
+    cr_assert_eq(csvb_writer_row(w, &f, 1), CSVB_OK);
+    return w->buf[0] == '"';
+}
+
+Test(writer, quoting_test_matches_the_byte_rule_everywhere)
+{
+    struct csvb_writer w;
+    cr_assert_eq(csvb_writer_init(&w, CSVB_WRITER_MEMORY, 64, ';'), CSVB_OK);
+    w.continued = true; /* no BOM rule */
+    char s[40];
+    for (size_t n = 1; n <= sizeof s; n++)
+        for (size_t at = 0; at < n; at++)
+            for (int b = 1; b < 256; b++) {
+                for (size_t i = 0; i < n; i++)
+                    s[i] = (char)(i % 2 ? 0x23 : 0x81); /* neighbours of '"' and of 0x80 */
+                s[at] = (char)b;
+                bool want = b == '"' || b == '\n' || b == '\r' || b == ';';
+                cr_assert_eq(quoted_by(&w, s, n), want, "n %zu, byte 0x%02x at %zu", n, b, at);
+            }
+    cr_assert(quoted_by(&w, ";", 1));
+    cr_assert_not(quoted_by(&w, ",", 1));
+    csvb_writer_fini(&w);
+}

@@ -1,7 +1,7 @@
 /* decompress.h — the decompressing source filter: a format detected from the first bytes of a
  * source (never from a name), its library's decoder stacked on it, and optionally a read-ahead
- * thread that decodes a bounded ring of blocks ahead of the reader (constant memory: 4 blocks of
- * 256 KiB, whatever the compression ratio). Plain pthreads; no OpenMP here. */
+ * thread that decodes a bounded ring of blocks ahead of the reader (constant memory: 8 blocks of
+ * 512 KiB, whatever the compression ratio). Plain pthreads; no OpenMP here. */
 #ifndef CSVBATCH_DECOMPRESS_H
 #define CSVBATCH_DECOMPRESS_H
 

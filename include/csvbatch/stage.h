@@ -45,6 +45,9 @@ struct csvb_stage_config {
     int compress_level;    /* an output named *.gz, *.zst, *.bz2 or *.xz is written in that
                               format, one complete member/frame per stage, at this level (0 = the
                               format's default); rejects files are never compressed */
+    bool compress_thread;  /* a big compressed output is compressed on a thread of its own
+                              (writer.h), beside the reading: for a whole file, whose reading is
+                              otherwise one thread (a chunk has a worker of its own already) */
 };
 
 struct csvb_stage_counts {

@@ -29,6 +29,11 @@ struct csvb_writer {
                        kernel is asked to start writing them out (sync_file_range), so that the
                        final fsync waits for the tail only, not for the whole file */
     uint64_t flushed, writeback_at; /* bytes handed to write(2); where writeback last started */
+    bool compress_thread; /* set before the first flush: a compressed output's full buffers are
+                             compressed and written on a thread of its own (started at the first
+                             flush, so a small output never starts one), beside the encoding:
+                             one more buffer of cap bytes; errors show at the next flush */
+    struct csvb_writer_thread *thread; /* owned; NULL until started */
 };
 
 #define CSVB_WRITER_WRITEBACK ((uint64_t)8 << 20)
@@ -46,7 +51,9 @@ enum csvb_err csvb_writer_init(struct csvb_writer *w, int fd, size_t cap, char d
  * CSVB_E_IO (errno in w->sys_errno). */
 enum csvb_err csvb_writer_row(struct csvb_writer *w, const struct csvb_field *fields, size_t n);
 
-/* Writes out what is buffered. Errors: CSVB_E_IO. */
+/* Writes out what is buffered (with compress_thread: hands it to the thread, after waiting for
+ * the buffer it had before). Errors: CSVB_E_IO, also for a failure of the buffer handed over
+ * before. */
 enum csvb_err csvb_writer_flush(struct csvb_writer *w);
 
 /* Puts c's encoder (level 0 = its default) between the buffer and fd: everything written until
@@ -54,11 +61,12 @@ enum csvb_err csvb_writer_flush(struct csvb_writer *w);
  * writer without an fd, stay as they are. Call before the first row. Errors: CSVB_E_NOMEM. */
 enum csvb_err csvb_writer_compress(struct csvb_writer *w, enum csvb_compression c, int level);
 
-/* Flushes and, when compressing, ends the compressed stream (once: later calls only flush).
- * Errors: CSVB_E_IO. */
+/* Flushes and, when compressing, ends the compressed stream (once: later calls only flush);
+ * with compress_thread, waits for the thread and stops it first. Errors: CSVB_E_IO. */
 enum csvb_err csvb_writer_finish(struct csvb_writer *w);
 
-/* Frees the buffer and the encoder (does not close fd). NULL-safe, safe to call twice. */
+/* Stops the compressing thread (after the buffer it holds), frees the buffers and the encoder
+ * (does not close fd). NULL-safe, safe to call twice. */
 void csvb_writer_fini(struct csvb_writer *w);
 
 /* write(2) all of buf, retrying EINTR and short writes. Returns 0 or an errno value. */
