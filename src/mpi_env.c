@@ -31,7 +31,7 @@ static bool connected_tcp(int fd)
 {
     int type = 0;
     socklen_t len = sizeof type;
-    struct sockaddr_storage peer;
+    struct sockaddr_storage peer = {0};
     socklen_t plen = sizeof peer;
     if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0 || type != SOCK_STREAM ||
         getpeername(fd, (struct sockaddr *)&peer, &plen) != 0)

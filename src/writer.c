@@ -244,13 +244,14 @@ static enum csvb_err put(struct csvb_writer *w, const char *s, size_t n)
     w->bytes += n;
     while (n > 0) {
         if (w->len == w->cap && w->fd == CSVB_WRITER_MEMORY) {
-            char *b = realloc(w->buf, w->cap * 2);
+            size_t cap = w->cap > 0 ? w->cap * 2 : 4096;
+            char *b = realloc(w->buf, cap);
             if (b == NULL) {
                 w->sys_errno = ENOMEM;
                 return CSVB_E_IO;
             }
             w->buf = b;
-            w->cap *= 2;
+            w->cap = cap;
         }
         if (w->len == w->cap && csvb_writer_flush(w) != CSVB_OK)
             return CSVB_E_IO;
