@@ -189,22 +189,55 @@ void csvb_driver_run(const struct csvb_plan *plan, const struct csvb_joblist *li
     csvb_schedule_fini(&sched);
 }
 
+/* A fed job's result until the pool has committed its output; then it goes to the feed. */
+struct fed_running {
+    const struct csvb_plan *plan;
+    const struct csvb_driver_feed *feed;
+    int slot;
+    struct csvb_result res;
+};
+
+/* The pool's done for a fed job: a commit that failed fails the job, as an inline commit would. */
+static void fed_committed(void *ctx, size_t i, enum csvb_err e, const struct csvb_diag *d)
+{
+    struct fed_running *run = ctx;
+    if (e != CSVB_OK) {
+        run->res.diag = *d;
+        csvb_result_settle(&run->res, e, atomic_load(run->plan->cancel) != 0,
+                           run->plan->limits.timeout);
+    }
+    run->feed->done(run->feed->ctx, run->slot, i, &run->res);
+    csvb_result_fini(&run->res);
+    free(run);
+}
+
 void csvb_driver_run_fed(const struct csvb_plan *plan, const struct csvb_joblist *list, int threads,
                          const struct csvb_driver_feed *feed)
 {
-#pragma omp parallel num_threads(threads) default(none) shared(plan, list, threads, feed)
+    struct csvb_commit *pool = commit_pool(plan, threads);
+#pragma omp parallel num_threads(threads) default(none) shared(plan, list, threads, feed, pool)
     {
         int slot = omp_get_thread_num();
         size_t i;
-        struct csvb_result res;
         while (feed->next(feed->ctx, slot, &i)) {
             csvb_progress_working(plan->progress, list->jobs[i].path);
-            csvb_result_init(&res);
-            /* inline commits: the feed's done takes the result as soon as it is final */
-            run_job(plan, &list->jobs[i], threads, &res, NULL,
-                    (struct csvb_commit_done){NULL, NULL, 0});
+            /* On the heap while the pool may hold it (as run_one's), else this thread's own. */
+            struct fed_running local, *run = pool != NULL ? malloc(sizeof *run) : NULL;
+            if (run == NULL)
+                run = &local;
+            *run = (struct fed_running){plan, feed, slot, {0}};
+            csvb_result_init(&run->res);
+            struct csvb_commit_done done = {fed_committed, run, i};
+            bool queued = run_job(plan, &list->jobs[i], threads, &run->res,
+                                  run != &local ? pool : NULL, done);
             csvb_progress_working(plan->progress, NULL);
-            feed->done(feed->ctx, slot, i, &res);
+            if (!queued) {
+                feed->done(feed->ctx, slot, i, &run->res);
+                csvb_result_fini(&run->res);
+                if (run != &local)
+                    free(run);
+            }
         }
     }
+    csvb_commit_free(pool); /* every queued output committed: each done has been called */
 }

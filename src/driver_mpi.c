@@ -273,7 +273,8 @@ struct slot {
 };
 
 struct server {
-    pthread_mutex_t lock; /* every MPI call */
+    pthread_mutex_t lock;    /* every MPI call */
+    pthread_mutex_t pending; /* the slots' done: a commit thread adds results as outputs land */
     const struct csvb_plan *plan;
     const struct csvb_joblist *list;
     struct slot *slots;
@@ -300,7 +301,10 @@ static void server_complete(struct server *s, MPI_Request *req)
 static void server_done(void *ctx, int slot, size_t index, struct csvb_result *res)
 {
     struct server *s = ctx;
-    if (csvb_wire_put_done(&s->slots[slot].done, index, res) != CSVB_OK) {
+    pthread_mutex_lock(&s->pending);
+    enum csvb_err e = csvb_wire_put_done(&s->slots[slot].done, index, res);
+    pthread_mutex_unlock(&s->pending);
+    if (e != CSVB_OK) {
         fprintf(stderr, "csvbatch: out of memory sending a result\n");
         MPI_Abort(MPI_COMM_WORLD, 1);
     }
@@ -312,18 +316,25 @@ static void server_done(void *ctx, int slot, size_t index, struct csvb_result *r
 static void server_post(struct server *s, int slot, enum ask_kind kind)
 {
     struct slot *sl = &s->slots[slot];
-    if (kind == ASK_NONE && sl->done.len == 0)
+    pthread_mutex_lock(&s->pending);
+    bool none = sl->done.len == 0;
+    pthread_mutex_unlock(&s->pending);
+    if (kind == ASK_NONE && none)
         return;
     if (sl->sending)
         server_complete(s, &sl->send); /* long done: the message before */
     struct ask ask = {slot, (int32_t)kind, s->threads, 0};
     sl->msg.len = 0;
-    if (csvb_wire_put(&sl->msg, &ask, sizeof ask) != CSVB_OK ||
-        csvb_wire_put(&sl->msg, sl->done.data, sl->done.len) != CSVB_OK || sl->msg.len > INT_MAX) {
+    pthread_mutex_lock(&s->pending);
+    bool ok = csvb_wire_put(&sl->msg, &ask, sizeof ask) == CSVB_OK &&
+              csvb_wire_put(&sl->msg, sl->done.data, sl->done.len) == CSVB_OK &&
+              sl->msg.len <= INT_MAX;
+    sl->done.len = 0;
+    pthread_mutex_unlock(&s->pending);
+    if (!ok) {
         fprintf(stderr, "csvbatch: out of memory sending a result\n");
         MPI_Abort(MPI_COMM_WORLD, 1);
     }
-    sl->done.len = 0;
     pthread_mutex_lock(&s->lock);
     MPI_Isend(sl->msg.data, (int)sl->msg.len, MPI_BYTE, 0, TAG_WORK, MPI_COMM_WORLD, &sl->send);
     if (kind != ASK_NONE)
@@ -380,6 +391,8 @@ static void *server_threads(void *arg)
     struct server *s = arg;
     struct csvb_driver_feed feed = {server_next, server_done, s};
     csvb_driver_run_fed(s->plan, s->list, s->threads, &feed);
+    for (int k = 0; k < s->threads; k++) /* results whose outputs the pool committed last */
+        server_post(s, k, ASK_NONE);
     csvb_cancel_leave();
     atomic_store(&s->done, 1);
     return NULL;
@@ -440,7 +453,8 @@ static void server_run(struct csvb_plan *plan, const unsigned char *start, size_
     struct csvb_joblist list;
     struct csvb_schedule sched;
     struct csvb_diag d;
-    struct server s = {.lock = PTHREAD_MUTEX_INITIALIZER, .plan = plan};
+    struct server s = {
+        .lock = PTHREAD_MUTEX_INITIALIZER, .pending = PTHREAD_MUTEX_INITIALIZER, .plan = plan};
     csvb_diag_init(&d);
     memset(&sched, 0, sizeof sched);
     memset(&list, 0, sizeof list);

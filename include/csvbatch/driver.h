@@ -42,7 +42,12 @@ struct csvb_driver_feed {
 };
 
 /* Runs, on `threads` threads (1..1024), the jobs feed hands out, each as csvb_driver_run runs
- * it (a file the plan splits as chunk tasks), until every thread's next() returned false. */
+ * it (a file the plan splits as chunk tasks; durable outputs committed by the same commit pool,
+ * so a thread goes on with its next job while the last one's fsync runs), until every thread's
+ * next() returned false and every output is committed. done(slot, i, res) is called once per
+ * job handed out, when its result is final: from the thread of that slot, or from a commit
+ * thread once the output is durable (concurrently with that slot's next(), and possibly after
+ * next() returned false); it may move res's contents. */
 void csvb_driver_run_fed(const struct csvb_plan *plan, const struct csvb_joblist *list, int threads,
                          const struct csvb_driver_feed *feed);
 
