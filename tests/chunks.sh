@@ -199,12 +199,12 @@ else
     fail truncated_while_chunked "cannot build the shim: $(head -2 "$W/trunc.cc")"
 fi
 
-# Bounded: 30 MiB at --chunk-size 4K (7,680 chunks unbounded; 16 now at -j 2: 8 per thread). Peak RSS at most
+# Bounded: 30 MiB at --chunk-size 4K (7,680 chunks unbounded; 8 now at -j 2). Peak RSS at most
 # 24 MiB over the serial run's (a sanitizer build's overhead is in both). The chunks run in file
 # order and each is appended to the output as soon as it and those before it have run, so the
 # temp files on disk at once are the output's, the ones running and a finished one waiting for
-# the one before it: the debug line's count at most 4 (it was one per chunk when the assembly
-# waited for the last chunk), at most 6 seen in the directory.
+# the one before it: the debug line's count at most 4 (it was one per chunk, 8, when the
+# assembly waited for the last chunk), at most 6 seen in the directory.
 python3 - "$W/big/big.csv" <<'PY'
 import os, sys
 os.makedirs(os.path.dirname(sys.argv[1]), exist_ok=True)
@@ -235,7 +235,7 @@ temps=$(sed -n 's/.*temp files at most \([0-9]*\).*/\1/p' "$W/big.err")
 chunks=$(sed -n 's/.*: \([0-9]*\) chunks,.*/\1/p' "$W/big.err")
 what="exit $rc, $chunks chunks, peak RSS $((rss_kb / 1024)) MiB (serial $((rss1_kb / 1024)) MiB), temp files at most ${temps:-?} (debug), $seen seen"
 if [ $rc -eq 0 ] && cmp -s "$W/big/big_serial.csv" "$W/big/big_processed.csv" &&
-    [ "${chunks:-999}" -eq 16 ] && [ "${temps:-999}" -le 4 ] && [ "$seen" -le 6 ] &&
+    [ "${chunks:-999}" -eq 8 ] && [ "${temps:-999}" -le 4 ] && [ "$seen" -le 6 ] &&
     [ "$rss_kb" -le $((rss1_kb + 24 * 1024)) ]; then
     pass bounded_chunks "$what"
 else

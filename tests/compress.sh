@@ -62,7 +62,7 @@ d, n = open(sys.argv[1], "rb").read(), 0
 while d:
     o = zlib.decompressobj(31); o.decompress(d); d = o.unused_data; n += 1
 print(n)' "$work/chunked.2.gz")
-# As many members (frames) as the chunks the debug line counts (at most 8 per thread since
+# As many members (frames) as the chunks the debug line counts (at most 4 per thread since
 # issue 13 item 9), more than one.
 chunks=$(sed -n 's/.*: \([0-9]*\) chunks,.*/\1/p' "$work/chunks.2.err")
 check "gzip chunked output is one member per chunk ($members of ${chunks:-?})" \

@@ -31,12 +31,11 @@
 struct csvb_chunks;
 
 /* Most chunks per file, whatever the size: CSVB_CHUNKS_PER_THREAD per thread, at most
- * CSVB_CHUNKS_MAX (enough for balance: the run ends at most one chunk's time after its last
- * chunk started, and the chunks are assembled as they run, so more only add temp files). */
-#define CSVB_CHUNKS_PER_THREAD 8
+ * CSVB_CHUNKS_MAX (enough for balance; more only add temp files and verification). */
+#define CSVB_CHUNKS_PER_THREAD 4
 #define CSVB_CHUNKS_MAX 64
 
-/* The max_chunks for csvb_chunks_new with `threads` threads: 8 per thread, 2..CSVB_CHUNKS_MAX. */
+/* The max_chunks for csvb_chunks_new with `threads` threads: 4 per thread, 2..CSVB_CHUNKS_MAX. */
 size_t csvb_chunks_max(int threads);
 
 /* Plans the chunks of job, at most max_chunks (>= 2): NULL when the file is not split (the plan
