@@ -46,6 +46,7 @@ struct check {
     const struct csvb_conflicts_run_file *run_files;
     struct written *w;
     size_t nw;
+    size_t *order; /* owned: w's indexes by directory, then base name (sort_written) */
     struct csvb_diag *d;
     bool usage; /* a run file conflicted: d holds the first */
 };
@@ -150,23 +151,26 @@ static int cmp_ident(const void *a, const void *b)
     return r != 0 ? r : (x->index < y->index ? -1 : x->index > y->index);
 }
 
-/* Two written paths with the same resolved directory and base name. */
-static bool by_name(struct check *c)
+/* Sorts c->order, once for by_name and probe_dirs. An order, not a sorted copy: 8 bytes per
+ * written path, not 40, at the planning's peak. False when out of memory. */
+static bool sort_written(struct check *c)
 {
-    /* An order, not a sorted copy: 8 bytes per written path, not 40, at the planning's peak. */
-    size_t *order = malloc((c->nw + 1) * sizeof *order);
-    if (order == NULL)
+    if ((c->order = malloc((c->nw + 1) * sizeof *c->order)) == NULL)
         return false;
     for (size_t i = 0; i < c->nw; i++)
-        order[i] = i;
-    qsort_r(order, c->nw, sizeof *order, cmp_dir_base, c->w);
+        c->order[i] = i;
+    qsort_r(c->order, c->nw, sizeof *c->order, cmp_dir_base, c->w);
+    return true;
+}
+
+/* Two written paths with the same resolved directory and base name. */
+static void by_name(struct check *c)
+{
     for (size_t k = 0; k + 1 < c->nw; k++) {
-        const struct written *a = &c->w[order[k]], *b = &c->w[order[k + 1]];
+        const struct written *a = &c->w[c->order[k]], *b = &c->w[c->order[k + 1]];
         if (strcmp(a->dir, b->dir) == 0 && strcmp(a->base, b->base) == 0)
             clash(c, a, b);
     }
-    free(order);
-    return true;
 }
 
 /* What one listing of a written path's directory says of it. */
@@ -227,24 +231,17 @@ static void probe_dir(const struct check *c, const size_t *order, size_t n, stru
     closedir(dh);
 }
 
-/* Probes every directory that receives CSVB_CONFLICTS_LIST_MIN written paths or more. False
- * when out of memory (nothing probed). */
-static bool probe_dirs(const struct check *c, struct probe *probes)
+/* Probes every directory that receives CSVB_CONFLICTS_LIST_MIN written paths or more (c->order
+ * holds the written paths by directory). */
+static void probe_dirs(const struct check *c, struct probe *probes)
 {
-    size_t *order = malloc((c->nw + 1) * sizeof *order);
-    if (order == NULL)
-        return false;
-    for (size_t i = 0; i < c->nw; i++)
-        order[i] = i;
-    qsort_r(order, c->nw, sizeof *order, cmp_dir_base, c->w);
+    const size_t *order = c->order;
     for (size_t k = 0, end; k < c->nw; k = end) {
         for (end = k + 1; end < c->nw && strcmp(c->w[order[end]].dir, c->w[order[k]].dir) == 0;)
             end++;
         if (end - k >= CSVB_CONFLICTS_LIST_MIN)
             probe_dir(c, order + k, end - k, probes);
     }
-    free(order);
-    return true;
 }
 
 /* The inputs' identities, sorted once a written path turns out to exist (never when all are new).
@@ -314,10 +311,10 @@ static bool by_identity(struct check *c)
     struct probe *probes = calloc(c->nw + 1, sizeof *probes);
     size_t n = 0;
     bool ok = ids != NULL;
-    if (probes != NULL && !probe_dirs(c, probes)) { /* no memory for it: stat each path */
-        free(probes);
-        probes = NULL;
-    }
+    if (probes != NULL) /* else, no memory for it: stat each path */
+        probe_dirs(c, probes);
+    free(c->order); /* not needed past here: less at the planning's peak */
+    c->order = NULL;
     for (size_t i = 0; ok && i < c->nw; i++)
         existing(c, i, probes != NULL ? &probes[i] : NULL, &inputs, ids, &n);
     ok = ok && !inputs.oom;
@@ -364,9 +361,13 @@ enum csvb_err csvb_conflicts_check(struct csvb_joblist *list,
                                    const struct csvb_conflicts_run_file *run_files, size_t nrun,
                                    struct csvb_diag *d)
 {
-    struct check c = {list, run_files, NULL, 0, d, false};
+    struct check c = {list, run_files, NULL, 0, NULL, d, false};
     struct dirs dirs = {NULL, 0, 0, NULL};
-    bool ok = collect(&c, nrun, &dirs) && by_name(&c) && by_identity(&c);
+    bool ok = collect(&c, nrun, &dirs) && sort_written(&c);
+    if (ok)
+        by_name(&c);
+    ok = ok && by_identity(&c);
+    free(c.order);
     free(c.w);
     dirs_fini(&dirs);
     if (!ok)
