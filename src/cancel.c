@@ -190,3 +190,13 @@ void csvb_cancel_untrack_temp(int handle)
     if (t != NULL)
         atomic_store(&t->state, 0);
 }
+
+int csvb_cancel_thread_create(pthread_t *thread, void *(*fn)(void *), void *arg)
+{
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old); /* the new thread inherits this mask */
+    int rc = pthread_create(thread, NULL, fn, arg);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return rc;
+}

@@ -3,10 +3,11 @@
 
 #include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "csvbatch/cancel.h"
 
 /* Tickets in flight at most, whatever the limits allow: beyond this the disk is busy anyway and
  * an interrupted run would only leave more temp files behind. */
@@ -62,9 +63,6 @@ static void settle(struct ticket *t)
 static void *pool_thread(void *arg)
 {
     struct csvb_commit *c = arg;
-    sigset_t all;
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, NULL);
     pthread_mutex_lock(&c->lock);
     for (;;) {
         while (c->queued == 0 && !c->closing)
@@ -99,7 +97,7 @@ struct csvb_commit *csvb_commit_new(int threads, size_t max_in_flight)
     pthread_cond_init(&c->work, NULL);
     pthread_cond_init(&c->not_full, NULL);
     for (int i = 0; c->ring != NULL && c->threads != NULL && i < (threads > 0 ? threads : 1); i++)
-        if (pthread_create(&c->threads[c->nthreads], NULL, pool_thread, c) == 0)
+        if (csvb_cancel_thread_create(&c->threads[c->nthreads], pool_thread, c) == 0)
             c->nthreads++;
     if (c->nthreads == 0) {
         csvb_commit_free(c);

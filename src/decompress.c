@@ -4,10 +4,11 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "csvbatch/cancel.h"
 
 /* 4 MiB decoded ahead: enough for the decoder to run on through a scheduler time slice in which
  * the parser does not (the compressing thread of an output may share the two cores). */
@@ -169,11 +170,7 @@ static bool start_thread(struct csvb_decompress *z)
         pthread_mutex_destroy(&z->mu);
         return false;
     }
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    z->threaded = pthread_create(&z->thread, NULL, produce, z) == 0;
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    z->threaded = csvb_cancel_thread_create(&z->thread, produce, z) == 0;
     if (!z->threaded) {
         pthread_cond_destroy(&z->cv);
         pthread_mutex_destroy(&z->mu);

@@ -7,10 +7,11 @@
 #include <errno.h>
 #include <fcntl.h> /* sync_file_range */
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "csvbatch/cancel.h"
 
 int csvb_write_all(int fd, const char *buf, size_t len)
 {
@@ -113,11 +114,7 @@ static bool thread_start(struct csvb_writer *w)
         pthread_mutex_destroy(&t->mu);
         goto fail;
     }
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    bool started = pthread_create(&t->thread, NULL, compress_loop, t) == 0;
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    bool started = csvb_cancel_thread_create(&t->thread, compress_loop, t) == 0;
     if (!started) {
         pthread_cond_destroy(&t->cv);
         pthread_mutex_destroy(&t->mu);

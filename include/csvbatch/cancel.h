@@ -9,6 +9,8 @@
 #ifndef CSVBATCH_CANCEL_H
 #define CSVBATCH_CANCEL_H
 
+#include <pthread.h>
+
 /* Installs the handlers and sizes the wake-up table for `threads` workers (plus the driver and
  * main threads). Call once, before the workers start. */
 void csvb_cancel_install(int threads);
@@ -23,6 +25,11 @@ int csvb_cancel_signal(void);
  * Outside them it is never signalled, so a thread that has ended is never a target. */
 void csvb_cancel_enter(void);
 void csvb_cancel_leave(void);
+
+/* pthread_create for a helper thread (a decoder, a compressor, a committer) that must never take
+ * a signal: it starts with every signal blocked, so that signals reach the main and worker
+ * threads, which know what to do with them. Returns pthread_create's result. */
+int csvb_cancel_thread_create(pthread_t *thread, void *(*fn)(void *), void *arg);
 
 /* Remembers path (copied) as an in-flight temp file, to be unlinked if the process must exit at
  * once. The registry grows as needed (no fixed limit). Returns a handle for untrack, or -1 when
