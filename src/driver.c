@@ -34,10 +34,19 @@ struct finish {
     _Atomic size_t *failures;
 };
 
-/* A job's whole result while it runs, and until the pool has committed its output: then it is
- * packed into the run's results (results.h). */
+/* Where a job's final result goes: the one-process run's results (finish_job) or a feed's done
+ * (the MPI build). fn may move res's contents. */
+struct result_to {
+    void (*fn)(void *ctx, int slot, size_t i, struct csvb_result *res);
+    void *ctx;
+    int slot;
+};
+
+/* A job's whole result while it runs, and until the pool has committed its output: then it
+ * goes where `to` says. */
 struct running {
-    const struct finish *f;
+    const struct csvb_plan *plan;
+    struct result_to to;
     struct csvb_result res;
 };
 
@@ -53,17 +62,25 @@ static void finish_job(const struct finish *f, size_t i, struct csvb_result *res
     (void)csvb_results_put(f->results, i, res); /* no memory: it reads as failed, said so */
 }
 
+/* finish_job as a result_to. */
+static void to_results(void *ctx, int slot, size_t i, struct csvb_result *res)
+{
+    (void)slot;
+    finish_job(ctx, i, res);
+}
+
 /* The pool's done: a commit that failed fails the job, as an inline commit would have. */
 static void committed(void *ctx, size_t i, enum csvb_err e, const struct csvb_diag *d)
 {
     struct running *run = ctx;
     struct csvb_result *res = &run->res;
-    const struct csvb_plan *plan = run->f->plan;
+    const struct csvb_plan *plan = run->plan;
     if (e != CSVB_OK) {
         res->diag = *d;
         csvb_result_settle(res, e, atomic_load(plan->cancel) != 0, plan->limits.timeout);
     }
-    finish_job(run->f, i, res);
+    run->to.fn(run->to.ctx, run->to.slot, i, res);
+    csvb_result_fini(res);
     free(run);
 }
 
@@ -128,24 +145,26 @@ void csvb_driver_refuse(struct csvb_results *results, size_t i, const char *why)
     put_preset(results, i, CSVB_STATUS_SKIPPED, CSVB_E_CANCELLED, why);
 }
 
-/* Job i, its result put into fin->results when final: at once, or (queued to pool) when the
- * pool has committed its output. */
-static void run_one(const struct finish *fin, size_t i, int threads, struct csvb_commit *pool)
+/* Job i, its result handed to `to` when final: at once, or (queued to pool) when the pool has
+ * committed its output. */
+static void run_one(const struct csvb_plan *plan, const struct csvb_joblist *list, size_t i,
+                    int threads, struct csvb_commit *pool, struct result_to to)
 {
-    const struct csvb_plan *plan = fin->plan;
-    const struct csvb_job *job = &fin->list->jobs[i];
     /* A worker's own record, or one on the heap that the pool's done frees (the pool keeps
      * a bounded number of outputs in flight: csvb_commit_in_flight). */
     struct running local, *run = pool != NULL ? malloc(sizeof *run) : NULL;
     if (run == NULL)
         run = &local;
-    run->f = fin;
+    run->plan = plan;
+    run->to = to;
     csvb_result_init(&run->res);
     struct csvb_commit_done done = {committed, run, i};
-    bool queued = run_job(plan, job, threads, &run->res, run != &local ? pool : NULL, done);
+    bool queued =
+        run_job(plan, &list->jobs[i], threads, &run->res, run != &local ? pool : NULL, done);
     if (queued) /* run->res is the pool's until it is committed */
         return;
-    finish_job(fin, i, &run->res);
+    to.fn(to.ctx, to.slot, i, &run->res);
+    csvb_result_fini(&run->res);
     if (run != &local)
         free(run);
 }
@@ -162,7 +181,7 @@ void csvb_driver_run(const struct csvb_plan *plan, const struct csvb_joblist *li
     struct finish fin = {plan, list, results, &failures};
     for (size_t i = 0; !scheduled && i < list->n; i++)
         if (list->jobs[i].kind == CSVB_JOB_RUN) /* no memory for the schedule: input order */
-            run_one(&fin, i, 1, NULL);
+            run_one(plan, list, i, 1, NULL, (struct result_to){to_results, &fin, 0});
     if (!scheduled) {
         csvb_schedule_fini(&sched);
         return;
@@ -182,33 +201,11 @@ void csvb_driver_run(const struct csvb_plan *plan, const struct csvb_joblist *li
             continue;
         }
         csvb_progress_working(plan->progress, list->jobs[i].path);
-        run_one(&fin, i, threads, pool);
+        run_one(plan, list, i, threads, pool, (struct result_to){to_results, &fin, 0});
         csvb_progress_working(plan->progress, NULL);
     }
     csvb_commit_free(pool); /* every queued output committed (or failed): results are final */
     csvb_schedule_fini(&sched);
-}
-
-/* A fed job's result until the pool has committed its output; then it goes to the feed. */
-struct fed_running {
-    const struct csvb_plan *plan;
-    const struct csvb_driver_feed *feed;
-    int slot;
-    struct csvb_result res;
-};
-
-/* The pool's done for a fed job: a commit that failed fails the job, as an inline commit would. */
-static void fed_committed(void *ctx, size_t i, enum csvb_err e, const struct csvb_diag *d)
-{
-    struct fed_running *run = ctx;
-    if (e != CSVB_OK) {
-        run->res.diag = *d;
-        csvb_result_settle(&run->res, e, atomic_load(run->plan->cancel) != 0,
-                           run->plan->limits.timeout);
-    }
-    run->feed->done(run->feed->ctx, run->slot, i, &run->res);
-    csvb_result_fini(&run->res);
-    free(run);
 }
 
 void csvb_driver_run_fed(const struct csvb_plan *plan, const struct csvb_joblist *list, int threads,
@@ -221,22 +218,8 @@ void csvb_driver_run_fed(const struct csvb_plan *plan, const struct csvb_joblist
         size_t i;
         while (feed->next(feed->ctx, slot, &i)) {
             csvb_progress_working(plan->progress, list->jobs[i].path);
-            /* On the heap while the pool may hold it (as run_one's), else this thread's own. */
-            struct fed_running local, *run = pool != NULL ? malloc(sizeof *run) : NULL;
-            if (run == NULL)
-                run = &local;
-            *run = (struct fed_running){plan, feed, slot, {0}};
-            csvb_result_init(&run->res);
-            struct csvb_commit_done done = {fed_committed, run, i};
-            bool queued = run_job(plan, &list->jobs[i], threads, &run->res,
-                                  run != &local ? pool : NULL, done);
+            run_one(plan, list, i, threads, pool, (struct result_to){feed->done, feed->ctx, slot});
             csvb_progress_working(plan->progress, NULL);
-            if (!queued) {
-                feed->done(feed->ctx, slot, i, &run->res);
-                csvb_result_fini(&run->res);
-                if (run != &local)
-                    free(run);
-            }
         }
     }
     csvb_commit_free(pool); /* every queued output committed: each done has been called */
