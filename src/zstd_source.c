@@ -78,13 +78,18 @@ static long dec_fill(void *st, struct csvb_zin *in, char *dst, size_t cap, char 
     return (long)out.pos;
 }
 
+/* The default output level: 1, zstd's fastest standard level. A re-compressed output is then
+ * about as fast to write as the input is to decode (level 3, the library's default, costs 40%
+ * more CPU for a 4% smaller file), so one .zst file in and out keeps the pace of `zstd -dc`. */
+#define ZSTD_OUTPUT_LEVEL 1
+
 static void *enc_new(int level)
 {
     ZSTD_CCtx *c = ZSTD_createCCtx();
     if (c == NULL)
         return NULL;
     if (ZSTD_isError(ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel,
-                                            level > 0 ? level : ZSTD_CLEVEL_DEFAULT)) ||
+                                            level > 0 ? level : ZSTD_OUTPUT_LEVEL)) ||
         ZSTD_isError(ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 1))) {
         ZSTD_freeCCtx(c);
         return NULL;

@@ -22,6 +22,7 @@ check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; 
 dec() { case $1 in *.gz) gzip -dc "$1" ;; *.zst) zstd -qdc "$1" ;; *.bz2) bzip2 -dc "$1" ;;
         *.xz) xz -dc "$1" ;; *) cat "$1" ;; esac; }
 same() { cmp -s <(dec "$1") "$2"; }
+not_cmp() { ! cmp -s "$1" "$2"; }
 
 # A plain input (about 300 KB, quoted fields included) and the plain run's output.
 mkdir -p "$work/plain" "$work/z"
@@ -72,6 +73,17 @@ check "zstd chunked output is one frame per chunk ($frames of ${chunks:-?})" \
     test "$frames" -gt 1 -a "$frames" = "${chunks:-x}"
 "$bin" --compress gzip --compress-level 1 --timestamp 2026-01-01T00:00:00Z -q -o "$work/l1" "$work/plain/big.csv"
 check "--compress-level 1 output decodes" same "$work/l1/big_processed.csv.gz" "$want"
+# zstd outputs default to level 1 (re-compressing keeps pace with the decoder): the same bytes
+# as --compress-level 1, not level 3's (the library's own default).
+for l in default 1 3; do
+    lv=(); [ $l = default ] || lv=(--compress-level $l)
+    run "${lv[@]}" -o "$work/zl$l" "$work/z/big_zst.csv.zst"
+done
+check "zstd output: default level is 1" \
+    cmp -s "$work/zldefault/big_zst_processed.csv.zst" "$work/zl1/big_zst_processed.csv.zst"
+check "zstd output: level 3 differs from the default" \
+    not_cmp "$work/zldefault/big_zst_processed.csv.zst" "$work/zl3/big_zst_processed.csv.zst"
+check "zstd output: level 3 decodes" same "$work/zl3/big_zst_processed.csv.zst" "$want"
 
 # A truncated file fails alone, names the cause and where, and leaves nothing.
 mkdir -p "$work/t"
