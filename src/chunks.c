@@ -125,10 +125,16 @@ static off_t serial_block_end(int fd, off_t block, off_t at)
     return end;
 }
 
-/* A range source whose first read stops at `first_end` (serial_block_end). */
+/* Past a chunk's nominal end, reads of this size finish the record straddling it. */
+#define TAIL_READ ((size_t)64 << 10)
+
+/* A range source whose first read stops at `first_end` (serial_block_end), or whose reads stop
+ * at `soft_end` (a chunk's nominal end) and go on from there in TAIL_READ steps: a run reads,
+ * checks and scans only what it delivers, not up to a block past its end (the next chunk's). */
 struct aligned_source {
     struct csvb_range_source range;
     off_t first_end; /* 0 once the first read is done */
+    off_t soft_end;  /* 0: none */
 };
 
 static long aligned_fill(void *ctx, char *dst, size_t cap)
@@ -137,6 +143,10 @@ static long aligned_fill(void *ctx, char *dst, size_t cap)
     if (s->first_end > s->range.pos && (off_t)cap > s->first_end - s->range.pos)
         cap = (size_t)(s->first_end - s->range.pos);
     s->first_end = 0;
+    if (s->soft_end > s->range.pos && (off_t)cap > s->soft_end - s->range.pos)
+        cap = (size_t)(s->soft_end - s->range.pos);
+    else if (s->soft_end > 0 && s->soft_end <= s->range.pos && cap > TAIL_READ)
+        cap = TAIL_READ;
     return csvb_source_range_fill(&s->range, dst, cap);
 }
 
@@ -351,7 +361,7 @@ static void run_from(const struct csvb_plan *plan, const struct csvb_job *job,
     scfg.writeback = scfg.writeback && k == 0;
     csvb_stage_init(&stage, &scfg, job->output_path, NULL, k == 0);
     struct csvb_reader_config cfg = c->reader;
-    struct aligned_source src = {{c->in.fd, from, limit, plan->cancel}, 0};
+    struct aligned_source src = {{c->in.fd, from, limit, plan->cancel}, 0, 0};
     /* The serial path's blocks, so that a failure reads (and reports) what it read; otherwise no
      * more than a chunk at a time: a run stops soon after its nominal end, and what it read
      * beyond that would be read again by the next chunk. */
@@ -359,6 +369,8 @@ static void run_from(const struct csvb_plan *plan, const struct csvb_job *job,
         src.first_end = serial_block_end(c->in.fd, (off_t)cfg.block_size, from);
     else if (cfg.block_size > (size_t)c->chunk_size)
         cfg.block_size = (size_t)c->chunk_size;
+    if (kind != RUN_SERIAL && !last)
+        src.soft_end = ch->nominal_end;
     cfg.deadline = plan->limits.timeout > 0 ? c->start_time + plan->limits.timeout : 0;
     cfg.strip_bom = from == 0;
     cfg.range_end = limit < c->size;                                /* no end-of-file checks */

@@ -241,6 +241,15 @@ if [ $rc -eq 0 ] && cmp -s "$W/big/big_serial.csv" "$W/big/big_processed.csv" &&
 else
     fail bounded_chunks "$what; outputs $(cmp -s "$W/big/big_serial.csv" "$W/big/big_processed.csv" && echo same || echo differ)"
 fi
+# Each chunk reads, checks and scans up to its nominal end, then only what finishes the record
+# straddling it: the chunks together parse the file's bytes exactly once (they read up to a
+# block past their end, the next chunk's bytes, 7 MiB more here, before).
+parsed=$(sed -n 's/.*bytes parsed \([0-9]*\) of \([0-9]*\).*/\1 \2/p' "$W/big.err")
+if [ -n "$parsed" ] && [ "${parsed% *}" = "${parsed#* }" ]; then
+    pass chunks_parse_once "bytes parsed ${parsed% *} of ${parsed#* }"
+else
+    fail chunks_parse_once "bytes parsed (of the file's): ${parsed:-none}"
+fi
 rm -rf "$W/big"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
