@@ -52,7 +52,7 @@ struct verifier {
 struct csvb_chunks {
     struct csvb_input in; /* shared by every chunk: pread only; must not change while read */
     off_t size;
-    off_t chunk_size; /* the effective one: --chunk-size, raised so that n <= max_chunks */
+    off_t chunk_size; /* the first chunk's (the biggest): --chunk-size or more, n <= max_chunks */
     size_t n;
     struct chunk *chunks;
     struct csvb_rowcopy header;       /* the file's header, for the chunks after the first */
@@ -242,24 +242,35 @@ static off_t next_record_start(int fd, off_t from, off_t limit, char delimiter)
     return next_line_start(fd, from + n, limit);
 }
 
+off_t csvb_chunk_nominal(off_t size, size_t n, size_t k)
+{
+    if (k >= n)
+        return size;
+    /* In half shares: a whole chunk is 2, one of the last quarter 1; size * w / u, exactly. */
+    off_t halves = n >= 4 ? (off_t)n / 4 : 0, full_n = (off_t)n - halves;
+    off_t u = 2 * full_n + halves, full = (off_t)k < full_n ? (off_t)k : full_n;
+    off_t w = 2 * full + ((off_t)k - full);
+    return size / u * w + size % u * w / u;
+}
+
 /* The speculative starts: after the first line feed outside quotes (as far as the bytes there
- * tell) at or after each multiple of the size, the size raised first so that there are at most
+ * tell) at or after each chunk's nominal start (csvb_chunk_nominal), their number first cut to
  * max_chunks: memory, temp files and tasks are bounded by max_chunks whatever --chunk-size is. */
 static bool plan_starts(struct csvb_chunks *c, size_t max_chunks, char delimiter)
 {
     off_t n = c->size / c->chunk_size;
     if (max_chunks >= 2 && n > (off_t)max_chunks)
         n = (off_t)max_chunks;
-    /* Equal shares (each at least the chunk size): the last one is no bigger than the others, so
-     * the run does not end waiting on one chunk of up to twice the size. */
-    c->chunk_size = (c->size + n - 1) / n;
+    c->chunk_size = csvb_chunk_nominal(c->size, (size_t)n, 1);
     if ((c->chunks = calloc((size_t)n, sizeof *c->chunks)) == NULL)
         return false;
     off_t start = 0;
     for (off_t k = 0; k < n && start < c->size; k++) {
-        off_t next = k + 1 < n
-                         ? next_record_start(c->in.fd, (k + 1) * c->chunk_size, c->size, delimiter)
-                         : c->size;
+        off_t next =
+            k + 1 < n
+                ? next_record_start(c->in.fd, csvb_chunk_nominal(c->size, (size_t)n, (size_t)k + 1),
+                                    c->size, delimiter)
+                : c->size;
         if (next < 0 || next >= c->size)
             next = c->size;
         if (next <= start)

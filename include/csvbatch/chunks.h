@@ -23,6 +23,7 @@
 #define CSVBATCH_CHUNKS_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "csvbatch/outputs.h"
 #include "csvbatch/plan.h"
@@ -37,6 +38,13 @@ struct csvb_chunks;
 
 /* The max_chunks for csvb_chunks_new with `threads` threads: 4 per thread, 2..CSVB_CHUNKS_MAX. */
 size_t csvb_chunks_max(int threads);
+
+/* Where chunk k of n (k = n: the end) nominally starts in a file of `size` bytes. The chunks
+ * are of one size but the last quarter of them (one per thread: max_chunks is 4 per thread),
+ * which are half that, so that the threads, which finish their earlier chunks at different
+ * times, end together: a run does not end on one thread running a whole chunk alone. Fewer than
+ * 4 chunks are of one size. The real starts are the first record starts at or after these. */
+off_t csvb_chunk_nominal(off_t size, size_t n, size_t k);
 
 /* Plans the chunks of job, at most max_chunks (>= 2): NULL when the file is not split (the plan
  * does not split it, not a regular file of the listed size, no usable line feeds, a header that
