@@ -57,6 +57,7 @@ struct csvb_chunks {
     struct chunk *chunks;
     struct csvb_rowcopy header;       /* the file's header, for the chunks after the first */
     struct csvb_sniff sniff;          /* of the file's first bytes, once, before any chunk runs */
+    size_t preamble;                  /* its preamble, for hints (csvb_sniff_preamble) */
     struct csvb_reader_config reader; /* the plan's, with the file's delimiter */
     struct csvb_stage_config stage;
     double start_time;
@@ -298,10 +299,16 @@ static bool sniff_file(const struct csvb_plan *plan, const struct csvb_job *job,
             break;
         len += (size_t)n;
     }
-    csvb_sniff_sample(buf, len, (off_t)len >= c->size, csvb_sniff_ext_delimiter(job->path),
-                      &c->sniff);
-    free(buf);
+    char ext = csvb_sniff_ext_delimiter(job->path);
+    csvb_sniff_sample(buf, len, (off_t)len >= c->size, ext, &c->sniff);
     char delimiter = plan->reader.delimiter != '\0' ? plan->reader.delimiter : c->sniff.delimiter;
+    const char *at = strchr(CSVB_SNIFF_CANDIDATES, delimiter);
+    /* A field-count failure's hint may name a preamble: looked for (once, here, where the
+     * sample is) only when the delimiter in force does not agree, as in a file that has one. */
+    if (at == NULL || (c->sniff.agree & (1u << (at - CSVB_SNIFF_CANDIDATES))) == 0)
+        c->preamble =
+            csvb_sniff_preamble(buf, len, (off_t)len >= c->size, ext, plan->reader.delimiter);
+    free(buf);
     csvb_plan_dialect(plan, delimiter, &c->reader, &c->stage);
     return true;
 }
@@ -450,7 +457,8 @@ static void verify_one(const struct csvb_plan *plan, const struct csvb_job *job,
         v->why = ch->why;
         if (ch->width_failed)
             csvb_sniff_hint(&c->sniff, c->reader.delimiter, csvb_sniff_ext_delimiter(job->path),
-                            plan->reader.delimiter != '\0', ch->width_short, &acc->diag);
+                            plan->reader.delimiter != '\0', ch->width_short, c->preamble,
+                            plan->reader.skip_lines, &acc->diag);
         v->err = ch->err;
         return;
     }

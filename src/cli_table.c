@@ -204,6 +204,15 @@ static const struct csvb_cli_option table[] = {
      .arg_name = "MODE",
      .help = "strict (default: RFC 4180) or lenient (as Python's csv\n"
              "module, strict=False: stray quotes are text)"},
+    {.kind = CSVB_OPT_COUNT,
+     .long_name = "skip-lines",
+     REQ,
+     FIELD(skip_lines),
+     .max = 1000000,
+     .arg_name = "N",
+     .expect = "a number of lines from 0 to 1000000",
+     .help = "drop each file's first N lines (a preamble: titles,\n"
+             "comments) unread; the header is the line after them"},
     {.kind = CSVB_OPT_ENUM,
      .long_name = "compress",
      REQ,

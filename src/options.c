@@ -358,4 +358,5 @@ void csvb_options_describe(const struct csvb_options *opt, int jobs,
     put_string(&v, "compress", csvb_compress_name(opt->compress));
     put_int(&v, "compress_level", opt->compress_level);
     put_bool(&v, "incremental", opt->incremental);
+    put_int(&v, "skip_lines", (long long)opt->skip_lines);
 }

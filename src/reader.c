@@ -55,6 +55,8 @@ struct reader {
     bool at_boundary;
     enum csvb_reader_failure failure;
     uint64_t failure_offset;
+    size_t skip_left;  /* --skip-lines still to drop */
+    uint64_t skip_end; /* where the lines skipped ended (an offset in the input) */
 };
 
 void csvb_reader_config_init(struct csvb_reader_config *cfg)
@@ -253,6 +255,27 @@ static void validate_ahead(struct reader *r)
     }
 }
 
+/* --skip-lines: drops whole lines from buf[pos] on, before anything is checked or parsed; a
+ * line not ended in the buffer is dropped too, and the rest of it with the next block. */
+static void skip_lines(struct reader *r)
+{
+    while (r->skip_left > 0 && r->pos < r->len) {
+        const char *nl = memchr(r->buf + r->pos, '\n', r->len - r->pos);
+        if (nl == NULL) {
+            r->pos = r->len;
+            break;
+        }
+        r->pos = (size_t)(nl - r->buf) + 1;
+        r->line++;
+        r->skip_left--;
+    }
+    r->record_line = r->line;
+    if (r->scan < r->pos)
+        r->scan = r->pos;
+    if (r->valid < r->pos)
+        r->valid = r->pos; /* at a line start: the validator's state is its initial one */
+}
+
 /* Strips a UTF-8 BOM; refuses UTF-16/32 ones. Needs the first 3 bytes (or all, if fewer). */
 static enum csvb_err check_bom(struct reader *r)
 {
@@ -348,6 +371,11 @@ static enum csvb_err whole_lines(struct reader *r)
 
 static enum csvb_err at_eof(struct reader *r)
 {
+    if (r->cfg->skip_lines > 0 && (r->skip_left > 0 || r->skip_end == r->bytes))
+        return csvb_diag_set(r->d, CSVB_E_PARSE, r->line,
+                             "expected a header record after the first %zu lines "
+                             "(--skip-lines), found the end of the file (%lu lines)",
+                             r->cfg->skip_lines, r->line - 1);
     if (r->has_bad)
         return fail_at_bad(r);
     if (r->cfg->range_end) {
@@ -379,6 +407,13 @@ static enum csvb_err run_loop(struct reader *r)
                 return e;
             bom_done = true;
         }
+        if (r->skip_left > 0) {
+            skip_lines(r);
+            if (r->skip_left == 0)
+                r->skip_end = r->bytes - (r->len - r->pos);
+            else if (!r->eof)
+                continue;
+        }
         validate_ahead(r);
         e = whole_lines(r);
         if (e != CSVB_OK || r->stopped)
@@ -401,7 +436,13 @@ enum csvb_err csvb_reader_run(const struct csvb_reader_config *cfg, struct csvb_
                               struct csvb_sink sink, struct csvb_reader_stats *stats,
                               struct csvb_diag *d)
 {
-    struct reader r = {.cfg = cfg, .src = src, .sink = sink, .d = d, .line = 1, .record_line = 1};
+    struct reader r = {.cfg = cfg,
+                       .src = src,
+                       .sink = sink,
+                       .d = d,
+                       .line = 1,
+                       .record_line = 1,
+                       .skip_left = cfg->skip_lines};
     csvb_utf8_init(&r.utf8);
     enum csvb_err err;
     r.cap = cfg->block_size < CSVB_MIN_BLOCK ? CSVB_MIN_BLOCK : cfg->block_size;

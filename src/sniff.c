@@ -88,6 +88,7 @@ void csvb_sniff_sample(const char *data, size_t len, bool complete, char fallbac
         out->fields[i] = w.header;
         out->shorter[i] = w.shorter;
         out->longer[i] = w.longer;
+        out->exact[i] = w.exact;
         /* most records (more than half) as wide as the header: a ragged row or two (--on-bad-row
          * pad's business) does not hide the delimiter */
         if (w.header > 1 && (w.exact > w.shorter + w.longer || /* the header alone: */
@@ -97,6 +98,54 @@ void csvb_sniff_sample(const char *data, size_t len, bool complete, char fallbac
     out->delimiter = csvb_sniff_other(out, '\0', fallback);
     if (out->delimiter == '\0')
         out->delimiter = fallback;
+}
+
+size_t csvb_sniff_skip(const char *data, size_t len, size_t lines)
+{
+    size_t at = len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    for (; lines > 0 && at < len; lines--) {
+        const char *nl = memchr(data + at, '\n', len - at);
+        at = nl != NULL ? (size_t)(nl - data) + 1 : len;
+    }
+    return at;
+}
+
+/* True when every line of data[0..len) (whole lines) looks like a preamble before a header of
+ * `width` fields: blank, a comment (starting with '#'), or at most half as wide (a title, a
+ * date): a line nearly as wide as the header is more likely a header one field short. */
+static bool preamble_like(const char *data, size_t len, unsigned char delim, size_t width)
+{
+    const unsigned char *p = (const unsigned char *)data, *end = p + len;
+    while (p < end) {
+        const unsigned char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl != NULL ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+        if (p[0] != '#' && widths_under(p, n, true, delim).header * 2 > width)
+            return false;
+        p += n;
+    }
+    return true;
+}
+
+size_t csvb_sniff_preamble(const char *data, size_t len, bool complete, char fallback, char used)
+{
+    static const char cands[] = CSVB_SNIFF_CANDIDATES;
+    const char *u = used != '\0' ? strchr(cands, used) : NULL;
+    if (used != '\0' && u == NULL)
+        return 0; /* -d with another character: the sniffer has no view of it */
+    size_t at = csvb_sniff_skip(data, len, 0), start = at;
+    for (size_t k = 1; k <= CSVB_SNIFF_PREAMBLE_MAX; k++) {
+        const char *nl = memchr(data + at, '\n', len - at);
+        if (nl == NULL)
+            return 0; /* the header would lie beyond the sample */
+        at = (size_t)(nl - data) + 1;
+        struct csvb_sniff s;
+        csvb_sniff_sample(data + at, len - at, complete, fallback, &s);
+        size_t i = u != NULL ? (size_t)(u - cands) : (size_t)(strchr(cands, s.delimiter) - cands);
+        if ((s.agree & (1u << i)) != 0 && s.exact[i] > 0 &&
+            preamble_like(data + start, at - start, (unsigned char)cands[i], s.fields[i]))
+            return k;
+    }
+    return 0;
 }
 
 char csvb_sniff_other(const struct csvb_sniff *s, char used, char fallback)
@@ -112,9 +161,21 @@ char csvb_sniff_other(const struct csvb_sniff *s, char used, char fallback)
 }
 
 void csvb_sniff_hint(const struct csvb_sniff *s, char used, char fallback, bool explicit,
-                     bool short_record, struct csvb_diag *d)
+                     bool short_record, size_t preamble, size_t skipped, struct csvb_diag *d)
 {
     char other = csvb_sniff_other(s, used, fallback);
+    if (other == '\0' && !short_record && preamble > 0 && preamble != skipped && d != NULL &&
+        preamble < d->line) {
+        if (preamble == 1)
+            csvb_diag_hint(d, "the first line looks like a preamble before the header: "
+                              "--skip-lines 1");
+        else
+            csvb_diag_hint(d,
+                           "the first %zu lines look like a preamble before the header: "
+                           "--skip-lines %zu",
+                           preamble, preamble);
+        return;
+    }
     if (other == '\0') {
         static const char cands[] = CSVB_SNIFF_CANDIDATES;
         const char *u = strchr(cands, used);

@@ -208,7 +208,9 @@ Test(cli, every_row_parses_its_kind)
                                           [CSVB_OPT_CHAR] = "ab"};
         if (r->kind == CSVB_OPT_FLAG || (r->kind == CSVB_OPT_STRING && r->flags == 0))
             continue;
-        arg = r->kind == CSVB_OPT_STRING ? "" : bad[r->kind];
+        arg = r->kind == CSVB_OPT_STRING                 ? ""
+              : r->kind == CSVB_OPT_COUNT && r->min == 0 ? "-1"
+                                                         : bad[r->kind];
         char want[256];
         if (r->kind == CSVB_OPT_CHAR)
             snprintf(want, sizeof want, "--%s: expected one character or 'tab', found 'ab'",

@@ -255,7 +255,8 @@ Test(report_json, run_report_file)
                            "    \"annotations\": \"auto\",\n"
                            "    \"compress\": \"auto\",\n"
                            "    \"compress_level\": 0,\n"
-                           "    \"incremental\": false\n"
+                           "    \"incremental\": false,\n"
+                           "    \"skip_lines\": 0\n"
                            "  },\n"
                            "%s",
                            CSVB_VERSION, mixed_golden + 2 /* the summary, less its "{\n" */),

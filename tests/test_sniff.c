@@ -213,7 +213,7 @@ static const char *hint_for(const char *sample, char used, char fallback, bool e
     csvb_sniff_sample(sample, strlen(sample), true, fallback, &s);
     csvb_diag_init(d);
     csvb_diag_set(d, CSVB_E_PARSE, 2, "expected 1 fields, found 2");
-    csvb_sniff_hint(&s, used, fallback, explicit, short_record, d);
+    csvb_sniff_hint(&s, used, fallback, explicit, short_record, 0, 0, d);
     return d->hint;
 }
 
@@ -239,4 +239,49 @@ Test(sniff, hints)
     cr_assert_str_eq(hint_for("a,b\n1,2\n3\n1,2,3\n1,2\n1,2\n", ',', ',', false, true, &d), "");
     cr_assert_str_eq(hint_for("a,b\n1,2,3\n1,2\n1,2\n", ',', ',', false, false, &d), "");
     cr_assert_str_eq(d.message, "expected 1 fields, found 2");
+}
+
+/* A preamble: the fewest leading lines after which the sample agrees on a delimiter (the
+ * delimiter in force when -d names one). Lines end at a line feed; a BOM is no line. */
+Test(sniff, preamble)
+{
+    const char *comments = "# Name: cars\n# Source: x\n\nmodel\tmpg\tcyl\nA\t21\t6\nB\t22\t4\n";
+    cr_assert_eq(csvb_sniff_preamble(comments, strlen(comments), true, '\t', '\0'), 2);
+    cr_assert_eq(csvb_sniff_preamble(comments, strlen(comments), true, '\t', '\t'), 2);
+    cr_assert_eq(csvb_sniff_preamble(comments, strlen(comments), true, '\t', ','), 0);
+    const char *title = "\xEF\xBB\xBF\"Table 1\"\n\"2011\"\nA,B,C\n1,2,3\n4,5,6\n";
+    cr_assert_eq(csvb_sniff_preamble(title, strlen(title), true, ',', '\0'), 2);
+    cr_assert_eq(csvb_sniff_skip(title, strlen(title), 2),
+                 strlen("\xEF\xBB\xBF\"Table 1\"\n\"2011\"\n"));
+    cr_assert_eq(csvb_sniff_skip(title, strlen(title), 99), strlen(title));
+    /* nothing agrees after any number of lines: none */
+    const char *one = "id\n1\n2\n3\n";
+    cr_assert_eq(csvb_sniff_preamble(one, strlen(one), true, ',', '\0'), 0);
+    /* the header beyond the sample (no line feed left): none */
+    cr_assert_eq(csvb_sniff_preamble("title\nA,B", 9, false, ',', '\0'), 0);
+}
+
+/* The preamble hint: after the delimiter hint, before pad; only for a preamble that ends before
+ * the failing line and is not already skipped. */
+Test(sniff, preamble_hint)
+{
+    const char *sample = "Report\nA,B,C\n1,2,3\n";
+    struct csvb_sniff s;
+    csvb_sniff_sample(sample, strlen(sample), true, ',', &s);
+    size_t k = csvb_sniff_preamble(sample, strlen(sample), true, ',', '\0');
+    cr_assert_eq(k, 1);
+    struct csvb_diag d;
+    csvb_diag_init(&d);
+    csvb_diag_set(&d, CSVB_E_PARSE, 2, "expected 1 fields, found 3");
+    csvb_sniff_hint(&s, ',', ',', false, false, k, 0, &d);
+    cr_assert_str_eq(d.hint,
+                     "the first line looks like a preamble before the header: --skip-lines 1");
+    csvb_diag_init(&d);
+    csvb_diag_set(&d, CSVB_E_PARSE, 2, "expected 1 fields, found 3");
+    csvb_sniff_hint(&s, ',', ',', false, false, k, 1, &d); /* already skipped */
+    cr_assert_str_eq(d.hint, "");
+    csvb_diag_init(&d);
+    csvb_diag_set(&d, CSVB_E_PARSE, 1, "expected 1 fields, found 3");
+    csvb_sniff_hint(&s, ',', ',', false, false, k, 0, &d); /* fails within the preamble */
+    cr_assert_str_eq(d.hint, "");
 }

@@ -91,6 +91,7 @@ struct csvb_options {
     double timeout;                    /* per file, seconds; 0 = none */
     double deadline;                   /* whole run, seconds; 0 = none */
     size_t preview;                    /* --preview N rows per file */
+    size_t skip_lines;                 /* --skip-lines N: lines before the header, unread */
     const char *report;                /* --report FILE */
     const char *files_from;            /* --files-from FILE ('-' = stdin); read by files_from.h */
     bool files_from_nul;               /* -0 */
@@ -225,7 +226,8 @@ struct csvb_opt_value {
 /* Calls emit once per option the report records, in the report's order: jobs, delimiter,
  * output_delimiter, encoding, format, preview, chunk_size, recursive, output_dir, suffix, where,
  * all_rows, case_sensitive, select, stamp_column, dry_run, fsync, on_bad_row, rejects, compat,
- * max_failures, timeout, deadline, color, junit, annotations. jobs is the thread count in effect
+ * max_failures, timeout, deadline, color, junit, annotations, compress, compress_level,
+ * incremental, skip_lines. jobs is the thread count in effect
  * (the report records what ran, not what was asked). key and value (and the strings it points to)
  * are borrowed for the call only. A where condition that cannot be formatted for lack of memory is
  * left out. */

@@ -38,6 +38,9 @@ struct csvb_reader_config {
     bool quotes_lenient; /* --quotes lenient: Python's csv.reader(strict=False) (lenient.h);
                             quote-free lines still take the fast path: they read the same */
     bool strip_bom;      /* the input starts a file: a UTF-8 BOM is stripped (default true) */
+    size_t skip_lines;   /* --skip-lines: the input's first lines (through their line feed,
+                            after a BOM) are dropped unread: neither checked nor parsed, but
+                            counted, so that line numbers stay the file's */
     bool range_end;      /* the input is a chunk of a larger file meant to end at a record boundary:
                             no end-of-file checks; stats->at_boundary says whether it did */
     uint64_t stop_after; /* > 0: stop at the first record boundary (just after a line feed, no

@@ -33,6 +33,7 @@ struct csvb_sniff {
     unsigned agree;   /* bit i set: CSVB_SNIFF_CANDIDATES[i] agrees */
     size_t fields[4]; /* header width under each candidate (0 when the header is incomplete) */
     size_t shorter[4], longer[4]; /* complete records after it narrower, wider than the header */
+    size_t exact[4];              /* ... as wide as the header */
     char delimiter;               /* the answer */
 };
 
@@ -42,6 +43,20 @@ struct csvb_sniff {
 void csvb_sniff_sample(const char *data, size_t len, bool complete, char fallback,
                        struct csvb_sniff *out);
 
+/* Where data[0..len) goes on after a UTF-8 BOM and its first `lines` lines (each through its line
+ * feed): len when they take all of it. What --skip-lines drops, in a sample. */
+size_t csvb_sniff_skip(const char *data, size_t len, size_t lines);
+
+/* The preamble of a sample (sniffed as csvb_sniff_sample does, with `complete` and `fallback`):
+ * the fewest leading lines k, 1 <= k <= CSVB_SNIFF_PREAMBLE_MAX (after a UTF-8 BOM), after which
+ * the rest of the sample agrees on a delimiter, with at least one complete record after its
+ * header: `used` when it is not '\0' (-d CHAR), else any (the one -d auto would then choose),
+ * and each of the k lines is blank, a comment (starts with '#') or at most half as wide as that
+ * header (a title, a date; a line nearly as wide is more likely a header one field short).
+ * 0 when there is none. What --skip-lines k would read. */
+#define CSVB_SNIFF_PREAMBLE_MAX 64
+size_t csvb_sniff_preamble(const char *data, size_t len, bool complete, char fallback, char used);
+
 /* The best agreeing candidate of s other than `used` (the delimiter the file was read with), by
  * the tie rule with fallback first, or '\0' when there is none: what a field-count hint names. */
 char csvb_sniff_other(const struct csvb_sniff *s, char used, char fallback);
@@ -49,12 +64,16 @@ char csvb_sniff_other(const struct csvb_sniff *s, char used, char fallback);
 /* Attaches to d (a field-count error of a file read with `used`) the hint that names what would
  * read it: the delimiter, when s has one (csvb_sniff_other): "the file looks tab-separated: -d
  * tab, or -d auto" (explicit: used came from -d CHAR; without it, "-d auto" is not offered: it
- * was in force); else, for a short record (short_record) when the sample under `used` has no
- * record wider than its header, "--on-bad-row pad fills short records with empty fields"; else
- * none (skip would drop data, not read it). */
+ * was in force); else, for a record wider than its header (not short_record), when the sample
+ * has a preamble of k lines (csvb_sniff_preamble, 0: none) that ends before the failing line and
+ * is not the `skipped` already in force, "the first k
+ * lines look like a preamble before the header: --skip-lines k"; else, for a short record
+ * (short_record) when the sample under `used` has no record wider than its header,
+ * "--on-bad-row pad fills short records with empty fields"; else none (skip would drop data,
+ * not read it). */
 struct csvb_diag;
 void csvb_sniff_hint(const struct csvb_sniff *s, char used, char fallback, bool explicit,
-                     bool short_record, struct csvb_diag *d);
+                     bool short_record, size_t preamble, size_t skipped, struct csvb_diag *d);
 
 /* The delimiter a file name implies: '\t' for *.tsv (any case, after a compression extension:
  * x.tsv.gz), else ','. */

@@ -14,6 +14,9 @@
  * and the fast path, and, on valid UTF-8 without NUL, exactly the rows of lenient_ref.h.
  * (7) the delimiter sniffer (-d auto) gives the same answer for the same bytes however they are
  * fed: through the peek source in any fill size, whole or bounded, compressed or not.
+ * (8) --skip-lines k gives exactly the rows and error of the bytes after the first k lines
+ * (csvb_sniff_skip, the sniffer's own cut) read alone with their lines shifted by k, in a large
+ * buffer and in a tiny one fed in small chunks.
  * Built with clang -fsanitize=fuzzer (make fuzz); with gcc the replay main below runs the
  * corpus files given on the command line (make fuzz-replay), so crashes stay regression tests. */
 #include <stdint.h>
@@ -77,6 +80,7 @@ struct run_mode {
 static struct capture run_with(const uint8_t *data, size_t size, size_t chunk, size_t block,
                                bool fast, struct run_mode *mode, enum csvb_err *err);
 static bool python_mode; /* (6): run_with reads with --quotes lenient */
+static size_t skip_mode; /* (8): run_with reads with --skip-lines skip_mode */
 
 static struct capture run(const uint8_t *data, size_t size, size_t chunk, size_t block, bool fast,
                           enum csvb_err *err)
@@ -106,6 +110,7 @@ static struct capture run_with(const uint8_t *data, size_t size, size_t chunk, s
     cfg.fast_path = fast && !mode->lenient;
     cfg.lenient = mode->lenient;
     cfg.quotes_lenient = python_mode && !mode->lenient;
+    cfg.skip_lines = skip_mode;
     cfg.strip_bom = mode->strip_bom;
     cfg.range_end = mode->range_end;
     cfg.max_field_size = 1 << 16;
@@ -132,6 +137,37 @@ static struct capture run_with(const uint8_t *data, size_t size, size_t chunk, s
         put(&c, e, (size_t)n);
     }
     return c;
+}
+
+/* (8): --skip-lines k against the rest read alone (no BOM stripped there: the skip run strips
+ * only the file's own, before the lines skipped). Nothing left after the lines: not compared
+ * (the skip run fails for want of a header, the rest alone reads nothing). */
+static void check_skip(const uint8_t *data, size_t size, size_t chunk, size_t block)
+{
+    size_t k = size > 1 ? 1 + data[1] % 3 : 1;
+    size_t at = csvb_sniff_skip((const char *)data, size, k);
+    if (at >= size || (size >= 2 && ((data[0] == 0xFF && data[1] == 0xFE) ||
+                                     (data[0] == 0xFE && data[1] == 0xFF))))
+        return; /* a UTF-16 byte-order mark fails the file before any line is skipped */
+    enum csvb_err want_err, e1, e2;
+    struct run_mode rest = {false, false, false, k, false, false, false};
+    struct capture want = run_with(data + at, size - at, 0, 1 << 20, true, &rest, &want_err);
+    skip_mode = k;
+    struct run_mode whole1 = {false, true, false, 0, false, false, false}, whole2 = whole1;
+    struct capture big = run_with(data, size, 0, 1 << 20, true, &whole1, &e1);
+    struct capture small = run_with(data, size, chunk, block, true, &whole2, &e2);
+    skip_mode = 0;
+    if (e1 != want_err || big.len != want.len || memcmp(big.text, want.text, want.len) != 0 ||
+        e2 != want_err || small.len != want.len || memcmp(small.text, want.text, want.len) != 0) {
+        fprintf(stderr,
+                "--skip-lines %zu differs from the rest read alone\nrest: %s\nskip: %s\n"
+                "small: %s\n",
+                k, want.text, big.text, small.text);
+        abort();
+    }
+    free(want.text);
+    free(big.text);
+    free(small.text);
 }
 
 /* (3): split after the first line feed at or past the middle, as chunks.c does. */
@@ -437,6 +473,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     free(l2.text);
     check_python_lenient(data, size, chunk, block);
     check_sniff(data, size, chunk);
+    check_skip(data, size, chunk, block);
     return 0;
 }
 
