@@ -55,9 +55,10 @@ struct csvb_chunks {
     off_t chunk_size; /* the first chunk's (the biggest): --chunk-size or more, n <= max_chunks */
     size_t n;
     struct chunk *chunks;
-    struct csvb_rowcopy header;       /* the file's header, for the chunks after the first */
-    struct csvb_sniff sniff;          /* of the file's first bytes, once, before any chunk runs */
-    size_t preamble;                  /* its preamble, for hints (csvb_sniff_preamble) */
+    struct csvb_rowcopy header; /* the file's header, for the chunks after the first */
+    struct csvb_sniff sniff;    /* of the file's first bytes, once, before any chunk runs */
+    char *sample;               /* those bytes, for a failure's hint */
+    size_t sample_len;
     struct csvb_reader_config reader; /* the plan's, with the file's delimiter */
     struct csvb_stage_config stage;
     double start_time;
@@ -178,6 +179,7 @@ static void chunks_free(struct csvb_chunks *c)
         csvb_result_fini(&c->chunks[k].res);
     }
     free(c->chunks);
+    free(c->sample);
     csvb_rowcopy_fini(&c->header);
     pthread_mutex_destroy(&c->v.lock);
     csvb_result_fini(&c->v.acc);
@@ -299,16 +301,11 @@ static bool sniff_file(const struct csvb_plan *plan, const struct csvb_job *job,
             break;
         len += (size_t)n;
     }
-    char ext = csvb_sniff_ext_delimiter(job->path);
-    csvb_sniff_sample(buf, len, (off_t)len >= c->size, ext, &c->sniff);
+    csvb_sniff_sample(buf, len, (off_t)len >= c->size, csvb_sniff_ext_delimiter(job->path),
+                      &c->sniff);
+    c->sample = buf;
+    c->sample_len = len;
     char delimiter = plan->reader.delimiter != '\0' ? plan->reader.delimiter : c->sniff.delimiter;
-    const char *at = strchr(CSVB_SNIFF_CANDIDATES, delimiter);
-    /* A field-count failure's hint may name a preamble: looked for (once, here, where the
-     * sample is) only when the delimiter in force does not agree, as in a file that has one. */
-    if (at == NULL || (c->sniff.agree & (1u << (at - CSVB_SNIFF_CANDIDATES))) == 0)
-        c->preamble =
-            csvb_sniff_preamble(buf, len, (off_t)len >= c->size, ext, plan->reader.delimiter);
-    free(buf);
     csvb_plan_dialect(plan, delimiter, &c->reader, &c->stage);
     return true;
 }
@@ -455,10 +452,11 @@ static void verify_one(const struct csvb_plan *plan, const struct csvb_job *job,
         if (acc->diag.line > 0)
             acc->diag.line += v->base - 1;
         v->why = ch->why;
+        struct csvb_sniff_bytes bytes = {c->sample, c->sample_len, (off_t)c->sample_len >= c->size};
         if (ch->width_failed)
-            csvb_sniff_hint(&c->sniff, c->reader.delimiter, csvb_sniff_ext_delimiter(job->path),
-                            plan->reader.delimiter != '\0', ch->width_short, c->preamble,
-                            plan->reader.skip_lines, &acc->diag);
+            csvb_sniff_hint(&c->sniff, &bytes, c->reader.delimiter,
+                            csvb_sniff_ext_delimiter(job->path), plan->reader.delimiter != '\0',
+                            ch->width_short, plan->reader.skip_lines, &acc->diag);
         v->err = ch->err;
         return;
     }

@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <stdatomic.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "csvbatch/cancel.h"
 #include "csvbatch/clock.h"
@@ -20,16 +19,10 @@ static void width_hint(const struct csvb_plan *plan, const struct csvb_job *job,
 {
     if (!s->width_failed)
         return;
-    char ext = csvb_sniff_ext_delimiter(job->path);
-    const char *at = strchr(CSVB_SNIFF_CANDIDATES, in->delimiter);
-    /* a preamble only where the header read does not agree with the records (as chunks.c) */
-    size_t preamble =
-        at == NULL || (in->sniff.agree & (1u << (at - CSVB_SNIFF_CANDIDATES))) == 0
-            ? csvb_sniff_preamble(in->peek.buf, in->peek.len, in->peek.ended && in->peek.err == 0,
-                                  ext, plan->reader.delimiter)
-            : 0;
-    csvb_sniff_hint(&in->sniff, in->delimiter, ext, plan->reader.delimiter != '\0', s->width_short,
-                    preamble, plan->reader.skip_lines, d);
+    struct csvb_sniff_bytes bytes = {in->peek.buf, in->peek.len,
+                                     in->peek.ended && in->peek.err == 0};
+    csvb_sniff_hint(&in->sniff, &bytes, in->delimiter, csvb_sniff_ext_delimiter(job->path),
+                    plan->reader.delimiter != '\0', s->width_short, plan->reader.skip_lines, d);
 }
 
 /* One attempt at a job: how its input is opened, and what came of it. */

@@ -78,9 +78,9 @@ static struct widths widths_under(const unsigned char *p, size_t len, bool compl
 void csvb_sniff_sample(const char *data, size_t len, bool complete, char fallback,
                        struct csvb_sniff *out)
 {
-    const unsigned char *p = (const unsigned char *)data;
-    if (len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
-        p += 3, len -= 3;
+    size_t bom = csvb_sniff_skip(data, len, 0);
+    const unsigned char *p = (const unsigned char *)data + bom;
+    len -= bom;
     memset(out, 0, sizeof *out);
     static const char cands[] = CSVB_SNIFF_CANDIDATES;
     for (unsigned i = 0; i < 4; i++) {
@@ -160,12 +160,29 @@ char csvb_sniff_other(const struct csvb_sniff *s, char used, char fallback)
     return '\0';
 }
 
-void csvb_sniff_hint(const struct csvb_sniff *s, char used, char fallback, bool explicit,
-                     bool short_record, size_t preamble, size_t skipped, struct csvb_diag *d)
+/* The preamble hint's k (csvb_sniff_hint), 0 when there is none to name. */
+static size_t hinted_preamble(const struct csvb_sniff *s, const struct csvb_sniff_bytes *bytes,
+                              char used, char fallback, bool explicit, size_t skipped,
+                              const struct csvb_diag *d)
+{
+    static const char cands[] = CSVB_SNIFF_CANDIDATES;
+    const char *u = strchr(cands, used);
+    if (d == NULL || (used != '\0' && u != NULL && (s->agree & (1u << (u - cands))) != 0))
+        return 0; /* the header as read agrees with the records: no preamble hides it */
+    size_t k = csvb_sniff_preamble(bytes->data, bytes->len, bytes->complete, fallback,
+                                   explicit ? used : '\0');
+    return k != skipped && k < d->line ? k : 0;
+}
+
+void csvb_sniff_hint(const struct csvb_sniff *s, const struct csvb_sniff_bytes *bytes, char used,
+                     char fallback, bool explicit, bool short_record, size_t skipped,
+                     struct csvb_diag *d)
 {
     char other = csvb_sniff_other(s, used, fallback);
-    if (other == '\0' && !short_record && preamble > 0 && preamble != skipped && d != NULL &&
-        preamble < d->line) {
+    size_t preamble = other == '\0' && !short_record
+                          ? hinted_preamble(s, bytes, used, fallback, explicit, skipped, d)
+                          : 0;
+    if (preamble > 0) {
         if (preamble == 1)
             csvb_diag_hint(d, "the first line looks like a preamble before the header: "
                               "--skip-lines 1");

@@ -213,7 +213,8 @@ static const char *hint_for(const char *sample, char used, char fallback, bool e
     csvb_sniff_sample(sample, strlen(sample), true, fallback, &s);
     csvb_diag_init(d);
     csvb_diag_set(d, CSVB_E_PARSE, 2, "expected 1 fields, found 2");
-    csvb_sniff_hint(&s, used, fallback, explicit, short_record, 0, 0, d);
+    struct csvb_sniff_bytes bytes = {sample, strlen(sample), true};
+    csvb_sniff_hint(&s, &bytes, used, fallback, explicit, short_record, 0, d);
     return d->hint;
 }
 
@@ -268,20 +269,32 @@ Test(sniff, preamble_hint)
     const char *sample = "Report\nA,B,C\n1,2,3\n";
     struct csvb_sniff s;
     csvb_sniff_sample(sample, strlen(sample), true, ',', &s);
-    size_t k = csvb_sniff_preamble(sample, strlen(sample), true, ',', '\0');
-    cr_assert_eq(k, 1);
+    struct csvb_sniff_bytes bytes = {sample, strlen(sample), true};
     struct csvb_diag d;
     csvb_diag_init(&d);
     csvb_diag_set(&d, CSVB_E_PARSE, 2, "expected 1 fields, found 3");
-    csvb_sniff_hint(&s, ',', ',', false, false, k, 0, &d);
+    csvb_sniff_hint(&s, &bytes, ',', ',', false, false, 0, &d);
     cr_assert_str_eq(d.hint,
                      "the first line looks like a preamble before the header: --skip-lines 1");
     csvb_diag_init(&d);
     csvb_diag_set(&d, CSVB_E_PARSE, 2, "expected 1 fields, found 3");
-    csvb_sniff_hint(&s, ',', ',', false, false, k, 1, &d); /* already skipped */
+    csvb_sniff_hint(&s, &bytes, ',', ',', false, false, 1, &d); /* already skipped */
     cr_assert_str_eq(d.hint, "");
     csvb_diag_init(&d);
     csvb_diag_set(&d, CSVB_E_PARSE, 1, "expected 1 fields, found 3");
-    csvb_sniff_hint(&s, ',', ',', false, false, k, 0, &d); /* fails within the preamble */
+    csvb_sniff_hint(&s, &bytes, ',', ',', false, false, 0, &d); /* fails within the preamble */
+    cr_assert_str_eq(d.hint, "");
+    csvb_diag_init(&d);
+    csvb_diag_set(&d, CSVB_E_PARSE, 2, "expected 1 fields, found 3");
+    csvb_sniff_hint(&s, &bytes, ',', ',', false, true, 0, &d); /* a short record: pad's */
+    cr_assert_str_eq(d.hint, "--on-bad-row pad fills short records with empty fields");
+    /* the header as read agrees with the records (most are as wide): no preamble named, though
+     * the sample from line 5 on would read */
+    const char *agreeing = "a,b\nc,d\ne,f\ng,h\nA,B,C,D\n1,2,3,4\n";
+    csvb_sniff_sample(agreeing, strlen(agreeing), true, ',', &s);
+    struct csvb_sniff_bytes agreeing_bytes = {agreeing, strlen(agreeing), true};
+    csvb_diag_init(&d);
+    csvb_diag_set(&d, CSVB_E_PARSE, 5, "expected 2 fields, found 4");
+    csvb_sniff_hint(&s, &agreeing_bytes, ',', ',', false, false, 0, &d);
     cr_assert_str_eq(d.hint, "");
 }

@@ -61,19 +61,27 @@ size_t csvb_sniff_preamble(const char *data, size_t len, bool complete, char fal
  * the tie rule with fallback first, or '\0' when there is none: what a field-count hint names. */
 char csvb_sniff_other(const struct csvb_sniff *s, char used, char fallback);
 
+/* The input's first bytes, all of them (the lines --skip-lines drops included), as sniffed. */
+struct csvb_sniff_bytes {
+    const char *data;
+    size_t len;
+    bool complete; /* they are the whole input */
+};
+
 /* Attaches to d (a field-count error of a file read with `used`) the hint that names what would
  * read it: the delimiter, when s has one (csvb_sniff_other): "the file looks tab-separated: -d
  * tab, or -d auto" (explicit: used came from -d CHAR; without it, "-d auto" is not offered: it
- * was in force); else, for a record wider than its header (not short_record), when the sample
- * has a preamble of k lines (csvb_sniff_preamble, 0: none) that ends before the failing line and
- * is not the `skipped` already in force, "the first k
- * lines look like a preamble before the header: --skip-lines k"; else, for a short record
- * (short_record) when the sample under `used` has no record wider than its header,
+ * was in force); else, for a record wider than its header (not short_record) when `used` does
+ * not agree in s, the sample's preamble (csvb_sniff_preamble of `bytes`, under `used` when
+ * explicit), when it ends before the failing line and is not the `skipped` lines already in
+ * force: "the first k lines look like a preamble before the header: --skip-lines k"; else, for
+ * a short record when the sample under `used` has no record wider than its header,
  * "--on-bad-row pad fills short records with empty fields"; else none (skip would drop data,
  * not read it). */
 struct csvb_diag;
-void csvb_sniff_hint(const struct csvb_sniff *s, char used, char fallback, bool explicit,
-                     bool short_record, size_t preamble, size_t skipped, struct csvb_diag *d);
+void csvb_sniff_hint(const struct csvb_sniff *s, const struct csvb_sniff_bytes *bytes, char used,
+                     char fallback, bool explicit, bool short_record, size_t skipped,
+                     struct csvb_diag *d);
 
 /* The delimiter a file name implies: '\t' for *.tsv (any case, after a compression extension:
  * x.tsv.gz), else ','. */
