@@ -54,7 +54,7 @@ LAYER_core    := source scan_kernel scan csvfeed lenient record reader charset d
                  decompress sniff
 LAYER_run     := options cli cli_table files_from completion walk walk_names walk_roots outputs outdir omp_env conflicts plan input \
                  shard shard_run plan_json fdlimit \
-                 result results hints schedule pipeline chunks driver supervise progress incremental incremental_run \
+                 result results hints schedule pipeline chunk_starts chunks driver supervise progress incremental incremental_run \
                  incremental_journal manifest_json wire mpi_env handout driver_mpi
 LAYER_present := report report_diag report_table report_csv report_json report_junit report_github color \
                  report_read merge_reports \

@@ -1,8 +1,10 @@
 /* chunks.c — a big file as parallel chunks: speculative starts, verified in order, linear repair.
- * Over the 400-line budget (524): the starts, the runs, the verification and the assembly are one
- * protocol whose invariants (chunks.h) span all four; split, each part would restate them. */
+ * Over the 400-line budget (531): the runs, the take-over, the verification and the assembly are
+ * one protocol whose invariants (chunks.h) span all four; split, each part would restate them.
+ * Where chunks start (pure functions of the bytes) is chunk_starts.c. */
 #include "csvbatch/chunks.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -10,6 +12,7 @@
 #include <unistd.h>
 
 #include "csvbatch/cancel.h"
+#include "csvbatch/chunk_starts.h"
 #include "csvbatch/clock.h"
 #include "csvbatch/hints.h"
 #include "csvbatch/input.h"
@@ -25,6 +28,8 @@ struct chunk {
     bool capped;       /* the run read at most one chunk size past nominal_end */
     bool serial;       /* the run read the serial path's blocks (RUN_SERIAL) */
     struct csvb_atomic out; /* its output, parked until assembled */
+    bool direct;            /* its run took over: it writes at the end of the output itself */
+    off_t direct_at;        /* direct: where the output ended before its bytes */
     struct csvb_result res; /* counts and diag; lines relative to its start */
     enum csvb_err err;
     unsigned long lines;
@@ -45,6 +50,7 @@ struct verifier {
     off_t at;           /* where the next record really starts */
     unsigned long base; /* absolute line of the next kept chunk's first line */
     enum csvb_err err;  /* the first error in file order: verification stops there */
+    uint64_t copied;    /* CSV bytes of chunk outputs copied from temp files */
     struct csvb_result acc;       /* the kept chunks' counts; the error */
     struct csvb_reader_stats why; /* the error's reader failure */
 };
@@ -64,6 +70,7 @@ struct csvb_chunks {
     double start_time;
     _Atomic unsigned parked, parked_max; /* chunk temp files on disk now, and at most */
     _Atomic size_t claimed;              /* chunks whose speculative run has been taken up */
+    _Atomic size_t settled;              /* v.next, published for runs that may take over */
     struct verifier v;
 };
 
@@ -77,62 +84,13 @@ static enum csvb_err take_header(void *ctx, const struct csvb_row *row, bool *st
     return CSVB_OK;
 }
 
-/* Offset just past the first LF at or after `from` (before `limit`), or -1. */
-static off_t next_line_start(int fd, off_t from, off_t limit)
-{
-    char buf[64 * 1024];
-    while (from < limit) {
-        size_t want = (size_t)(limit - from) < sizeof buf ? (size_t)(limit - from) : sizeof buf;
-        ssize_t n = pread(fd, buf, want, from);
-        if (n <= 0)
-            return -1;
-        char *nl = memchr(buf, '\n', (size_t)n);
-        if (nl != NULL)
-            return from + (nl - buf) + 1;
-        from += n;
-    }
-    return -1;
-}
-
-/* Offset just past the last LF in [from, to), or -1 when there is none. */
-static off_t last_line_start(int fd, off_t from, off_t to)
-{
-    char buf[64 * 1024];
-    while (to > from) {
-        size_t want = (size_t)(to - from) < sizeof buf ? (size_t)(to - from) : sizeof buf;
-        ssize_t n = pread(fd, buf, want, to - (off_t)want);
-        if (n != (ssize_t)want)
-            return -1;
-        char *nl = memrchr(buf, '\n', want);
-        if (nl != NULL)
-            return to - (off_t)want + (nl - buf) + 1;
-        to -= (off_t)want;
-    }
-    return -1;
-}
-
-/* Where the serial reader's block that holds offset `at` ends. The serial path (pipeline.c)
- * reads the file in blocks of `block` bytes, each starting after the last line feed of the one
- * before (or where it ended, for a line longer than a block): a run from the record start `at`
- * whose first read ends there reads exactly the blocks the serial run reads from `at` on, so a
- * file that fails there reports the serial run's bytes_read. */
-static off_t serial_block_end(int fd, off_t block, off_t at)
-{
-    off_t start = 0, end = block;
-    while (end <= at) {
-        off_t next = last_line_start(fd, start, end);
-        start = next > start ? next : end;
-        end = start + block;
-    }
-    return end;
-}
-
 /* Past a chunk's nominal end, reads of this size finish the record straddling it. */
 #define TAIL_READ ((size_t)64 << 10)
 
-/* A range source whose first read stops at `first_end` (serial_block_end), or whose reads stop
- * at `soft_end` (a chunk's nominal end) and go on from there in TAIL_READ steps: a run reads,
- * checks and scans only what it delivers, not up to a block past its end (the next chunk's). */
+/* A range source whose first read stops at `first_end` (csvb_chunk_serial_block_end), or whose
+ * reads stop at `soft_end` (a chunk's nominal end) and go on from there in TAIL_READ steps: a run
+ * reads, checks and scans only what it delivers, not up to a block past its end (the next chunk's).
+ */
 struct aligned_source {
     struct csvb_range_source range;
     off_t first_end; /* 0 once the first read is done */
@@ -201,61 +159,6 @@ static bool read_header(const struct csvb_plan *plan, struct csvb_chunks *c, off
     return csvb_stage_check_header(&c->stage, &header, &d);
 }
 
-static bool line_end_or(char c, char delimiter)
-{
-    return c == delimiter || c == '\n' || c == '\r';
-}
-
-/* Whether buf[0] lies inside quotes, as the first quote that tells says (0 if none does). In
- * well-formed CSV a quote followed by a byte other than a delimiter, line end or quote leaves a
- * quoted field open (it opens one, or ends a doubled pair); one preceded by such a byte leaves
- * quotes (it closes, or begins a doubled pair). Counting the quotes up to it gives the state at
- * buf[0]. Only a guess on malformed input: the chunks' verification repairs a wrong start. */
-static bool starts_in_quotes(const char *buf, size_t n, char delimiter)
-{
-    bool odd = false;
-    for (size_t i = 0; i < n; i++) {
-        if (buf[i] != '"')
-            continue;
-        odd = !odd; /* quotes in buf[0..i] */
-        bool opens = i + 1 < n && buf[i + 1] != '"' && !line_end_or(buf[i + 1], delimiter);
-        bool closes = i > 0 && buf[i - 1] != '"' && !line_end_or(buf[i - 1], delimiter);
-        if (opens != closes)
-            return opens != odd; /* inside after it = state at buf[0] XOR odd */
-    }
-    return false;
-}
-
-/* Offset just past the first line feed at or after `from` that lies outside quotes, judged on
- * the 64 KiB after `from` (then any line feed), or -1 before `limit`. */
-static off_t next_record_start(int fd, off_t from, off_t limit, char delimiter)
-{
-    char buf[64 * 1024];
-    size_t want = (size_t)(limit - from) < sizeof buf ? (size_t)(limit - from) : sizeof buf;
-    ssize_t n = from < limit ? pread(fd, buf, want, from) : -1;
-    if (n <= 0)
-        return -1;
-    bool in_quotes = starts_in_quotes(buf, (size_t)n, delimiter);
-    for (size_t i = 0; i < (size_t)n; i++) {
-        if (buf[i] == '"')
-            in_quotes = !in_quotes;
-        else if (buf[i] == '\n' && !in_quotes)
-            return from + (off_t)i + 1;
-    }
-    return next_line_start(fd, from + n, limit);
-}
-
-off_t csvb_chunk_nominal(off_t size, size_t n, size_t k)
-{
-    if (k >= n)
-        return size;
-    /* In half shares: a whole chunk is 2, one of the last quarter 1; size * w / u, exactly. */
-    off_t halves = n >= 4 ? (off_t)n / 4 : 0, full_n = (off_t)n - halves;
-    off_t u = 2 * full_n + halves, full = (off_t)k < full_n ? (off_t)k : full_n;
-    off_t w = 2 * full + ((off_t)k - full);
-    return size / u * w + size % u * w / u;
-}
-
 /* The speculative starts: after the first line feed outside quotes (as far as the bytes there
  * tell) at or after each chunk's nominal start (csvb_chunk_nominal), their number first cut to
  * max_chunks: memory, temp files and tasks are bounded by max_chunks whatever --chunk-size is. */
@@ -269,11 +172,11 @@ static bool plan_starts(struct csvb_chunks *c, size_t max_chunks, char delimiter
         return false;
     off_t start = 0;
     for (off_t k = 0; k < n && start < c->size; k++) {
-        off_t next =
-            k + 1 < n
-                ? next_record_start(c->in.fd, csvb_chunk_nominal(c->size, (size_t)n, (size_t)k + 1),
-                                    c->size, delimiter)
-                : c->size;
+        off_t next = k + 1 < n
+                         ? csvb_chunk_record_start(
+                               c->in.fd, csvb_chunk_nominal(c->size, (size_t)n, (size_t)k + 1),
+                               c->size, delimiter)
+                         : c->size;
         if (next < 0 || next >= c->size)
             next = c->size;
         if (next <= start)
@@ -352,6 +255,62 @@ enum run_kind {
     RUN_SERIAL       /* the same, reading the blocks the serial path reads (a failure's rerun) */
 };
 
+/* Rows between two looks at whether a running chunk may take over the output. */
+#define TAKE_OVER_ROWS 1024
+
+/* A chunk's speculative run: its stage, and whether (and when) to look at taking over. */
+struct chunk_sink {
+    struct csvb_stage *stage;
+    struct csvb_chunks *c;
+    size_t k;
+    bool writeback;     /* the output will be fsynced */
+    unsigned countdown; /* rows to the next look; 0 = no more looks */
+};
+
+/* Called with the lock held by chunk k's own run, when every chunk before it is verified and
+ * appended: a run that started where the record before it really ended (so it will be kept)
+ * stops writing its temp file and goes on at the end of the output itself. What its temp file
+ * holds so far is copied there first; the rest, and the copying of it, is saved. */
+static enum csvb_err take_over(struct chunk_sink *s, struct csvb_diag *d)
+{
+    struct csvb_chunks *c = s->c;
+    struct chunk *ch = &c->chunks[s->k];
+    struct csvb_atomic *out = &c->chunks[0].out;
+    if (c->v.next != s->k || c->v.err != CSVB_OK || ch->start != c->v.at || out->tmp_path == NULL ||
+        !csvb_stage_can_redirect(s->stage))
+        return CSVB_OK;
+    s->countdown = 0;
+    uint64_t had = s->stage->writer.flushed; /* bytes in its temp file */
+    enum csvb_err e = csvb_stage_redirect(s->stage, out, s->writeback, d);
+    off_t end = e == CSVB_OK ? lseek(out->fd, 0, SEEK_CUR) : 0;
+    if (e == CSVB_OK && end < (off_t)had)
+        e = csvb_diag_errno(d, CSVB_E_IO, errno, "cannot write %s", out->final_path);
+    if (e == CSVB_OK) {
+        ch->direct = true;
+        ch->direct_at = end - (off_t)had;
+        c->v.copied += had;
+    }
+    return e;
+}
+
+/* The reader sink of a speculative run: the stage's, and every TAKE_OVER_ROWS rows, once the
+ * chunks before it are settled, a try at taking over (never waiting for the lock). */
+static enum csvb_err chunk_row(void *ctx, const struct csvb_row *row, bool *stop,
+                               struct csvb_diag *d)
+{
+    struct chunk_sink *s = ctx;
+    enum csvb_err e = csvb_stage_row(s->stage, row, stop, d);
+    if (e != CSVB_OK || s->countdown == 0 || --s->countdown > 0)
+        return e;
+    s->countdown = TAKE_OVER_ROWS;
+    if (atomic_load_explicit(&s->c->settled, memory_order_acquire) != s->k ||
+        pthread_mutex_trylock(&s->c->v.lock) != 0)
+        return CSVB_OK;
+    e = take_over(s, d);
+    pthread_mutex_unlock(&s->c->v.lock);
+    return e;
+}
+
 /* Runs chunk k from `from`: through its nominal end to the end of the record straddling it. */
 static void run_from(const struct csvb_plan *plan, const struct csvb_job *job,
                      struct csvb_chunks *c, size_t k, off_t from, enum run_kind kind)
@@ -367,6 +326,7 @@ static void run_from(const struct csvb_plan *plan, const struct csvb_job *job,
     csvb_result_fini(&ch->res);
     csvb_result_init(&ch->res);
     ch->start = from;
+    ch->direct = false; /* a run again starts a temp file of its own (verify_one cut the bytes) */
     ch->capped = kind == RUN_SPECULATIVE;
     ch->serial = kind == RUN_SERIAL;
     struct csvb_stage stage;
@@ -381,7 +341,7 @@ static void run_from(const struct csvb_plan *plan, const struct csvb_job *job,
      * more than a chunk at a time: a run stops soon after its nominal end, and what it read
      * beyond that would be read again by the next chunk. */
     if (kind == RUN_SERIAL)
-        src.first_end = serial_block_end(c->in.fd, (off_t)cfg.block_size, from);
+        src.first_end = csvb_chunk_serial_block_end(c->in.fd, (off_t)cfg.block_size, from);
     else if (cfg.block_size > (size_t)c->chunk_size)
         cfg.block_size = (size_t)c->chunk_size;
     if (kind != RUN_SERIAL && !last)
@@ -392,16 +352,21 @@ static void run_from(const struct csvb_plan *plan, const struct csvb_job *job,
     cfg.stop_after = last ? 0 : (uint64_t)(ch->nominal_end - from); /* > 0: from < nominal_end */
     struct csvb_reader_stats stats = {0};
     struct csvb_row header = csvb_rowcopy_row(&c->header);
+    /* A speculative run may take over the output (take_over); the first look is at its first
+     * row, so that a chunk whose turn has come (always, on one thread) writes no temp file. */
+    struct chunk_sink sink = {&stage, c, k, c->stage.writeback,
+                              kind == RUN_SPECULATIVE && k > 0 && !c->stage.dry_run ? 1u : 0u};
     enum csvb_err e = k > 0 ? csvb_stage_bind(&stage, &header, &ch->res.diag) : CSVB_OK;
     if (e == CSVB_OK)
         e = csvb_reader_run(&cfg, (struct csvb_source){aligned_fill, &src},
-                            (struct csvb_sink){csvb_stage_row, &stage}, &stats, &ch->res.diag);
+                            (struct csvb_sink){chunk_row, &sink}, &stats, &ch->res.diag);
     if (e == CSVB_OK && !stage.have_header)
         e = csvb_diag_set(&ch->res.diag, CSVB_E_PARSE, 1, "expected a header record");
     ch->finished = stats.stop_offset > 0 || (e == CSVB_OK && limit == c->size);
     ch->stop = stats.stop_offset > 0 ? from + (off_t)stats.stop_offset : limit;
     if (e == CSVB_OK && ch->finished && (e = csvb_stage_flush(&stage, &ch->res.diag)) == CSVB_OK &&
-        (e = csvb_stage_hand_over(&stage, &ch->out, &ch->res.diag)) == CSVB_OK)
+        (e = csvb_stage_hand_over(&stage, &ch->out, &ch->res.diag)) == CSVB_OK &&
+        ch->out.tmp_path != NULL) /* none for a direct run, or in a dry run */
         count_parked(c);
     csvb_result_add_counts(&ch->res, &stage.counts);
     ch->res.rows_padded += stage.rows_padded;
@@ -432,6 +397,16 @@ static void verify_one(const struct csvb_plan *plan, const struct csvb_job *job,
         return;
     }
     bool exact = ch->start != v->at || (ch->err == CSVB_OK && !ch->finished);
+    if (ch->direct && (exact || ch->err != CSVB_OK)) {
+        /* Its bytes in the output are cut off: a run again writes a temp file of its own. */
+        int fd = c->chunks[0].out.fd;
+        ch->direct = false;
+        if (ftruncate(fd, ch->direct_at) != 0 || lseek(fd, ch->direct_at, SEEK_SET) < 0) {
+            v->err = csvb_diag_errno(&v->acc.diag, CSVB_E_IO, errno, "cannot write %s",
+                                     c->chunks[0].out.final_path);
+            return;
+        }
+    }
     if (exact || (ch->err != CSVB_OK && !ch->serial)) {
         csvb_cancel_enter();
         if (exact)
@@ -462,7 +437,8 @@ static void verify_one(const struct csvb_plan *plan, const struct csvb_job *job,
     }
     v->base += ch->lines;
     v->at = ch->stop;
-    if (k > 0 && ch->out.tmp_path != NULL) { /* none in a dry run */
+    if (k > 0 && ch->out.tmp_path != NULL) { /* none in a dry run, nor for a direct run */
+        v->copied += ch->res.bytes_written;
         v->err = csvb_atomic_append(&c->chunks[0].out, &ch->out, plan->fsync, &acc->diag);
         atomic_fetch_sub(&c->parked, 1); /* consumed either way */
     }
@@ -478,8 +454,10 @@ static void verify_ready(const struct csvb_plan *plan, const struct csvb_job *jo
     atomic_store(&v->kick, true);
     while (atomic_load(&v->kick) && pthread_mutex_trylock(&v->lock) == 0) {
         atomic_store(&v->kick, false);
-        while (v->err == CSVB_OK && v->next < c->n && atomic_load(&c->chunks[v->next].ran))
+        while (v->err == CSVB_OK && v->next < c->n && atomic_load(&c->chunks[v->next].ran)) {
             verify_one(plan, job, c, v->next++);
+            atomic_store_explicit(&c->settled, v->next, memory_order_release);
+        }
         pthread_mutex_unlock(&v->lock);
     }
 }
@@ -507,6 +485,7 @@ static enum csvb_err verify(const struct csvb_plan *plan, const struct csvb_job 
     pthread_mutex_lock(&v->lock); /* a last verify_ready may still hold it */
     while (v->err == CSVB_OK && v->next < c->n)
         verify_one(plan, job, c, v->next++);
+    res->bytes_copied = v->copied;
     pthread_mutex_unlock(&v->lock);
     res->rows_read = v->acc.rows_read;
     res->rows_written = v->acc.rows_written;

@@ -30,10 +30,10 @@ void csvb_report_diagnostics(FILE *err, const struct csvb_joblist *list,
         if (debug_chunks && r->parse_runs > 0)
             fprintf(err,
                     "csvbatch: debug: %s: %u chunks, %u chunk runs, bytes parsed %llu of %lld, "
-                    "temp files at most %u\n",
+                    "temp files at most %u, bytes copied %llu\n",
                     list->jobs[i].path, r->chunks, r->parse_runs,
                     (unsigned long long)r->bytes_parsed, (long long)list->jobs[i].size,
-                    r->chunk_temps_max);
+                    r->chunk_temps_max, (unsigned long long)r->bytes_copied);
         if (r->status == CSVB_STATUS_SUCCESS || r->status == CSVB_STATUS_UNCHANGED)
             continue;
         /* A path longer than the line (a tree deeper than PATH_MAX) still gets its cause said. */

@@ -7,7 +7,7 @@
 /* What few results have. text holds message, hint, encoding, written_stamp and written_at,
  * each NUL-terminated, one after the other: exactly as long as they are. */
 struct csvb_result_rare {
-    uint64_t rows_rejected, rows_padded, bytes_decompressed, bytes_parsed;
+    uint64_t rows_rejected, rows_padded, bytes_decompressed, bytes_parsed, bytes_copied;
     unsigned parse_runs, chunks, chunk_temps_max;
     enum csvb_err code;
     int sys_errno;
@@ -67,9 +67,9 @@ static bool has_rare(const struct csvb_result *res)
     const struct csvb_diag *d = &res->diag;
     return res->rows_rejected != 0 || res->rows_padded != 0 || res->bytes_decompressed != 0 ||
            res->bytes_parsed != 0 || res->parse_runs != 0 || res->chunks != 0 ||
-           res->chunk_temps_max != 0 || d->code != CSVB_OK || d->sys_errno != 0 || d->line != 0 ||
-           d->message[0] != '\0' || d->hint[0] != '\0' || res->preview.n > 0 ||
-           res->preview.rows != NULL || input_known(&res->input) ||
+           res->chunk_temps_max != 0 || res->bytes_copied != 0 || d->code != CSVB_OK ||
+           d->sys_errno != 0 || d->line != 0 || d->message[0] != '\0' || d->hint[0] != '\0' ||
+           res->preview.n > 0 || res->preview.rows != NULL || input_known(&res->input) ||
            res->dialect.encoding[0] != '\0' || res->written_stamp[0] != '\0' ||
            res->written_at[0] != '\0';
 }
@@ -95,11 +95,12 @@ static struct csvb_result_rare *rare_pack(struct csvb_result *res)
     struct csvb_result_rare *rare = malloc(sizeof *rare + total);
     if (rare == NULL)
         return NULL;
-    *rare =
-        (struct csvb_result_rare){res->rows_rejected,   res->rows_padded, res->bytes_decompressed,
-                                  res->bytes_parsed,    res->parse_runs,  res->chunks,
-                                  res->chunk_temps_max, res->diag.code,   res->diag.sys_errno,
-                                  res->diag.line,       res->preview,     res->input};
+    *rare = (struct csvb_result_rare){
+        res->rows_rejected,  res->rows_padded,     res->bytes_decompressed,
+        res->bytes_parsed,   res->bytes_copied,    res->parse_runs,
+        res->chunks,         res->chunk_temps_max, res->diag.code,
+        res->diag.sys_errno, res->diag.line,       res->preview,
+        res->input};
     csvb_rows_init(&res->preview);
     char *at = rare->text;
     for (int k = 0; k < 5; k++) {
@@ -154,6 +155,7 @@ static void rare_unpack(const struct csvb_result_rare *rare, struct csvb_result 
     res->rows_padded = rare->rows_padded;
     res->bytes_decompressed = rare->bytes_decompressed;
     res->bytes_parsed = rare->bytes_parsed;
+    res->bytes_copied = rare->bytes_copied;
     res->parse_runs = rare->parse_runs;
     res->chunks = rare->chunks;
     res->chunk_temps_max = rare->chunk_temps_max;
@@ -176,6 +178,7 @@ static void rare_unpack(const struct csvb_result_rare *rare, struct csvb_result 
 static void rare_clear(struct csvb_result *res)
 {
     res->rows_rejected = res->rows_padded = res->bytes_decompressed = res->bytes_parsed = 0;
+    res->bytes_copied = 0;
     res->parse_runs = res->chunks = res->chunk_temps_max = 0;
     res->diag.code = CSVB_OK;
     res->diag.sys_errno = 0;

@@ -270,6 +270,27 @@ enum csvb_err csvb_stage_hand_over(struct csvb_stage *s, struct csvb_atomic *dst
     return csvb_atomic_park(dst, d);
 }
 
+bool csvb_stage_can_redirect(const struct csvb_stage *s)
+{
+    return s->writer_ready && s->out.fd >= 0 && s->out.tmp_path != NULL &&
+           s->writer.fd == s->out.fd && s->writer.codec == NULL && s->writer.thread == NULL &&
+           !s->rejects_ready;
+}
+
+enum csvb_err csvb_stage_redirect(struct csvb_stage *s, struct csvb_atomic *dst, bool writeback,
+                                  struct csvb_diag *d)
+{
+    /* Every byte handed to write(2) is in the temp file now: appending it keeps the order. */
+    enum csvb_err e = csvb_atomic_append(dst, &s->out, writeback, d);
+    s->out = (struct csvb_atomic){-1, NULL, NULL, -1}; /* consumed either way */
+    s->writer.fd = e == CSVB_OK ? dst->fd : -1;
+    s->writer.writeback = writeback;
+    s->writer.writeback_at = s->writer.flushed;
+    if (e != CSVB_OK)
+        s->writer.sys_errno = EIO; /* nothing more is written anywhere */
+    return e;
+}
+
 void csvb_stage_take_preview(struct csvb_stage *s, struct csvb_rows *dst)
 {
     if (!s->preview_ready)

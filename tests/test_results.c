@@ -14,7 +14,7 @@ Test(results, slot_is_small)
     /* A new field of struct csvb_result must be kept by put and get: this size changes, and the
      * round trips below are where to add it. */
     if (sizeof(long) == 8)
-        cr_assert_eq(sizeof(struct csvb_result), 1288);
+        cr_assert_eq(sizeof(struct csvb_result), 1296);
 }
 
 /* Every field of a and b, compared one by one (the diagnostic's strings as strings). */
@@ -34,6 +34,7 @@ static void expect_same(const struct csvb_result *a, const struct csvb_result *b
     cr_expect_eq(a->parse_runs, b->parse_runs);
     cr_expect_eq(a->chunks, b->chunks);
     cr_expect_eq(a->chunk_temps_max, b->chunk_temps_max);
+    cr_expect_eq(a->bytes_copied, b->bytes_copied);
     cr_expect_eq(a->diag.code, b->diag.code);
     cr_expect_eq(a->diag.sys_errno, b->diag.sys_errno);
     cr_expect_eq(a->diag.line, b->diag.line);
@@ -80,6 +81,7 @@ static void rare(struct csvb_result *r)
     r->parse_runs = 7;
     r->chunks = 8;
     r->chunk_temps_max = 9;
+    r->bytes_copied = 16;
     csvb_diag_errno(&r->diag, CSVB_E_IO, 28, "cannot write %0*d", 600, 1);
     r->diag.line = 1042;
     memset(r->diag.message + 400, 'm', sizeof r->diag.message - 401); /* 767 bytes long */

@@ -14,7 +14,13 @@
  * while it was read fails for that, as on the serial path. Each chunk writes its own temp file;
  * the first one is extended with the others in order (as soon as each is verified, while later
  * chunks still run) and renamed: outputs are byte-identical to the serial path's (a later
- * chunk's first field is never quoted as if it began the output). Chunks are equal in size.
+ * chunk's first field is never quoted as if it began the output). A chunk still running when
+ * every chunk before it has been verified and appended, and that started where the record before
+ * it ended, takes over: what its temp file holds is appended, and it writes the rest at the end
+ * of the output itself, so that only the part written before its turn came is copied (nothing,
+ * for the chunks of a file run on one thread; an uncompressed output only). Should such a chunk
+ * be run again after all (its straddling record was longer than the cap, or it failed), its
+ * bytes are cut off the output first.
  *
  * Bounded whatever --chunk-size is: a file has at most max_chunks chunks (the chunk size is
  * raised to size / max_chunks when needed), so at most max_chunks temp files, chunk records and
@@ -25,6 +31,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "csvbatch/chunk_starts.h"
 #include "csvbatch/outputs.h"
 #include "csvbatch/plan.h"
 #include "csvbatch/result.h"
@@ -38,13 +45,6 @@ struct csvb_chunks;
 
 /* The max_chunks for csvb_chunks_new with `threads` threads: 4 per thread, 2..CSVB_CHUNKS_MAX. */
 size_t csvb_chunks_max(int threads);
-
-/* Where chunk k of n (k = n: the end) nominally starts in a file of `size` bytes. The chunks
- * are of one size but the last quarter of them (one per thread: max_chunks is 4 per thread),
- * which are half that, so that the threads, which finish their earlier chunks at different
- * times, end together: a run does not end on one thread running a whole chunk alone. Fewer than
- * 4 chunks are of one size. The real starts are the first record starts at or after these. */
-off_t csvb_chunk_nominal(off_t size, size_t n, size_t k);
 
 /* Plans the chunks of job, at most max_chunks (>= 2): NULL when the file is not split (the plan
  * does not split it, not a regular file of the listed size, no usable line feeds, a header that
@@ -66,7 +66,8 @@ void csvb_chunks_run(const struct csvb_plan *plan, const struct csvb_job *job,
                      struct csvb_chunks *c);
 
 /* After every chunk ran: verifies what is left, commits the output, fills res (its
- * bytes_parsed, parse_runs, chunks and chunk_temps_max tell the work done), frees c. */
+ * bytes_parsed, parse_runs, chunks, chunk_temps_max and bytes_copied tell the work done), frees c.
+ */
 void csvb_chunks_finish(const struct csvb_plan *plan, const struct csvb_job *job,
                         struct csvb_chunks *c, struct csvb_result *res);
 

@@ -55,6 +55,8 @@ struct csvb_result {
     unsigned parse_runs;      /* chunked files: how many chunk runs there were; 0 = not chunked */
     unsigned chunks;          /* chunked files: how many chunks (debug figure) */
     unsigned chunk_temps_max; /* chunked files: most chunk temp files on disk at once (debug) */
+    uint64_t bytes_copied;    /* chunked files: chunk output bytes copied into the output from
+                                 temp files, not written there directly (debug figure) */
     struct csvb_diag diag;    /* the error or notice, code CSVB_OK when none */
     struct csvb_rows preview; /* owned: --preview, the output header then the first rows
                                  written (empty when none); free with csvb_rows_fini */

@@ -127,6 +127,20 @@ void csvb_stage_submit(struct csvb_stage *s, struct csvb_commit *pool,
 enum csvb_err csvb_stage_hand_over(struct csvb_stage *s, struct csvb_atomic *dst,
                                    struct csvb_diag *d);
 
+/* Whether s's output can be redirected (csvb_stage_redirect): bound, into a temp file of its own,
+ * not compressed (a compressed output's encoder may hold bytes on its thread). */
+bool csvb_stage_can_redirect(const struct csvb_stage *s);
+
+/* Sends the rest of s's output to the end of dst, an open or parked temp file that s's output
+ * continues: what s has written out so far is appended to dst (csvb_atomic_append) and s's temp
+ * file removed; the bytes still buffered, and all later ones, are written straight to dst's
+ * descriptor, which s borrows (hand over then gives nothing; dst's owner commits or aborts it).
+ * writeback: dst will be fsynced (its writeback is started as s writes). The bytes that reach
+ * dst are exactly those that appending s's finished output would have put there. Requires
+ * csvb_stage_can_redirect. Errors: CSVB_E_IO naming dst's final path. */
+enum csvb_err csvb_stage_redirect(struct csvb_stage *s, struct csvb_atomic *dst, bool writeback,
+                                  struct csvb_diag *d);
+
 /* Moves the preview rows kept (the output header first; empty when none) into *dst, which must be
  * empty; the caller frees them with csvb_rows_fini. */
 void csvb_stage_take_preview(struct csvb_stage *s, struct csvb_rows *dst);
