@@ -93,13 +93,24 @@ off_t csvb_chunk_record_start(int fd, off_t from, off_t limit, char delimiter)
     return next_line_start(fd, from + n, limit);
 }
 
-off_t csvb_chunk_nominal(off_t size, size_t n, size_t k)
+/* Chunk j's weight: halved with each batch of `threads` chunks, from 8 to 1. */
+static off_t chunk_weight(size_t threads, size_t j)
+{
+    size_t batch = j / threads;
+    return (off_t)8 >> (batch < 3 ? batch : 3);
+}
+
+off_t csvb_chunk_nominal(off_t size, size_t n, size_t threads, size_t k)
 {
     if (k >= n)
         return size;
-    /* In half shares: a whole chunk is 2, one of the last quarter 1; size * w / u, exactly. */
-    off_t halves = n >= 4 ? (off_t)n / 4 : 0, full_n = (off_t)n - halves;
-    off_t u = 2 * full_n + halves, full = (off_t)k < full_n ? (off_t)k : full_n;
-    off_t w = 2 * full + ((off_t)k - full);
-    return size / u * w + size % u * w / u;
+    if (threads == 0)
+        threads = 1;
+    off_t w = 0, u = 0; /* weights before chunk k; of all n */
+    for (size_t j = 0; j < n; j++) {
+        if (j == k)
+            w = u;
+        u += chunk_weight(threads, j);
+    }
+    return size / u * w + size % u * w / u; /* size * w / u, exactly */
 }

@@ -167,16 +167,17 @@ static bool plan_starts(struct csvb_chunks *c, size_t max_chunks, char delimiter
     off_t n = c->size / c->chunk_size;
     if (max_chunks >= 2 && n > (off_t)max_chunks)
         n = (off_t)max_chunks;
-    c->chunk_size = csvb_chunk_nominal(c->size, (size_t)n, 1);
+    size_t threads = max_chunks / CSVB_CHUNKS_PER_THREAD;
+    c->chunk_size = csvb_chunk_nominal(c->size, (size_t)n, threads, 1);
     if ((c->chunks = calloc((size_t)n, sizeof *c->chunks)) == NULL)
         return false;
     off_t start = 0;
     for (off_t k = 0; k < n && start < c->size; k++) {
-        off_t next = k + 1 < n
-                         ? csvb_chunk_record_start(
-                               c->in.fd, csvb_chunk_nominal(c->size, (size_t)n, (size_t)k + 1),
-                               c->size, delimiter)
-                         : c->size;
+        off_t next = k + 1 < n ? csvb_chunk_record_start(
+                                     c->in.fd,
+                                     csvb_chunk_nominal(c->size, (size_t)n, threads, (size_t)k + 1),
+                                     c->size, delimiter)
+                               : c->size;
         if (next < 0 || next >= c->size)
             next = c->size;
         if (next <= start)

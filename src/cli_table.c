@@ -532,8 +532,8 @@ static const struct csvb_cli_option table[] = {
      .flags = CSVB_OPTF_ZERO_OK,
      .arg_name = "N",
      .expect = "0 or a size of at least 4096 bytes (K, M, G suffixes)",
-     .help = "split a file larger than 2N into N-byte chunks parsed in\n"
-             "parallel when threads are idle (default 32M; 0: never)"},
+     .help = "split a file larger than 2N into about size/N chunks parsed\n"
+             "in parallel when threads are idle (default 32M; 0: never)"},
     {.kind = CSVB_OPT_FLAG,
      .long_name = "no-fast-path",
      FIELD(fast_path),

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "csvbatch/chunk_starts.h"
 #include "csvbatch/chunks.h"
 #include "csvbatch/cli.h"
 #include "csvbatch/plan.h"
@@ -92,31 +93,34 @@ static void rows_until(char *buf, size_t *len, int *i, size_t until)
 
 Test(chunks, a_chunk_run_again_after_taking_over_is_cut_off_first)
 {
-    /* 4 chunks of a 2.1 MB file: [0, 600K), [600K, 1200K), [1200K, 1800K), then the last of half
-     * that. Rows up to 900K, then a quoted field up to 1810K whose lines look like records (no
-     * quote within 64 KiB of the third chunk's nominal start says they are inside quotes, so it
-     * starts in the field), then rows. The second chunk starts right, takes over at its first
-     * row, writes a write buffer's worth (256 KiB) of it straight into the output, then meets the
-     * field, which outlasts its speculative run's cap (1800K): it is run again, and the bytes it
-     * wrote into the output must go first, or they would be there twice. */
+    /* 8 chunks of a 3 MB file on 2 threads (csvb_chunk_nominal). Rows up to 300 KB into the
+     * second chunk, then a quoted field whose lines look like records (no quote within 64 KiB of
+     * the next nominal starts says they are inside quotes, so those chunks start in the field)
+     * up to past the second chunk's cap (its nominal end plus a first chunk's size), then rows.
+     * The second chunk starts right, takes over at its first row, writes a write buffer's worth
+     * (256 KiB) of rows straight into the output, then meets the field, which outlasts its
+     * speculative run: it is run again, and the bytes it wrote into the output must go first, or
+     * they would be there twice. */
     char *t = tmpdir_new();
     static char text[4 << 20];
-    const size_t k = 2100000 / 7;
+    const off_t size = 3000000, first = csvb_chunk_nominal(size, 8, 2, 1);
+    const size_t field_from = (size_t)first + 300000,
+                 field_to = (size_t)(csvb_chunk_nominal(size, 8, 2, 2) + first) + 10000;
     size_t len = (size_t)sprintf(text, "A,B,C\n");
     int i = 0;
-    rows_until(text, &len, &i, 3 * k);
+    rows_until(text, &len, &i, field_from);
     len += (size_t)sprintf(text + len, "big,0,\"");
-    for (int j = 0; len < 6 * k + 10000; j++)
+    for (int j = 0; len < field_to; j++)
         len += (size_t)sprintf(text + len, "x%04d,y\n", j % 10000);
     len += (size_t)sprintf(text + len, "end\"\n");
     int before = i;
-    rows_until(text, &len, &i, 7 * k);
+    rows_until(text, &len, &i, (size_t)size);
     write_text(t, "big.csv", text);
     struct harness h;
     plan_dir(&h, t);
     struct csvb_result res;
-    size_t n = run_chunks(&h, 4, &res);
-    cr_assert_eq(n, 4);
+    size_t n = run_chunks(&h, 8, &res);
+    cr_assert_geq(n, 4);
     cr_assert_eq(res.status, CSVB_STATUS_SUCCESS, "%s", res.diag.message);
     cr_expect_eq(res.rows_read, (uint64_t)i + 1, "rows %llu, %d before the field",
                  (unsigned long long)res.rows_read, before);

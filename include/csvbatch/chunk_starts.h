@@ -7,12 +7,15 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* Where chunk k of n (k = n: the end) nominally starts in a file of `size` bytes. The chunks
- * are of one size but the last quarter of them (one per thread: max_chunks is 4 per thread),
- * which are half that, so that the threads, which finish their earlier chunks at different
- * times, end together: a run does not end on one thread running a whole chunk alone. Fewer than
- * 4 chunks are of one size. The real starts are the first record starts at or after these. */
-off_t csvb_chunk_nominal(off_t size, size_t n, size_t k);
+/* Where chunk k of n (k = n: the end) nominally starts in a file of `size` bytes, for `threads`
+ * threads (n is at most 4 per thread). The chunks come in batches of one per thread, each batch's
+ * chunks half the size of the batch's before, down to an eighth (factoring, as in loop
+ * scheduling: 8 chunks on 2 threads are 8, 8, 4, 4, 2, 2, 1, 1 thirtieths): the threads, which
+ * finish their chunks at different times, take the small ones at the end as they come free, so
+ * that they end within about one small chunk of each other, while the first chunks are big (few
+ * chunks, little to assemble). Up to one chunk per thread are of one size. The real starts are
+ * the first record starts at or after these. */
+off_t csvb_chunk_nominal(off_t size, size_t n, size_t threads, size_t k);
 
 /* Offset just past the first line feed at or after `from` that lies outside quotes, as far as
  * the 64 KiB after `from` tell (a quote followed by a byte other than a delimiter, line end or
