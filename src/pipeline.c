@@ -85,9 +85,10 @@ static enum csvb_err run(const struct csvb_plan *plan, const struct csvb_job *jo
         csvb_hints_explain(plan, job, &stats, deadline, d);
     if (e != CSVB_OK)
         return e;
-    if (!s->have_header)
-        return csvb_diag_set(d, CSVB_E_PARSE, 1, "expected a header record, found %s",
-                             stats.bytes_read == 0 ? "an empty file" : "only blank lines");
+    /* No header, no records (an empty file, only blank lines): read as Import-Csv, Python's csv
+     * module and DuckDB read it, into an output that is empty too. */
+    if (!s->have_header && (e = csvb_stage_bind_nothing(s, d)) != CSVB_OK)
+        return e;
     if ((e = csvb_stage_flush(s, d)) != CSVB_OK)
         return e;
     if (at->pool == NULL || plan->stage.dry_run)

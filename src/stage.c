@@ -170,6 +170,23 @@ enum csvb_err csvb_stage_bind(struct csvb_stage *s, const struct csvb_row *heade
     return CSVB_OK;
 }
 
+enum csvb_err csvb_stage_bind_nothing(struct csvb_stage *s, struct csvb_diag *d)
+{
+    const struct csvb_stage_config *cfg = s->cfg;
+    enum csvb_err e;
+    if (s->rejects_path != NULL && (e = open_rejects(s, d)) != CSVB_OK)
+        return e;
+    if ((e = open_output(cfg, &s->out, s->output_path, &s->writer, CSVB_WRITE_BUFFER, d)) !=
+        CSVB_OK)
+        return e;
+    s->writer_ready = true;
+    if (csvb_writer_compress(&s->writer, csvb_compression_from_name(s->output_path, NULL),
+                             cfg->compress_level) != CSVB_OK)
+        return no_memory(d, 0);
+    s->writer.compress_thread = cfg->compress_thread;
+    return CSVB_OK;
+}
+
 /* pad_rows: missing trailing values are $null, extra ones are dropped (Import-Csv). */
 static const struct csvb_row *fit(struct csvb_stage *s, const struct csvb_row *row,
                                   struct csvb_row *fitted)

@@ -94,6 +94,12 @@ void csvb_stage_init(struct csvb_stage *s, const struct csvb_stage_config *cfg,
 enum csvb_err csvb_stage_bind(struct csvb_stage *s, const struct csvb_row *header,
                               struct csvb_diag *d);
 
+/* For an input with no header record (an empty file, only blank lines): opens the output (and
+ * the rejects file) as csvb_stage_bind would, with no schema to bind. The output then holds no
+ * header and no rows, as Export-Csv writes nothing for no objects (an empty compressed stream for
+ * a compressed output). Call instead of csvb_stage_bind, before csvb_stage_flush. */
+enum csvb_err csvb_stage_bind_nothing(struct csvb_stage *s, struct csvb_diag *d);
+
 /* True when header binds under cfg (filter and projection resolve); opens nothing. d gets the
  * error otherwise. */
 bool csvb_stage_check_header(const struct csvb_stage_config *cfg, const struct csvb_row *header,
