@@ -18,12 +18,22 @@ static void drop_advice(struct csvb_diag *d, const char *advice)
         d->message[n - a] = '\0';
 }
 
-/* True when job reads to its end with --quotes lenient under plan's stage rules (dry run). */
-static bool lenient_reads(const struct csvb_plan *plan, const struct csvb_job *job, double deadline)
+/* How job reads with --quotes lenient under plan's stage rules (a dry run). */
+enum lenient_reading {
+    LENIENT_FAILS,
+    LENIENT_READS,
+    LENIENT_READS_PADDED, /* only with --on-bad-row pad too: short records follow */
+};
+
+/* One dry read of job with --quotes lenient; pad: --on-bad-row pad as well. *short_only: the
+ * read failed on a record narrower than the header (pad would fill it). */
+static bool lenient_read(const struct csvb_plan *plan, const struct csvb_job *job, double deadline,
+                         bool pad, bool *short_only)
 {
     struct csvb_diag d;
     csvb_diag_init(&d);
     struct csvb_input in;
+    *short_only = false;
     if (csvb_input_open(&in, plan, job, CSVB_INPUT_CHECKED, deadline, &d) != CSVB_OK)
         return false;
     struct csvb_reader_config cfg;
@@ -31,6 +41,7 @@ static bool lenient_reads(const struct csvb_plan *plan, const struct csvb_job *j
     csvb_plan_dialect(plan, in.delimiter, &cfg, &sc); /* as the failed run read it (-d auto) */
     sc.dry_run = true;
     sc.preview_rows = 0;
+    sc.pad_short_rows = sc.pad_short_rows || pad;
     struct csvb_stage s;
     csvb_stage_init(&s, &sc, job->output_path, NULL, true);
     cfg.quotes_lenient = true;
@@ -38,11 +49,25 @@ static bool lenient_reads(const struct csvb_plan *plan, const struct csvb_job *j
     cfg.bytes_counter = NULL; /* the progress line counted the file once */
     cfg.stop_after = 0;
     bool ok = csvb_reader_run(&cfg, in.src, (struct csvb_sink){csvb_stage_row, &s}, NULL, &d) ==
-                  CSVB_OK &&
-              s.have_header;
+              CSVB_OK;
+    *short_only = !ok && s.width_failed && s.width_short;
     csvb_input_close(&in);
     csvb_stage_fini(&s);
     return ok;
+}
+
+/* Whether --quotes lenient reads job, alone or with --on-bad-row pad (when it is not in force
+ * already and the lenient read failed on a short record only). */
+static enum lenient_reading lenient_reads(const struct csvb_plan *plan, const struct csvb_job *job,
+                                          double deadline)
+{
+    bool short_only;
+    if (lenient_read(plan, job, deadline, false, &short_only))
+        return LENIENT_READS;
+    if (!short_only || plan->stage.pad_short_rows || plan->stage.skip_bad_rows)
+        return LENIENT_FAILS;
+    return lenient_read(plan, job, deadline, true, &short_only) ? LENIENT_READS_PADDED
+                                                                : LENIENT_FAILS;
 }
 
 /* Reads up to cap bytes of job's content (decompressed) from offset `from` into buf. Returns
@@ -132,15 +157,21 @@ void csvb_hints_explain(const struct csvb_plan *plan, const struct csvb_job *job
     case CSVB_READER_FAIL_UNTERMINATED:
         break;
     }
-    if (plan->reader.quotes_lenient || !lenient_reads(plan, job, deadline))
+    enum lenient_reading how =
+        plan->reader.quotes_lenient ? LENIENT_FAILS : lenient_reads(plan, job, deadline);
+    if (how == LENIENT_FAILS)
         return;
     drop_advice(d, CSVB_READER_QUOTE_ADVICE);
-    csvb_diag_hint(d, "%s",
-                   stats->failure == CSVB_READER_FAIL_QUOTE_IN_UNQUOTED
-                       ? "--quotes lenient reads such quotes as text"
-                   : stats->failure == CSVB_READER_FAIL_AFTER_QUOTE
-                       ? "--quotes lenient reads text after a closing quote as part of "
-                         "the field"
-                       : "--quotes lenient reads the open quoted field to the end of "
-                         "the file");
+    const char *what = stats->failure == CSVB_READER_FAIL_QUOTE_IN_UNQUOTED
+                           ? "such quotes as text"
+                       : stats->failure == CSVB_READER_FAIL_AFTER_QUOTE
+                           ? "text after a closing quote as part of the field"
+                           : "the open quoted field to the end of the file";
+    if (how == LENIENT_READS)
+        csvb_diag_hint(d, "--quotes lenient reads %s", what);
+    else /* the lenient reading has short records: both options read the file */
+        csvb_diag_hint(d,
+                       "--quotes lenient --on-bad-row pad reads the file: %s, and short "
+                       "records filled with empty fields",
+                       what);
 }

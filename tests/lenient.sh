@@ -97,12 +97,13 @@ done
 echo "generated: 61 cases compared (3 ways each)"
 
 # Hints: strict mode names --quotes lenient exactly when the lenient read succeeds.
-hint() { # $1 file, $2 expected stderr substring, $3 = 1 when the hint must be there
-    set +e; "$bin" -q --all-rows --select '*' --no-stamp --dry-run "$1" 2>"$work/err"; set -e
-    if grep -qF -- "$2" "$work/err" && { [ "$3" = 1 ] || ! grep -q -- "--quotes lenient" "$work/err"; }; then
-        ok "hint: $(basename "$1"): $(cat "$work/err")"
+hint() { # $1 file, $2 expected stderr substring, $3 = 1 when the hint must be there; $4...: options
+    local file=$1 want=$2 must=$3; shift 3
+    set +e; "$bin" -q --all-rows --select '*' --no-stamp --dry-run "$@" "$file" 2>"$work/err"; set -e
+    if grep -qF -- "$want" "$work/err" && { [ "$must" = 1 ] || ! grep -q -- "--quotes lenient" "$work/err"; }; then
+        ok "hint: $(basename "$file") $*: $(cat "$work/err")"
     else
-        bad "hint: $(basename "$1"): got $(cat "$work/err")"
+        bad "hint: $(basename "$file") $*: got $(cat "$work/err")"
     fi
 }
 hint "$root/testdata/lenient/quote-in-unquoted.csv" \
@@ -111,7 +112,14 @@ hint "$root/testdata/lenient/text-after-quote.csv" \
     "after a closing quote, found 'x' (--quotes lenient reads text after a closing quote as part of the field)" 1
 hint "$root/testdata/lenient/unterminated-at-eof.csv" \
     "found end of file (--quotes lenient reads the open quoted field to the end of the file)" 1
+# Lenient reading leaves a short record: both options are named, as both read the file.
 hint "$root/testdata/lenient/bad-field-count.csv" \
+    "found 'x' (--quotes lenient --on-bad-row pad reads the file: text after a closing quote as part of the field, and short records filled with empty fields)" 1
+# ... and with --on-bad-row pad given, --quotes lenient alone.
+hint "$root/testdata/lenient/bad-field-count.csv" \
+    "found 'x' (--quotes lenient reads text after a closing quote as part of the field)" 1 --on-bad-row pad
+# A long record: no option reads the file, none is named.
+hint "$root/testdata/lenient/bad-field-count-long.csv" \
     "after a closing quote, found 'x'" 0
 # --quotes lenient and --compat powershell each say how quotes are read: a usage error.
 set +e; "$bin" --quotes lenient --compat powershell x.csv >/dev/null 2>"$work/err"; rc=$?; set -e
