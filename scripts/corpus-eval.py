@@ -15,7 +15,13 @@ For every *.csv / *.tsv file below DIR (any case; what csvbatch takes by default
   - DuckDB's read_csv with auto-detection (all_varchar), through @duckdb/node-api loaded from
     --duckdb-tools (as scripts/bench-duckdb.mjs does; `npm install --prefix DIR
     @duckdb/node-api`): accepted when it raises nothing; where csvbatch accepts too, its column
-    and row counts are compared with csvbatch's (header width, rows read).
+    and row counts are compared with csvbatch's (header width, rows read). Each file DuckDB
+    accepts is also given a reading kind, from sniff_csv's dialect, the first that fits:
+    one_column (one column, yet the first non-blank line holds , TAB ; or | outside quotes),
+    rows_dropped (fewer rows than Python's csv.reader finds under that dialect, less the header
+    and the SkipRows records that were preamble; unknown where Python cannot read it so),
+    skipped_lines (SkipRows > 0, nothing else lost), no_quote (no quote character, yet the file
+    holds '"') or faithful; duckdb_faithful counts faithful and skipped_lines.
 Prints the figures (files, accepted by each, differences) and the files that differ. Never writes
 into DIR: csvbatch writes under a temporary -o directory.
 """
@@ -24,6 +30,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -47,6 +54,18 @@ for (const f of files) {
     out[f] = { ok: true, columns: r.columnCount, rows: r.getRows().length };
   } catch (e) {
     out[f] = { ok: false, error: String(e.message).split('\n')[0] };
+  }
+  try {
+    // What the read above auto-detected (sniff_csv sniffs as read_csv does): SkipRows is a
+    // BigInt, Columns a list value with .items; '(empty)' stands for no quote/escape/comment.
+    const s = await conn.runAndReadAll(`SELECT Delimiter, Quote, Escape, HasHeader, SkipRows,
+      Columns, Comment FROM sniff_csv(${q(f)})`);
+    const [delimiter, quote, escape, hasHeader, skipRows, cols, comment] = s.getRows()[0];
+    Object.assign(out[f], { delimiter, quote, escape, has_header: hasHeader,
+      skip_rows: Number(skipRows), sniffed_columns: cols && cols.items ? cols.items.length : null,
+      comment });
+  } catch (e) {
+    out[f].sniff_error = String(e.message).split('\n')[0];
   }
 }
 process.stdout.write(JSON.stringify(out));
@@ -90,6 +109,89 @@ def read_records(path, delimiter, encoding):
             if r != []]
 
 
+DUCKDB_KINDS = ('one_column', 'rows_dropped', 'unknown', 'skipped_lines', 'no_quote',
+                'faithful')
+EMPTY = '(empty)'  # how sniff_csv names no quote, escape or comment character
+
+
+def first_nonblank_line(text):
+    for m in re.finditer(r'[^\r\n]+', text):
+        if m.group().strip():
+            return m.group()
+    return ''
+
+
+def splits_outside_quotes(line):
+    """Whether line holds , TAB ; or | outside '"' quotes."""
+    inq = False
+    for ch in line:
+        if ch == '"':
+            inq = not inq
+        elif not inq and ch in ',\t;|':
+            return True
+    return False
+
+
+def classify_duckdb(path, d):
+    """How DuckDB read path, d its read_csv and sniff_csv answers: (kind, expected rows)."""
+    try:
+        with open(path, 'rb') as fh:
+            raw = fh.read()
+    except OSError:
+        return 'unknown', None
+    text = raw.decode('utf-8', errors='replace')
+    if text.startswith('\ufeff'):
+        text = text[1:]
+    if d['columns'] == 1:
+        if splits_outside_quotes(first_nonblank_line(text)):
+            return 'one_column', None
+    delim, quote = d.get('delimiter'), d.get('quote')
+    escape, comment = d.get('escape'), d.get('comment') or EMPTY
+    skip = d.get('skip_rows') or 0
+    if not isinstance(delim, str) or len(delim) != 1 or not isinstance(quote, str):
+        return 'unknown', None
+    # DuckDB allows spaces between a delimiter and a quote: skipinitialspace.
+    opts = {'delimiter': delim, 'strict': True, 'doublequote': True, 'skipinitialspace': True}
+    if quote == EMPTY:
+        opts['quoting'] = csv.QUOTE_NONE
+    elif len(quote) == 1:
+        opts['quotechar'] = quote
+    else:
+        return 'unknown', None
+    if isinstance(escape, str) and escape not in (EMPTY, quote):
+        if len(escape) != 1:
+            return 'unknown', None
+        opts['escapechar'] = escape
+    # DuckDB skips SkipRows records (quote-aware; blank lines count, comment lines do not when
+    # it found a comment character). A skipped record of two fields or more, or one spanning
+    # lines, was data (lost); a blank, '#' or one-line one-field record (a title, a note) was
+    # a preamble.
+    mark = '#' if comment == EMPTY else comment
+    lost, records = 0, 0
+    try:
+        for r in csv.reader(io.StringIO(text, newline=''), **opts):
+            if comment != EMPTY and r and r[0].lstrip().startswith(comment):
+                continue
+            if skip > 0:
+                skip -= 1
+                if ((len(r) >= 2 and not r[0].lstrip().startswith(mark))
+                        or any('\n' in x or '\r' in x for x in r)):
+                    lost += 1
+            elif r != []:
+                records += 1
+    except (csv.Error, ValueError, TypeError):
+        return 'unknown', None
+    # read_csv(header=true) takes the first record after the skipped lines as its header.
+    expected = max(records - 1, 0) + lost
+    if d['rows'] < expected:
+        return 'rows_dropped', expected
+    if d.get('skip_rows'):
+        return 'skipped_lines', expected
+    if quote == EMPTY and b'"' in raw:
+        return 'no_quote', expected
+    return 'faithful', expected
+
+
 def run_duckdb(tools, files):
     if tools is None or not os.path.isdir(os.path.join(tools, 'node_modules', '@duckdb')):
         return None
@@ -119,16 +221,32 @@ def main():
     root = os.path.normpath(a.dir)
     files = [os.path.normpath(f) for f in list_files(root)]
     fig = {'files': len(files), 'csvbatch_accepted': 0, 'python_accepted': 0,
-           'duckdb_accepted': None, 'both_accepted': 0, 'record_differences': 0,
+           'duckdb_accepted': None, 'duckdb_faithful': None, 'duckdb_kinds': None,
+           'duckdb_only_kinds': None, 'both_accepted': 0, 'record_differences': 0,
            'records_compared': 0, 'duckdb_shape_differences': 0, 'delimiters': {},
            'csvbatch_failed_with_hint': 0}
     lists = {'record_differences': [], 'python_only': [], 'duckdb_only': [],
-             'duckdb_shape': [], 'csvbatch_failed': []}
+             'duckdb_only_kind': [], 'duckdb_shape': [], 'csvbatch_failed': []}
     with tempfile.TemporaryDirectory() as out:
         cb = run_csvbatch(a.csvbatch, root, out, a.option)
         duck = run_duckdb(a.duckdb_tools, files)
         if duck is not None:
             fig['duckdb_accepted'] = sum(1 for f in files if duck.get(f, {}).get('ok'))
+            fig['duckdb_faithful'] = 0
+            fig['duckdb_kinds'], fig['duckdb_only_kinds'] = {}, {}
+        kinds = {}
+        for f in files if duck is not None else []:
+            d = duck.get(f, {})
+            if not d.get('ok'):
+                continue
+            try:
+                kind, expected = classify_duckdb(f, d)
+            except Exception as x:  # a reading kind is a note: never let it stop the run
+                kind, expected = 'unknown', None
+                sys.stderr.write(f"corpus-eval: {f}: classifying DuckDB's reading: {x!r}\n")
+            kinds[f] = (kind, expected)
+            fig['duckdb_kinds'][kind] = fig['duckdb_kinds'].get(kind, 0) + 1
+            fig['duckdb_faithful'] += kind in ('faithful', 'skipped_lines')
         for f in files:
             e = cb.get(f)
             ok = e is not None and e['status'] == 'success'
@@ -151,6 +269,12 @@ def main():
                 lists['python_only'].append(f)
             if duck is not None and duck.get(f, {}).get('ok') and not ok:
                 lists['duckdb_only'].append(f"{f}: {(e or {}).get('error')}")
+                d, (kind, expected) = duck[f], kinds[f]
+                fig['duckdb_only_kinds'][kind] = fig['duckdb_only_kinds'].get(kind, 0) + 1
+                lists['duckdb_only_kind'].append(
+                    f"{f}: {kind} (delimiter {d.get('delimiter')!r}, quote {d.get('quote')!r}, "
+                    f"skip {d.get('skip_rows')}, cols {d['columns']}, rows {d['rows']} vs "
+                    f"{'?' if expected is None else expected} expected)")
             if not ok:
                 continue
             if duck is not None and duck.get(f, {}).get('ok'):
@@ -172,6 +296,9 @@ def main():
                 first = next((i for i, (x, y) in enumerate(zip(got, py)) if x != y),
                              min(len(got), len(py)))
                 lists['record_differences'].append(f"{f}: first difference at record {first}")
+    for k in ('duckdb_kinds', 'duckdb_only_kinds'):
+        if fig[k] is not None:
+            fig[k] = {x: fig[k][x] for x in DUCKDB_KINDS if x in fig[k]}
     if a.json:
         print(json.dumps({'figures': fig, 'lists': lists}, indent=2))
         return
@@ -183,6 +310,9 @@ def main():
     print(f"python csv (strict, csvbatch's dialect) accepted: {pct(fig['python_accepted'])}")
     if fig['duckdb_accepted'] is not None:
         print(f"duckdb (auto-detection) accepted: {pct(fig['duckdb_accepted'])}")
+        print(f"  read faithfully (faithful or skipped_lines): {pct(fig['duckdb_faithful'])}")
+        print(f"  by reading kind: {fig['duckdb_kinds']}")
+        print(f"  by reading kind, of those csvbatch rejects: {fig['duckdb_only_kinds']}")
     else:
         print('duckdb: not run (no @duckdb/node-api in --duckdb-tools)')
     print(f"accepted by csvbatch and python: {fig['both_accepted']}, "
