@@ -205,10 +205,16 @@ static bool sniff_file(const struct csvb_plan *plan, const struct csvb_job *job,
             break;
         len += (size_t)n;
     }
-    csvb_sniff_sample(buf, len, (off_t)len >= c->size, csvb_sniff_ext_delimiter(job->path),
-                      &c->sniff);
+    bool complete = (off_t)len >= c->size;
+    char ext = csvb_sniff_ext_delimiter(job->path);
     c->sample = buf;
     c->sample_len = len;
+    /* A preamble to skip (--skip-lines auto): lines are counted from the file's start, so the
+     * file is read whole, as with --skip-lines N (plan.c) */
+    if (plan->skip_auto &&
+        csvb_sniff_auto_skip(buf, len, complete, ext, plan->reader.delimiter) > 0)
+        return false;
+    csvb_sniff_sample(buf, len, complete, ext, &c->sniff);
     char delimiter = plan->reader.delimiter != '\0' ? plan->reader.delimiter : c->sniff.delimiter;
     csvb_plan_dialect(plan, delimiter, &c->reader, &c->stage);
     return true;

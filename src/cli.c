@@ -259,7 +259,9 @@ static enum csvb_cli_result apply(const struct csvb_cli_option *row, struct csvb
         memcpy(field, &size, sizeof size);
         break;
     case CSVB_OPT_COUNT:
-        if (!parse_count(arg, row->min, row->max, &v))
+        if ((row->flags & CSVB_OPTF_AUTO) && strcmp(arg, "auto") == 0)
+            v = SIZE_MAX;
+        else if (!parse_count(arg, row->min, row->max, &v))
             return expected(row, arg, d);
         store_number(opt, row, v);
         break;

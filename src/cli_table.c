@@ -209,10 +209,13 @@ static const struct csvb_cli_option table[] = {
      REQ,
      FIELD(skip_lines),
      .max = 1000000,
+     .flags = CSVB_OPTF_AUTO,
      .arg_name = "N",
-     .expect = "a number of lines from 0 to 1000000",
+     .expect = "auto or a number of lines from 0 to 1000000",
      .help = "drop each file's first N lines (a preamble: titles,\n"
-             "comments) unread; the header is the line after them"},
+             "comments) unread; the header is the line after them;\n"
+             "auto (default): the preamble the sniffer finds in a file\n"
+             "whose first line does not fit its records (0: none)"},
     {.kind = CSVB_OPT_ENUM,
      .long_name = "compress",
      REQ,

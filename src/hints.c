@@ -39,6 +39,7 @@ static bool lenient_read(const struct csvb_plan *plan, const struct csvb_job *jo
     struct csvb_reader_config cfg;
     struct csvb_stage_config sc;
     csvb_plan_dialect(plan, in.delimiter, &cfg, &sc); /* as the failed run read it (-d auto) */
+    cfg.skip_lines = in.skip_lines;
     sc.dry_run = true;
     sc.preview_rows = 0;
     sc.pad_short_rows = sc.pad_short_rows || pad;
@@ -48,23 +49,23 @@ static bool lenient_read(const struct csvb_plan *plan, const struct csvb_job *jo
     cfg.deadline = deadline;
     cfg.bytes_counter = NULL; /* the progress line counted the file once */
     cfg.stop_after = 0;
-    bool ok = csvb_reader_run(&cfg, in.src, (struct csvb_sink){csvb_stage_row, &s}, NULL, &d) ==
-              CSVB_OK;
+    bool ok =
+        csvb_reader_run(&cfg, in.src, (struct csvb_sink){csvb_stage_row, &s}, NULL, &d) == CSVB_OK;
     *short_only = !ok && s.width_failed && s.width_short;
     csvb_input_close(&in);
     csvb_stage_fini(&s);
     return ok;
 }
 
-/* Whether --quotes lenient reads job, alone or with --on-bad-row pad (when it is not in force
- * already and the lenient read failed on a short record only). */
+/* Whether --quotes lenient reads job, alone or (pad_too) with --on-bad-row pad, when that is not
+ * in force already and the lenient read failed on a short record only. */
 static enum lenient_reading lenient_reads(const struct csvb_plan *plan, const struct csvb_job *job,
-                                          double deadline)
+                                          double deadline, bool pad_too)
 {
     bool short_only;
     if (lenient_read(plan, job, deadline, false, &short_only))
         return LENIENT_READS;
-    if (!short_only || plan->stage.pad_short_rows || plan->stage.skip_bad_rows)
+    if (!pad_too || !short_only || plan->stage.pad_short_rows || plan->stage.skip_bad_rows)
         return LENIENT_FAILS;
     return lenient_read(plan, job, deadline, true, &short_only) ? LENIENT_READS_PADDED
                                                                 : LENIENT_FAILS;
@@ -157,13 +158,15 @@ void csvb_hints_explain(const struct csvb_plan *plan, const struct csvb_job *job
     case CSVB_READER_FAIL_UNTERMINATED:
         break;
     }
+    /* An open quote read to the end of the file swallows the records after it: padding that
+     * one short record would not read the file, so only a lenient read alone is named for it. */
+    bool pad_too = stats->failure != CSVB_READER_FAIL_UNTERMINATED;
     enum lenient_reading how =
-        plan->reader.quotes_lenient ? LENIENT_FAILS : lenient_reads(plan, job, deadline);
+        plan->reader.quotes_lenient ? LENIENT_FAILS : lenient_reads(plan, job, deadline, pad_too);
     if (how == LENIENT_FAILS)
         return;
     drop_advice(d, CSVB_READER_QUOTE_ADVICE);
-    const char *what = stats->failure == CSVB_READER_FAIL_QUOTE_IN_UNQUOTED
-                           ? "such quotes as text"
+    const char *what = stats->failure == CSVB_READER_FAIL_QUOTE_IN_UNQUOTED ? "such quotes as text"
                        : stats->failure == CSVB_READER_FAIL_AFTER_QUOTE
                            ? "text after a closing quote as part of the field"
                            : "the open quoted field to the end of the file";

@@ -25,6 +25,7 @@ void csvb_options_init(struct csvb_options *opt)
     opt->format = CSVB_FORMAT_TABLE;
     opt->encoding = "utf-8";
     opt->quotes = CSVB_QUOTES_STRICT;
+    opt->skip_lines = CSVB_SKIP_LINES_AUTO;
     opt->compat = CSVB_COMPAT_NONE;
     opt->progress = CSVB_PROGRESS_AUTO;
     opt->completion = CSVB_SHELL_NONE;
@@ -358,5 +359,8 @@ void csvb_options_describe(const struct csvb_options *opt, int jobs,
     put_string(&v, "compress", csvb_compress_name(opt->compress));
     put_int(&v, "compress_level", opt->compress_level);
     put_bool(&v, "incremental", opt->incremental);
-    put_int(&v, "skip_lines", (long long)opt->skip_lines);
+    if (opt->skip_lines == CSVB_SKIP_LINES_AUTO)
+        put_string(&v, "skip_lines", "auto");
+    else
+        put_int(&v, "skip_lines", (long long)opt->skip_lines);
 }

@@ -22,7 +22,7 @@ static void width_hint(const struct csvb_plan *plan, const struct csvb_job *job,
     struct csvb_sniff_bytes bytes = {in->peek.buf, in->peek.len,
                                      in->peek.ended && in->peek.err == 0};
     csvb_sniff_hint(&in->sniff, &bytes, in->delimiter, csvb_sniff_ext_delimiter(job->path),
-                    plan->reader.delimiter != '\0', s->width_short, plan->reader.skip_lines, d);
+                    plan->reader.delimiter != '\0', s->width_short, in->skip_lines, d);
 }
 
 /* One attempt at a job: how its input is opened, and what came of it. */
@@ -46,8 +46,10 @@ static enum csvb_err run(const struct csvb_plan *plan, const struct csvb_job *jo
         return e;
     struct csvb_reader_config cfg;
     csvb_plan_dialect(plan, in.delimiter, &cfg, sc);
+    cfg.skip_lines = in.skip_lines;
     sc->compress_thread = true; /* one reading thread: the compression goes beside it */
     res->dialect.delimiter = in.delimiter;
+    res->dialect.skip_lines = (uint32_t)in.skip_lines;
     cfg.deadline = deadline;
     csvb_input_route_progress(&in, &cfg);
     struct csvb_reader_stats stats = {0};

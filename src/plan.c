@@ -114,7 +114,8 @@ enum csvb_err csvb_plan_init(struct csvb_plan *p, const struct csvb_options *opt
     p->reader.cancel = p->cancel;
     p->encoding = csvb_charset_is_utf8(opt->encoding) ? "" : opt->encoding;
     p->reader.quotes_lenient = opt->quotes == CSVB_QUOTES_LENIENT;
-    p->reader.skip_lines = opt->skip_lines;
+    p->skip_auto = opt->skip_lines == CSVB_SKIP_LINES_AUTO;
+    p->reader.skip_lines = p->skip_auto ? 0 : opt->skip_lines;
     p->fsync = opt->fsync;
     p->hash_inputs = opt->incremental && !opt->dry_run;
     p->limits =
@@ -124,7 +125,7 @@ enum csvb_err csvb_plan_init(struct csvb_plan *p, const struct csvb_options *opt
      * offsets, a lenient unterminated quote runs to the end of the file, and the lines skipped
      * are counted from its start). */
     bool one_pass = opt->rejects || opt->preview > 0 || p->encoding[0] != '\0' ||
-                    p->reader.quotes_lenient || ps || opt->skip_lines > 0;
+                    p->reader.quotes_lenient || ps || p->reader.skip_lines > 0;
     p->chunk_size = one_pass ? 0 : opt->chunk_size;
     p->threads = csvb_plan_threads(opt->jobs, omp_env, cpus);
     return CSVB_OK;

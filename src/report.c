@@ -101,12 +101,16 @@ const char *csvb_report_dialect(const struct csvb_result_dialect *dl, char *buf,
     }
     char one[2] = {dl->delimiter, '\0'};
     /* "," alone before ", ENCODING" would read as a typo: the comma is named */
-    snprintf(buf, size, "%s%s%s%s",
+    char skipped[40] = "";
+    if (dl->skip_lines > 0)
+        snprintf(skipped, sizeof skipped, ", %u line%s skipped", (unsigned)dl->skip_lines,
+                 dl->skip_lines == 1 ? "" : "s");
+    snprintf(buf, size, "%s%s%s%s%s",
              dl->delimiter == '\t'  ? "tab"
              : dl->delimiter == ',' ? "comma"
                                     : one,
              dl->encoding[0] != '\0' ? ", " : "", dl->encoding,
-             dl->quotes_lenient ? ", lenient" : "");
+             dl->quotes_lenient ? ", lenient" : "", skipped);
     return buf;
 }
 
@@ -119,7 +123,7 @@ unsigned csvb_report_shown(const struct csvb_options *opt, const struct csvb_res
     for (size_t i = 0; table && i < n; i++) {
         const struct csvb_result_dialect *dl = &csvb_results_get(results, i, &buf)->dialect;
         if ((dl->delimiter != '\0' && dl->delimiter != ',') || dl->encoding[0] != '\0' ||
-            dl->quotes_lenient)
+            dl->quotes_lenient || dl->skip_lines > 0)
             return shown | CSVB_REPORT_SHOW_DIALECT;
     }
     return shown;

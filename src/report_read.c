@@ -2,6 +2,7 @@
 #include "csvbatch/report_read.h"
 
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +103,8 @@ static void dialect_from(json_t *f, struct csvb_result_dialect *dl)
     snprintf(dl->encoding, sizeof dl->encoding, "%s",
              enc != NULL && strcmp(enc, "utf-8") != 0 ? enc : "");
     dl->quotes_lenient = quotes != NULL && strcmp(quotes, "lenient") == 0;
+    json_int_t skip = json_integer_value(json_object_get(f, "skip_lines")); /* 0 when absent */
+    dl->skip_lines = skip > 0 && skip <= UINT32_MAX ? (uint32_t)skip : 0;
 }
 
 /* File entry f into job j and result r; false when it is malformed. */

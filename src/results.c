@@ -14,6 +14,7 @@ struct csvb_result_rare {
     unsigned long line;
     struct csvb_rows preview; /* owned */
     struct csvb_result_input input;
+    uint32_t skip_lines;
     char text[];
 };
 
@@ -70,8 +71,8 @@ static bool has_rare(const struct csvb_result *res)
            res->chunk_temps_max != 0 || res->bytes_copied != 0 || d->code != CSVB_OK ||
            d->sys_errno != 0 || d->line != 0 || d->message[0] != '\0' || d->hint[0] != '\0' ||
            res->preview.n > 0 || res->preview.rows != NULL || input_known(&res->input) ||
-           res->dialect.encoding[0] != '\0' || res->written_stamp[0] != '\0' ||
-           res->written_at[0] != '\0';
+           res->dialect.encoding[0] != '\0' || res->dialect.skip_lines != 0 ||
+           res->written_stamp[0] != '\0' || res->written_at[0] != '\0';
 }
 
 /* The strings of res as rare->text keeps them, in that order. */
@@ -96,11 +97,11 @@ static struct csvb_result_rare *rare_pack(struct csvb_result *res)
     if (rare == NULL)
         return NULL;
     *rare = (struct csvb_result_rare){
-        res->rows_rejected,  res->rows_padded,     res->bytes_decompressed,
-        res->bytes_parsed,   res->bytes_copied,    res->parse_runs,
-        res->chunks,         res->chunk_temps_max, res->diag.code,
-        res->diag.sys_errno, res->diag.line,       res->preview,
-        res->input};
+        res->rows_rejected,  res->rows_padded,       res->bytes_decompressed,
+        res->bytes_parsed,   res->bytes_copied,      res->parse_runs,
+        res->chunks,         res->chunk_temps_max,   res->diag.code,
+        res->diag.sys_errno, res->diag.line,         res->preview,
+        res->input,          res->dialect.skip_lines};
     csvb_rows_init(&res->preview);
     char *at = rare->text;
     for (int k = 0; k < 5; k++) {
@@ -164,6 +165,7 @@ static void rare_unpack(const struct csvb_result_rare *rare, struct csvb_result 
     res->diag.line = rare->line;
     res->preview = rare->preview; /* borrowed (results.h) */
     res->input = rare->input;
+    res->dialect.skip_lines = rare->skip_lines;
     const char *s = rare->text;
     s = take(res->diag.message, sizeof res->diag.message, s);
     s = take(res->diag.hint, sizeof res->diag.hint, s);
@@ -186,6 +188,7 @@ static void rare_clear(struct csvb_result *res)
     res->diag.message[0] = res->diag.hint[0] = '\0';
     csvb_rows_init(&res->preview);
     memset(&res->input, 0, sizeof res->input);
+    res->dialect.skip_lines = 0;
     res->dialect.encoding[0] = res->written_stamp[0] = res->written_at[0] = '\0';
 }
 

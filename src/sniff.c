@@ -148,6 +148,18 @@ size_t csvb_sniff_preamble(const char *data, size_t len, bool complete, char fal
     return 0;
 }
 
+size_t csvb_sniff_auto_skip(const char *data, size_t len, bool complete, char fallback, char used)
+{
+    static const char cands[] = CSVB_SNIFF_CANDIDATES;
+    struct csvb_sniff s;
+    csvb_sniff_sample(data, len, complete, fallback, &s);
+    char delim = used != '\0' ? used : s.delimiter;
+    const char *u = strchr(cands, delim);
+    if (u == NULL || (s.agree & (1u << (u - cands))) != 0)
+        return 0; /* another -d character (the sniffer has no view of it), or it agrees */
+    return csvb_sniff_preamble(data, len, complete, fallback, used);
+}
+
 char csvb_sniff_other(const struct csvb_sniff *s, char used, char fallback)
 {
     static const char cands[] = CSVB_SNIFF_CANDIDATES;

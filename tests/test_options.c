@@ -154,7 +154,7 @@ Test(options, describe_defaults_in_report_order)
                            "on_bad_row='fail'\nrejects=false\ncompat='none'\nmax_failures=0\n"
                            "timeout=null\ndeadline=null\ncolor='auto'\njunit=null\n"
                            "annotations='auto'\ncompress='auto'\ncompress_level=0\n"
-                           "incremental=false\nskip_lines=0\n");
+                           "incremental=false\nskip_lines='auto'\n");
     free(text);
 }
 
@@ -167,14 +167,15 @@ Test(options, describe_given_options)
                     "-o",           "out",      "--compat",  "powershell",
                     "--on-bad-row", "skip",     "x"};
     char *text = describe(23, argv, 1);
-    cr_assert_str_eq(text, "jobs=1\ndelimiter=';'\noutput_delimiter='\t'\nencoding='utf-8'\n"
-                           "format='json'\npreview=0\nchunk_size=33554432\nrecursive=false\n"
-                           "output_dir='out'\nsuffix='_processed'\nwhere=['A!=1','B=']\n"
-                           "all_rows=false\ncase_sensitive=false\nselect=['*']\n"
-                           "stamp_column=null\ndry_run=false\nfsync=true\non_bad_row='skip'\n"
-                           "rejects=false\ncompat='powershell'\nmax_failures=0\ntimeout=1.5\n"
-                           "deadline=null\ncolor='auto'\njunit=null\nannotations='auto'\n"
-                           "compress='auto'\ncompress_level=0\nincremental=false\nskip_lines=0\n");
+    cr_assert_str_eq(text,
+                     "jobs=1\ndelimiter=';'\noutput_delimiter='\t'\nencoding='utf-8'\n"
+                     "format='json'\npreview=0\nchunk_size=33554432\nrecursive=false\n"
+                     "output_dir='out'\nsuffix='_processed'\nwhere=['A!=1','B=']\n"
+                     "all_rows=false\ncase_sensitive=false\nselect=['*']\n"
+                     "stamp_column=null\ndry_run=false\nfsync=true\non_bad_row='skip'\n"
+                     "rejects=false\ncompat='powershell'\nmax_failures=0\ntimeout=1.5\n"
+                     "deadline=null\ncolor='auto'\njunit=null\nannotations='auto'\n"
+                     "compress='auto'\ncompress_level=0\nincremental=false\nskip_lines='auto'\n");
     free(text);
     char *given[] = {"csvbatch", "--color",       "never",  "--junit",
                      "r.xml",    "--annotations", "github", "x"};

@@ -298,3 +298,37 @@ Test(sniff, preamble_hint)
     csvb_sniff_hint(&s, &agreeing_bytes, ',', ',', false, false, 0, &d);
     cr_assert_str_eq(d.hint, "");
 }
+
+/* --skip-lines auto: a file whose first record agrees with its records is read as it is (0); one
+ * whose first line does not fit gets its preamble; never under a -d character the sniffer does
+ * not know. */
+Test(sniff, auto_skip)
+{
+    const char *plain = "A,B,C\n1,2,3\n4,5,6\n";
+    cr_assert_eq(csvb_sniff_auto_skip(plain, strlen(plain), true, ',', '\0'), 0);
+    cr_assert_eq(csvb_sniff_auto_skip(plain, strlen(plain), true, ',', ','), 0);
+    /* a comment line that splits as wide as the header is data as far as the sniffer can tell */
+    const char *wide = "# a, b, c\nA,B,C\n1,2,3\n";
+    cr_assert_eq(csvb_sniff_auto_skip(wide, strlen(wide), true, ',', '\0'), 0);
+    const char *comments = "# cars\n# source: x\n\nmodel\tmpg\tcyl\nA\t1\t2\nB\t3\t4\n";
+    cr_assert_eq(csvb_sniff_auto_skip(comments, strlen(comments), true, '\t', '\0'), 2);
+    cr_assert_eq(csvb_sniff_auto_skip(comments, strlen(comments), true, ',', '\0'), 2);
+    cr_assert_eq(csvb_sniff_auto_skip(comments, strlen(comments), true, '\t', '\t'), 2);
+    cr_assert_eq(csvb_sniff_auto_skip(comments, strlen(comments), true, '\t', ','), 0);
+    cr_assert_eq(csvb_sniff_auto_skip(comments, strlen(comments), true, '\t', ':'), 0);
+    /* a UTF-8 BOM before the title */
+    const char *title = "\xEF\xBB\xBFTable 1\nA,B,C\n1,2,3\n";
+    cr_assert_eq(csvb_sniff_auto_skip(title, strlen(title), true, ',', '\0'), 1);
+    /* ragged rows: no number of leading lines makes the rest agree */
+    const char *ragged = "a,b,c\n1,2,3\n4,5\n6,7,8,9\n";
+    cr_assert_eq(csvb_sniff_auto_skip(ragged, strlen(ragged), true, ',', '\0'), 0);
+    /* a header one field short of its records: more likely that than a preamble */
+    const char *short_header = "A,B\n1,2,3\n4,5,6\n";
+    cr_assert_eq(csvb_sniff_auto_skip(short_header, strlen(short_header), true, ',', '\0'), 0);
+    /* the header would lie beyond the sample */
+    cr_assert_eq(csvb_sniff_auto_skip("title\nA,B", 9, false, ',', '\0'), 0);
+    /* empty, and one column */
+    cr_assert_eq(csvb_sniff_auto_skip("", 0, true, ',', '\0'), 0);
+    const char *one = "id\n1\n2\n";
+    cr_assert_eq(csvb_sniff_auto_skip(one, strlen(one), true, ',', '\0'), 0);
+}

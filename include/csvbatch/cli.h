@@ -45,7 +45,8 @@ enum {
     CSVB_OPTF_EXACT = 32u,   /* in --help and completions, but only its exact name is accepted:
                               * an option added later that would make an abbreviation users
                               * already type ambiguous (--co: --compat; --j: --jobs) */
-    CSVB_OPTF_AUTO = 64u     /* CHAR: "auto" is accepted and stored as '\0' (-d auto) */
+    CSVB_OPTF_AUTO = 64u     /* CHAR: "auto" is accepted and stored as '\0' (-d auto); COUNT
+                                (size_t field): stored as SIZE_MAX (--skip-lines auto) */
 };
 
 /* One row of the option table. */

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "csvbatch/diag.h"
 
@@ -44,6 +45,9 @@ struct csvb_where {
 #define CSVB_DEFAULT_STAMP_COLUMN "ProcessedDate"
 #define CSVB_DEFAULT_MAX_FIELD ((size_t)64 << 20)
 #define CSVB_DEFAULT_CHUNK ((size_t)32 << 20)
+
+/* --skip-lines auto (the default): each file's preamble, as the sniffer finds it. */
+#define CSVB_SKIP_LINES_AUTO SIZE_MAX
 
 struct csvb_options {
     char **paths; /* owned array, NULL-terminated; strings borrow from argv or from files_buf */
@@ -91,7 +95,8 @@ struct csvb_options {
     double timeout;                    /* per file, seconds; 0 = none */
     double deadline;                   /* whole run, seconds; 0 = none */
     size_t preview;                    /* --preview N rows per file */
-    size_t skip_lines;                 /* --skip-lines N: lines before the header, unread */
+    size_t skip_lines;                 /* --skip-lines N: lines before the header, unread;
+                                          CSVB_SKIP_LINES_AUTO: each file's preamble (sniff.h) */
     const char *report;                /* --report FILE */
     const char *files_from;            /* --files-from FILE ('-' = stdin); read by files_from.h */
     bool files_from_nul;               /* -0 */

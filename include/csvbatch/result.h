@@ -38,6 +38,8 @@ struct csvb_result_dialect {
     char delimiter;
     bool quotes_lenient; /* --quotes lenient */
     char encoding[40];   /* canonical name as iconv knows it, "" for UTF-8 */
+    uint32_t skip_lines; /* lines dropped before the header: --skip-lines N, or the preamble
+                            --skip-lines auto found */
 };
 
 struct csvb_result {

@@ -57,6 +57,14 @@ size_t csvb_sniff_skip(const char *data, size_t len, size_t lines);
 #define CSVB_SNIFF_PREAMBLE_MAX 64
 size_t csvb_sniff_preamble(const char *data, size_t len, bool complete, char fallback, char used);
 
+/* --skip-lines auto: the lines to skip before the header in a sample (sniffed as
+ * csvb_sniff_sample does, with `complete` and `fallback`; used: -d CHAR, or '\0' for -d auto).
+ * 0 when the sample's first record agrees with its records under the delimiter a run would read
+ * with (used, or the one -d auto chooses): a file that reads as it is is read as it is. Else its
+ * csvb_sniff_preamble: a file that could only fail or lose rows read from its first line is read
+ * from the header after its preamble. Pure: the same bytes give the same answer. */
+size_t csvb_sniff_auto_skip(const char *data, size_t len, bool complete, char fallback, char used);
+
 /* The best agreeing candidate of s other than `used` (the delimiter the file was read with), by
  * the tie rule with fallback first, or '\0' when there is none: what a field-count hint names. */
 char csvb_sniff_other(const struct csvb_sniff *s, char used, char fallback);

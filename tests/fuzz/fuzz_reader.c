@@ -17,6 +17,8 @@
  * (8) --skip-lines k gives exactly the rows and error of the bytes after the first k lines
  * (csvb_sniff_skip, the sniffer's own cut) read alone with their lines shifted by k, in a large
  * buffer and in a tiny one fed in small chunks.
+ * (9) --skip-lines auto skips nothing when the first record agrees; what it skips leaves a sample
+ * that agrees, and is the preamble the hint would name; the same whatever the feeding (7).
  * Built with clang -fsanitize=fuzzer (make fuzz); with gcc the replay main below runs the
  * corpus files given on the command line (make fuzz-replay), so crashes stay regression tests. */
 #include <stdint.h>
@@ -390,9 +392,11 @@ static void check_sniff_once(const uint8_t *data, size_t size, size_t want, size
     long n;
     while (all != NULL && got <= size && (n = csvb_peek_fill(&p, all + got, size + 1 - got)) > 0)
         got += (size_t)n;
+    size_t skip_pure = csvb_sniff_auto_skip((const char *)data, len, size < want, ',', '\0');
+    size_t skip_fed = csvb_sniff_auto_skip(p.buf, p.len, p.ended && p.err == 0, ',', '\0');
     if (p.len != len || (len > 0 && memcmp(p.buf, data, len) != 0) ||
-        fed.delimiter != pure.delimiter || fed.agree != pure.agree || all == NULL || got != size ||
-        (size > 0 && memcmp(all, data, size) != 0)) {
+        fed.delimiter != pure.delimiter || fed.agree != pure.agree || skip_fed != skip_pure ||
+        all == NULL || got != size || (size > 0 && memcmp(all, data, size) != 0)) {
         fprintf(stderr,
                 "sniffing depends on the feeding (want %zu, chunk %zu, gzip %d): %02x %02x\n", want,
                 chunk, compressed, pure.delimiter, fed.delimiter);
@@ -404,8 +408,40 @@ static void check_sniff_once(const uint8_t *data, size_t size, size_t want, size
     free(z);
 }
 
+/* (9) --skip-lines auto: 0 when the sample's first record agrees under its delimiter; else, when
+ * it skips k lines, what follows them agrees (with a record after its header), and k is the
+ * fewest such: k - 1 lines would not do. */
+static void check_auto_skip(const uint8_t *data, size_t size)
+{
+    const char *text = (const char *)data;
+    size_t len = size < CSVB_SNIFF_SAMPLE ? size : CSVB_SNIFF_SAMPLE;
+    bool complete = size <= CSVB_SNIFF_SAMPLE;
+    static const char cands[] = CSVB_SNIFF_CANDIDATES;
+    for (int e = 0; e < 2; e++) {
+        char ext = e ? '\t' : ',';
+        struct csvb_sniff s;
+        csvb_sniff_sample(text, len, complete, ext, &s);
+        size_t k = csvb_sniff_auto_skip(text, len, complete, ext, '\0');
+        bool agrees = (s.agree & (1u << (strchr(cands, s.delimiter) - cands))) != 0;
+        bool bad = agrees && k != 0;
+        if (k > 0) {
+            size_t at = csvb_sniff_skip(text, len, k);
+            struct csvb_sniff after;
+            csvb_sniff_sample(text + at, len - at, complete, ext, &after);
+            unsigned i = (unsigned)(strchr(cands, after.delimiter) - cands);
+            bad = bad || k > CSVB_SNIFF_PREAMBLE_MAX || (after.agree & (1u << i)) == 0 ||
+                  after.exact[i] == 0 || csvb_sniff_preamble(text, len, complete, ext, '\0') != k;
+        }
+        if (bad) {
+            fprintf(stderr, "auto skip: %zu lines, agrees %d\n", k, agrees);
+            abort();
+        }
+    }
+}
+
 static void check_sniff(const uint8_t *data, size_t size, size_t chunk)
 {
+    check_auto_skip(data, size);
     check_sniff_once(data, size, CSVB_SNIFF_SAMPLE, 0, false);
     check_sniff_once(data, size, CSVB_SNIFF_SAMPLE, chunk, false);
     check_sniff_once(data, size, size / 2 + 1, chunk, false);
