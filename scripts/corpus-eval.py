@@ -9,7 +9,8 @@ For every *.csv / *.tsv file below DIR (any case; what csvbatch takes by default
     otherwise (-d auto): accepted or not, and the dialect it reports (delimiter, encoding,
     quotes) in its JSON summary;
   - Python's csv.reader with strict=True and the dialect csvbatch reports (its delimiter; the
-    encoding it names, UTF-8 with an optional BOM by default), no csv.Sniffer: accepted when it
+    encoding it names, UTF-8 with an optional BOM by default; the lines it skipped before the
+    header), no csv.Sniffer: accepted when it
     raises nothing; where both accept, csvbatch's output records are compared with Python's
     records of the input (blank lines dropped), field by field;
   - DuckDB's read_csv with auto-detection (all_varchar), through @duckdb/node-api loaded from
@@ -94,8 +95,9 @@ def run_csvbatch(binary, root, out, extra):
     return {os.path.normpath(f['path']): f for f in summary['files']}
 
 
-def read_records(path, delimiter, encoding):
-    """Python's records of path (strict, no sniffing), blank lines dropped; raises on error."""
+def read_records(path, delimiter, encoding, skip=0):
+    """Python's records of path (strict, no sniffing), blank lines dropped, after its first `skip`
+    lines (each through its line feed, as --skip-lines counts them); raises on error."""
     enc = 'utf-8-sig' if encoding in (None, '', 'utf-8') else encoding
     with open(path, newline='', encoding=enc, errors='strict') as fh:
         text = fh.read()
@@ -105,6 +107,9 @@ def read_records(path, delimiter, encoding):
             'utf-16le', 'utf-16be', 'utf-32le', 'utf-32be', 'utf-16-le', 'utf-16-be',
             'utf-32-le', 'utf-32-be'):
         text = text[1:]
+    for _ in range(skip):
+        nl = text.find('\n')
+        text = text[nl + 1:] if nl >= 0 else ''
     return [r for r in csv.reader(io.StringIO(text, newline=''), delimiter=delimiter, strict=True)
             if r != []]
 
@@ -260,7 +265,7 @@ def main():
                 fig['csvbatch_failed_with_hint'] += e.get('hint') is not None
                 lists['csvbatch_failed'].append(f"{f}: {e.get('error')}")
             try:
-                py = read_records(f, delim, encoding)
+                py = read_records(f, delim, encoding, (e or {}).get('skip_lines') or 0)
                 py_ok = True
             except (csv.Error, UnicodeError, ValueError):
                 py_ok = False

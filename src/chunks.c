@@ -211,10 +211,10 @@ static bool sniff_file(const struct csvb_plan *plan, const struct csvb_job *job,
     c->sample_len = len;
     /* A preamble to skip (--skip-lines auto): lines are counted from the file's start, so the
      * file is read whole, as with --skip-lines N (plan.c) */
-    if (plan->skip_auto &&
-        csvb_sniff_auto_skip(buf, len, complete, ext, plan->reader.delimiter) > 0)
+    if (!plan->skip_auto)
+        csvb_sniff_sample(buf, len, complete, ext, &c->sniff);
+    else if (csvb_sniff_auto_skip(buf, len, complete, ext, plan->reader.delimiter, &c->sniff) > 0)
         return false;
-    csvb_sniff_sample(buf, len, complete, ext, &c->sniff);
     char delimiter = plan->reader.delimiter != '\0' ? plan->reader.delimiter : c->sniff.delimiter;
     csvb_plan_dialect(plan, delimiter, &c->reader, &c->stage);
     return true;

@@ -98,12 +98,15 @@ static enum csvb_err input_sniff(struct csvb_input *in, const struct csvb_plan *
     in->src = (struct csvb_source){csvb_peek_fill, &in->peek};
     char ext = csvb_sniff_ext_delimiter(job->path);
     bool complete = in->peek.ended && in->peek.err == 0;
-    in->skip_lines = plan->skip_auto ? csvb_sniff_auto_skip(in->peek.buf, in->peek.len, complete,
-                                                            ext, plan->reader.delimiter)
-                                     : plan->reader.skip_lines;
     /* the lines --skip-lines drops are no part of the sample */
-    size_t from = csvb_sniff_skip(in->peek.buf, in->peek.len, in->skip_lines);
-    csvb_sniff_sample(in->peek.buf + from, in->peek.len - from, complete, ext, &in->sniff);
+    if (plan->skip_auto) {
+        in->skip_lines = csvb_sniff_auto_skip(in->peek.buf, in->peek.len, complete, ext,
+                                              plan->reader.delimiter, &in->sniff);
+    } else {
+        in->skip_lines = plan->reader.skip_lines;
+        size_t from = csvb_sniff_skip(in->peek.buf, in->peek.len, in->skip_lines);
+        csvb_sniff_sample(in->peek.buf + from, in->peek.len - from, complete, ext, &in->sniff);
+    }
     in->delimiter = plan->reader.delimiter != '\0' ? plan->reader.delimiter : in->sniff.delimiter;
     return CSVB_OK;
 }

@@ -148,16 +148,21 @@ size_t csvb_sniff_preamble(const char *data, size_t len, bool complete, char fal
     return 0;
 }
 
-size_t csvb_sniff_auto_skip(const char *data, size_t len, bool complete, char fallback, char used)
+size_t csvb_sniff_auto_skip(const char *data, size_t len, bool complete, char fallback, char used,
+                            struct csvb_sniff *out)
 {
     static const char cands[] = CSVB_SNIFF_CANDIDATES;
-    struct csvb_sniff s;
-    csvb_sniff_sample(data, len, complete, fallback, &s);
-    char delim = used != '\0' ? used : s.delimiter;
+    csvb_sniff_sample(data, len, complete, fallback, out);
+    char delim = used != '\0' ? used : out->delimiter;
     const char *u = strchr(cands, delim);
-    if (u == NULL || (s.agree & (1u << (u - cands))) != 0)
+    if (u == NULL || (out->agree & (1u << (u - cands))) != 0)
         return 0; /* another -d character (the sniffer has no view of it), or it agrees */
-    return csvb_sniff_preamble(data, len, complete, fallback, used);
+    size_t k = csvb_sniff_preamble(data, len, complete, fallback, used);
+    if (k > 0) {
+        size_t at = csvb_sniff_skip(data, len, k);
+        csvb_sniff_sample(data + at, len - at, complete, fallback, out);
+    }
+    return k;
 }
 
 char csvb_sniff_other(const struct csvb_sniff *s, char used, char fallback)

@@ -299,36 +299,54 @@ Test(sniff, preamble_hint)
     cr_assert_str_eq(d.hint, "");
 }
 
+/* csvb_sniff_auto_skip's answer alone. */
+static size_t auto_skip(const char *data, size_t len, bool complete, char fallback, char used)
+{
+    struct csvb_sniff s;
+    return csvb_sniff_auto_skip(data, len, complete, fallback, used, &s);
+}
+
 /* --skip-lines auto: a file whose first record agrees with its records is read as it is (0); one
  * whose first line does not fit gets its preamble; never under a -d character the sniffer does
  * not know. */
 Test(sniff, auto_skip)
 {
     const char *plain = "A,B,C\n1,2,3\n4,5,6\n";
-    cr_assert_eq(csvb_sniff_auto_skip(plain, strlen(plain), true, ',', '\0'), 0);
-    cr_assert_eq(csvb_sniff_auto_skip(plain, strlen(plain), true, ',', ','), 0);
+    cr_assert_eq(auto_skip(plain, strlen(plain), true, ',', '\0'), 0);
+    cr_assert_eq(auto_skip(plain, strlen(plain), true, ',', ','), 0);
     /* a comment line that splits as wide as the header is data as far as the sniffer can tell */
     const char *wide = "# a, b, c\nA,B,C\n1,2,3\n";
-    cr_assert_eq(csvb_sniff_auto_skip(wide, strlen(wide), true, ',', '\0'), 0);
+    cr_assert_eq(auto_skip(wide, strlen(wide), true, ',', '\0'), 0);
     const char *comments = "# cars\n# source: x\n\nmodel\tmpg\tcyl\nA\t1\t2\nB\t3\t4\n";
-    cr_assert_eq(csvb_sniff_auto_skip(comments, strlen(comments), true, '\t', '\0'), 2);
-    cr_assert_eq(csvb_sniff_auto_skip(comments, strlen(comments), true, ',', '\0'), 2);
-    cr_assert_eq(csvb_sniff_auto_skip(comments, strlen(comments), true, '\t', '\t'), 2);
-    cr_assert_eq(csvb_sniff_auto_skip(comments, strlen(comments), true, '\t', ','), 0);
-    cr_assert_eq(csvb_sniff_auto_skip(comments, strlen(comments), true, '\t', ':'), 0);
+    cr_assert_eq(auto_skip(comments, strlen(comments), true, '\t', '\0'), 2);
+    cr_assert_eq(auto_skip(comments, strlen(comments), true, ',', '\0'), 2);
+    cr_assert_eq(auto_skip(comments, strlen(comments), true, '\t', '\t'), 2);
+    cr_assert_eq(auto_skip(comments, strlen(comments), true, '\t', ','), 0);
+    cr_assert_eq(auto_skip(comments, strlen(comments), true, '\t', ':'), 0);
     /* a UTF-8 BOM before the title */
     const char *title = "\xEF\xBB\xBFTable 1\nA,B,C\n1,2,3\n";
-    cr_assert_eq(csvb_sniff_auto_skip(title, strlen(title), true, ',', '\0'), 1);
+    cr_assert_eq(auto_skip(title, strlen(title), true, ',', '\0'), 1);
     /* ragged rows: no number of leading lines makes the rest agree */
     const char *ragged = "a,b,c\n1,2,3\n4,5\n6,7,8,9\n";
-    cr_assert_eq(csvb_sniff_auto_skip(ragged, strlen(ragged), true, ',', '\0'), 0);
+    cr_assert_eq(auto_skip(ragged, strlen(ragged), true, ',', '\0'), 0);
     /* a header one field short of its records: more likely that than a preamble */
     const char *short_header = "A,B\n1,2,3\n4,5,6\n";
-    cr_assert_eq(csvb_sniff_auto_skip(short_header, strlen(short_header), true, ',', '\0'), 0);
+    cr_assert_eq(auto_skip(short_header, strlen(short_header), true, ',', '\0'), 0);
     /* the header would lie beyond the sample */
-    cr_assert_eq(csvb_sniff_auto_skip("title\nA,B", 9, false, ',', '\0'), 0);
+    cr_assert_eq(auto_skip("title\nA,B", 9, false, ',', '\0'), 0);
     /* empty, and one column */
-    cr_assert_eq(csvb_sniff_auto_skip("", 0, true, ',', '\0'), 0);
+    cr_assert_eq(auto_skip("", 0, true, ',', '\0'), 0);
     const char *one = "id\n1\n2\n";
-    cr_assert_eq(csvb_sniff_auto_skip(one, strlen(one), true, ',', '\0'), 0);
+    cr_assert_eq(auto_skip(one, strlen(one), true, ',', '\0'), 0);
+    /* what it fills in: the sniff of the sample after the lines skipped */
+    struct csvb_sniff s, want;
+    cr_assert_eq(csvb_sniff_auto_skip(comments, strlen(comments), true, ',', '\0', &s), 2);
+    size_t at = csvb_sniff_skip(comments, strlen(comments), 2);
+    csvb_sniff_sample(comments + at, strlen(comments) - at, true, ',', &want);
+    cr_assert_eq(s.delimiter, '\t');
+    cr_assert_eq(s.agree, want.agree);
+    cr_assert_eq(s.fields[1], 3);
+    cr_assert_eq(csvb_sniff_auto_skip(plain, strlen(plain), true, ',', '\0', &s), 0);
+    csvb_sniff_sample(plain, strlen(plain), true, ',', &want);
+    cr_assert_eq(memcmp(&s, &want, sizeof s), 0);
 }

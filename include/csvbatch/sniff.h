@@ -62,8 +62,11 @@ size_t csvb_sniff_preamble(const char *data, size_t len, bool complete, char fal
  * 0 when the sample's first record agrees with its records under the delimiter a run would read
  * with (used, or the one -d auto chooses): a file that reads as it is is read as it is. Else its
  * csvb_sniff_preamble: a file that could only fail or lose rows read from its first line is read
- * from the header after its preamble. Pure: the same bytes give the same answer. */
-size_t csvb_sniff_auto_skip(const char *data, size_t len, bool complete, char fallback, char used);
+ * from the header after its preamble. Fills *out with the sniff of the sample after the lines
+ * skipped (what csvb_sniff_sample gives for it; one pass when nothing is skipped). Pure: the same
+ * bytes give the same answer. */
+size_t csvb_sniff_auto_skip(const char *data, size_t len, bool complete, char fallback, char used,
+                            struct csvb_sniff *out);
 
 /* The best agreeing candidate of s other than `used` (the delimiter the file was read with), by
  * the tie rule with fallback first, or '\0' when there is none: what a field-count hint names. */

@@ -392,10 +392,14 @@ static void check_sniff_once(const uint8_t *data, size_t size, size_t want, size
     long n;
     while (all != NULL && got <= size && (n = csvb_peek_fill(&p, all + got, size + 1 - got)) > 0)
         got += (size_t)n;
-    size_t skip_pure = csvb_sniff_auto_skip((const char *)data, len, size < want, ',', '\0');
-    size_t skip_fed = csvb_sniff_auto_skip(p.buf, p.len, p.ended && p.err == 0, ',', '\0');
+    struct csvb_sniff after_pure, after_fed;
+    size_t skip_pure =
+        csvb_sniff_auto_skip((const char *)data, len, size < want, ',', '\0', &after_pure);
+    size_t skip_fed =
+        csvb_sniff_auto_skip(p.buf, p.len, p.ended && p.err == 0, ',', '\0', &after_fed);
     if (p.len != len || (len > 0 && memcmp(p.buf, data, len) != 0) ||
         fed.delimiter != pure.delimiter || fed.agree != pure.agree || skip_fed != skip_pure ||
+        after_fed.delimiter != after_pure.delimiter || after_fed.agree != after_pure.agree ||
         all == NULL || got != size || (size > 0 && memcmp(all, data, size) != 0)) {
         fprintf(stderr,
                 "sniffing depends on the feeding (want %zu, chunk %zu, gzip %d): %02x %02x\n", want,
@@ -419,17 +423,19 @@ static void check_auto_skip(const uint8_t *data, size_t size)
     static const char cands[] = CSVB_SNIFF_CANDIDATES;
     for (int e = 0; e < 2; e++) {
         char ext = e ? '\t' : ',';
-        struct csvb_sniff s;
+        struct csvb_sniff s, got;
         csvb_sniff_sample(text, len, complete, ext, &s);
-        size_t k = csvb_sniff_auto_skip(text, len, complete, ext, '\0');
+        size_t k = csvb_sniff_auto_skip(text, len, complete, ext, '\0', &got);
         bool agrees = (s.agree & (1u << (strchr(cands, s.delimiter) - cands))) != 0;
-        bool bad = agrees && k != 0;
+        bool bad = (agrees && k != 0) ||
+                   (k == 0 && (got.delimiter != s.delimiter || got.agree != s.agree));
         if (k > 0) {
             size_t at = csvb_sniff_skip(text, len, k);
             struct csvb_sniff after;
             csvb_sniff_sample(text + at, len - at, complete, ext, &after);
             unsigned i = (unsigned)(strchr(cands, after.delimiter) - cands);
             bad = bad || k > CSVB_SNIFF_PREAMBLE_MAX || (after.agree & (1u << i)) == 0 ||
+                  got.delimiter != after.delimiter || got.agree != after.agree ||
                   after.exact[i] == 0 || csvb_sniff_preamble(text, len, complete, ext, '\0') != k;
         }
         if (bad) {
