@@ -57,15 +57,15 @@ static bool lenient_read(const struct csvb_plan *plan, const struct csvb_job *jo
     return ok;
 }
 
-/* Whether --quotes lenient reads job, alone or (pad_too) with --on-bad-row pad, when that is not
- * in force already and the lenient read failed on a short record only. */
+/* Whether --quotes lenient reads job, alone or with --on-bad-row pad (when that is not in force
+ * already and the lenient read failed on a short record only). */
 static enum lenient_reading lenient_reads(const struct csvb_plan *plan, const struct csvb_job *job,
-                                          double deadline, bool pad_too)
+                                          double deadline)
 {
     bool short_only;
     if (lenient_read(plan, job, deadline, false, &short_only))
         return LENIENT_READS;
-    if (!pad_too || !short_only || plan->stage.pad_short_rows || plan->stage.skip_bad_rows)
+    if (!short_only || plan->stage.pad_short_rows || plan->stage.skip_bad_rows)
         return LENIENT_FAILS;
     return lenient_read(plan, job, deadline, true, &short_only) ? LENIENT_READS_PADDED
                                                                 : LENIENT_FAILS;
@@ -158,11 +158,10 @@ void csvb_hints_explain(const struct csvb_plan *plan, const struct csvb_job *job
     case CSVB_READER_FAIL_UNTERMINATED:
         break;
     }
-    /* An open quote read to the end of the file swallows the records after it: padding that
-     * one short record would not read the file, so only a lenient read alone is named for it. */
-    bool pad_too = stats->failure != CSVB_READER_FAIL_UNTERMINATED;
+    /* An open quote read to the end of the file takes the records after it into one field: the
+     * hint says so ("the open quoted field to the end of the file"), the user judges. */
     enum lenient_reading how =
-        plan->reader.quotes_lenient ? LENIENT_FAILS : lenient_reads(plan, job, deadline, pad_too);
+        plan->reader.quotes_lenient ? LENIENT_FAILS : lenient_reads(plan, job, deadline);
     if (how == LENIENT_FAILS)
         return;
     drop_advice(d, CSVB_READER_QUOTE_ADVICE);
