@@ -267,7 +267,7 @@ def main():
             try:
                 py = read_records(f, delim, encoding, (e or {}).get('skip_lines') or 0)
                 py_ok = True
-            except (csv.Error, UnicodeError, ValueError):
+            except (csv.Error, UnicodeError, ValueError, LookupError):  # LookupError: an encoding Python does not know
                 py_ok = False
             fig['python_accepted'] += py_ok
             if py_ok and not ok:
