@@ -12,6 +12,15 @@
 
 enum { AT_START, UNQUOTED, QUOTED, QUOTE_IN_QUOTED };
 
+/* The first byte of s[0..n) that is one of set's, or NULL. */
+static const char *strpbrk_n(const char *s, size_t n, const char *set)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strchr(set, s[i]) != NULL && s[i] != '\0')
+            return s + i;
+    return NULL;
+}
+
 /* The widths under one candidate: the header's (0 when it is not complete in the sample) and
  * how many complete records after it have exactly, fewer or more fields. */
 struct widths {
@@ -148,6 +157,34 @@ size_t csvb_sniff_preamble(const char *data, size_t len, bool complete, char fal
     return 0;
 }
 
+/* True when line[0..n) (one line, its line feed excluded) is one a preamble may hold for
+ * --skip-lines auto: blank, a comment (starts with '#'), or a single field read strictly under
+ * any candidate delimiter: text with no candidate delimiter and no quote, or one quoted field
+ * ("" for a quote inside) with nothing after its closing quote. A line with a stray quote, or
+ * split by a delimiter, may be a damaged header: it is not skipped unasked. */
+static bool plain_preamble_line(const char *line, size_t n)
+{
+    if (n > 0 && line[n - 1] == '\r')
+        n--;
+    size_t i = 0;
+    while (i < n && (line[i] == ' ' || line[i] == '\t'))
+        i++;
+    if (i == n || line[0] == '#')
+        return true;
+    if (line[0] != '"')
+        return strpbrk_n(line, n, CSVB_SNIFF_CANDIDATES "\"") == NULL;
+    for (i = 1; i < n; i++) {
+        if (line[i] != '"')
+            continue;
+        if (i + 1 < n && line[i + 1] == '"') {
+            i++; /* a doubled quote: one quote, inside */
+            continue;
+        }
+        return i + 1 == n; /* the closing quote ends the line */
+    }
+    return false; /* still open at the line end */
+}
+
 size_t csvb_sniff_auto_skip(const char *data, size_t len, bool complete, char fallback, char used,
                             struct csvb_sniff *out)
 {
@@ -158,10 +195,17 @@ size_t csvb_sniff_auto_skip(const char *data, size_t len, bool complete, char fa
     if (u == NULL || (out->agree & (1u << (u - cands))) != 0)
         return 0; /* another -d character (the sniffer has no view of it), or it agrees */
     size_t k = csvb_sniff_preamble(data, len, complete, fallback, used);
-    if (k > 0) {
-        size_t at = csvb_sniff_skip(data, len, k);
-        csvb_sniff_sample(data + at, len - at, complete, fallback, out);
+    if (k == 0)
+        return 0;
+    size_t start = csvb_sniff_skip(data, len, 0), at = csvb_sniff_skip(data, len, k);
+    for (size_t p = start; p < at;) {
+        const char *nl = memchr(data + p, '\n', at - p);
+        size_t end = nl != NULL ? (size_t)(nl - data) : at;
+        if (!plain_preamble_line(data + p, end - p))
+            return 0; /* left to the hint: the file fails as it did */
+        p = end + 1;
     }
+    csvb_sniff_sample(data + at, len - at, complete, fallback, out);
     return k;
 }
 

@@ -334,6 +334,21 @@ Test(sniff, auto_skip)
     cr_assert_eq(auto_skip(short_header, strlen(short_header), true, ',', '\0'), 0);
     /* the header would lie beyond the sample */
     cr_assert_eq(auto_skip("title\nA,B", 9, false, ',', '\0'), 0);
+    /* lines that may be a damaged header are not skipped unasked (the hint still names them) */
+    const char *stray = "\"DATE,TIME,\"Qty\",Price\n1,2,3,4\n5,6,7,8\n";
+    cr_assert_eq(auto_skip(stray, strlen(stray), true, ',', '\0'), 0);
+    cr_assert_eq(csvb_sniff_preamble(stray, strlen(stray), true, ',', '\0'), 1);
+    const char *spaced = "DATE TIME \"Qty\" Price\n1,2,3,4\n5,6,7,8\n";
+    cr_assert_eq(auto_skip(spaced, strlen(spaced), true, ',', '\0'), 0);
+    const char *semi = "Report; Q3\nA,B,C,D\n1,2,3,4\n5,6,7,8\n";
+    cr_assert_eq(auto_skip(semi, strlen(semi), true, ',', '\0'), 0);
+    /* a quoted title (a doubled quote inside), CRLF, and a blank line of spaces are plain */
+    const char *quoted = "\"Table \"\"1\"\"\"\r\n  \r\nA,B,C\r\n1,2,3\r\n";
+    cr_assert_eq(auto_skip(quoted, strlen(quoted), true, ',', '\0'), 2);
+    const char *open_title = "\"Table 1\nA,B,C\n1,2,3\n";
+    cr_assert_eq(auto_skip(open_title, strlen(open_title), true, ',', '\0'), 0);
+    const char *after = "\"Table\" 1\nA,B,C\n1,2,3\n";
+    cr_assert_eq(auto_skip(after, strlen(after), true, ',', '\0'), 0);
     /* empty, and one column */
     cr_assert_eq(auto_skip("", 0, true, ',', '\0'), 0);
     const char *one = "id\n1\n2\n";

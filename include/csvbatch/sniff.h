@@ -61,10 +61,13 @@ size_t csvb_sniff_preamble(const char *data, size_t len, bool complete, char fal
  * csvb_sniff_sample does, with `complete` and `fallback`; used: -d CHAR, or '\0' for -d auto).
  * 0 when the sample's first record agrees with its records under the delimiter a run would read
  * with (used, or the one -d auto chooses): a file that reads as it is is read as it is. Else its
- * csvb_sniff_preamble: a file that could only fail or lose rows read from its first line is read
- * from the header after its preamble. Fills *out with the sniff of the sample after the lines
- * skipped (what csvb_sniff_sample gives for it; one pass when nothing is skipped). Pure: the same
- * bytes give the same answer. */
+ * csvb_sniff_preamble, when each of its lines is blank, a '#' comment or a single field read
+ * strictly (text with none of the candidate delimiters and no quote, or one quoted field with
+ * nothing after it); else 0 (a line with a stray quote or a delimiter may be a damaged header:
+ * the file fails with the hint instead). A file that could only fail or lose rows read from its
+ * first line is so read from the header after its preamble. Fills *out with the sniff of the sample
+ * after the lines skipped (what csvb_sniff_sample gives for it; one pass when nothing is skipped).
+ * Pure: the same bytes give the same answer. */
 size_t csvb_sniff_auto_skip(const char *data, size_t len, bool complete, char fallback, char used,
                             struct csvb_sniff *out);
 
