@@ -114,8 +114,9 @@ enum csvb_err csvb_plan_init(struct csvb_plan *p, const struct csvb_options *opt
     p->reader.cancel = p->cancel;
     p->encoding = csvb_charset_is_utf8(opt->encoding) ? "" : opt->encoding;
     p->reader.quotes_lenient = opt->quotes == CSVB_QUOTES_LENIENT;
-    p->skip_auto = opt->skip_lines == CSVB_SKIP_LINES_AUTO;
-    p->reader.skip_lines = p->skip_auto ? 0 : opt->skip_lines;
+    /* Import-Csv takes the first line for the header: --compat powershell does too */
+    p->skip_auto = opt->skip_lines == CSVB_SKIP_LINES_AUTO && !ps;
+    p->reader.skip_lines = opt->skip_lines == CSVB_SKIP_LINES_AUTO ? 0 : opt->skip_lines;
     p->fsync = opt->fsync;
     p->hash_inputs = opt->incremental && !opt->dry_run;
     p->limits =

@@ -36,6 +36,8 @@ Test(plan, defaults)
                   p.stage.distinct_header || p.reader.lenient);
     cr_assert(p.reader.fast_path);
     cr_assert(p.fsync);
+    cr_assert(p.skip_auto); /* --skip-lines auto: each file's preamble; files still split */
+    cr_assert_eq(p.reader.skip_lines, 0);
     cr_assert_eq(p.chunk_size, (size_t)32 << 20);
     cr_assert_eq(p.threads, 2);
     cr_assert_not_null(p.cancel);
@@ -57,6 +59,8 @@ Test(plan, powershell_is_resolved_once)
     cr_assert_not(p.reader.fast_path);
     cr_assert_eq(p.chunk_size, 0); /* lenient reading is one pass */
     cr_assert_str_eq(p.stamp, "01/01/1970 00:00:00");
+    cr_assert_not(p.skip_auto); /* Import-Csv takes the first line for the header */
+    cr_assert_eq(p.reader.skip_lines, 0);
     csvb_plan_fini(&p);
     csvb_options_fini(&opt);
 }
@@ -67,10 +71,12 @@ Test(plan, one_pass_runs_do_not_split)
     char *a2[] = {"csvbatch", "--encoding", "latin1", "x.csv"};
     char *a3[] = {"csvbatch", "--on-bad-row", "skip", "--rejects", "x.csv"};
     char *a4[] = {"csvbatch", "--chunk-size", "4K", "--on-bad-row", "skip", "x.csv"};
-    char **argvs[] = {a1, a2, a3, a4};
-    int argcs[] = {4, 4, 5, 6};
-    size_t want[] = {0, 0, 0, 4096};
-    for (size_t i = 0; i < 4; i++) {
+    char *a5[] = {"csvbatch", "--chunk-size", "4K", "--skip-lines", "2", "x.csv"};
+    char *a6[] = {"csvbatch", "--chunk-size", "4K", "--skip-lines", "0", "x.csv"};
+    char **argvs[] = {a1, a2, a3, a4, a5, a6};
+    int argcs[] = {4, 4, 5, 6, 6, 6};
+    size_t want[] = {0, 0, 0, 4096, 0, 4096};
+    for (size_t i = 0; i < 6; i++) {
         struct csvb_options opt;
         struct csvb_plan p;
         plan_of(&p, &opt, argcs[i], argvs[i], NULL, 2);
