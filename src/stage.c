@@ -133,6 +133,25 @@ bool csvb_stage_check_header(const struct csvb_stage_config *cfg, const struct c
     return ok;
 }
 
+/* Opens the rejects file (when asked for) and the output, with its writer and compressor: what
+ * binding a header and binding nothing share. */
+static enum csvb_err open_files(struct csvb_stage *s, struct csvb_diag *d)
+{
+    const struct csvb_stage_config *cfg = s->cfg;
+    enum csvb_err e;
+    if (s->rejects_path != NULL && (e = open_rejects(s, d)) != CSVB_OK)
+        return e;
+    if ((e = open_output(cfg, &s->out, s->output_path, &s->writer, CSVB_WRITE_BUFFER, d)) !=
+        CSVB_OK)
+        return e;
+    s->writer_ready = true;
+    if (csvb_writer_compress(&s->writer, csvb_compression_from_name(s->output_path, NULL),
+                             cfg->compress_level) != CSVB_OK)
+        return no_memory(d, 0);
+    s->writer.compress_thread = cfg->compress_thread;
+    return CSVB_OK;
+}
+
 enum csvb_err csvb_stage_bind(struct csvb_stage *s, const struct csvb_row *header,
                               struct csvb_diag *d)
 {
@@ -145,18 +164,10 @@ enum csvb_err csvb_stage_bind(struct csvb_stage *s, const struct csvb_row *heade
         return no_memory(d, 0);
     s->have_header = true;
     s->nfields = header->nfields;
-    if (s->rejects_path != NULL && (e = open_rejects(s, d)) != CSVB_OK)
+    if ((e = open_files(s, d)) != CSVB_OK)
         return e;
-    if ((e = open_output(cfg, &s->out, s->output_path, &s->writer, CSVB_WRITE_BUFFER, d)) !=
-        CSVB_OK)
-        return e;
-    s->writer_ready = true;
     s->writer.quote_all = cfg->quote_all;
     s->writer.continued = !s->write_header; /* a later chunk: its first row is not the output's */
-    if (csvb_writer_compress(&s->writer, csvb_compression_from_name(s->output_path, NULL),
-                             cfg->compress_level) != CSVB_OK)
-        return no_memory(d, 0);
-    s->writer.compress_thread = cfg->compress_thread;
     if (cfg->preview_rows > 0) {
         struct csvb_row head = {s->proj.header, s->proj.nout, header->line};
         s->preview_ready = true; /* from here on fini frees the rows */
@@ -172,19 +183,7 @@ enum csvb_err csvb_stage_bind(struct csvb_stage *s, const struct csvb_row *heade
 
 enum csvb_err csvb_stage_bind_nothing(struct csvb_stage *s, struct csvb_diag *d)
 {
-    const struct csvb_stage_config *cfg = s->cfg;
-    enum csvb_err e;
-    if (s->rejects_path != NULL && (e = open_rejects(s, d)) != CSVB_OK)
-        return e;
-    if ((e = open_output(cfg, &s->out, s->output_path, &s->writer, CSVB_WRITE_BUFFER, d)) !=
-        CSVB_OK)
-        return e;
-    s->writer_ready = true;
-    if (csvb_writer_compress(&s->writer, csvb_compression_from_name(s->output_path, NULL),
-                             cfg->compress_level) != CSVB_OK)
-        return no_memory(d, 0);
-    s->writer.compress_thread = cfg->compress_thread;
-    return CSVB_OK;
+    return open_files(s, d);
 }
 
 /* pad_rows: missing trailing values are $null, extra ones are dropped (Import-Csv). */
