@@ -290,8 +290,12 @@ static enum csvb_err take_over(struct chunk_sink *s, struct csvb_diag *d)
     uint64_t had = s->stage->writer.flushed; /* bytes in its temp file */
     enum csvb_err e = csvb_stage_redirect(s->stage, out, s->writeback, d);
     off_t end = e == CSVB_OK ? lseek(out->fd, 0, SEEK_CUR) : 0;
-    if (e == CSVB_OK && end < (off_t)had)
+    if (e == CSVB_OK && end < 0) /* errno is lseek's */
         e = csvb_diag_errno(d, CSVB_E_IO, errno, "cannot write %s", out->final_path);
+    else if (e == CSVB_OK && end < (off_t)had) /* no errno: the bytes are not where they went */
+        e = csvb_diag_set(d, CSVB_E_IO, 0,
+                          "cannot write %s: it holds %lld bytes after appending %llu",
+                          out->final_path, (long long)end, (unsigned long long)had);
     if (e == CSVB_OK) {
         ch->direct = true;
         ch->direct_at = end - (off_t)had;
