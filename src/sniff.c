@@ -12,15 +12,6 @@
 
 enum { AT_START, UNQUOTED, QUOTED, QUOTE_IN_QUOTED };
 
-/* The first byte of s[0..n) that is one of set's, or NULL. */
-static const char *strpbrk_n(const char *s, size_t n, const char *set)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strchr(set, s[i]) != NULL && s[i] != '\0')
-            return s + i;
-    return NULL;
-}
-
 /* The widths under one candidate: the header's (0 when it is not complete in the sample) and
  * how many complete records after it have exactly, fewer or more fields. */
 struct widths {
@@ -171,8 +162,12 @@ static bool plain_preamble_line(const char *line, size_t n)
         i++;
     if (i == n || line[0] == '#')
         return true;
-    if (line[0] != '"')
-        return strpbrk_n(line, n, CSVB_SNIFF_CANDIDATES "\"") == NULL;
+    if (line[0] != '"') { /* unquoted: no candidate delimiter, no quote */
+        for (const char *c = CSVB_SNIFF_CANDIDATES "\""; *c != '\0'; c++)
+            if (memchr(line, *c, n) != NULL)
+                return false;
+        return true;
+    }
     for (i = 1; i < n; i++) {
         if (line[i] != '"')
             continue;
