@@ -202,8 +202,9 @@ static const struct csvb_cli_option table[] = {
      FIELD(quotes),
      .names = &csvb_quotes_names,
      .arg_name = "MODE",
-     .help = "strict (default: RFC 4180) or lenient (as Python's csv\n"
-             "module, strict=False: stray quotes are text)"},
+     .help = "strict (default: as Python's csv module, strict=True)\n"
+             "or lenient (strict=False: text after a closing quote\n"
+             "continues the field)"},
     {.kind = CSVB_OPT_COUNT,
      .long_name = "skip-lines",
      REQ,

@@ -3,12 +3,16 @@
  * libcsv keeps its state in fields that csv.h shows but does not promise (pstate, entry_pos...).
  * We read none of them: where the parser is comes from its callbacks and from `at`, our model of
  * the grammar libcsv implements, which tests/test_csvfeed.c pins against libcsv's behaviour.
- * In strict mode the model runs only over a piece that leaves a record open (a quoted line break,
- * a line longer than the reader's buffer, the end of input), so ordinary lines cost libcsv alone.
- * In lenient mode it runs over every byte, to catch text after a closing quote before libcsv
- * sees it: there we make libcsv end the field (a delimiter drops the closing quote and the blanks
- * after it, as libcsv does before any delimiter), keep what it gave, and let it parse the rest as
- * a new unquoted field that we glue on. Python's non-strict grammar (--quotes lenient) is not
+ * libcsv runs without CSV_STRICT in both modes, so that a quote inside an unquoted field is text
+ * (as Python's csv reads it, strict or not); libcsv's strict mode would refuse it, and has no
+ * option that refuses only the rest. The model runs over every byte before libcsv sees it
+ * (inside a field with memchr, so a field costs little more than libcsv alone), and stops at
+ * what libcsv without CSV_STRICT would read otherwise than we want: text after a closing quote.
+ * Strict mode refuses it there (libcsv would go on in quoted mode), and refuses an open quoted
+ * field at the end of input (libcsv's CSV_STRICT_FINI works only with CSV_STRICT). PowerShell
+ * mode makes libcsv end the field there (a delimiter drops the closing quote and the blanks
+ * after it, as libcsv does before any delimiter), keeps what it gave, and lets it parse the rest
+ * as a new unquoted field that we glue on. Python's non-strict grammar (--quotes lenient) is not
  * libcsv's in either mode (see lenient.h): that mode forwards every call to lenient.c. */
 #include "csvbatch/csvfeed.h"
 
@@ -32,13 +36,11 @@ struct buffer {
 struct csvb_csvfeed {
     struct csv_parser parser;
     struct csvb_csvfeed_calls calls;
-    unsigned char options;
     unsigned char delimiter;
     bool lenient;
     enum at at;
     size_t held;   /* bytes libcsv holds for the field in progress */
     size_t blanks; /* of those, the trailing blanks libcsv would drop */
-    bool record_ended;
     bool nomem;
     enum csvb_csvfeed_refusal refusal;
     struct buffer blank_bytes; /* lenient: the blanks after the last closing quote */
@@ -89,7 +91,6 @@ static void on_record(int c, void *ctx)
 {
     (void)c;
     struct csvb_csvfeed *f = ctx;
-    f->record_ended = true;
     f->calls.record(f->calls.ctx);
 }
 
@@ -162,8 +163,6 @@ static enum step model_byte(struct csvb_csvfeed *f, unsigned char c)
             end_field(f, AT_FIELD_START);
         else if (c == '\r' || c == '\n')
             end_field(f, AT_RECORD_START);
-        else if (c == '"' && !f->lenient)
-            return STEP_REFUSED;
         else {
             f->held++;
             f->blanks = blank(f, c) ? f->blanks + 1 : 0;
@@ -182,9 +181,9 @@ static enum step model_byte(struct csvb_csvfeed *f, unsigned char c)
     return STEP_OK;
 }
 
-/* Strict: moves the model over an accepted piece that left its record open. Inside a field,
- * content is skipped with memchr: a long field streamed in pieces costs little more. */
-static void model_accepted(struct csvb_csvfeed *f, const char *s, size_t n)
+/* Strict: how far the model goes over s[0..n) before a byte it refuses (n: none). Inside a
+ * field, content is skipped with memchr: a long field streamed in pieces costs little more. */
+static size_t model_strict(struct csvb_csvfeed *f, const char *s, size_t n)
 {
     size_t i = 0;
     while (i < n) {
@@ -201,28 +200,23 @@ static void model_accepted(struct csvb_csvfeed *f, const char *s, size_t n)
                 i = to;
             }
         }
-        model_byte(f, (unsigned char)s[i++]);
+        if (model_byte(f, (unsigned char)s[i]) != STEP_OK)
+            return i;
+        i++;
     }
+    return n;
 }
 
 static size_t strict_piece(struct csvb_csvfeed *f, const char *s, size_t n)
 {
-    f->record_ended = false;
-    size_t done = csv_parse(&f->parser, s, n, on_field, on_record, f);
-    if (done < n) {
-        /* Strict libcsv refuses a quote only inside an unquoted field, and after a closing
-         * quote only a byte that is not a quote (pinned by test_csvfeed). */
-        if (csv_error(&f->parser) != CSV_EPARSE)
-            f->refusal = CSVB_CSVFEED_NOMEM;
-        else
-            f->refusal = s[done] == '"' ? CSVB_CSVFEED_QUOTE_IN_UNQUOTED : CSVB_CSVFEED_AFTER_QUOTE;
-        return done;
-    }
-    if (f->record_ended)
-        end_field(f, AT_RECORD_START); /* a record ends only at a piece's last byte */
-    else
-        model_accepted(f, s, n);
-    return n;
+    size_t ok = model_strict(f, s, n);
+    if (ok > 0 && csv_parse(&f->parser, s, ok, on_field, on_record, f) != ok)
+        f->nomem = true;
+    if (f->nomem)
+        f->refusal = CSVB_CSVFEED_NOMEM;
+    else if (ok < n)
+        f->refusal = CSVB_CSVFEED_AFTER_QUOTE; /* the only byte the strict model refuses */
+    return f->nomem ? 0 : ok;
 }
 
 /* Lenient: the field in progress goes on unquoted with byte c (see the top of this file). */
@@ -270,8 +264,7 @@ struct csvb_csvfeed *csvb_csvfeed_new(char delimiter, enum csvb_csvfeed_mode mod
         free(f);
         return NULL;
     }
-    f->options = lenient ? 0 : CSV_STRICT | CSV_STRICT_FINI;
-    if (csv_init(&f->parser, f->options) != 0) {
+    if (csv_init(&f->parser, 0) != 0) { /* not CSV_STRICT: see the top of this file */
         csvb_lenient_free(f->py);
         free(f);
         return NULL;
@@ -342,6 +335,8 @@ bool csvb_csvfeed_finish(struct csvb_csvfeed *f)
             f->refusal = CSVB_CSVFEED_NOMEM;
         return f->refusal == CSVB_CSVFEED_ACCEPTED;
     }
+    if (!f->lenient && f->at == IN_QUOTED)
+        return false; /* strict: a quoted field open at the end of input */
     if (csv_fini(&f->parser, on_field, on_record, f) != 0)
         return false;
     back_to_start(f);
@@ -356,10 +351,7 @@ void csvb_csvfeed_reset(struct csvb_csvfeed *f)
 {
     if (f->py != NULL)
         csvb_lenient_reset(f->py);
-    /* Without CSV_STRICT_FINI, csv_fini drops an open quoted field too. */
-    csv_set_opts(&f->parser, (unsigned char)(f->options & ~CSV_STRICT_FINI));
-    csv_fini(&f->parser, NULL, NULL, NULL);
-    csv_set_opts(&f->parser, f->options);
+    csv_fini(&f->parser, NULL, NULL, NULL); /* without CSV_STRICT_FINI it drops an open field */
     back_to_start(f);
     f->nomem = false;
     f->refusal = CSVB_CSVFEED_ACCEPTED;

@@ -153,7 +153,6 @@ void csvb_hints_explain(const struct csvb_plan *plan, const struct csvb_job *job
         if (plan->encoding[0] == '\0' || strcmp(plan->encoding, "auto") == 0)
             encoding_hint(plan, job, stats, deadline, d);
         return;
-    case CSVB_READER_FAIL_QUOTE_IN_UNQUOTED:
     case CSVB_READER_FAIL_AFTER_QUOTE:
     case CSVB_READER_FAIL_UNTERMINATED:
         break;
@@ -165,8 +164,7 @@ void csvb_hints_explain(const struct csvb_plan *plan, const struct csvb_job *job
     if (how == LENIENT_FAILS)
         return;
     drop_advice(d, CSVB_READER_QUOTE_ADVICE);
-    const char *what = stats->failure == CSVB_READER_FAIL_QUOTE_IN_UNQUOTED ? "such quotes as text"
-                       : stats->failure == CSVB_READER_FAIL_AFTER_QUOTE
+    const char *what = stats->failure == CSVB_READER_FAIL_AFTER_QUOTE
                            ? "text after a closing quote as part of the field"
                            : "the open quoted field to the end of the file";
     if (how == LENIENT_READS)

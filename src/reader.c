@@ -5,8 +5,8 @@
  * core here). For a well-formed record (fields unquoted without quotes, or quoted with inner
  * quotes doubled, line breaks inside quotes allowed), libcsv in strict mode with no blank
  * trimming is exactly "split on the structural bytes outside quotes", which scan does on the
- * read buffer. Anything else (a stray quote, a record already in progress, a record longer than
- * the buffer, a bad byte) goes to libcsv, fed one physical line piece at a time so that line
+ * read buffer. Anything else (a quote inside a field, a record already in progress, a record longer
+ * than the buffer, a bad byte) goes to libcsv, fed one physical line piece at a time so that line
  * numbers and record start lines are exact in both paths.
  *
  * Slightly over the 400-line budget: the loop's state (buffer, lines, columns, UTF-8, the
@@ -97,25 +97,19 @@ static void on_record(void *ctx)
     csvb_record_clear(&r->rec);
 }
 
-/* Reports libcsv's refusal of byte c at the current line and column `col`. */
+/* Reports csvfeed's refusal of byte c (after a closing quote) at the current line and column. */
 static enum csvb_err parse_error(struct reader *r, enum csvb_csvfeed_refusal why, unsigned char c,
                                  size_t col)
 {
     if (why == CSVB_CSVFEED_NOMEM)
         return csvb_diag_set(r->d, CSVB_E_NOMEM, r->record_line, "out of memory in libcsv");
     char shown[32], delim[32];
-    r->failure = why == CSVB_CSVFEED_AFTER_QUOTE ? CSVB_READER_FAIL_AFTER_QUOTE
-                                                 : CSVB_READER_FAIL_QUOTE_IN_UNQUOTED;
+    r->failure = CSVB_READER_FAIL_AFTER_QUOTE;
     csvb_diag_byte(c, shown, sizeof shown);
     csvb_diag_byte((unsigned char)r->cfg->delimiter, delim, sizeof delim);
-    if (why == CSVB_CSVFEED_AFTER_QUOTE)
-        return csvb_diag_set(r->d, CSVB_E_PARSE, r->line,
-                             "column %zu: expected %s or end of line after a closing quote, found "
-                             "%s",
-                             col, delim, shown);
     return csvb_diag_set(r->d, CSVB_E_PARSE, r->line,
-                         "column %zu: expected %s or end of line, found %s inside an unquoted "
-                         "field" CSVB_READER_QUOTE_ADVICE,
+                         "column %zu: expected %s or end of line after a closing quote, found "
+                         "%s" CSVB_READER_QUOTE_ADVICE,
                          col, delim, shown);
 }
 

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# --quotes lenient against Python itself: every testdata/lenient/*.csv, and generated cases, are
-# read by python3's csv.reader(strict=False) and written back with csv.writer (LF, minimal
-# quoting: csvbatch's output format); csvbatch --quotes lenient in pass-through mode must write
-# the same bytes, or fail exactly when Python's records do not all have the header's width.
+# Both quote modes against Python itself: every testdata/lenient/*.csv, and generated cases, are
+# read by python3's csv.reader, strict=False for --quotes lenient and strict=True for the default
+# --quotes strict, and written back as csvbatch writes (LF, minimal quoting). csvbatch in
+# pass-through mode must write the same bytes; fail exactly when Python's records do not all
+# have the header's width; and, strict, fail with a quote error exactly where Python raises.
 # Blank lines (Python yields []) are dropped, as csvbatch skips them; a leading UTF-8 BOM is
 # stripped by both. Each file runs with the fast path, without it (--no-fast-path), and with
-# chunking asked for (--chunk-size 4K -j 2: lenient runs are one pass, never split).
+# chunking asked for (--chunk-size 4K -j 2: lenient runs are one pass, never split; strict runs
+# of big files are).
 # Also: the strict-mode hints name --quotes lenient exactly when the lenient read succeeds.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,15 +21,25 @@ passed=0 failed=0
 ok() { echo "PASS $1"; passed=$((passed + 1)); }
 bad() { echo "FAIL $1"; failed=$((failed + 1)); }
 
-# python3 reference: writes NAME.want (bytes csvbatch must write) or exits 3 when the records'
-# widths differ from the header's (csvbatch must then fail the file).
+# python3 reference ($3: strict or lenient): writes NAME.want (bytes csvbatch must write), or
+# exits 3 when the records' widths differ from the header's (csvbatch must then fail the file),
+# or 4 when strict Python raises before any record of another width (csvbatch must fail it
+# with a quote error).
 reference() {
-    python3 - "$1" "$2" <<'PY'
+    python3 - "$1" "$2" "$3" <<'PY'
 import csv, io, sys
 data = open(sys.argv[1], 'rb').read().decode('utf-8')
 if data.startswith('\ufeff'):
     data = data[1:]
-rows = [r for r in csv.reader(io.StringIO(data, newline=''), strict=False) if r != []]
+rows, raised = [], False
+try:
+    for r in csv.reader(io.StringIO(data, newline=''), strict=sys.argv[3] == 'strict'):
+        if r != []:
+            rows.append(r)
+except csv.Error:
+    raised = True  # a width error in the records before it comes first, as in csvbatch
+if raised and all(len(r) == len(rows[0]) for r in rows):
+    sys.exit(4)
 if not rows or any(len(r) != len(rows[0]) for r in rows):
     sys.exit(3)
 # csvbatch's writer: RFC 4180 minimal quoting (a field with the delimiter, a quote, CR or LF is
@@ -41,22 +53,28 @@ open(sys.argv[2], 'wb').write(text.encode('utf-8'))
 PY
 }
 
-# One file, three ways; $2 = label.
+# One file, three ways; $2 = label, $3 = strict or lenient.
 compare() {
-    local csv=$1 label=$2 name; name=$(basename "$csv" .csv)
-    set +e; reference "$csv" "$work/$name.want"; local want_rc=$?; set -e
+    local csv=$1 label="$3: $2" mode=$3 name; name=$(basename "$csv" .csv)
+    set +e; reference "$csv" "$work/$name.want" "$mode"; local want_rc=$?; set -e
     local how
     for how in "" "--no-fast-path" "--chunk-size 4K -j 2"; do
         rm -rf "$work/out"; mkdir -p "$work/out"
         set +e
         # shellcheck disable=SC2086 # $how is a list of options
-        CSVBATCH_DEBUG_CHUNKS=1 "$bin" -q --quotes lenient --all-rows --select '*' --no-stamp \
+        CSVBATCH_DEBUG_CHUNKS=1 "$bin" -q --quotes "$mode" --all-rows --select '*' --no-stamp \
             -o "$work/out" $how "$csv" 2>"$work/err"
         local rc=$?
         set -e
         local got="$work/out/${name}_processed.csv"
-        if grep -q "chunk runs" "$work/err"; then
+        if [ "$mode" = lenient ] && grep -q "chunk runs" "$work/err"; then
             bad "$label [$how]: a lenient run was split into chunks"
+        elif [ $want_rc -eq 4 ]; then
+            if [ $rc -eq 1 ] && grep -Eq "after a closing quote, found|unterminated quoted field" "$work/err" && [ ! -e "$got" ]; then
+                ok "$label [$how]: fails where Python raises ($(head -c 100 "$work/err"))"
+            else
+                bad "$label [$how]: strict Python raises; csvbatch exit $rc $(head -c 200 "$work/err")"
+            fi
         elif [ $want_rc -eq 3 ]; then
             if [ $rc -eq 1 ] && grep -q "expected [0-9]* fields, found" "$work/err" && [ ! -e "$got" ]; then
                 ok "$label [$how]: fails as Python's widths say ($(head -c 100 "$work/err"))"
@@ -72,8 +90,10 @@ compare() {
     done
 }
 
-for csv in "$root"/testdata/lenient/*.csv; do
-    compare "$csv" "lenient/$(basename "$csv")"
+for mode in lenient strict; do
+    for csv in "$root"/testdata/lenient/*.csv; do
+        compare "$csv" "lenient/$(basename "$csv")" "$mode"
+    done
 done
 
 # Generated cases: a fixed header and a random body over the bytes that matter.
@@ -89,12 +109,27 @@ for i in range(60):
 # Big enough to be split at --chunk-size 4K if lenient runs were split.
 big = 'h1,h2\n' + ''.join('a"%d,"q"x%d\n' % (i, i) for i in range(2000))
 open(os.path.join(out, 'gen-big.csv'), 'wb').write(big.encode('utf-8'))
+# Strict and split into chunks: quotes inside unquoted fields (which a chunk's quote count takes
+# for quoted fields) between quoted fields with line breaks and delimiters inside.
+rows = []
+for i in range(3000):
+    rows.append(['5\' %d" tall' % i, '"quoted, with\nbreak"'] if i % 3 else ['x"%d' % i, '"a""b"'])
+big = 'h1,h2\n' + ''.join('%s,%s\n' % (a, b) for a, b in rows)
+open(os.path.join(out, 'gen-big-strict.csv'), 'wb').write(big.encode('utf-8'))
 PY
 for csv in "$work"/gen/*.csv; do
-    compare "$csv" "generated/$(basename "$csv")" >"$work/log" 2>&1 || true
-    if grep -q '^FAIL' "$work/log"; then cat "$work/log"; failed=$((failed + 1)); else passed=$((passed + 1)); fi
+    for mode in lenient strict; do
+        compare "$csv" "generated/$(basename "$csv")" "$mode" >"$work/log" 2>&1 || true
+        if grep -q '^FAIL' "$work/log"; then cat "$work/log"; failed=$((failed + 1)); else passed=$((passed + 1)); fi
+    done
 done
-echo "generated: 61 cases compared (3 ways each)"
+echo "generated: 62 cases compared (2 modes, 3 ways each)"
+# The strict big file really was split (else its chunked comparison proves nothing).
+rm -rf "$work/out"; mkdir -p "$work/out"
+CSVBATCH_DEBUG_CHUNKS=1 "$bin" -q --all-rows --select '*' --no-stamp -o "$work/out" \
+    --chunk-size 4K -j 2 "$work/gen/gen-big-strict.csv" 2>"$work/err" || true
+if grep -q "chunk runs" "$work/err"; then ok "strict: gen-big-strict.csv was split into chunks"
+else bad "strict: gen-big-strict.csv was not split: $(head -c 200 "$work/err")"; fi
 
 # Hints: strict mode names --quotes lenient exactly when the lenient read succeeds.
 hint() { # $1 file, $2 expected stderr substring, $3 = 1 when the hint must be there; $4...: options
@@ -106,8 +141,6 @@ hint() { # $1 file, $2 expected stderr substring, $3 = 1 when the hint must be t
         bad "hint: $(basename "$file") $*: got $(cat "$work/err")"
     fi
 }
-hint "$root/testdata/lenient/quote-in-unquoted.csv" \
-    "found '\"' inside an unquoted field (--quotes lenient reads such quotes as text)" 1
 hint "$root/testdata/lenient/text-after-quote.csv" \
     "after a closing quote, found 'x' (--quotes lenient reads text after a closing quote as part of the field)" 1
 hint "$root/testdata/lenient/unterminated-at-eof.csv" \

@@ -62,10 +62,11 @@ static int no_blank(unsigned char c)
     return 0;
 }
 
-/* A raw libcsv parser set up as csvfeed sets it up. */
+/* A raw libcsv parser set up as csvfeed sets it up: never CSV_STRICT, blanks kept unless
+ * lenient (PowerShell). */
 static void raw_init(struct csv_parser *p, bool lenient, char delim)
 {
-    cr_assert_eq(csv_init(p, lenient ? 0 : CSV_STRICT | CSV_STRICT_FINI), 0);
+    cr_assert_eq(csv_init(p, 0), 0);
     csv_set_delim(p, (unsigned char)delim);
     if (!lenient)
         csv_set_space_func(p, no_blank);
@@ -97,38 +98,44 @@ static size_t feed_lines(struct csvb_csvfeed *f, const char *s, size_t n)
     return n;
 }
 
-Test(csvfeed, libcsv_strict_refuses_a_quote_inside_an_unquoted_field)
+Test(csvfeed, libcsv_without_strict_reads_a_quote_inside_an_unquoted_field_as_text)
 {
-    static const char *const cases[] = {"x\"", "ab\"c", "1,x\"y"};
-    static const size_t at[] = {1, 2, 3};
-    for (size_t k = 0; k < 3; k++) {
+    static const struct {
+        const char *in, *out;
+    } cases[] = {{"x\"\n", "[x\"]|"},
+                 {"ab\"c,d\n", "[ab\"c][d]|"},
+                 {"1,x\"y\"\n", "[1][x\"y\"]|"},
+                 {" \"a\",b\n", "[ \"a\"][b]|"},
+                 {"5' 6\",\"q\"\n", "[5' 6\"][q]|"}};
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         struct csv_parser p;
         struct out o = {0};
         raw_init(&p, false, ',');
-        size_t done = csv_parse(&p, cases[k], strlen(cases[k]), raw_field, raw_record, &o);
-        cr_assert_eq(done, at[k], CHANGED "strict mode refused '%s' at %zu, not at the quote (%zu)",
-                     cases[k], done, at[k]);
-        cr_assert_eq(csv_error(&p), CSV_EPARSE, CHANGED "a strict refusal is not CSV_EPARSE");
+        size_t n = strlen(cases[k].in);
+        cr_assert_eq(csv_parse(&p, cases[k].in, n, raw_field, raw_record, &o), n,
+                     CHANGED "libcsv refused '%s'", cases[k].in);
+        cr_assert_str_eq(o.text, cases[k].out, CHANGED "libcsv read '%s' as '%s'", cases[k].in,
+                         o.text);
         csv_free(&p);
     }
 }
 
-Test(csvfeed, libcsv_strict_after_a_closing_quote_takes_only_delimiter_quote_and_line_ends)
+Test(csvfeed, strict_after_a_closing_quote_takes_only_delimiter_quote_and_line_ends)
 {
     static const char delims[] = {',', ';', '\t'};
     for (size_t k = 0; k < sizeof delims; k++) {
         for (int c = 0; c < 256; c++) {
-            char in[5] = {'"', 'a', '"', (char)c, '\0'};
-            struct csv_parser p;
-            struct out o = {0};
-            raw_init(&p, false, delims[k]);
-            size_t done = csv_parse(&p, in, 4, raw_field, raw_record, &o);
+            char in[4] = {'"', 'a', '"', (char)c};
+            struct out o;
+            struct csvb_csvfeed *f = feed_new(false, delims[k], &o);
+            size_t done = csvb_csvfeed_piece(f, in, 4);
             bool allowed = c == delims[k] || c == '"' || c == '\r' || c == '\n';
             cr_assert_eq(done, allowed ? 4u : 3u,
-                         CHANGED "strict mode, delimiter 0x%02X: byte 0x%02X after a closing quote "
-                                 "was %s",
+                         "strict, delimiter 0x%02X: byte 0x%02X after a closing quote was %s",
                          (unsigned)delims[k], (unsigned)c, allowed ? "refused" : "accepted");
-            csv_free(&p);
+            cr_assert_eq(csvb_csvfeed_refused(f),
+                         allowed ? CSVB_CSVFEED_ACCEPTED : CSVB_CSVFEED_AFTER_QUOTE);
+            csvb_csvfeed_free(f);
         }
     }
 }
@@ -202,10 +209,17 @@ Test(csvfeed, libcsv_fini_delivers_the_open_record_and_returns_to_record_start)
         int ret;
         const char *out;
     } cases[] = {
-        {"a,b", false, 0, "[a][b]|"}, {"a,", false, 0, "[a][]|"}, {"\"ab\"", false, 0, "[ab]|"},
-        {"\"ab", false, -1, ""},      {"\"ab", true, 0, "[ab]|"}, {"\"ab\"  ", true, 0, "[ab]|"},
-        {"x  ", true, 0, "[x]|"},     {"a\n", false, 0, "[a]|"},  {"", false, 0, ""},
-        {"  ", true, 0, ""},          {"\"a\nb", false, -1, ""},
+        {"a,b", false, 0, "[a][b]|"},
+        {"a,", false, 0, "[a][]|"},
+        {"\"ab\"", false, 0, "[ab]|"},
+        {"\"ab", false, 0, "[ab]|"},
+        {"\"ab", true, 0, "[ab]|"},
+        {"\"ab\"  ", true, 0, "[ab]|"},
+        {"x  ", true, 0, "[x]|"},
+        {"a\n", false, 0, "[a]|"},
+        {"", false, 0, ""},
+        {"  ", true, 0, ""},
+        {"\"a\nb", false, 0, "[a\nb]|"},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         struct csv_parser p;
@@ -228,16 +242,14 @@ Test(csvfeed, libcsv_fini_delivers_the_open_record_and_returns_to_record_start)
     }
 }
 
-Test(csvfeed, libcsv_fini_without_strict_fini_and_callbacks_drops_an_open_quoted_field)
+Test(csvfeed, libcsv_fini_without_callbacks_drops_an_open_quoted_field)
 {
     /* csvb_csvfeed_reset */
     struct csv_parser p;
     struct out o = {0};
     raw_init(&p, false, ',');
     csv_parse(&p, "a,\"open", 7, raw_field, raw_record, &o);
-    csv_set_opts(&p, CSV_STRICT);
-    cr_assert_eq(csv_fini(&p, NULL, NULL, NULL), 0, CHANGED "csv_fini refused without STRICT_FINI");
-    csv_set_opts(&p, CSV_STRICT | CSV_STRICT_FINI);
+    cr_assert_eq(csv_fini(&p, NULL, NULL, NULL), 0, CHANGED "csv_fini refused an open field");
     o.len = 0;
     csv_parse(&p, "x\n", 2, raw_field, raw_record, &o);
     cr_assert_str_eq(o.text, "[x]|", CHANGED "csv_fini without callbacks did not reset");
@@ -350,7 +362,7 @@ static void check_model(const char *s, size_t n, bool lenient, char delim, unsig
     cr_assert_leq(n, 128);
     for (size_t i = 0; i < n; i++) {
         if (csvb_csvfeed_piece(f, s + i, 1) != 1)
-            break; /* refused: raw libcsv refuses there too (checked by the caller) */
+            break; /* refused: text after a closing quote (checked by the caller) */
         size_t held = csvb_csvfeed_pending(f);
         held_at[i] = held;
         open_at[i] = csvb_csvfeed_in_record(f);
@@ -374,26 +386,41 @@ Test(csvfeed, libcsv_record_open_and_held_bytes_match_csvfeeds_model)
 {
     unsigned seed = 7;
     char buf[128];
-    int lenient_checked = 0;
+    int lenient_checked = 0, rfc_checked = 0;
     for (int iter = 0; iter < 3000; iter++) {
         size_t n = random_input(&seed, buf, sizeof buf);
         char delim = iter % 5 == 4 ? ';' : ',';
-        /* strict: csvfeed must deliver what libcsv delivers, and refuse where it refuses */
+        /* strict: csvfeed must deliver what libcsv delivers up to where it stops, and stop only
+         * at text after a closing quote */
         struct out o, raw = {0};
         struct csvb_csvfeed *f = feed_new(false, delim, &o);
         size_t done = feed_lines(f, buf, n);
         struct csv_parser p;
         raw_init(&p, false, delim);
-        size_t raw_done = csv_parse(&p, buf, n, raw_field, raw_record, &raw);
-        cr_assert_eq(done, raw_done, "strict csvfeed stopped at %zu, libcsv at %zu", done,
-                     raw_done);
-        if (done == n) {
-            bool ok = csvb_csvfeed_finish(f);
-            cr_assert_eq(ok, csv_fini(&p, raw_field, raw_record, &raw) == 0);
-        }
+        cr_assert_eq(csv_parse(&p, buf, done, raw_field, raw_record, &raw), done);
+        if (done < n)
+            cr_assert(done > 0 && buf[done - 1] == '"' && buf[done] != '"' && buf[done] != delim &&
+                          buf[done] != '\r' && buf[done] != '\n',
+                      "strict csvfeed stopped at %zu of '%.*s'", done, (int)n, buf);
+        bool finished = done == n && csvb_csvfeed_finish(f);
+        if (finished)
+            cr_assert_eq(csv_fini(&p, raw_field, raw_record, &raw), 0);
         cr_assert_str_eq(o.text, raw.text, "strict csvfeed is not libcsv on '%.*s'", (int)n, buf);
         csv_free(&p);
         csvb_csvfeed_free(f);
+        /* RFC 4180 input, all that libcsv's CSV_STRICT takes: csvfeed takes it and reads it so */
+        memset(&raw, 0, sizeof raw);
+        cr_assert_eq(csv_init(&p, CSV_STRICT | CSV_STRICT_FINI), 0);
+        csv_set_delim(&p, (unsigned char)delim);
+        csv_set_space_func(&p, no_blank);
+        if (csv_parse(&p, buf, n, raw_field, raw_record, &raw) == n &&
+            csv_fini(&p, raw_field, raw_record, &raw) == 0) {
+            cr_assert(finished, "strict csvfeed refused RFC 4180 input '%.*s'", (int)n, buf);
+            cr_assert_str_eq(o.text, raw.text, "strict csvfeed is not CSV_STRICT on '%.*s'", (int)n,
+                             buf);
+            rfc_checked++;
+        }
+        csv_free(&p);
         check_model(buf, n, false, delim, &seed);
         /* lenient: where no text follows a closing quote, csvfeed is libcsv too */
         f = feed_new(true, delim, &o);
@@ -411,14 +438,16 @@ Test(csvfeed, libcsv_record_open_and_held_bytes_match_csvfeeds_model)
         }
     }
     cr_assert_gt(lenient_checked, 1000, "only %d lenient inputs checked", lenient_checked);
+    cr_assert_gt(rfc_checked, 300, "only %d RFC 4180 inputs checked", rfc_checked);
 }
 
-Test(csvfeed, strict_refusals_are_named)
+Test(csvfeed, strict_reads_a_quote_inside_a_field_and_names_its_refusal)
 {
     struct out o;
     struct csvb_csvfeed *f = feed_new(false, ',', &o);
-    cr_assert_eq(csvb_csvfeed_piece(f, "a,b\"c\n", 6), 3u);
-    cr_assert_eq(csvb_csvfeed_refused(f), CSVB_CSVFEED_QUOTE_IN_UNQUOTED);
+    cr_assert_eq(csvb_csvfeed_piece(f, "a,b\"c\n", 6), 6u); /* a quote inside a field is text */
+    cr_assert_eq(csvb_csvfeed_refused(f), CSVB_CSVFEED_ACCEPTED);
+    cr_assert_str_eq(o.text, "[a][b\"c]|");
     csvb_csvfeed_free(f);
     f = feed_new(false, ',', &o);
     cr_assert_eq(csvb_csvfeed_piece(f, "\"a\" ,b\n", 7), 3u);

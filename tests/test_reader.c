@@ -103,9 +103,9 @@ static const struct reader_case cases[] = {
          "1:[Name][ID]\n2:[Ann \"A\"][1]\n3:[B\r\nb][]\n"),
     CASE("doubled quotes everywhere", "\"\"\"\"\"\",\"\"\"\"\n\"a\"\"\"\n",
          "1:[\"\"][\"]\n2:[a\"]\n"),
-    CASE("quoted then bare quote", "\"a\",b\n\"c\",d\"\n",
-         "1:[a][b]\nE3@2:column 6: expected ',' or end of line, found '\"' inside an unquoted "
-         "field (a field containing quotes must be quoted, with quotes doubled)"),
+    CASE("quoted then bare quote", "\"a\",b\n\"c\",d\"\n", "1:[a][b]\n2:[c][d\"]\n"),
+    CASE("quotes inside unquoted fields are text", "a,b\n5' 6\",x\"y\"z\n \"q\",\"\"\n",
+         "1:[a][b]\n2:[5' 6\"][x\"y\"z]\n3:[ \"q\"][]\n"),
     CASE("quoted newlines, lone cr lines", "\"a\nb\"\r\"c\r\nd\"\r\"\"\r",
          "1:[a\nb]\n3:[c\r\nd]\n5:[]\n"),
     CASE("blank lines", "a\n\n\r\n1\n\n", "1:[a]\n4:[1]\n"),
@@ -119,18 +119,17 @@ static const struct reader_case cases[] = {
          "1:[a][b]\nE3@2:unterminated quoted field: expected a closing '\"', found end of file"),
     CASE("unterminated mid-file", "a\n\"x\ny\nz\n",
          "1:[a]\nE3@2:unterminated quoted field: expected a closing '\"', found end of file"),
-    CASE("bare quote", "a,b\n1,x\"y\n",
-         "1:[a][b]\nE3@2:column 4: expected ',' or end of line, found '\"' inside an unquoted "
-         "field (a field containing quotes must be quoted, with quotes doubled)"),
+    CASE("bare quote", "a,b\n1,x\"y\n", "1:[a][b]\n2:[1][x\"y]\n"),
     CASE("text after closing quote", "a,b\n\"x\"y,1\n",
          "1:[a][b]\nE3@2:column 4: expected ',' or end of line after a closing quote, found "
-         "'y'"),
+         "'y' (a quoted field ends at its closing quote: a quote inside it must be doubled)"),
     CASE("space after closing quote", "a,b\n\"x\" ,1\n",
          "1:[a][b]\nE3@2:column 4: expected ',' or end of line after a closing quote, found "
-         "' '"),
+         "' ' (a quoted field ends at its closing quote: a quote inside it must be doubled)"),
     CASE("error line after quoted newline", "a\n\"x\ny\"\n\"p\"q\n",
          "1:[a]\n2:[x\ny]\nE3@4:column 4: expected ',' or end of line after a closing quote, "
-         "found 'q'"),
+         "found 'q' (a quoted field ends at its closing quote: a quote inside it must be "
+         "doubled)"),
     CASE("nul", "a,b\n1,\0\n",
          "1:[a][b]\nE3@2:column 3: expected text, found a NUL byte (is the file UTF-16 or "
          "binary?)"),

@@ -1,7 +1,10 @@
 /* csvfeed.h — libcsv behind one door: the only module that includes <csv.h>.
  *
- * A parser for one delimiter in one of three modes. Strict: RFC 4180 as libcsv's CSV_STRICT and
- * CSV_STRICT_FINI read it, blanks kept. PowerShell (Import-Csv): libcsv without strict mode,
+ * A parser for one delimiter in one of three modes. Strict: RFC 4180 for quoted fields, as
+ * Python's csv.reader(strict=True) reads it: blanks kept, a quote inside an unquoted field is
+ * text, and text after a closing quote and a quoted field open at the end of input are refused
+ * (libcsv without CSV_STRICT, which would refuse the quote inside an unquoted field too, with
+ * our model refusing the rest). PowerShell (Import-Csv): libcsv without strict mode,
  * blanks around unquoted fields trimmed, and text after a closing quote continuing the field
  * unquoted ("Text"after,1 reads Textafter), where libcsv would go on in quoted mode. Python
  * (--quotes lenient): not libcsv at all but lenient.h's state machine, which this door hands
@@ -27,10 +30,9 @@ struct csvb_csvfeed_calls {
 
 enum csvb_csvfeed_refusal {
     CSVB_CSVFEED_ACCEPTED,
-    CSVB_CSVFEED_QUOTE_IN_UNQUOTED, /* strict: a '"' inside an unquoted field */
-    CSVB_CSVFEED_AFTER_QUOTE,       /* strict: a byte other than delimiter or line end after a
-                                       closing quote */
-    CSVB_CSVFEED_NOMEM,             /* out of memory (or a field larger than SIZE_MAX) */
+    CSVB_CSVFEED_AFTER_QUOTE, /* strict: a byte other than delimiter or line end after a
+                                 closing quote */
+    CSVB_CSVFEED_NOMEM,       /* out of memory (or a field larger than SIZE_MAX) */
 };
 
 enum csvb_csvfeed_mode {

@@ -56,15 +56,15 @@ struct csvb_reader_config {
  * option would read the file). */
 enum csvb_reader_failure {
     CSVB_READER_FAIL_NONE,
-    CSVB_READER_FAIL_QUOTE_IN_UNQUOTED, /* strict: a '"' inside an unquoted field */
-    CSVB_READER_FAIL_AFTER_QUOTE,       /* strict: text after a closing quote */
-    CSVB_READER_FAIL_UNTERMINATED,      /* strict: a quoted field open at the end of input */
-    CSVB_READER_FAIL_ENCODING           /* invalid or truncated UTF-8 (not NUL) */
+    CSVB_READER_FAIL_AFTER_QUOTE,  /* strict: text after a closing quote */
+    CSVB_READER_FAIL_UNTERMINATED, /* strict: a quoted field open at the end of input */
+    CSVB_READER_FAIL_ENCODING      /* invalid or truncated UTF-8 (not NUL) */
 };
 
-/* The advice that ends the reader's messages for a stray quote and for invalid UTF-8; a computed
- * hint (hints.h) replaces it. */
-#define CSVB_READER_QUOTE_ADVICE " (a field containing quotes must be quoted, with quotes doubled)"
+/* The advice that ends the reader's messages for text after a closing quote and for invalid
+ * UTF-8; a computed hint (hints.h) replaces it. */
+#define CSVB_READER_QUOTE_ADVICE                                                                   \
+    " (a quoted field ends at its closing quote: a quote inside it must be doubled)"
 #define CSVB_READER_UTF8_ADVICE " (convert the file to UTF-8, or name its encoding with --encoding)"
 
 struct csvb_reader_stats {

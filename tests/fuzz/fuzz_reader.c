@@ -12,6 +12,9 @@
  * the raw bytes through the detecting filter never crash, and pass through when no magic;
  * (6) --quotes lenient (Python's non-strict grammar) gives the same rows whatever the buffering
  * and the fast path, and, on valid UTF-8 without NUL, exactly the rows of lenient_ref.h.
+ * (10) strict (the default) gives, on valid UTF-8 without NUL, exactly the rows of lenient_ref.h
+ * run as Python's strict=True, and a parse error exactly where that raises (the rows before it
+ * delivered); a quote inside an unquoted field is text.
  * (7) the delimiter sniffer (-d auto) gives the same answer for the same bytes however they are
  * fed: through the peek source in any fill size, whole or bounded, compressed or not.
  * (8) --skip-lines k gives exactly the rows and error of the bytes after the first k lines
@@ -353,12 +356,27 @@ static void check_python_lenient(const uint8_t *data, size_t size, size_t chunk,
     bool text = csvb_utf8_check(&v, data, size, &fault) == size && csvb_utf8_complete(&v);
     struct capture ref = {NULL, 0, 0, NULL};
     put(&ref, "", 0);
-    size_t longest = lenient_reference(data, size, &ref);
+    bool raised;
+    size_t longest = python_reference(data, size, false, &raised, &ref);
     if (text && longest <= (1 << 16) && size < (1 << 16) &&
         (e1 != CSVB_OK || ref.len != a.len || memcmp(ref.text, a.text, a.len) != 0)) {
         fprintf(stderr, "--quotes lenient differs from the reference (error %d)\n", (int)e1);
         abort();
     }
+    /* (10): strict, as the default reads (fast path on) */
+    ref.len = 0;
+    longest = python_reference(data, size, true, &raised, &ref);
+    enum csvb_err e4;
+    struct capture s = run(data, size, 0, 1 << 20, true, &e4);
+    bool fits = text && longest <= (1 << 16) && size < (1 << 16);
+    if (fits && (raised ? e4 != CSVB_E_PARSE || s.len <= ref.len ||
+                              memcmp(ref.text, s.text, ref.len) || s.text[ref.len] != 'E'
+                        : e4 != CSVB_OK || ref.len != s.len || memcmp(ref.text, s.text, s.len))) {
+        fprintf(stderr, "strict differs from Python's strict=True (raised %d, error %d)\n%s\n",
+                (int)raised, (int)e4, s.text);
+        abort();
+    }
+    free(s.text);
     free(ref.text);
     free(a.text);
     free(b.text);

@@ -1,12 +1,19 @@
-/* lenient_ref.h — the fuzz target's reference for --quotes lenient: CPython's _csv.c reader loop
- * (strict=False, default dialect) written plainly over the whole input, independent of
- * lenient.c's piece feeding, with the reader's conventions: a UTF-8 BOM stripped, blank lines
- * (Python's []) dropped, each record tagged with the line it starts on (LF, CRLF, lone CR). It
- * serialises rows as fuzz_reader.c's on_row does, so the two captures compare byte for byte. */
+/* lenient_ref.h — the fuzz target's reference for --quotes lenient and strict: CPython's _csv.c
+ * reader loop (strict=False or strict=True, default dialect) written plainly over the whole input,
+ * independent of lenient.c's piece feeding, with the reader's conventions: a UTF-8 BOM stripped,
+ * blank lines (Python's []) dropped, each record tagged with the line it starts on (LF, CRLF, lone
+ * CR). It serialises rows as fuzz_reader.c's on_row does, so the two captures compare byte for
+ * byte. */
 #ifndef CSVB_FUZZ_LENIENT_REF_H
 #define CSVB_FUZZ_LENIENT_REF_H
 
-enum ref_state { REF_START_RECORD, REF_START_FIELD, REF_IN_FIELD, REF_IN_QUOTED, REF_QUOTE_IN_QUOTED };
+enum ref_state {
+    REF_START_RECORD,
+    REF_START_FIELD,
+    REF_IN_FIELD,
+    REF_IN_QUOTED,
+    REF_QUOTE_IN_QUOTED
+};
 
 struct ref {
     struct capture *out;
@@ -37,9 +44,13 @@ static void ref_record(struct ref *r)
 }
 
 /* The reference rows of data[0..size) into out; returns the longest field (the caller skips the
- * comparison when it is over the reader's limit). */
-static size_t lenient_reference(const uint8_t *data, size_t size, struct capture *out)
+ * comparison when it is over the reader's limit). strict: Python's strict=True, which raises
+ * (*raised, out holding the records before) at text after a closing quote and at a quoted field
+ * open at the end; a quote inside an unquoted field is text in both. */
+static size_t python_reference(const uint8_t *data, size_t size, bool strict, bool *raised,
+                               struct capture *out)
 {
+    *raised = false;
     struct ref r = {out, {NULL, 0, 0, NULL}, {NULL, 0, 0, NULL}, 0, 0, 1};
     put(&r.fields, "", 0);
     put(&r.field, "", 0);
@@ -98,6 +109,9 @@ static size_t lenient_reference(const uint8_t *data, size_t size, struct capture
             } else if (eol) {
                 ref_record(&r);
                 st = REF_START_RECORD;
+            } else if (strict) {
+                *raised = true;
+                size = i; /* nothing after it is read */
             } else {
                 put(&r.field, &c, 1);
                 st = REF_IN_FIELD;
@@ -107,7 +121,9 @@ static size_t lenient_reference(const uint8_t *data, size_t size, struct capture
         if (c == '\n' ? !(i > 0 && data[i - 1] == '\r') : c == '\r')
             line++;
     }
-    if (st != REF_START_RECORD)
+    if (strict && st == REF_IN_QUOTED)
+        *raised = true;
+    else if (st != REF_START_RECORD && !*raised)
         ref_record(&r); /* a last line without its end, or a quote open to the end */
     free(r.fields.text);
     free(r.field.text);
