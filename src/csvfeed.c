@@ -209,7 +209,13 @@ static size_t model_strict(struct csvb_csvfeed *f, const char *s, size_t n)
 
 static size_t strict_piece(struct csvb_csvfeed *f, const char *s, size_t n)
 {
-    size_t ok = model_strict(f, s, n);
+    /* A whole line's end with no quote in it, outside quotes, ends its record: nothing there
+     * can be refused, so the model only learns the record ended (the common slow-path piece). */
+    bool plain = n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r') && f->at != IN_QUOTED &&
+                 f->at != AFTER_QUOTE && memchr(s, '"', n) == NULL;
+    size_t ok = plain ? n : model_strict(f, s, n);
+    if (plain)
+        end_field(f, AT_RECORD_START);
     if (ok > 0 && csv_parse(&f->parser, s, ok, on_field, on_record, f) != ok)
         f->nomem = true;
     if (f->nomem)
