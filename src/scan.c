@@ -3,11 +3,13 @@
  * Per 64-byte block the kernel gives the quotes Q, the in-quote mask M (prefix XOR, carried),
  * the delimiters and line ends. Outside quotes they are structural: S = (delimiter|LF|CR) & ~M.
  * A quote with M set opens (or, right after a closing quote, is the second half of a doubled
- * one); with M clear it closes. libcsv's strict grammar then reduces to two mask checks: an
- * opening quote stands at a field start or right after a closing quote, and a closing quote is
- * followed by a structural byte or an opening quote (a doubled quote). Any other quote is a byte
- * libcsv would refuse (or, for a field that opens mid-way, treat otherwise): the scan stops
- * before its record and the reader hands that record to libcsv. So the only bytes the loop
+ * one); with M clear it closes. A quote that would open elsewhere than at a field start or right
+ * after a closing quote stands inside an unquoted field, where it is text (csvfeed.h's strict
+ * grammar, Python's): it leaves the quote mask and M flips from it on, as if it were not there
+ * (text_quotes, once per such quote). The grammar then reduces to one more mask check: a closing
+ * quote is followed by a structural byte or an opening quote (a doubled quote). Any other quote
+ * (text after a closing quote) is a byte csvfeed refuses: the scan stops before its record and
+ * the reader hands that record to libcsv, whose error it reports. So the only bytes the loop
  * visits one by one are the structural ones, the second quotes of doubled pairs (to mark the
  * field for unescaping) and the line ends inside quotes (to count lines). */
 #include "csvbatch/scan.h"
@@ -163,6 +165,27 @@ struct block_bits {
     uint64_t events, structural, escapes, breaks;
 };
 
+/* Takes the quotes inside unquoted fields out of block m's masks, first to last: each would open
+ * a field mid-way (per M, it is outside quotes before it), so it is text, and M after it is
+ * flipped, as is the carry into the next block. `valid`: the block's bytes (a tail's fewer). */
+static inline __attribute__((always_inline)) void text_quotes(struct csvb_scan_masks *m,
+                                                              uint64_t *carry,
+                                                              uint64_t prev_structural,
+                                                              uint64_t prev_close, uint64_t valid)
+{
+    for (;;) {
+        uint64_t s = m->structural & ~m->in_quote;
+        uint64_t open = m->quote & m->in_quote, close = m->quote & ~m->in_quote;
+        uint64_t text = open & ~(s << 1 | prev_structural) & ~(close << 1 | prev_close);
+        if (text == 0)
+            return;
+        uint64_t bit = text & (0 - text);
+        m->quote &= ~bit;
+        m->in_quote ^= (0 - bit) & valid; /* bits from the quote on */
+        *carry = ~*carry;
+    }
+}
+
 /* Bits of block p's masks m; `prev_structural` and `prev_close` carry bit 63 of the previous
  * block (or 1 and 0 at the scan's start); `next_ok`: the byte after the block may follow a
  * closing quote. Returns the events to visit; a bad quote is an event of no class. */
@@ -233,6 +256,8 @@ size_t csvb_scan_lines(struct csvb_scan *sc, const char *s, size_t n, bool final
     bool go = true;
     for (; go && p + 64 <= end; p += 64) {
         sc->kernel(p, sc->delimiter, &carry, &m);
+        if (m.quote != 0)
+            text_quotes(&m, &carry, prev_structural, prev_close, ~(uint64_t)0);
         uint64_t next_ok = 1; /* at the input's end: the record is cut or ends there */
         if (p + 64 < end) {
             char c = p[64];
@@ -249,6 +274,7 @@ size_t csvb_scan_lines(struct csvb_scan *sc, const char *s, size_t n, bool final
         m.structural &= valid;
         m.line_end &= valid;
         m.in_quote &= valid;
+        text_quotes(&m, &carry, prev_structural, prev_close, valid);
         carry = (uint64_t)0 - (m.in_quote >> (end - p - 1) & 1);
         struct block_bits b = check_block(&m, &prev_structural, &prev_close, 0);
         uint64_t last_close = m.quote & ~m.in_quote & (valid ^ (valid >> 1));
