@@ -2,12 +2,12 @@
  * path (scan.h) or to libcsv (csvfeed.h), records out to the sink.
  *
  * Why two paths: libcsv copies every byte through a per-character state machine (~350 MB/s per
- * core here). For a well-formed record (fields unquoted without quotes, or quoted with inner
- * quotes doubled, line breaks inside quotes allowed), libcsv in strict mode with no blank
- * trimming is exactly "split on the structural bytes outside quotes", which scan does on the
- * read buffer. Anything else (a quote inside a field, a record already in progress, a record longer
- * than the buffer, a bad byte) goes to libcsv, fed one physical line piece at a time so that line
- * numbers and record start lines are exact in both paths.
+ * core here). For a well-formed record (fields unquoted, a quote inside one being text, or
+ * quoted with inner quotes doubled, line breaks inside quotes allowed), csvfeed's strict grammar
+ * with no blank trimming is exactly "split on the structural bytes outside quotes", which scan
+ * does on the read buffer. Anything else (text after a closing quote, a record already in
+ * progress, a record longer than the buffer, a bad byte) goes to libcsv, fed one physical line
+ * piece at a time so that line numbers and record start lines are exact in both paths.
  *
  * Slightly over the 400-line budget: the loop's state (buffer, lines, columns, UTF-8, the
  * stop_after boundary) is one machine, and splitting it across files would hide that. */

@@ -4,11 +4,11 @@
  * quotes).
  *
  * Scanning is a pure function of the bytes: no I/O, no libcsv (only the tables' init and growth
- * allocate). Every record it takes is exactly what libcsv in strict mode, without blank
- * trimming, gives for it: a field is either unquoted and free of quotes, or quoted from its first
- * byte to its last with every quote inside doubled (unescaped into the scanner's arena; other
- * fields point into the scanned bytes). Anything else (a quote elsewhere, text after a closing
- * quote, an unterminated quote) stops the scan before that record, for libcsv to parse or to
+ * allocate). Every record it takes is exactly what csvfeed's strict grammar (csvfeed.h), without
+ * blank trimming, gives for it: a field is either unquoted (a quote inside it is text), or quoted
+ * from its first byte to its last with every quote inside doubled (unescaped into the scanner's
+ * arena; other fields point into the scanned bytes). Anything else (text after a closing quote,
+ * an unterminated quote) stops the scan before that record, for libcsv to parse or to
  * report: the reader relies on that, and tests/test_scan.c, tests/test_reader.c and the fuzz
  * target check it. Records end at LF, CRLF or a lone CR outside quotes. */
 #ifndef CSVBATCH_SCAN_H
