@@ -5,9 +5,10 @@
  * the grammar libcsv implements, which tests/test_csvfeed.c pins against libcsv's behaviour.
  * libcsv runs without CSV_STRICT in both modes, so that a quote inside an unquoted field is text
  * (as Python's csv reads it, strict or not); libcsv's strict mode would refuse it, and has no
- * option that refuses only the rest. The model runs over every byte before libcsv sees it
- * (inside a field with memchr, so a field costs little more than libcsv alone), and stops at
- * what libcsv without CSV_STRICT would read otherwise than we want: text after a closing quote.
+ * option that refuses only the rest. The model runs over a piece before libcsv sees it (inside
+ * a field with memchr, so a field costs little more than libcsv alone; a whole line with no
+ * quote, outside quotes, needs no walk at all), and stops at what libcsv without CSV_STRICT
+ * would read otherwise than we want: text after a closing quote.
  * Strict mode refuses it there (libcsv would go on in quoted mode), and refuses an open quoted
  * field at the end of input (libcsv's CSV_STRICT_FINI works only with CSV_STRICT). PowerShell
  * mode makes libcsv end the field there (a delimiter drops the closing quote and the blanks
