@@ -6,7 +6,7 @@
  * one); with M clear it closes. A quote that would open elsewhere than at a field start or right
  * after a closing quote stands inside an unquoted field, where it is text (csvfeed.h's strict
  * grammar, Python's): it leaves the quote mask and M flips from it on, as if it were not there
- * (text_quotes, once per such quote). The grammar then reduces to one more mask check: a closing
+ * (check_block, once per such quote). The grammar then reduces to one more mask check: a closing
  * quote is followed by a structural byte or an opening quote (a doubled quote). Any other quote
  * (text after a closing quote) is a byte csvfeed refuses: the scan stops before its record and
  * the reader hands that record to libcsv, whose error it reports. So the only bytes the loop
@@ -165,40 +165,32 @@ struct block_bits {
     uint64_t events, structural, escapes, breaks;
 };
 
-/* Takes the quotes inside unquoted fields out of block m's masks, first to last: each would open
- * a field mid-way (per M, it is outside quotes before it), so it is text, and M after it is
- * flipped, as is the carry into the next block. `valid`: the block's bytes (a tail's fewer). */
-static inline __attribute__((always_inline)) void text_quotes(struct csvb_scan_masks *m,
-                                                              uint64_t *carry,
-                                                              uint64_t prev_structural,
-                                                              uint64_t prev_close, uint64_t valid)
+/* Bits of block p's masks m; `prev_structural` and `prev_close` carry bit 63 of the previous
+ * block (or 1 and 0 at the scan's start); `next_ok`: the byte after the block may follow a
+ * closing quote. A quote that would open a field mid-way (per M, it is outside quotes before it)
+ * stands inside an unquoted field and is text: it leaves m's quote mask, and M from it on is
+ * flipped, as is *carry into the next block (`valid`: the block's bytes, a tail's fewer), before
+ * the checks are made again. Returns the events to visit; a bad quote (text after a closing
+ * quote) is an event of no class. */
+static inline __attribute__((always_inline)) struct block_bits
+check_block(struct csvb_scan_masks *m, uint64_t *carry, uint64_t valid, uint64_t *prev_structural,
+            uint64_t *prev_close, uint64_t next_ok)
 {
+    uint64_t s, open, close, field_start, after_close, text;
     for (;;) {
-        uint64_t s = m->structural & ~m->in_quote;
-        uint64_t open = m->quote & m->in_quote, close = m->quote & ~m->in_quote;
-        uint64_t text = open & ~(s << 1 | prev_structural) & ~(close << 1 | prev_close);
+        s = m->structural & ~m->in_quote;
+        open = m->quote & m->in_quote, close = m->quote & ~m->in_quote;
+        field_start = s << 1 | *prev_structural, after_close = close << 1 | *prev_close;
+        text = open & ~field_start & ~after_close;
         if (text == 0)
-            return;
+            break;
         uint64_t bit = text & (0 - text);
         m->quote &= ~bit;
         m->in_quote ^= (0 - bit) & valid; /* bits from the quote on */
         *carry = ~*carry;
     }
-}
-
-/* Bits of block p's masks m; `prev_structural` and `prev_close` carry bit 63 of the previous
- * block (or 1 and 0 at the scan's start); `next_ok`: the byte after the block may follow a
- * closing quote. Returns the events to visit; a bad quote is an event of no class. */
-static inline __attribute__((always_inline)) struct block_bits
-check_block(const struct csvb_scan_masks *m, uint64_t *prev_structural, uint64_t *prev_close,
-            uint64_t next_ok)
-{
-    uint64_t s = m->structural & ~m->in_quote;
-    uint64_t open = m->quote & m->in_quote, close = m->quote & ~m->in_quote;
-    uint64_t field_start = s << 1 | *prev_structural, after_close = close << 1 | *prev_close;
     uint64_t escapes = open & after_close;
-    uint64_t bad =
-        (open & ~field_start & ~after_close) | (close & ~((s | open) >> 1 | next_ok << 63));
+    uint64_t bad = close & ~((s | open) >> 1 | next_ok << 63);
     uint64_t breaks = m->line_end & m->in_quote;
     *prev_structural = s >> 63;
     *prev_close = close >> 63;
@@ -256,14 +248,14 @@ size_t csvb_scan_lines(struct csvb_scan *sc, const char *s, size_t n, bool final
     bool go = true;
     for (; go && p + 64 <= end; p += 64) {
         sc->kernel(p, sc->delimiter, &carry, &m);
-        if (m.quote != 0)
-            text_quotes(&m, &carry, prev_structural, prev_close, ~(uint64_t)0);
         uint64_t next_ok = 1; /* at the input's end: the record is cut or ends there */
         if (p + 64 < end) {
             char c = p[64];
             next_ok = c == sc->delimiter || c == '\n' || c == '\r' || c == '"';
         }
-        go = visit(&st, p, check_block(&m, &prev_structural, &prev_close, next_ok), final);
+        go = visit(&st, p,
+                   check_block(&m, &carry, ~(uint64_t)0, &prev_structural, &prev_close, next_ok),
+                   final);
     }
     if (go && p < end) { /* the tail, padded: masks beyond it cleared */
         char tail[64] = {0};
@@ -274,9 +266,8 @@ size_t csvb_scan_lines(struct csvb_scan *sc, const char *s, size_t n, bool final
         m.structural &= valid;
         m.line_end &= valid;
         m.in_quote &= valid;
-        text_quotes(&m, &carry, prev_structural, prev_close, valid);
+        struct block_bits b = check_block(&m, &carry, valid, &prev_structural, &prev_close, 0);
         carry = (uint64_t)0 - (m.in_quote >> (end - p - 1) & 1);
-        struct block_bits b = check_block(&m, &prev_structural, &prev_close, 0);
         uint64_t last_close = m.quote & ~m.in_quote & (valid ^ (valid >> 1));
         b.events &= ~last_close; /* a closing quote as the last byte: decided below */
         go = visit(&st, p, b, final);
