@@ -8,7 +8,8 @@ For every *.csv / *.tsv file below DIR (any case; what csvbatch takes by default
   - csvbatch, in pass-through mode (--all-rows --select '*' --no-stamp), default options
     otherwise (-d auto): accepted or not, and the dialect it reports (delimiter, encoding,
     quotes) in its JSON summary;
-  - Python's csv.reader with strict=True and the dialect csvbatch reports (its delimiter; the
+  - Python's csv.reader with strict=True and the dialect csvbatch reports (its delimiter and
+    escape character; the
     encoding it names, UTF-8 with an optional BOM by default; the lines it skipped before the
     header), no csv.Sniffer: accepted when it
     raises nothing; where both accept, csvbatch's output records are compared with Python's
@@ -95,9 +96,10 @@ def run_csvbatch(binary, root, out, extra):
     return {os.path.normpath(f['path']): f for f in summary['files']}
 
 
-def read_records(path, delimiter, encoding, skip=0):
-    """Python's records of path (strict, no sniffing), blank lines dropped, after its first `skip`
-    lines (each through its line feed, as --skip-lines counts them); raises on error."""
+def read_records(path, delimiter, encoding, skip=0, escape=None):
+    """Python's records of path (strict, no sniffing, escapechar=escape), blank lines dropped,
+    after its first `skip` lines (each through its line feed, as --skip-lines counts them);
+    raises on error."""
     enc = 'utf-8-sig' if encoding in (None, '', 'utf-8') else encoding
     with open(path, newline='', encoding=enc, errors='strict') as fh:
         text = fh.read()
@@ -110,7 +112,8 @@ def read_records(path, delimiter, encoding, skip=0):
     for _ in range(skip):
         nl = text.find('\n')
         text = text[nl + 1:] if nl >= 0 else ''
-    return [r for r in csv.reader(io.StringIO(text, newline=''), delimiter=delimiter, strict=True)
+    return [r for r in csv.reader(io.StringIO(text, newline=''), delimiter=delimiter,
+                                  escapechar=escape, strict=True)
             if r != []]
 
 
@@ -265,7 +268,8 @@ def main():
                 fig['csvbatch_failed_with_hint'] += e.get('hint') is not None
                 lists['csvbatch_failed'].append(f"{f}: {e.get('error')}")
             try:
-                py = read_records(f, delim, encoding, (e or {}).get('skip_lines') or 0)
+                py = read_records(f, delim, encoding, (e or {}).get('skip_lines') or 0,
+                                  (e or {}).get('escape'))
                 py_ok = True
             except (csv.Error, UnicodeError, ValueError, LookupError):  # LookupError: an encoding Python does not know
                 py_ok = False

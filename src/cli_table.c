@@ -38,6 +38,28 @@ static enum csvb_cli_result set_encoding(struct csvb_options *opt, const char *a
     return CSVB_CLI_OK;
 }
 
+/* --escape auto|none|backslash|CHAR: one byte that is not a quote or a line break. */
+static enum csvb_cli_result set_escape(struct csvb_options *opt, const char *arg,
+                                       struct csvb_diag *d)
+{
+    if (strcmp(arg, "auto") == 0)
+        opt->escape = CSVB_ESCAPE_AUTO;
+    else if (strcmp(arg, "none") == 0)
+        opt->escape = 0;
+    else if (strcmp(arg, "backslash") == 0)
+        opt->escape = '\\';
+    else if (strlen(arg) == 1 && arg[0] != '"' && arg[0] != '\r' && arg[0] != '\n')
+        opt->escape = (unsigned char)arg[0];
+    else {
+        csvb_diag_set(d, CSVB_E_USAGE, 0,
+                      "--escape: expected auto, none, backslash or one character other than a "
+                      "quote or a line break, found '%s'",
+                      arg);
+        return CSVB_CLI_USAGE;
+    }
+    return CSVB_CLI_OK;
+}
+
 /* --include GLOB, --exclude GLOB: repeatable, each adds one. */
 static enum csvb_cli_result add_include(struct csvb_options *opt, const char *arg,
                                         struct csvb_diag *d)
@@ -205,6 +227,15 @@ static const struct csvb_cli_option table[] = {
      .help = "strict (default: as Python's csv module, strict=True)\n"
              "or lenient (strict=False: text after a closing quote\n"
              "continues the field)"},
+    {.kind = CSVB_OPT_CUSTOM,
+     .long_name = "escape",
+     REQ,
+     .handler = set_escape,
+     .names = &csvb_escape_names,
+     .arg_name = "CHAR",
+     .help = "escape character: auto (default: a backslash where a\n"
+             "file writes \\\" and reads only so), none, backslash\n"
+             "or one character; it makes the next character text"},
     {.kind = CSVB_OPT_COUNT,
      .long_name = "skip-lines",
      REQ,
@@ -610,6 +641,11 @@ enum csvb_cli_result csvb_cli_resolve(struct csvb_options *opt, const bool *seen
         why = "-0/--null needs --files-from";
     else if (opt->quotes == CSVB_QUOTES_LENIENT && opt->compat == CSVB_COMPAT_POWERSHELL)
         why = "--quotes lenient and --compat powershell each say how quotes are read: give one";
+    else if (opt->escape > 0 && opt->compat == CSVB_COMPAT_POWERSHELL)
+        why = "--escape and --compat powershell each say how quotes are read: give one "
+              "(Import-Csv knows no escape character)";
+    else if (opt->escape > 0 && opt->escape == (unsigned char)opt->delimiter)
+        why = "--escape and --delimiter name the same character";
 
     if (why != NULL) {
         csvb_diag_set(d, CSVB_E_USAGE, 0, "%s", why);

@@ -263,11 +263,19 @@ static size_t lenient_piece(struct csvb_csvfeed *f, const char *s, size_t n)
 struct csvb_csvfeed *csvb_csvfeed_new(char delimiter, enum csvb_csvfeed_mode mode,
                                       struct csvb_csvfeed_calls calls)
 {
+    return csvb_csvfeed_new_escaped(delimiter, mode, '\0', calls);
+}
+
+struct csvb_csvfeed *csvb_csvfeed_new_escaped(char delimiter, enum csvb_csvfeed_mode mode,
+                                              char escape, struct csvb_csvfeed_calls calls)
+{
     bool lenient = mode == CSVB_CSVFEED_POWERSHELL;
     struct csvb_csvfeed *f = calloc(1, sizeof *f);
     if (f == NULL)
         return NULL;
-    if (mode == CSVB_CSVFEED_PYTHON && (f->py = csvb_lenient_new(delimiter, calls)) == NULL) {
+    bool python = mode == CSVB_CSVFEED_PYTHON || (escape != '\0' && !lenient);
+    if (python && (f->py = csvb_lenient_new_dialect(delimiter, escape, mode == CSVB_CSVFEED_STRICT,
+                                                    calls)) == NULL) {
         free(f);
         return NULL;
     }
@@ -304,7 +312,9 @@ size_t csvb_csvfeed_piece(struct csvb_csvfeed *f, const char *s, size_t n)
     if (f->py != NULL) {
         size_t done = csvb_lenient_piece(f->py, s, n);
         if (done < n)
-            f->refusal = CSVB_CSVFEED_NOMEM;
+            f->refusal = csvb_lenient_stopped(f->py) == CSVB_LENIENT_AFTER_QUOTE
+                             ? CSVB_CSVFEED_AFTER_QUOTE
+                             : CSVB_CSVFEED_NOMEM;
         return done;
     }
     return f->lenient ? lenient_piece(f, s, n) : strict_piece(f, s, n);
@@ -338,9 +348,11 @@ bool csvb_csvfeed_finish(struct csvb_csvfeed *f)
 {
     f->refusal = CSVB_CSVFEED_ACCEPTED;
     if (f->py != NULL) {
-        if (!csvb_lenient_finish(f->py))
+        if (csvb_lenient_finish(f->py))
+            return true;
+        if (csvb_lenient_stopped(f->py) == CSVB_LENIENT_NOMEM)
             f->refusal = CSVB_CSVFEED_NOMEM;
-        return f->refusal == CSVB_CSVFEED_ACCEPTED;
+        return false; /* strict: the input ends cut in a field */
     }
     if (!f->lenient && f->at == IN_QUOTED)
         return false; /* strict: a quoted field open at the end of input */

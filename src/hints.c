@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "csvbatch/input.h"
+#include "csvbatch/sniff.h"
 #include "csvbatch/stage.h"
 #include "csvbatch/transcode.h"
 
@@ -25,10 +26,12 @@ enum lenient_reading {
     LENIENT_READS_PADDED, /* only with --on-bad-row pad too: short records follow */
 };
 
-/* One dry read of job with --quotes lenient; pad: --on-bad-row pad as well. *short_only: the
- * read failed on a record narrower than the header (pad would fill it). */
-static bool lenient_read(const struct csvb_plan *plan, const struct csvb_job *job, double deadline,
-                         bool pad, bool *short_only)
+/* One dry read of job: with --quotes lenient when lenient, else as the run read it; with
+ * escape as the escape character when it is not -1, else the run's; pad: --on-bad-row pad as
+ * well. *short_only: the read failed on a record narrower than the header (pad would fill it).
+ * *was_escape: the run's escape character. */
+static bool dry_read(const struct csvb_plan *plan, const struct csvb_job *job, double deadline,
+                     bool lenient, int escape, bool pad, bool *short_only, char *was_escape)
 {
     struct csvb_diag d;
     csvb_diag_init(&d);
@@ -40,12 +43,14 @@ static bool lenient_read(const struct csvb_plan *plan, const struct csvb_job *jo
     struct csvb_stage_config sc;
     csvb_plan_dialect(plan, in.delimiter, &cfg, &sc); /* as the failed run read it (-d auto) */
     cfg.skip_lines = in.skip_lines;
+    *was_escape = in.escape;
+    cfg.escape = escape >= 0 ? (char)escape : in.escape;
     sc.dry_run = true;
     sc.preview_rows = 0;
     sc.pad_short_rows = sc.pad_short_rows || pad;
     struct csvb_stage s;
     csvb_stage_init(&s, &sc, job->output_path, NULL, true);
-    cfg.quotes_lenient = true;
+    cfg.quotes_lenient = cfg.quotes_lenient || lenient;
     cfg.deadline = deadline;
     cfg.bytes_counter = NULL; /* the progress line counted the file once */
     cfg.stop_after = 0;
@@ -63,12 +68,24 @@ static enum lenient_reading lenient_reads(const struct csvb_plan *plan, const st
                                           double deadline)
 {
     bool short_only;
-    if (lenient_read(plan, job, deadline, false, &short_only))
+    char was;
+    if (dry_read(plan, job, deadline, true, -1, false, &short_only, &was))
         return LENIENT_READS;
     if (!short_only || plan->stage.pad_short_rows || plan->stage.skip_bad_rows)
         return LENIENT_FAILS;
-    return lenient_read(plan, job, deadline, true, &short_only) ? LENIENT_READS_PADDED
-                                                                : LENIENT_FAILS;
+    return dry_read(plan, job, deadline, true, -1, true, &short_only, &was) ? LENIENT_READS_PADDED
+                                                                            : LENIENT_FAILS;
+}
+
+/* Whether a backslash as the escape character reads job (under the quotes in force), when the
+ * run read it with none: a file that writes \" for a quote beyond the sniffer's sample. */
+static bool backslash_reads(const struct csvb_plan *plan, const struct csvb_job *job,
+                            double deadline)
+{
+    bool short_only;
+    char was = '\0';
+    bool ok = dry_read(plan, job, deadline, false, CSVB_SNIFF_ESCAPE, false, &short_only, &was);
+    return ok && was == '\0';
 }
 
 /* Reads up to cap bytes of job's content (decompressed) from offset `from` into buf. Returns
@@ -156,6 +173,13 @@ void csvb_hints_explain(const struct csvb_plan *plan, const struct csvb_job *job
     case CSVB_READER_FAIL_AFTER_QUOTE:
     case CSVB_READER_FAIL_UNTERMINATED:
         break;
+    }
+    /* \" read as an escaped quote: the reading that fits such a file (before the lenient one,
+     * which would keep the backslashes and split fields at the wrong quotes) */
+    if (backslash_reads(plan, job, deadline)) {
+        drop_advice(d, CSVB_READER_QUOTE_ADVICE);
+        csvb_diag_hint(d, "the file escapes quotes with a backslash: --escape backslash reads it");
+        return;
     }
     /* An open quote read to the end of the file takes the records after it into one field: the
      * hint says so ("the open quoted field to the end of the file"), the user judges. */

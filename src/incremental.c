@@ -31,9 +31,9 @@ enum csvb_incr_verdict csvb_incremental_decide(const struct csvb_incr_facts *f)
 /* ---- Fingerprint: the version and every option that changes output bytes ---- */
 
 static const char *const byte_keys[] = {
-    "delimiter", "output_delimiter", "encoding", "suffix",         "where",
-    "all_rows",  "case_sensitive",   "select",   "stamp_column",   "on_bad_row",
-    "rejects",   "compat",           "compress", "compress_level", "skip_lines"};
+    "delimiter",      "output_delimiter", "encoding",     "suffix",     "where",   "all_rows",
+    "case_sensitive", "select",           "stamp_column", "on_bad_row", "rejects", "compat",
+    "compress",       "compress_level",   "skip_lines",   "escape"};
 
 struct fp_ctx {
     struct csvb_hash h;

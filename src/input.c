@@ -81,7 +81,8 @@ static enum csvb_err stack_transcode(struct csvb_input *in, const struct csvb_pl
     return CSVB_OK;
 }
 
-/* Stacks the peek on the chain and sniffs its sample once: the delimiter the file is read with.
+/* Stacks the peek on the chain and sniffs its sample once: the delimiter (and escape character)
+ * the file is read with.
  * A regular file that is not compressed or transcoded peeks no more than its size (+1, to see its
  * end): small files cost a small buffer. */
 static enum csvb_err input_sniff(struct csvb_input *in, const struct csvb_plan *plan,
@@ -108,6 +109,12 @@ static enum csvb_err input_sniff(struct csvb_input *in, const struct csvb_plan *
         csvb_sniff_sample(in->peek.buf + from, in->peek.len - from, complete, ext, &in->sniff);
     }
     in->delimiter = plan->reader.delimiter != '\0' ? plan->reader.delimiter : in->sniff.delimiter;
+    in->escape = plan->reader.escape;
+    if (plan->escape_auto) {
+        size_t from = csvb_sniff_skip(in->peek.buf, in->peek.len, in->skip_lines);
+        in->escape =
+            csvb_sniff_escape(in->peek.buf + from, in->peek.len - from, complete, in->delimiter);
+    }
     return CSVB_OK;
 }
 

@@ -25,6 +25,7 @@ void csvb_options_init(struct csvb_options *opt)
     opt->format = CSVB_FORMAT_TABLE;
     opt->encoding = "utf-8";
     opt->quotes = CSVB_QUOTES_STRICT;
+    opt->escape = CSVB_ESCAPE_AUTO;
     opt->skip_lines = CSVB_SKIP_LINES_AUTO;
     opt->compat = CSVB_COMPAT_NONE;
     opt->progress = CSVB_PROGRESS_AUTO;
@@ -170,6 +171,7 @@ NAMES(format, {"table", CSVB_FORMAT_TABLE, 0}, {"csv", CSVB_FORMAT_CSV, 0},
 /* --encoding takes any name iconv knows: this list only feeds the shell completions. */
 NAMES(encoding, {"utf-8", 0, 0}, {"utf8", 0, CSVB_NAME_ALIAS}, {"latin1", 1, 0},
       {"iso-8859-1", 1, CSVB_NAME_ALIAS}, {"windows-1252", 2, 0}, {"cp1252", 2, CSVB_NAME_ALIAS});
+NAMES(escape, {"auto", CSVB_ESCAPE_AUTO, 0}, {"none", 0, 0}, {"backslash", '\\', 0});
 NAMES(quotes, {"strict", CSVB_QUOTES_STRICT, 0}, {"lenient", CSVB_QUOTES_LENIENT, 0});
 NAMES(compat, {"none", CSVB_COMPAT_NONE, CSVB_NAME_INTERNAL},
       {"powershell", CSVB_COMPAT_POWERSHELL, 0});
@@ -363,4 +365,9 @@ void csvb_options_describe(const struct csvb_options *opt, int jobs,
         put_string(&v, "skip_lines", "auto");
     else
         put_int(&v, "skip_lines", (long long)opt->skip_lines);
+    char esc[2] = {(char)(opt->escape > 0 ? opt->escape : 0), '\0'};
+    put_string(&v, "escape",
+               opt->escape == CSVB_ESCAPE_AUTO ? "auto"
+               : opt->escape == 0              ? "none"
+                                               : esc);
 }

@@ -47,9 +47,11 @@ static enum csvb_err run(const struct csvb_plan *plan, const struct csvb_job *jo
     struct csvb_reader_config cfg;
     csvb_plan_dialect(plan, in.delimiter, &cfg, sc);
     cfg.skip_lines = in.skip_lines;
+    cfg.escape = in.escape;
     sc->compress_thread = true; /* one reading thread: the compression goes beside it */
     res->dialect.delimiter = in.delimiter;
     res->dialect.skip_lines = (uint32_t)in.skip_lines;
+    res->dialect.escape = in.escape;
     cfg.deadline = deadline;
     csvb_input_route_progress(&in, &cfg);
     struct csvb_reader_stats stats = {0};

@@ -114,6 +114,9 @@ enum csvb_err csvb_plan_init(struct csvb_plan *p, const struct csvb_options *opt
     p->reader.cancel = p->cancel;
     p->encoding = csvb_charset_is_utf8(opt->encoding) ? "" : opt->encoding;
     p->reader.quotes_lenient = opt->quotes == CSVB_QUOTES_LENIENT;
+    /* Import-Csv knows no escape character */
+    p->escape_auto = opt->escape == CSVB_ESCAPE_AUTO && !ps;
+    p->reader.escape = opt->escape > 0 && !ps ? (char)opt->escape : '\0';
     /* Import-Csv takes the first line for the header: --compat powershell does too */
     p->skip_auto = opt->skip_lines == CSVB_SKIP_LINES_AUTO && !ps;
     p->reader.skip_lines = opt->skip_lines == CSVB_SKIP_LINES_AUTO ? 0 : opt->skip_lines;
@@ -121,12 +124,14 @@ enum csvb_err csvb_plan_init(struct csvb_plan *p, const struct csvb_options *opt
     p->hash_inputs = opt->incremental && !opt->dry_run;
     p->limits =
         (struct csvb_plan_limits){opt->max_failures, opt->fail_fast, opt->deadline, opt->timeout};
-    /* Rejects files, previews, transcoding, lenient reading and skipped lines take one pass
-     * over the file: such runs do not split files (a UTF-16 file cannot be cut at raw byte
-     * offsets, a lenient unterminated quote runs to the end of the file, and the lines skipped
-     * are counted from its start). */
+    /* Rejects files, previews, transcoding, lenient reading, skipped lines and an escape
+     * character take one pass over the file: such runs do not split files (a UTF-16 file cannot
+     * be cut at raw byte offsets, a lenient unterminated quote runs to the end of the file, the
+     * lines skipped are counted from its start, and an escaped quote hides where a quoted field
+     * ends from the chunk planner). */
     bool one_pass = opt->rejects || opt->preview > 0 || p->encoding[0] != '\0' ||
-                    p->reader.quotes_lenient || ps || p->reader.skip_lines > 0;
+                    p->reader.quotes_lenient || ps || p->reader.skip_lines > 0 ||
+                    p->reader.escape != '\0';
     p->chunk_size = one_pass ? 0 : opt->chunk_size;
     p->threads = csvb_plan_threads(opt->jobs, omp_env, cpus);
     return CSVB_OK;

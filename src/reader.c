@@ -167,7 +167,8 @@ static bool boundary_reached(struct reader *r, size_t at)
 /* True where a line may take the fast path: at a line start, no libcsv record in progress. */
 static bool fast_ok(const struct reader *r)
 {
-    return r->cfg->fast_path && r->col == 0 && !r->prev_cr && !csvb_csvfeed_in_record(r->feed);
+    return r->cfg->fast_path && r->cfg->escape == '\0' && r->col == 0 && !r->prev_cr &&
+           !csvb_csvfeed_in_record(r->feed);
 }
 
 /* The bulk fast path over buf[pos..valid) (validated, fast_ok): batches of whole records from
@@ -301,6 +302,15 @@ static enum csvb_err finish(struct reader *r)
     if (csvb_csvfeed_refused(r->feed) == CSVB_CSVFEED_NOMEM) {
         r->failure = CSVB_READER_FAIL_NONE;
         return parse_error(r, CSVB_CSVFEED_NOMEM, 0, 0);
+    }
+    if (r->cfg->escape != '\0') { /* or cut after the escape character (Python's "unexpected end
+                                     of data" covers both) */
+        char esc[32];
+        csvb_diag_byte((unsigned char)r->cfg->escape, esc, sizeof esc);
+        return csvb_diag_set(r->d, CSVB_E_PARSE, r->record_line,
+                             "unterminated field: expected a closing '\"' or a byte after the "
+                             "escape character %s, found end of file",
+                             esc);
     }
     return csvb_diag_set(r->d, CSVB_E_PARSE, r->record_line,
                          "unterminated quoted field: expected a closing '\"', found end of file");
@@ -444,8 +454,8 @@ enum csvb_err csvb_reader_run(const struct csvb_reader_config *cfg, struct csvb_
     enum csvb_csvfeed_mode mode = cfg->lenient          ? CSVB_CSVFEED_POWERSHELL
                                   : cfg->quotes_lenient ? CSVB_CSVFEED_PYTHON
                                                         : CSVB_CSVFEED_STRICT;
-    r.feed = csvb_csvfeed_new(cfg->delimiter, mode,
-                              (struct csvb_csvfeed_calls){on_field, on_record, &r});
+    r.feed = csvb_csvfeed_new_escaped(cfg->delimiter, mode, cfg->escape,
+                                      (struct csvb_csvfeed_calls){on_field, on_record, &r});
     if ((err = csvb_record_init(&r.rec, cfg->max_field_size, d)) != CSVB_OK ||
         (err = csvb_scan_init(&r.scan_tables, cfg->delimiter, cfg->max_field_size, SCAN_FIELDS,
                               CSVB_RECORD_MAX_FIELDS, d)) != CSVB_OK)

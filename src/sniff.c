@@ -8,6 +8,7 @@
 
 #include "csvbatch/codec.h"
 #include "csvbatch/diag.h"
+#include "csvbatch/lenient.h"
 #include "csvbatch/text.h"
 
 enum { AT_START, UNQUOTED, QUOTED, QUOTE_IN_QUOTED };
@@ -98,6 +99,73 @@ void csvb_sniff_sample(const char *data, size_t len, bool complete, char fallbac
     out->delimiter = csvb_sniff_other(out, '\0', fallback);
     if (out->delimiter == '\0')
         out->delimiter = fallback;
+}
+
+/* A strict reading of a sample (Python's, lenient.h) and the widths of its records. */
+struct strict_read {
+    size_t fields, header, records, odd; /* odd: complete records not as wide as the header */
+};
+
+static void strict_field(void *ctx, const char *data, size_t len)
+{
+    (void)data;
+    (void)len;
+    ((struct strict_read *)ctx)->fields++;
+}
+
+static void strict_record(void *ctx)
+{
+    struct strict_read *r = ctx;
+    if (r->records++ == 0)
+        r->header = r->fields;
+    else if (r->fields != r->header)
+        r->odd++;
+    r->fields = 0;
+}
+
+/* Whether data[0..len) reads strictly under delimiter and escape ('\0': none): nothing refused
+ * (an input cut in a field counts only when the sample is complete) and every record after the
+ * header as wide as it, with at least one. Pieces end at each CR and LF, as the reader feeds. */
+static bool reads_strictly(const char *data, size_t len, bool complete, char delimiter, char escape)
+{
+    struct strict_read r = {0};
+    struct csvb_lenient *l = csvb_lenient_new_dialect(
+        delimiter, escape, true, (struct csvb_csvfeed_calls){strict_field, strict_record, &r});
+    if (l == NULL)
+        return false;
+    bool ok = true;
+    for (size_t i = 0; ok && i < len;) {
+        size_t j = i;
+        while (j < len && data[j] != '\n' && data[j] != '\r')
+            j++;
+        size_t end = j < len ? j + 1 : len;
+        ok = csvb_lenient_piece(l, data + i, end - i) == end - i;
+        i = end;
+    }
+    if (ok && complete)
+        ok = csvb_lenient_finish(l);
+    csvb_lenient_free(l);
+    return ok && r.records >= 2 && r.odd == 0;
+}
+
+/* Whether data[0..len) holds the escape character right before a quote. */
+static bool escaped_quote(const char *data, size_t len)
+{
+    for (const char *p = data, *end = data + len;
+         (p = memchr(p, CSVB_SNIFF_ESCAPE, (size_t)(end - p))) != NULL && p + 1 < end; p++)
+        if (p[1] == '"')
+            return true;
+    return false;
+}
+
+char csvb_sniff_escape(const char *data, size_t len, bool complete, char delimiter)
+{
+    if (delimiter == CSVB_SNIFF_ESCAPE || !escaped_quote(data, len))
+        return '\0';
+    if (reads_strictly(data, len, complete, delimiter, '\0') ||
+        !reads_strictly(data, len, complete, delimiter, CSVB_SNIFF_ESCAPE))
+        return '\0';
+    return CSVB_SNIFF_ESCAPE;
 }
 
 size_t csvb_sniff_skip(const char *data, size_t len, size_t lines)

@@ -26,14 +26,15 @@ bad() { echo "FAIL $1"; failed=$((failed + 1)); }
 # or 4 when strict Python raises before any record of another width (csvbatch must fail it
 # with a quote error).
 reference() {
-    python3 - "$1" "$2" "$3" <<'PY'
+    python3 - "$1" "$2" "$3" "${4:-}" <<'PY'
 import csv, io, sys
 data = open(sys.argv[1], 'rb').read().decode('utf-8')
 if data.startswith('\ufeff'):
     data = data[1:]
 rows, raised = [], False
 try:
-    for r in csv.reader(io.StringIO(data, newline=''), strict=sys.argv[3] == 'strict'):
+    for r in csv.reader(io.StringIO(data, newline=''), strict=sys.argv[3] == 'strict',
+                        escapechar=sys.argv[4] or None):
         if r != []:
             rows.append(r)
 except csv.Error:
@@ -53,24 +54,26 @@ open(sys.argv[2], 'wb').write(text.encode('utf-8'))
 PY
 }
 
-# One file, three ways; $2 = label, $3 = strict or lenient.
+# One file, three ways; $2 = label, $3 = strict or lenient; $4 = an escape character for
+# Python's escapechar and csvbatch's --escape (none: the default, --escape auto).
 compare() {
-    local csv=$1 label="$3: $2" mode=$3 name; name=$(basename "$csv" .csv)
-    set +e; reference "$csv" "$work/$name.want" "$mode"; local want_rc=$?; set -e
+    local csv=$1 label="$3: $2" mode=$3 esc=${4:-} name; name=$(basename "$csv" .csv)
+    set +e; reference "$csv" "$work/$name.want" "$mode" "$esc"; local want_rc=$?; set -e
+    local escopt=(); [ -n "$esc" ] && escopt=(--escape "$esc")
     local how
     for how in "" "--no-fast-path" "--chunk-size 4K -j 2"; do
         rm -rf "$work/out"; mkdir -p "$work/out"
         set +e
         # shellcheck disable=SC2086 # $how is a list of options
         CSVBATCH_DEBUG_CHUNKS=1 "$bin" -q --quotes "$mode" --all-rows --select '*' --no-stamp \
-            -o "$work/out" $how "$csv" 2>"$work/err"
+            "${escopt[@]}" -o "$work/out" $how "$csv" 2>"$work/err"
         local rc=$?
         set -e
         local got="$work/out/${name}_processed.csv"
-        if [ "$mode" = lenient ] && grep -q "chunk runs" "$work/err"; then
-            bad "$label [$how]: a lenient run was split into chunks"
+        if { [ "$mode" = lenient ] || [ -n "$esc" ]; } && grep -q "chunk runs" "$work/err"; then
+            bad "$label [$how]: a lenient or escaped run was split into chunks"
         elif [ $want_rc -eq 4 ]; then
-            if [ $rc -eq 1 ] && grep -Eq "after a closing quote, found|unterminated quoted field" "$work/err" && [ ! -e "$got" ]; then
+            if [ $rc -eq 1 ] && grep -Eq "after a closing quote, found|unterminated (quoted )?field" "$work/err" && [ ! -e "$got" ]; then
                 ok "$label [$how]: fails where Python raises ($(head -c 100 "$work/err"))"
             else
                 bad "$label [$how]: strict Python raises; csvbatch exit $rc $(head -c 200 "$work/err")"
@@ -124,6 +127,39 @@ for csv in "$work"/gen/*.csv; do
     done
 done
 echo "generated: 62 cases compared (2 modes, 3 ways each)"
+
+# --escape '\\': Python's escapechar, both modes, over bodies with backslashes before every kind
+# of byte (a quote, the delimiter, CR, LF, itself, text) and at the end of the file; and a big
+# MySQL-style file that --escape auto (the default) must read so, whole, never split.
+python3 - "$work/esc" <<'PY'
+import os, random, sys
+out = sys.argv[1]
+os.makedirs(out)
+rng = random.Random(9)
+alphabet = ['a', ',', '"', '"', '\\', '\\', '\\"', '\n', '\r\n', '\r', ' ', 'é']
+for i in range(80):
+    body = ''.join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+    open(os.path.join(out, 'esc%02d.csv' % i), 'wb').write(('h1,h2\n' + body).encode('utf-8'))
+big = 'h1,h2\n' + ''.join('"say \\"%d\\", ok",\\\\x%d\n' % (i, i) for i in range(3000))
+open(os.path.join(out, 'esc-big.csv'), 'wb').write(big.encode('utf-8'))
+PY
+for csv in "$work"/esc/esc[0-9]*.csv; do
+    for mode in lenient strict; do
+        compare "$csv" "escape/$(basename "$csv")" "$mode" '\' >"$work/log" 2>&1 || true
+        if grep -q '^FAIL' "$work/log"; then cat "$work/log"; failed=$((failed + 1)); else passed=$((passed + 1)); fi
+    done
+done
+echo "escape: 80 generated cases compared (2 modes, 3 ways each)"
+set +e; reference "$work/esc/esc-big.csv" "$work/esc-big.want" strict '\'; rc=$?; set -e
+rm -rf "$work/out"; mkdir -p "$work/out"
+if [ $rc -eq 0 ] && CSVBATCH_DEBUG_CHUNKS=1 "$bin" --format json --all-rows --select '*' \
+        --no-stamp --chunk-size 4K -j 2 -o "$work/out" "$work/esc/esc-big.csv" >"$work/json" \
+        2>"$work/err" && cmp -s "$work/out/esc-big_processed.csv" "$work/esc-big.want" &&
+    grep -q '"escape": "\\\\"' "$work/json" && ! grep -q "chunk runs" "$work/err"; then
+    ok "escape: --escape auto reads a MySQL-style file as Python's escapechar, whole"
+else
+    bad "escape: auto on esc-big.csv (python rc $rc): $(head -c 300 "$work/err") $(grep escape "$work/json")"
+fi
 # The strict big file really was split (else its chunked comparison proves nothing).
 rm -rf "$work/out"; mkdir -p "$work/out"
 CSVBATCH_DEBUG_CHUNKS=1 "$bin" -q --all-rows --select '*' --no-stamp -o "$work/out" \

@@ -40,7 +40,8 @@ static enum csvb_err on_row(void *ctx, const struct csvb_row *row, bool *stop, s
     return CSVB_OK;
 }
 
-static char *read_lenient(const char *in, size_t chunk, size_t block, bool fast)
+static char *read_dialect(const char *in, size_t chunk, size_t block, bool fast, bool lenient,
+                          char escape)
 {
     struct capture c = {NULL, 0, 0};
     put(&c, "", 0);
@@ -48,7 +49,8 @@ static char *read_lenient(const char *in, size_t chunk, size_t block, bool fast)
     csvb_reader_config_init(&cfg);
     cfg.block_size = block;
     cfg.fast_path = fast;
-    cfg.quotes_lenient = true;
+    cfg.quotes_lenient = lenient;
+    cfg.escape = escape;
     struct csvb_mem_source mem = {in, strlen(in), 0, chunk};
     struct csvb_diag d;
     csvb_diag_init(&d);
@@ -60,6 +62,11 @@ static char *read_lenient(const char *in, size_t chunk, size_t block, bool fast)
         put(&c, err, (size_t)n);
     }
     return c.text;
+}
+
+static char *read_lenient(const char *in, size_t chunk, size_t block, bool fast)
+{
+    return read_dialect(in, chunk, block, fast, true, '\0');
 }
 
 static const struct {
@@ -104,6 +111,86 @@ Test(lenient, python_rows_in_every_buffering)
                     free(got);
                 }
     }
+}
+
+/* --escape '\\': python3's csv.reader(io.StringIO(s, newline=''), escapechar='\\', strict=True)
+ * and strict=False, blank rows dropped; "E3@" ends the rows yielded before Python raised (the
+ * reader's error follows them). */
+static const struct {
+    const char *in, *strict, *lenient;
+} escape_cases[] = {
+    {"a,b\n", "[a][b]\n", "[a][b]\n"},
+    {"\"x \\\"y\\\" z\",1\n", "[x \"y\" z][1]\n", "[x \"y\" z][1]\n"},
+    {"\"p\\\\\",2\n", "[p\\][2]\n", "[p\\][2]\n"},
+    {"\"c:\\dir\\n\",3\n", "[c:dirn][3]\n", "[c:dirn][3]\n"},
+    {"q\\,r,2\n", "[q,r][2]\n", "[q,r][2]\n"},
+    {"a\\\nb,c\n", "[a\nb][c]\n", "[a\nb][c]\n"},
+    {"a\\\r\nb,c\n", "[a\r]\n[b][c]\n", "[a\r]\n[b][c]\n"},
+    {"a\\\rb,c\n", "[a\rb][c]\n", "[a\rb][c]\n"},
+    {"\"a\\\nb\",c\n", "[a\nb][c]\n", "[a\nb][c]\n"},
+    {"\"a\"\"b\\\"c\",d\n", "[a\"b\"c][d]\n", "[a\"b\"c][d]\n"},
+    {"\\\"a\",b\n", "[\"a\"][b]\n", "[\"a\"][b]\n"},
+    {"\"a\"\\b,c\n", "E3@", "[a\\b][c]\n"},
+    {"\"a\"b\\,c,d\n", "E3@", "[ab,c][d]\n"},
+    {"a,b\\", "E3@", "[a][b\n]\n"},
+    {"a,\"b\\", "E3@", "[a][b\n]\n"},
+    {"a,b\\\n", "E3@", "[a][b\n]\n"},
+    {"\"a\\", "E3@", "[a\n]\n"},
+    {"x,\\\\\n", "[x][\\]\n", "[x][\\]\n"},
+    {"\"a\"\r\n\\\"b\r\n", "[a]\n[\"b]\n", "[a]\n[\"b]\n"},
+    {"\"\\\"\",\\\\\"\n", "[\"][\\\"]\n", "[\"][\\\"]\n"},
+    {"a\\\"b,c\n", "[a\"b][c]\n", "[a\"b][c]\n"},
+    {"\"open\n", "E3@", "[open\n]\n"},
+    {",\\,\n", "[][,]\n", "[][,]\n"},
+};
+
+/* got equals want, or (want ending in "E3@") starts with it. */
+static bool same_reading(const char *got, const char *want)
+{
+    size_t n = strlen(want);
+    if (n >= 3 && strcmp(want + n - 3, "E3@") == 0)
+        return strncmp(got, want, n) == 0;
+    return strcmp(got, want) == 0;
+}
+
+Test(lenient, escape_character_as_python_in_every_buffering)
+{
+    static const size_t blocks[] = {4, 7, 64, 1 << 20};
+    for (size_t i = 0; i < sizeof escape_cases / sizeof escape_cases[0]; i++) {
+        size_t len = strlen(escape_cases[i].in);
+        for (int lenient = 0; lenient < 2; lenient++)
+            for (size_t chunk = 1; chunk <= len + 1; chunk++)
+                for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++) {
+                    const char *want = lenient ? escape_cases[i].lenient : escape_cases[i].strict;
+                    char *got =
+                        read_dialect(escape_cases[i].in, chunk, blocks[b], true, lenient, '\\');
+                    cr_assert(same_reading(got, want),
+                              "case %zu lenient %d chunk %zu block %zu: got [%s] want [%s]", i,
+                              lenient, chunk, blocks[b], got, want);
+                    free(got);
+                }
+    }
+}
+
+Test(lenient, escape_errors_say_where_and_what)
+{
+    char *got = read_dialect("a,b\n\"x\"y,z\n", 1 << 20, 1 << 20, true, false, '\\');
+    cr_assert_str_eq(got, "[a][b]\nE3@2:column 4: expected ',' or end of line after a closing "
+                          "quote, found 'y' (a quoted field ends at its closing quote: a quote "
+                          "inside it must be doubled)");
+    free(got);
+    got = read_dialect("a,b\nc,\"d\\", 1 << 20, 1 << 20, true, false, '\\');
+    cr_assert_str_eq(got, "[a][b]\nE3@2:unterminated field: expected a closing '\"' or a byte "
+                          "after the escape character '\\', found end of file");
+    free(got);
+    got = read_dialect("a,b\nc,d\\", 1 << 20, 1 << 20, true, false, '\\');
+    cr_assert_str_eq(got, "[a][b]\nE3@2:unterminated field: expected a closing '\"' or a byte "
+                          "after the escape character '\\', found end of file");
+    free(got);
+    /* without an escape character the same bytes read as strict mode always did */
+    got = read_dialect("\"x \\\"y\",1\n", 1 << 20, 1 << 20, true, false, '\0');
+    cr_assert(strncmp(got, "E3@1:column 6: expected ','", 27) == 0, "%s", got);
+    free(got);
 }
 
 static void no_field(void *ctx, const char *data, size_t len)

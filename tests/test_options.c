@@ -154,7 +154,8 @@ Test(options, describe_defaults_in_report_order)
                            "on_bad_row='fail'\nrejects=false\ncompat='none'\nmax_failures=0\n"
                            "timeout=null\ndeadline=null\ncolor='auto'\njunit=null\n"
                            "annotations='auto'\ncompress='auto'\ncompress_level=0\n"
-                           "incremental=false\nskip_lines='auto'\n");
+                           "incremental=false\nskip_lines='auto'\n"
+                           "escape='auto'\n");
     free(text);
 }
 
@@ -175,7 +176,8 @@ Test(options, describe_given_options)
                      "stamp_column=null\ndry_run=false\nfsync=true\non_bad_row='skip'\n"
                      "rejects=false\ncompat='powershell'\nmax_failures=0\ntimeout=1.5\n"
                      "deadline=null\ncolor='auto'\njunit=null\nannotations='auto'\n"
-                     "compress='auto'\ncompress_level=0\nincremental=false\nskip_lines='auto'\n");
+                     "compress='auto'\ncompress_level=0\nincremental=false\nskip_lines='auto'\n"
+                     "escape='auto'\n");
     free(text);
     char *given[] = {"csvbatch", "--color",       "never",  "--junit",
                      "r.xml",    "--annotations", "github", "x"};

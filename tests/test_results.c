@@ -14,7 +14,7 @@ Test(results, slot_is_small)
     /* A new field of struct csvb_result must be kept by put and get: this size changes, and the
      * round trips below are where to add it. */
     if (sizeof(long) == 8)
-        cr_assert_eq(sizeof(struct csvb_result), 1296);
+        cr_assert_eq(sizeof(struct csvb_result), 1304);
 }
 
 /* Every field of a and b, compared one by one (the diagnostic's strings as strings). */
@@ -53,6 +53,8 @@ static void expect_same(const struct csvb_result *a, const struct csvb_result *b
     cr_expect_eq(a->dialect.delimiter, b->dialect.delimiter);
     cr_expect_eq(a->dialect.quotes_lenient, b->dialect.quotes_lenient);
     cr_expect_str_eq(a->dialect.encoding, b->dialect.encoding);
+    cr_expect_eq(a->dialect.skip_lines, b->dialect.skip_lines);
+    cr_expect_eq(a->dialect.escape, b->dialect.escape);
 }
 
 /* A plain success: counts, seconds, dialect, compression only. */
@@ -92,6 +94,8 @@ static void rare(struct csvb_result *r)
     snprintf(r->written_stamp, sizeof r->written_stamp, "2026-12-01T00:00:00Z");
     snprintf(r->written_at, sizeof r->written_at, "2026-11-30T23:59:59Z");
     snprintf(r->dialect.encoding, sizeof r->dialect.encoding, "ISO-8859-15");
+    r->dialect.skip_lines = 3;
+    r->dialect.escape = '\\';
 }
 
 Test(results, round_trip_without_a_diagnostic)

@@ -365,3 +365,37 @@ Test(sniff, auto_skip)
     csvb_sniff_sample(plain, strlen(plain), true, ',', &want);
     cr_assert_eq(memcmp(&s, &want, sizeof s), 0);
 }
+
+/* --escape auto: a backslash only for a sample that holds \" and reads strictly only with it. */
+static char escape_of(const char *data, bool complete, char delimiter)
+{
+    return csvb_sniff_escape(data, strlen(data), complete, delimiter);
+}
+
+Test(sniff, escape)
+{
+    const char *mysql = "name,n\n\"W. H. \\\"Bud\\\" Barron\",1\n\"plain\",2\n\"a, \\\"b\\\"\",3\n";
+    cr_assert_eq(escape_of(mysql, true, ','), '\\');
+    cr_assert_eq(escape_of(mysql, false, ','), '\\', "a cut sample: its partial end is no error");
+    /* the same in semicolons and tabs, read with that delimiter */
+    cr_assert_eq(escape_of("a;b\n\"x \\\"y\\\"\";1\n", true, ';'), '\\');
+    cr_assert_eq(escape_of("a\tb\n\"x \\\"y\\\" z\"\t1\n", true, '\t'), '\\');
+    /* no \" at all, or a file that reads as it is: none (a Windows path keeps its backslash) */
+    cr_assert_eq(escape_of("a,b\n\"x \"\"y\"\"\",1\n", true, ','), '\0');
+    cr_assert_eq(escape_of("path,n\n\"C:\\\",1\n\"D:\\\",2\n", true, ','), '\0');
+    cr_assert_eq(escape_of("a,b\nx\\\"y,1\n", true, ','), '\0', "text quotes read strictly");
+    /* fails without it, but fails (or is ragged) with it too: none, the file fails as it is */
+    cr_assert_eq(escape_of("a,b\n\"x \\\"y\\\" z\",1,extra\n\"q\",2\n", true, ','), '\0');
+    cr_assert_eq(escape_of("a,b\n\"x\\\",1\n\"y\"z,2\n", true, ','), '\0');
+    /* the header alone: no record to agree with */
+    cr_assert_eq(escape_of("\"a\\\"b\",c\n", true, ','), '\0');
+    /* open at the end: counts only when the sample is the whole input */
+    const char *open = "a,b\n\"x \\\"y\\\"\",1\n\"open\\\",2\n";
+    cr_assert_eq(escape_of(open, true, ','), '\0');
+    cr_assert_eq(escape_of(open, false, ','), '\\');
+    /* the escape character cannot be the delimiter */
+    cr_assert_eq(escape_of("a\\b\n\"x \\\"\\y\n", true, '\\'), '\0');
+    /* pure: the same bytes, the same answer */
+    for (int k = 0; k < 3; k++)
+        cr_assert_eq(escape_of(mysql, true, ','), '\\');
+}

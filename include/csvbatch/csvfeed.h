@@ -48,6 +48,12 @@ struct csvb_csvfeed;
 struct csvb_csvfeed *csvb_csvfeed_new(char delimiter, enum csvb_csvfeed_mode mode,
                                       struct csvb_csvfeed_calls calls);
 
+/* The same with an escape character (--escape; '\0': none, then as csvb_csvfeed_new): strict
+ * or Python mode then read as Python's csv.reader(escapechar=escape, strict=) does, through
+ * lenient.h's state machine (libcsv has no escape character); PowerShell mode ignores it. */
+struct csvb_csvfeed *csvb_csvfeed_new_escaped(char delimiter, enum csvb_csvfeed_mode mode,
+                                              char escape, struct csvb_csvfeed_calls calls);
+
 /* Frees f (NULL-safe). */
 void csvb_csvfeed_free(struct csvb_csvfeed *f);
 

@@ -26,12 +26,32 @@ struct csvb_lenient;
  * copied. Free with csvb_lenient_free. */
 struct csvb_lenient *csvb_lenient_new(char delimiter, struct csvb_csvfeed_calls calls);
 
+/* The same with an escape character ('\0': none; else not '"', CR, LF or the delimiter) and
+ * Python's strict flag: csv.reader(f, delimiter=, escapechar=, strict=). The escape character
+ * makes the next byte text, in a field (a delimiter, a quote, CR or LF: the field goes on) or
+ * in a quoted field; "" stays one quote in a quoted field (doublequote). Strictly, a byte other
+ * than the delimiter, CR or LF after a closing quote is refused (csvb_lenient_stopped says so),
+ * and finish refuses an input that ends in a quoted field, after an escape character or after
+ * an escaped line break (_csv.c's "unexpected end of data"). Never strict and no escape: what
+ * csvb_lenient_new makes. */
+struct csvb_lenient *csvb_lenient_new_dialect(char delimiter, char escape, bool strict,
+                                              struct csvb_csvfeed_calls calls);
+
+/* Why the parser stopped: still reading, or what it refused. */
+enum csvb_lenient_stop {
+    CSVB_LENIENT_READING,
+    CSVB_LENIENT_AFTER_QUOTE, /* strict: the byte piece returned the offset of */
+    CSVB_LENIENT_OPEN_AT_END, /* strict: finish found the input cut in a field */
+    CSVB_LENIENT_NOMEM
+};
+enum csvb_lenient_stop csvb_lenient_stopped(const struct csvb_lenient *l);
+
 /* Frees l (NULL-safe). */
 void csvb_lenient_free(struct csvb_lenient *l);
 
 /* Parses s[0..n) (a piece as csvb_csvfeed_piece takes), calling back for every field and record
- * completed. Never refuses a byte: returns n, or less only when out of memory (then only free
- * is useful). */
+ * completed. Returns n; when strict, the offset of a byte refused; 0 when out of memory (then
+ * only free is useful). Not strict, it never refuses a byte. */
 size_t csvb_lenient_piece(struct csvb_lenient *l, const char *s, size_t n);
 
 /* True when a record has begun and not ended (a blank line begins none). */
@@ -41,7 +61,7 @@ bool csvb_lenient_in_record(const struct csvb_lenient *l);
 size_t csvb_lenient_pending(const struct csvb_lenient *l);
 
 /* End of input: delivers the record in progress, an open quoted field included. Returns false
- * only when out of memory. */
+ * when out of memory, after a refusal, or (strict) when the input ends cut in a field. */
 bool csvb_lenient_finish(struct csvb_lenient *l);
 
 /* Drops whatever is in progress, without calls, and returns to record start. */

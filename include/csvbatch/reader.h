@@ -37,6 +37,8 @@ struct csvb_reader_config {
                      fields trimmed (needs fast_path off) */
     bool quotes_lenient; /* --quotes lenient: Python's csv.reader(strict=False) (lenient.h);
                             quote-free lines still take the fast path: they read the same */
+    char escape;         /* --escape: '\0' none; else Python's escapechar (csvfeed.h), every
+                            line through csvfeed (the fast path knows no escapes) */
     bool strip_bom;      /* the input starts a file: a UTF-8 BOM is stripped (default true) */
     size_t skip_lines;   /* --skip-lines: the input's first lines (through their line feed,
                             after a BOM) are dropped unread: neither checked nor parsed, but

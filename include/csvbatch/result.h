@@ -40,6 +40,7 @@ struct csvb_result_dialect {
     char encoding[40];   /* canonical name as iconv knows it, "" for UTF-8 */
     uint32_t skip_lines; /* lines dropped before the header: --skip-lines N, or the preamble
                             --skip-lines auto found */
+    char escape;         /* --escape CHAR, or the one --escape auto found; '\0': none */
 };
 
 struct csvb_result {

@@ -71,6 +71,17 @@ size_t csvb_sniff_preamble(const char *data, size_t len, bool complete, char fal
 size_t csvb_sniff_auto_skip(const char *data, size_t len, bool complete, char fallback, char used,
                             struct csvb_sniff *out);
 
+/* --escape auto: the escape character a sample (after the BOM and the lines skipped) is written
+ * with, read with `delimiter`: CSVB_SNIFF_ESCAPE when the sample holds it right before a quote,
+ * does not read strictly without an escape character (Python's csv.reader(strict=True): a byte
+ * after a closing quote refused, a complete record not as wide as the header, or no record after
+ * it), and does with it (nothing refused, every complete record after the header as wide as
+ * it, at least one; an open field at the end counts only when the sample is the whole input);
+ * else '\0'. MySQL's and many hand-written exports write \" for a quote inside a quoted field:
+ * read without the escape character such a file fails on text after a closing quote. Pure. */
+#define CSVB_SNIFF_ESCAPE '\\'
+char csvb_sniff_escape(const char *data, size_t len, bool complete, char delimiter);
+
 /* The best agreeing candidate of s other than `used` (the delimiter the file was read with), by
  * the tie rule with fallback first, or '\0' when there is none: what a field-count hint names. */
 char csvb_sniff_other(const struct csvb_sniff *s, char used, char fallback);

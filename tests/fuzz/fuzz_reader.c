@@ -22,6 +22,11 @@
  * buffer and in a tiny one fed in small chunks.
  * (9) --skip-lines auto skips nothing when the first record agrees; what it skips leaves a sample
  * that agrees, and is the preamble the hint would name; the same whatever the feeding (7).
+ * (11) --escape '\\', strict and lenient, gives the same rows whatever the buffering and, on
+ * valid UTF-8 without NUL, exactly the rows of lenient_ref.h with Python's escapechar (the
+ * error where strict Python raises); --escape auto (csvb_sniff_escape) answers the same for the
+ * same bytes, and chooses the backslash only for an input that Python's strict reading without
+ * it refuses or reads ragged, and reads, strictly and as wide as its header, with it.
  * Built with clang -fsanitize=fuzzer (make fuzz); with gcc the replay main below runs the
  * corpus files given on the command line (make fuzz-replay), so crashes stay regression tests. */
 #include <stdint.h>
@@ -95,6 +100,7 @@ static struct capture run(const uint8_t *data, size_t size, size_t chunk, size_t
 }
 
 static unsigned long line_shift;
+static char escape_mode; /* (11): --escape for run_with */
 
 static enum csvb_err on_row_shifted(void *ctx, const struct csvb_row *row, bool *stop,
                                     struct csvb_diag *d)
@@ -116,6 +122,7 @@ static struct capture run_with(const uint8_t *data, size_t size, size_t chunk, s
     cfg.lenient = mode->lenient;
     cfg.quotes_lenient = python_mode && !mode->lenient;
     cfg.skip_lines = skip_mode;
+    cfg.escape = escape_mode;
     cfg.strip_bom = mode->strip_bom;
     cfg.range_end = mode->range_end;
     cfg.max_field_size = 1 << 16;
@@ -383,6 +390,87 @@ static void check_python_lenient(const uint8_t *data, size_t size, size_t chunk,
     free(c.text);
 }
 
+/* Whether ref (python_reference's capture) holds records all as wide as the first, at least two. */
+static bool ref_even(const struct capture *ref)
+{
+    size_t at = 0, first = 0, n = 0;
+    while (at < ref->len && ref->text[at] == 'R') {
+        size_t nf;
+        memcpy(&nf, ref->text + at + 1, sizeof nf);
+        if (n++ == 0)
+            first = nf;
+        else if (nf != first)
+            return false;
+        at += 1 + sizeof nf + sizeof(unsigned long);
+        for (size_t f = 0; f < nf; f++) {
+            size_t len;
+            memcpy(&len, ref->text + at, sizeof len);
+            at += sizeof len + len;
+        }
+    }
+    return n >= 2;
+}
+
+/* (11) */
+static void check_escape(const uint8_t *data, size_t size, size_t chunk, size_t block)
+{
+    struct csvb_utf8 v;
+    csvb_utf8_init(&v);
+    enum csvb_utf8_fault fault;
+    bool text = csvb_utf8_check(&v, data, size, &fault) == size && csvb_utf8_complete(&v) &&
+                memchr(data, 0, size) == NULL;
+    bool fits_all = text && size < (1 << 16);
+    escape_mode = '\\';
+    for (int lenient = 0; lenient < 2; lenient++) {
+        python_mode = lenient;
+        enum csvb_err e1, e2;
+        struct capture a = run(data, size, 0, 1 << 20, true, &e1);
+        struct capture b = run(data, size, chunk, block, true, &e2);
+        if (e1 != e2 || a.len != b.len || memcmp(a.text, b.text, a.len)) {
+            fprintf(stderr, "--escape depends on buffering\n%s\n%s\n", a.text, b.text);
+            abort();
+        }
+        struct capture ref = {NULL, 0, 0, NULL};
+        put(&ref, "", 0);
+        bool raised;
+        size_t longest = python_reference_esc(data, size, !lenient, '\\', &raised, &ref);
+        if (fits_all && longest <= (1 << 16) &&
+            (raised ? e1 != CSVB_E_PARSE || a.len <= ref.len || memcmp(ref.text, a.text, ref.len) ||
+                          a.text[ref.len] != 'E'
+                    : e1 != CSVB_OK || ref.len != a.len || memcmp(ref.text, a.text, a.len))) {
+            fprintf(stderr,
+                    "--escape differs from Python's escapechar (lenient %d, raised %d, "
+                    "error %d)\n%s\n",
+                    lenient, (int)raised, (int)e1, a.text);
+            abort();
+        }
+        free(ref.text);
+        free(a.text);
+        free(b.text);
+    }
+    python_mode = false;
+    escape_mode = '\0';
+    /* --escape auto, on the whole input as its sample (BOM and all: csvb_sniff_skip's cut) */
+    size_t from = csvb_sniff_skip((const char *)data, size, 0);
+    char got = csvb_sniff_escape((const char *)data + from, size - from, true, ',');
+    if (csvb_sniff_escape((const char *)data + from, size - from, true, ',') != got)
+        abort();
+    if (got != '\0' && fits_all) {
+        struct capture with = {NULL, 0, 0, NULL}, without = {NULL, 0, 0, NULL};
+        put(&with, "", 0);
+        put(&without, "", 0);
+        bool raised_with, raised_without;
+        python_reference_esc(data, size, true, '\\', &raised_with, &with);
+        python_reference_esc(data, size, true, -1, &raised_without, &without);
+        if (raised_with || !ref_even(&with) || (!raised_without && ref_even(&without))) {
+            fprintf(stderr, "--escape auto chose a backslash against Python's readings\n");
+            abort();
+        }
+        free(with.text);
+        free(without.text);
+    }
+}
+
 /* (7): the sample the peek holds, and so the answer, depend on the bytes alone. */
 static void check_sniff_once(const uint8_t *data, size_t size, size_t want, size_t chunk,
                              bool compressed)
@@ -532,6 +620,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     free(l1.text);
     free(l2.text);
     check_python_lenient(data, size, chunk, block);
+    check_escape(data, size, chunk, block);
     check_sniff(data, size, chunk);
     check_skip(data, size, chunk, block);
     return 0;

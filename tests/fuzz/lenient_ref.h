@@ -1,5 +1,6 @@
 /* lenient_ref.h — the fuzz target's reference for --quotes lenient and strict: CPython's _csv.c
- * reader loop (strict=False or strict=True, default dialect) written plainly over the whole input,
+ * reader loop (strict=False or strict=True, default dialect, or with an escapechar for --escape)
+ * written plainly over the whole input,
  * independent of lenient.c's piece feeding, with the reader's conventions: a UTF-8 BOM stripped,
  * blank lines (Python's []) dropped, each record tagged with the line it starts on (LF, CRLF, lone
  * CR). It serialises rows as fuzz_reader.c's on_row does, so the two captures compare byte for
@@ -12,7 +13,10 @@ enum ref_state {
     REF_START_FIELD,
     REF_IN_FIELD,
     REF_IN_QUOTED,
-    REF_QUOTE_IN_QUOTED
+    REF_QUOTE_IN_QUOTED,
+    REF_ESCAPED,          /* ESCAPED_CHAR */
+    REF_AFTER_ESCAPED,    /* AFTER_ESCAPED_CRNL */
+    REF_ESCAPED_IN_QUOTED /* ESCAPE_IN_QUOTED_FIELD */
 };
 
 struct ref {
@@ -47,8 +51,8 @@ static void ref_record(struct ref *r)
  * comparison when it is over the reader's limit). strict: Python's strict=True, which raises
  * (*raised, out holding the records before) at text after a closing quote and at a quoted field
  * open at the end; a quote inside an unquoted field is text in both. */
-static size_t python_reference(const uint8_t *data, size_t size, bool strict, bool *raised,
-                               struct capture *out)
+static size_t python_reference_esc(const uint8_t *data, size_t size, bool strict, int escape,
+                                   bool *raised, struct capture *out)
 {
     *raised = false;
     struct ref r = {out, {NULL, 0, 0, NULL}, {NULL, 0, 0, NULL}, 0, 0, 1};
@@ -75,6 +79,8 @@ static size_t python_reference(const uint8_t *data, size_t size, bool strict, bo
                 st = REF_START_RECORD;
             } else if (c == '"') {
                 st = REF_IN_QUOTED;
+            } else if ((unsigned char)c == escape) {
+                st = REF_ESCAPED;
             } else if (c == ',') {
                 ref_save(&r);
             } else {
@@ -82,10 +88,22 @@ static size_t python_reference(const uint8_t *data, size_t size, bool strict, bo
                 st = REF_IN_FIELD;
             }
             break;
+        case REF_ESCAPED:
+            put(&r.field, &c, 1);
+            st = eol ? REF_AFTER_ESCAPED : REF_IN_FIELD;
+            break;
+        case REF_ESCAPED_IN_QUOTED:
+            put(&r.field, &c, 1);
+            st = REF_IN_QUOTED;
+            break;
+        case REF_AFTER_ESCAPED:
         case REF_IN_FIELD:
+            st = REF_IN_FIELD;
             if (eol) {
                 ref_record(&r);
                 st = REF_START_RECORD;
+            } else if ((unsigned char)c == escape) {
+                st = REF_ESCAPED;
             } else if (c == ',') {
                 ref_save(&r);
                 st = REF_START_FIELD;
@@ -94,7 +112,9 @@ static size_t python_reference(const uint8_t *data, size_t size, bool strict, bo
             }
             break;
         case REF_IN_QUOTED:
-            if (c == '"')
+            if ((unsigned char)c == escape)
+                st = REF_ESCAPED_IN_QUOTED;
+            else if (c == '"')
                 st = REF_QUOTE_IN_QUOTED;
             else
                 put(&r.field, &c, 1);
@@ -121,13 +141,27 @@ static size_t python_reference(const uint8_t *data, size_t size, bool strict, bo
         if (c == '\n' ? !(i > 0 && data[i - 1] == '\r') : c == '\r')
             line++;
     }
-    if (strict && st == REF_IN_QUOTED)
+    /* the end of the last line (_csv.c's EOL), then of the data: an escape character there
+     * escapes a line feed; an input cut in a field raises strictly ("unexpected end of data") */
+    bool cut = false;
+    if (!*raised && (st == REF_ESCAPED || st == REF_ESCAPED_IN_QUOTED)) {
+        put(&r.field, "\n", 1);
+        cut = true;
+    }
+    cut = cut || st == REF_AFTER_ESCAPED || st == REF_IN_QUOTED;
+    if (strict && cut && !*raised)
         *raised = true;
     else if (st != REF_START_RECORD && !*raised)
         ref_record(&r); /* a last line without its end, or a quote open to the end */
     free(r.fields.text);
     free(r.field.text);
     return r.longest;
+}
+
+static size_t python_reference(const uint8_t *data, size_t size, bool strict, bool *raised,
+                               struct capture *out)
+{
+    return python_reference_esc(data, size, strict, -1, raised, out);
 }
 
 #endif
