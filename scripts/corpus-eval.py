@@ -9,7 +9,7 @@ For every *.csv / *.tsv file below DIR (any case; what csvbatch takes by default
     otherwise (-d auto): accepted or not, and the dialect it reports (delimiter, encoding,
     quotes) in its JSON summary;
   - Python's csv.reader with strict=True and the dialect csvbatch reports (its delimiter and
-    escape character; the
+    escape character, its comment lines skipped; the
     encoding it names, UTF-8 with an optional BOM by default; the lines it skipped before the
     header), no csv.Sniffer: accepted when it
     raises nothing; where both accept, csvbatch's output records are compared with Python's
@@ -96,7 +96,7 @@ def run_csvbatch(binary, root, out, extra):
     return {os.path.normpath(f['path']): f for f in summary['files']}
 
 
-def read_records(path, delimiter, encoding, skip=0, escape=None):
+def read_records(path, delimiter, encoding, skip=0, escape=None, comment=None):
     """Python's records of path (strict, no sniffing, escapechar=escape), blank lines dropped,
     after its first `skip` lines (each through its line feed, as --skip-lines counts them);
     raises on error."""
@@ -112,9 +112,22 @@ def read_records(path, delimiter, encoding, skip=0, escape=None):
     for _ in range(skip):
         nl = text.find('\n')
         text = text[nl + 1:] if nl >= 0 else ''
-    return [r for r in csv.reader(io.StringIO(text, newline=''), delimiter=delimiter,
-                                  escapechar=escape, strict=True)
-            if r != []]
+    # comment (csvbatch's --comment): a line that starts with it where a record would start is
+    # skipped; csv.reader asks for the next line only within a record or after yielding one.
+    at_start = [True]
+
+    def lines():
+        for line in io.StringIO(text, newline=''):
+            if comment and at_start[0] and line.startswith(comment):
+                continue
+            at_start[0] = False
+            yield line
+    rows = []
+    for r in csv.reader(lines(), delimiter=delimiter, escapechar=escape, strict=True):
+        at_start[0] = True
+        if r != []:
+            rows.append(r)
+    return rows
 
 
 DUCKDB_KINDS = ('one_column', 'rows_dropped', 'unknown', 'skipped_lines', 'no_quote',
@@ -269,7 +282,7 @@ def main():
                 lists['csvbatch_failed'].append(f"{f}: {e.get('error')}")
             try:
                 py = read_records(f, delim, encoding, (e or {}).get('skip_lines') or 0,
-                                  (e or {}).get('escape'))
+                                  (e or {}).get('escape'), (e or {}).get('comment'))
                 py_ok = True
             except (csv.Error, UnicodeError, ValueError, LookupError):  # LookupError: an encoding Python does not know
                 py_ok = False

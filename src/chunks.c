@@ -57,6 +57,7 @@ struct verifier {
 
 struct csvb_chunks {
     struct csvb_input in; /* shared by every chunk: pread only; must not change while read */
+    bool width_failed;    /* the failure verify kept is a field count (hints ask about comments) */
     off_t size;
     off_t chunk_size; /* the first chunk's (the biggest): --chunk-size or more, n <= max_chunks */
     size_t n;
@@ -221,6 +222,11 @@ static bool sniff_file(const struct csvb_plan *plan, const struct csvb_job *job,
     if (plan->escape_auto) {
         size_t from = csvb_sniff_skip(buf, len, 0);
         if (csvb_sniff_escape(buf + from, len - from, complete, delimiter) != '\0')
+            return false;
+    }
+    if (plan->comment_auto) { /* comment lines: read whole too */
+        size_t from = csvb_sniff_skip(buf, len, 0);
+        if (csvb_sniff_comment(buf + from, len - from, complete, delimiter, '\0') != '\0')
             return false;
     }
     csvb_plan_dialect(plan, delimiter, &c->reader, &c->stage);
@@ -446,6 +452,7 @@ static void verify_one(const struct csvb_plan *plan, const struct csvb_job *job,
             acc->diag.line += v->base - 1;
         v->why = ch->why;
         struct csvb_sniff_bytes bytes = {c->sample, c->sample_len, (off_t)c->sample_len >= c->size};
+        c->width_failed = ch->width_failed;
         if (ch->width_failed)
             csvb_sniff_hint(&c->sniff, &bytes, c->reader.delimiter,
                             csvb_sniff_ext_delimiter(job->path), plan->reader.delimiter != '\0',
@@ -531,10 +538,12 @@ void csvb_chunks_finish(const struct csvb_plan *plan, const struct csvb_job *job
         res->diag = changed;
         e = changed.code;
     }
-    if (e == CSVB_E_PARSE) /* the same hint as a serial run's */
-        csvb_hints_explain(plan, job, &why,
-                           plan->limits.timeout > 0 ? c->start_time + plan->limits.timeout : 0,
-                           &res->diag);
+    double deadline = plan->limits.timeout > 0 ? c->start_time + plan->limits.timeout : 0;
+    if (e == CSVB_E_PARSE && why.failure != CSVB_READER_FAIL_NONE) /* the same hint as a serial
+                                                                      run's */
+        csvb_hints_explain(plan, job, &why, deadline, &res->diag);
+    else if (e == CSVB_E_PARSE && c->width_failed)
+        csvb_hints_explain_comment(plan, job, deadline, &res->diag);
     if (e == CSVB_OK && !plan->stage.dry_run)
         e = csvb_atomic_commit(&c->chunks[0].out, plan->fsync, &res->diag);
     for (size_t k = 0; k < c->n; k++) {

@@ -60,6 +60,26 @@ static enum csvb_cli_result set_escape(struct csvb_options *opt, const char *arg
     return CSVB_CLI_OK;
 }
 
+/* --comment auto|none|CHAR: one byte that is not a quote or a line break. */
+static enum csvb_cli_result set_comment(struct csvb_options *opt, const char *arg,
+                                        struct csvb_diag *d)
+{
+    if (strcmp(arg, "auto") == 0)
+        opt->comment = CSVB_COMMENT_AUTO;
+    else if (strcmp(arg, "none") == 0)
+        opt->comment = 0;
+    else if (strlen(arg) == 1 && arg[0] != '"' && arg[0] != '\r' && arg[0] != '\n')
+        opt->comment = (unsigned char)arg[0];
+    else {
+        csvb_diag_set(d, CSVB_E_USAGE, 0,
+                      "--comment: expected auto, none or one character other than a quote or a "
+                      "line break, found '%s'",
+                      arg);
+        return CSVB_CLI_USAGE;
+    }
+    return CSVB_CLI_OK;
+}
+
 /* --include GLOB, --exclude GLOB: repeatable, each adds one. */
 static enum csvb_cli_result add_include(struct csvb_options *opt, const char *arg,
                                         struct csvb_diag *d)
@@ -236,6 +256,17 @@ static const struct csvb_cli_option table[] = {
      .help = "escape character: auto (default: a backslash where a\n"
              "file writes \\\" and reads only so), none, backslash\n"
              "or one character; it makes the next character text"},
+    {.kind = CSVB_OPT_CUSTOM,
+     .long_name = "comment",
+     REQ,
+     .flags = CSVB_OPTF_EXACT, /* --co, --com still mean --compat */
+     .handler = set_comment,
+     .names = &csvb_comment_names,
+     .arg_name = "CHAR",
+     .help = "comment lines start with CHAR and are skipped: auto\n"
+             "(default: '#' where a file's sample has such lines that\n"
+             "do not fit its records, and reads only without them),\n"
+             "none, or one character"},
     {.kind = CSVB_OPT_COUNT,
      .long_name = "skip-lines",
      REQ,
@@ -646,6 +677,11 @@ enum csvb_cli_result csvb_cli_resolve(struct csvb_options *opt, const bool *seen
               "(Import-Csv knows no escape character)";
     else if (opt->escape > 0 && opt->escape == (unsigned char)opt->delimiter)
         why = "--escape and --delimiter name the same character";
+    else if (opt->comment > 0 && opt->compat == CSVB_COMPAT_POWERSHELL)
+        why = "--comment and --compat powershell: Import-Csv reads every line (give one)";
+    else if (opt->comment > 0 &&
+             (opt->comment == (unsigned char)opt->delimiter || opt->comment == opt->escape))
+        why = "--comment and --delimiter or --escape name the same character";
 
     if (why != NULL) {
         csvb_diag_set(d, CSVB_E_USAGE, 0, "%s", why);

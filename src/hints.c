@@ -30,8 +30,9 @@ enum lenient_reading {
  * escape as the escape character when it is not -1, else the run's; pad: --on-bad-row pad as
  * well. *short_only: the read failed on a record narrower than the header (pad would fill it).
  * *was_escape: the run's escape character. */
-static bool dry_read(const struct csvb_plan *plan, const struct csvb_job *job, double deadline,
-                     bool lenient, int escape, bool pad, bool *short_only, char *was_escape)
+static bool dry_read_commented(const struct csvb_plan *plan, const struct csvb_job *job,
+                               double deadline, bool lenient, int escape, int comment, bool pad,
+                               bool *short_only, char *was_escape, char *was_comment)
 {
     struct csvb_diag d;
     csvb_diag_init(&d);
@@ -44,7 +45,9 @@ static bool dry_read(const struct csvb_plan *plan, const struct csvb_job *job, d
     csvb_plan_dialect(plan, in.delimiter, &cfg, &sc); /* as the failed run read it (-d auto) */
     cfg.skip_lines = in.skip_lines;
     *was_escape = in.escape;
+    *was_comment = in.comment;
     cfg.escape = escape >= 0 ? (char)escape : in.escape;
+    cfg.comment = comment >= 0 ? (char)comment : in.comment;
     sc.dry_run = true;
     sc.preview_rows = 0;
     sc.pad_short_rows = sc.pad_short_rows || pad;
@@ -60,6 +63,14 @@ static bool dry_read(const struct csvb_plan *plan, const struct csvb_job *job, d
     csvb_input_close(&in);
     csvb_stage_fini(&s);
     return ok;
+}
+
+static bool dry_read(const struct csvb_plan *plan, const struct csvb_job *job, double deadline,
+                     bool lenient, int escape, bool pad, bool *short_only, char *was_escape)
+{
+    char was_comment;
+    return dry_read_commented(plan, job, deadline, lenient, escape, -1, pad, short_only, was_escape,
+                              &was_comment);
 }
 
 /* Whether --quotes lenient reads job, alone or with --on-bad-row pad (when that is not in force
@@ -198,4 +209,24 @@ void csvb_hints_explain(const struct csvb_plan *plan, const struct csvb_job *job
                        "--quotes lenient --on-bad-row pad reads the file: %s, and short "
                        "records filled with empty fields",
                        what);
+}
+
+void csvb_hints_explain_comment(const struct csvb_plan *plan, const struct csvb_job *job,
+                                double deadline, struct csvb_diag *d)
+{
+    if (d->code != CSVB_E_PARSE || !plan->comment_auto) /* --comment none: no such lines */
+        return;
+    bool short_only;
+    char was_escape, was_comment = '\0';
+    if (!dry_read_commented(plan, job, deadline, false, -1, CSVB_SNIFF_COMMENT, false, &short_only,
+                            &was_escape, &was_comment) ||
+        was_comment != '\0')
+        return;
+    if (d->hint[0] != '\0') { /* the sniffer's hint gives way: it would read such lines as rows */
+        size_t n = strlen(d->message), h = strlen(d->hint) + 3;
+        if (n >= h)
+            d->message[n - h] = '\0';
+        d->hint[0] = '\0';
+    }
+    csvb_diag_hint(d, "the lines that start with '#' look like comments: --comment '#' skips them");
 }

@@ -33,7 +33,7 @@ enum csvb_incr_verdict csvb_incremental_decide(const struct csvb_incr_facts *f)
 static const char *const byte_keys[] = {
     "delimiter",      "output_delimiter", "encoding",     "suffix",     "where",   "all_rows",
     "case_sensitive", "select",           "stamp_column", "on_bad_row", "rejects", "compat",
-    "compress",       "compress_level",   "skip_lines",   "escape"};
+    "compress",       "compress_level",   "skip_lines",   "escape",     "comment"};
 
 struct fp_ctx {
     struct csvb_hash h;

@@ -115,6 +115,12 @@ static enum csvb_err input_sniff(struct csvb_input *in, const struct csvb_plan *
         in->escape =
             csvb_sniff_escape(in->peek.buf + from, in->peek.len - from, complete, in->delimiter);
     }
+    in->comment = plan->reader.comment;
+    if (plan->comment_auto) {
+        size_t from = csvb_sniff_skip(in->peek.buf, in->peek.len, in->skip_lines);
+        in->comment = csvb_sniff_comment(in->peek.buf + from, in->peek.len - from, complete,
+                                         in->delimiter, in->escape);
+    }
     return CSVB_OK;
 }
 

@@ -26,6 +26,7 @@ void csvb_options_init(struct csvb_options *opt)
     opt->encoding = "utf-8";
     opt->quotes = CSVB_QUOTES_STRICT;
     opt->escape = CSVB_ESCAPE_AUTO;
+    opt->comment = CSVB_COMMENT_AUTO;
     opt->skip_lines = CSVB_SKIP_LINES_AUTO;
     opt->compat = CSVB_COMPAT_NONE;
     opt->progress = CSVB_PROGRESS_AUTO;
@@ -171,6 +172,7 @@ NAMES(format, {"table", CSVB_FORMAT_TABLE, 0}, {"csv", CSVB_FORMAT_CSV, 0},
 /* --encoding takes any name iconv knows: this list only feeds the shell completions. */
 NAMES(encoding, {"utf-8", 0, 0}, {"utf8", 0, CSVB_NAME_ALIAS}, {"latin1", 1, 0},
       {"iso-8859-1", 1, CSVB_NAME_ALIAS}, {"windows-1252", 2, 0}, {"cp1252", 2, CSVB_NAME_ALIAS});
+NAMES(comment, {"auto", CSVB_COMMENT_AUTO, 0}, {"none", 0, 0}, {"#", '#', 0});
 NAMES(escape, {"auto", CSVB_ESCAPE_AUTO, 0}, {"none", 0, 0}, {"backslash", '\\', 0});
 NAMES(quotes, {"strict", CSVB_QUOTES_STRICT, 0}, {"lenient", CSVB_QUOTES_LENIENT, 0});
 NAMES(compat, {"none", CSVB_COMPAT_NONE, CSVB_NAME_INTERNAL},
@@ -370,4 +372,9 @@ void csvb_options_describe(const struct csvb_options *opt, int jobs,
                opt->escape == CSVB_ESCAPE_AUTO ? "auto"
                : opt->escape == 0              ? "none"
                                                : esc);
+    char com[2] = {(char)(opt->comment > 0 ? opt->comment : 0), '\0'};
+    put_string(&v, "comment",
+               opt->comment == CSVB_COMMENT_AUTO ? "auto"
+               : opt->comment == 0               ? "none"
+                                                 : com);
 }

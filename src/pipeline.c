@@ -48,10 +48,12 @@ static enum csvb_err run(const struct csvb_plan *plan, const struct csvb_job *jo
     csvb_plan_dialect(plan, in.delimiter, &cfg, sc);
     cfg.skip_lines = in.skip_lines;
     cfg.escape = in.escape;
+    cfg.comment = in.comment;
     sc->compress_thread = true; /* one reading thread: the compression goes beside it */
     res->dialect.delimiter = in.delimiter;
     res->dialect.skip_lines = (uint32_t)in.skip_lines;
     res->dialect.escape = in.escape;
+    res->dialect.comment = in.comment;
     cfg.deadline = deadline;
     csvb_input_route_progress(&in, &cfg);
     struct csvb_reader_stats stats = {0};
@@ -64,6 +66,8 @@ static enum csvb_err run(const struct csvb_plan *plan, const struct csvb_job *jo
     res->dialect.quotes_lenient = plan->reader.quotes_lenient;
     bool hintable = e == CSVB_E_PARSE && stats.failure != CSVB_READER_FAIL_NONE && !in.stream;
     width_hint(plan, job, &in, s, d);
+    bool comment_hintable =
+        e == CSVB_E_PARSE && s->width_failed && !in.stream && in.comment == '\0';
     struct csvb_diag changed;
     csvb_diag_init(&changed);
     enum csvb_err unchanged =
@@ -87,6 +91,8 @@ static enum csvb_err run(const struct csvb_plan *plan, const struct csvb_job *jo
     csvb_input_close(&in);
     if (hintable && e == CSVB_E_PARSE)
         csvb_hints_explain(plan, job, &stats, deadline, d);
+    else if (comment_hintable && e == CSVB_E_PARSE)
+        csvb_hints_explain_comment(plan, job, deadline, d);
     if (e != CSVB_OK)
         return e;
     /* No header, no records (an empty file, only blank lines): read as Import-Csv, Python's csv

@@ -117,6 +117,8 @@ enum csvb_err csvb_plan_init(struct csvb_plan *p, const struct csvb_options *opt
     /* Import-Csv knows no escape character */
     p->escape_auto = opt->escape == CSVB_ESCAPE_AUTO && !ps;
     p->reader.escape = opt->escape > 0 && !ps ? (char)opt->escape : '\0';
+    p->comment_auto = opt->comment == CSVB_COMMENT_AUTO && !ps;
+    p->reader.comment = opt->comment > 0 && !ps ? (char)opt->comment : '\0';
     /* Import-Csv takes the first line for the header: --compat powershell does too */
     p->skip_auto = opt->skip_lines == CSVB_SKIP_LINES_AUTO && !ps;
     p->reader.skip_lines = opt->skip_lines == CSVB_SKIP_LINES_AUTO ? 0 : opt->skip_lines;
@@ -127,11 +129,11 @@ enum csvb_err csvb_plan_init(struct csvb_plan *p, const struct csvb_options *opt
     /* Rejects files, previews, transcoding, lenient reading, skipped lines and an escape
      * character take one pass over the file: such runs do not split files (a UTF-16 file cannot
      * be cut at raw byte offsets, a lenient unterminated quote runs to the end of the file, the
-     * lines skipped are counted from its start, and an escaped quote hides where a quoted field
-     * ends from the chunk planner). */
+     * lines skipped are counted from its start, and an escaped quote or a comment line hides
+     * where a quoted field ends from the chunk planner). */
     bool one_pass = opt->rejects || opt->preview > 0 || p->encoding[0] != '\0' ||
                     p->reader.quotes_lenient || ps || p->reader.skip_lines > 0 ||
-                    p->reader.escape != '\0';
+                    p->reader.escape != '\0' || p->reader.comment != '\0';
     p->chunk_size = one_pass ? 0 : opt->chunk_size;
     p->threads = csvb_plan_threads(opt->jobs, omp_env, cpus);
     return CSVB_OK;

@@ -55,6 +55,7 @@ struct reader {
     bool at_boundary;
     enum csvb_reader_failure failure;
     uint64_t failure_offset;
+    bool in_comment;   /* --comment: the rest of a comment line is still to come */
     size_t skip_left;  /* --skip-lines still to drop */
     uint64_t skip_end; /* where the lines skipped ended (an offset in the input) */
 };
@@ -123,18 +124,27 @@ static enum csvb_err feed_libcsv(struct reader *r, const char *s, size_t n)
         while (j < n && s[j] != '\n' && s[j] != '\r')
             j++;
         size_t end = j < n ? j + 1 : n;
-        if (!csvb_csvfeed_in_record(r->feed))
-            r->record_line = r->line;
-        size_t done = csvb_csvfeed_piece(r->feed, s + i, end - i);
-        if (r->cb_err != CSVB_OK)
-            return r->cb_err;
-        if (done < end - i)
-            return parse_error(r, csvb_csvfeed_refused(r->feed), (unsigned char)s[i + done],
-                               r->col + done + 1);
-        enum csvb_err e =
-            csvb_record_check(&r->rec, csvb_csvfeed_pending(r->feed), r->record_line, r->d);
-        if (e != CSVB_OK)
-            return e;
+        /* --comment: a line that starts with it where a record would start is skipped whole,
+         * like a blank line (a long one arrives in parts: the rest of it too) */
+        bool comment =
+            r->in_comment || (r->cfg->comment != '\0' && r->col == 0 && s[i] == r->cfg->comment &&
+                              !csvb_csvfeed_in_record(r->feed));
+        if (comment) {
+            r->in_comment = j == n;
+        } else {
+            if (!csvb_csvfeed_in_record(r->feed))
+                r->record_line = r->line;
+            size_t done = csvb_csvfeed_piece(r->feed, s + i, end - i);
+            if (r->cb_err != CSVB_OK)
+                return r->cb_err;
+            if (done < end - i)
+                return parse_error(r, csvb_csvfeed_refused(r->feed), (unsigned char)s[i + done],
+                                   r->col + done + 1);
+            enum csvb_err e =
+                csvb_record_check(&r->rec, csvb_csvfeed_pending(r->feed), r->record_line, r->d);
+            if (e != CSVB_OK)
+                return e;
+        }
         if (j < n) {
             bool crlf = s[j] == '\n' && j == i && r->prev_cr;
             if (!crlf)
@@ -167,8 +177,8 @@ static bool boundary_reached(struct reader *r, size_t at)
 /* True where a line may take the fast path: at a line start, no libcsv record in progress. */
 static bool fast_ok(const struct reader *r)
 {
-    return r->cfg->fast_path && r->cfg->escape == '\0' && r->col == 0 && !r->prev_cr &&
-           !csvb_csvfeed_in_record(r->feed);
+    return r->cfg->fast_path && r->cfg->escape == '\0' && r->cfg->comment == '\0' && r->col == 0 &&
+           !r->prev_cr && !csvb_csvfeed_in_record(r->feed);
 }
 
 /* The bulk fast path over buf[pos..valid) (validated, fast_ok): batches of whole records from

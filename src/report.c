@@ -109,12 +109,15 @@ const char *csvb_report_dialect(const struct csvb_result_dialect *dl, char *buf,
     if (dl->escape != '\0')
         snprintf(escape, sizeof escape, ", %s escapes",
                  dl->escape == '\\' ? "backslash" : (char[]){dl->escape, '\0'});
-    snprintf(buf, size, "%s%s%s%s%s%s",
+    char comment[40] = "";
+    if (dl->comment != '\0')
+        snprintf(comment, sizeof comment, ", %c comments", dl->comment);
+    snprintf(buf, size, "%s%s%s%s%s%s%s",
              dl->delimiter == '\t'  ? "tab"
              : dl->delimiter == ',' ? "comma"
                                     : one,
              dl->encoding[0] != '\0' ? ", " : "", dl->encoding,
-             dl->quotes_lenient ? ", lenient" : "", escape, skipped);
+             dl->quotes_lenient ? ", lenient" : "", escape, comment, skipped);
     return buf;
 }
 
@@ -127,7 +130,7 @@ unsigned csvb_report_shown(const struct csvb_options *opt, const struct csvb_res
     for (size_t i = 0; table && i < n; i++) {
         const struct csvb_result_dialect *dl = &csvb_results_get(results, i, &buf)->dialect;
         if ((dl->delimiter != '\0' && dl->delimiter != ',') || dl->encoding[0] != '\0' ||
-            dl->quotes_lenient || dl->skip_lines > 0 || dl->escape != '\0')
+            dl->quotes_lenient || dl->skip_lines > 0 || dl->escape != '\0' || dl->comment != '\0')
             return shown | CSVB_REPORT_SHOW_DIALECT;
     }
     return shown;

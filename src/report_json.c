@@ -76,8 +76,9 @@ static void set_hex_if_not_utf8(json_t *obj, const char *key, const char *s)
 }
 
 /* What a file was read with: "delimiter" (the character), "encoding" ("utf-8" when not
- * transcoded), "quotes" ("strict" or "lenient"), "escape" (the character, null for none),
- * "skip_lines" (lines dropped before the header); all null for a file that was not read. */
+ * transcoded), "quotes" ("strict" or "lenient"), "escape" (the character, null for none), "comment"
+ * (likewise), "skip_lines" (lines dropped before the header); all null for a file that was not
+ * read. */
 static void dialect_json(json_t *f, const struct csvb_result_dialect *dl)
 {
     char delim[2] = {dl->delimiter, '\0'};
@@ -89,6 +90,8 @@ static void dialect_json(json_t *f, const struct csvb_result_dialect *dl)
         f, "quotes", read ? json_string(dl->quotes_lenient ? "lenient" : "strict") : json_null());
     char esc[2] = {dl->escape, '\0'};
     json_object_set_new(f, "escape", read && dl->escape != '\0' ? json_string(esc) : json_null());
+    char com[2] = {dl->comment, '\0'};
+    json_object_set_new(f, "comment", read && dl->comment != '\0' ? json_string(com) : json_null());
     json_object_set_new(f, "skip_lines", read ? json_integer(dl->skip_lines) : json_null());
 }
 

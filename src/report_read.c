@@ -93,8 +93,8 @@ static char *path_from(json_t *f, const char *key, const char *hex_key)
     return p;
 }
 
-/* What the file was read with ("delimiter", "encoding", "quotes", "escape", "skip_lines"; null
- * when it was not read). */
+/* What the file was read with ("delimiter", "encoding", "quotes", "escape", "comment",
+ * "skip_lines"; null when it was not read). */
 static void dialect_from(json_t *f, struct csvb_result_dialect *dl)
 {
     const char *delim = json_string_value(json_object_get(f, "delimiter"));
@@ -106,6 +106,8 @@ static void dialect_from(json_t *f, struct csvb_result_dialect *dl)
     dl->quotes_lenient = quotes != NULL && strcmp(quotes, "lenient") == 0;
     const char *esc = json_string_value(json_object_get(f, "escape")); /* null: none */
     dl->escape = esc != NULL && strlen(esc) == 1 ? esc[0] : '\0';
+    const char *com = json_string_value(json_object_get(f, "comment")); /* null: none */
+    dl->comment = com != NULL && strlen(com) == 1 ? com[0] : '\0';
     json_int_t skip = json_integer_value(json_object_get(f, "skip_lines")); /* 0 when absent */
     dl->skip_lines = skip > 0 && skip <= UINT32_MAX ? (uint32_t)skip : 0;
 }

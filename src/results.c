@@ -15,7 +15,7 @@ struct csvb_result_rare {
     struct csvb_rows preview; /* owned */
     struct csvb_result_input input;
     uint32_t skip_lines;
-    char escape;
+    char escape, comment;
     char text[];
 };
 
@@ -73,8 +73,8 @@ static bool has_rare(const struct csvb_result *res)
            d->sys_errno != 0 || d->line != 0 || d->message[0] != '\0' || d->hint[0] != '\0' ||
            res->preview.n > 0 || res->preview.rows != NULL || input_known(&res->input) ||
            res->dialect.encoding[0] != '\0' || res->dialect.skip_lines != 0 ||
-           res->dialect.escape != '\0' || res->written_stamp[0] != '\0' ||
-           res->written_at[0] != '\0';
+           res->dialect.escape != '\0' || res->dialect.comment != '\0' ||
+           res->written_stamp[0] != '\0' || res->written_at[0] != '\0';
 }
 
 /* The strings of res as rare->text keeps them, in that order. */
@@ -103,7 +103,8 @@ static struct csvb_result_rare *rare_pack(struct csvb_result *res)
         res->bytes_parsed,   res->bytes_copied,       res->parse_runs,
         res->chunks,         res->chunk_temps_max,    res->diag.code,
         res->diag.sys_errno, res->diag.line,          res->preview,
-        res->input,          res->dialect.skip_lines, res->dialect.escape};
+        res->input,          res->dialect.skip_lines, res->dialect.escape,
+        res->dialect.comment};
     csvb_rows_init(&res->preview);
     char *at = rare->text;
     for (int k = 0; k < 5; k++) {
@@ -169,6 +170,7 @@ static void rare_unpack(const struct csvb_result_rare *rare, struct csvb_result 
     res->input = rare->input;
     res->dialect.skip_lines = rare->skip_lines;
     res->dialect.escape = rare->escape;
+    res->dialect.comment = rare->comment;
     const char *s = rare->text;
     s = take(res->diag.message, sizeof res->diag.message, s);
     s = take(res->diag.hint, sizeof res->diag.hint, s);
@@ -192,7 +194,7 @@ static void rare_clear(struct csvb_result *res)
     csvb_rows_init(&res->preview);
     memset(&res->input, 0, sizeof res->input);
     res->dialect.skip_lines = 0;
-    res->dialect.escape = '\0';
+    res->dialect.escape = res->dialect.comment = '\0';
     res->dialect.encoding[0] = res->written_stamp[0] = res->written_at[0] = '\0';
 }
 

@@ -123,29 +123,82 @@ static void strict_record(void *ctx)
     r->fields = 0;
 }
 
+/* Whether a comment line line[0..n) is worded as one: its character, then a blank, the
+ * character again or nothing ("# note", "## note", "#"), never a value such as #FF0000 or #1. */
+static bool worded_comment(const char *line, size_t n)
+{
+    return n < 2 || line[1] == ' ' || line[1] == '\t' || line[1] == line[0] || line[1] == '\r' ||
+           line[1] == '\n';
+}
+
+/* The width of line[0..n) read alone (Python's non-strict reading, its first record). */
+static size_t line_width(const char *line, size_t n, char delimiter, char escape)
+{
+    struct strict_read r = {0};
+    struct csvb_lenient *l = csvb_lenient_new_dialect(
+        delimiter, escape, false, (struct csvb_csvfeed_calls){strict_field, strict_record, &r});
+    if (l == NULL)
+        return 0;
+    csvb_lenient_piece(l, line, n);
+    csvb_lenient_finish(l);
+    csvb_lenient_free(l);
+    return r.header;
+}
+
 /* Whether data[0..len) reads strictly under delimiter and escape ('\0': none): nothing refused
  * (an input cut in a field counts only when the sample is complete) and every record after the
- * header as wide as it, with at least one. Pieces end at each CR and LF, as the reader feeds. */
-static bool reads_strictly(const char *data, size_t len, bool complete, char delimiter, char escape)
+ * header as wide as it, with at least one. Pieces end at each CR and LF, as the reader feeds.
+ * comment ('\0': none): a line that starts with it where a record would start is skipped, as
+ * the reader skips it; *comments counts them, and *fits those as wide as the header. */
+static bool reads_strictly_commented(const char *data, size_t len, bool complete, char delimiter,
+                                     char escape, char comment, size_t *comments, size_t *fits)
 {
     struct strict_read r = {0};
     struct csvb_lenient *l = csvb_lenient_new_dialect(
         delimiter, escape, true, (struct csvb_csvfeed_calls){strict_field, strict_record, &r});
     if (l == NULL)
         return false;
-    bool ok = true;
+    bool ok = true, at_line_start = true, in_comment = false;
+    size_t lead[CSVB_SNIFF_PREAMBLE_MAX], nlead = 0; /* widths of comments before the header */
     for (size_t i = 0; ok && i < len;) {
         size_t j = i;
         while (j < len && data[j] != '\n' && data[j] != '\r')
             j++;
         size_t end = j < len ? j + 1 : len;
-        ok = csvb_lenient_piece(l, data + i, end - i) == end - i;
+        if (!in_comment && comment != '\0' && at_line_start && data[i] == comment &&
+            !csvb_lenient_in_record(l)) {
+            in_comment = true;
+            (*comments)++;
+            /* one that could be a record: as wide as the header (later: before it) */
+            size_t w = worded_comment(data + i, j - i)
+                           ? 0
+                           : line_width(data + i, j - i, delimiter, escape);
+            if (w > 0 && r.records > 0 && w == r.header)
+                (*fits)++;
+            else if (w > 0 && r.records == 0 && nlead < sizeof lead / sizeof lead[0])
+                lead[nlead++] = w;
+            else if (w > 0 && r.records == 0)
+                ok = false; /* too many to remember: not a sample to decide on */
+        }
+        if (!in_comment)
+            ok = csvb_lenient_piece(l, data + i, end - i) == end - i;
+        if (j < len)
+            in_comment = false;
+        at_line_start = j < len;
         i = end;
     }
     if (ok && complete)
         ok = csvb_lenient_finish(l);
     csvb_lenient_free(l);
+    for (size_t k = 0; k < nlead; k++)
+        *fits += lead[k] == r.header;
     return ok && r.records >= 2 && r.odd == 0;
+}
+
+static bool reads_strictly(const char *data, size_t len, bool complete, char delimiter, char escape)
+{
+    size_t comments = 0, fits = 0;
+    return reads_strictly_commented(data, len, complete, delimiter, escape, '\0', &comments, &fits);
 }
 
 /* Whether data[0..len) holds the escape character right before a quote. */
@@ -166,6 +219,19 @@ char csvb_sniff_escape(const char *data, size_t len, bool complete, char delimit
         !reads_strictly(data, len, complete, delimiter, CSVB_SNIFF_ESCAPE))
         return '\0';
     return CSVB_SNIFF_ESCAPE;
+}
+
+char csvb_sniff_comment(const char *data, size_t len, bool complete, char delimiter, char escape)
+{
+    if (delimiter == CSVB_SNIFF_COMMENT || escape == CSVB_SNIFF_COMMENT ||
+        memchr(data, CSVB_SNIFF_COMMENT, len) == NULL)
+        return '\0';
+    if (reads_strictly(data, len, complete, delimiter, escape))
+        return '\0';
+    size_t comments = 0, fits = 0;
+    bool ok = reads_strictly_commented(data, len, complete, delimiter, escape, CSVB_SNIFF_COMMENT,
+                                       &comments, &fits);
+    return ok && comments > 0 && fits == 0 ? CSVB_SNIFF_COMMENT : '\0';
 }
 
 size_t csvb_sniff_skip(const char *data, size_t len, size_t lines)

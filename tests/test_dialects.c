@@ -26,6 +26,7 @@ struct dialect_case {
     unsigned rows_padded;
     bool error_prefix; /* error is the message's start (a hint of another kind may follow) */
     char escape;       /* as reported ('\0': none); such a file is never split */
+    char comment;      /* likewise */
 };
 
 static const struct dialect_case cases[] = {
@@ -59,6 +60,17 @@ static const struct dialect_case cases[] = {
      "column 12: expected ',' or end of line after a closing quote, found 'B' (the file escapes "
      "quotes with a backslash: --escape backslash reads it)",
      "the file escapes quotes with a backslash: --escape backslash reads it"},
+    /* '#' lines that do not fit the records are comments (--comment auto); values that start
+     * with '#' in a file that reads as it is stay data */
+    {"comment-lines.csv", NULL, ',',
+     "ID,Name,Status\n1,Ann,Active\n2,Bob,Active\n3,\"Cy\n# not a comment: inside "
+     "quotes\",Active\n",
+     .comment = '#'},
+    {"comment-lines.csv", "--comment=none", ',', NULL,
+     "expected 3 fields, found 2 (--on-bad-row pad fills short records with empty fields)",
+     "--on-bad-row pad fills short records with empty fields"},
+    {"hash-values.csv", NULL, ',', "Color,Name,Status\n#FF0000,red,Active\n#00FF00,green,Active\n"},
+    {"hash-values.csv", "--comment=#", ',', "Color,Name,Status\n", .comment = '#'},
     {"windows-path.csv", NULL, ',', "ID,Path,Status\n1,C:\\,Active\n2,D:\\data\\,Active\n"},
     {"pad-short.csv", "--on-bad-row=pad", ';',
      "ID;Name;Status\n1;Al;Active\n2;Bo;\n3;Cy;Active\n4;;\n5;Di;Active\n", NULL, NULL, 2},
@@ -76,7 +88,11 @@ static const struct dialect_case cases[] = {
     {"hint-tab.csv", "-dtab", '\t', "ID\tName\tStatus\n1\tDoe, Jane\tActive\n"},
     {"preamble-comments.tsv", NULL, '\t',
      "model\tmpg\tcyl\tStatus\nMazda RX4\t21\t6\tActive\nValiant\t18.1\t6\tInactive\n"},
-    {"preamble-comments.tsv", "--skip-lines=0", '\t', NULL,
+    /* --skip-lines 0: the '#' lines are still comments (--comment auto) */
+    {"preamble-comments.tsv", "--skip-lines=0", '\t',
+     "model\tmpg\tcyl\tStatus\nMazda RX4\t21\t6\tActive\nValiant\t18.1\t6\tInactive\n",
+     .comment = '#'},
+    {"preamble-comments.tsv", "--skip-lines=0 --comment=none", '\t', NULL,
      "expected 1 fields, found 4 (the first 2 lines look like a preamble before the header: "
      "--skip-lines 2)",
      "the first 2 lines look like a preamble before the header: --skip-lines 2"},
@@ -106,13 +122,25 @@ static void run_case(struct run *r, const char *dir, const char *file, const cha
                      size_t block, size_t chunk)
 {
     char *path = path_in(dir, file);
-    char *argv[] = {"csvbatch",   "--all-rows", "--select=*",
-                    "--no-stamp", "-q",         (char *)(option != NULL ? option : "-j1"),
-                    path,         NULL};
+    /* option: one argument, or two separated by a space */
+    char opts[128];
+    snprintf(opts, sizeof opts, "%s", option != NULL ? option : "-j1");
+    char *second = strchr(opts, ' ');
+    if (second != NULL)
+        *second++ = '\0';
+    char *argv[] = {"csvbatch",
+                    "--all-rows",
+                    "--select=*",
+                    "--no-stamp",
+                    "-q",
+                    opts,
+                    second != NULL ? second : "-j1",
+                    path,
+                    NULL};
     struct csvb_diag d;
     csvb_diag_init(&d);
     memset(r, 0, sizeof *r);
-    cr_assert_eq(csvb_cli_parse(7, argv, &r->opt, &d), CSVB_CLI_OK, "%s", d.message);
+    cr_assert_eq(csvb_cli_parse(8, argv, &r->opt, &d), CSVB_CLI_OK, "%s", d.message);
     cr_assert_eq(csvb_outputs_plan(&r->opt, &r->list, &d), CSVB_OK, "%s", d.message);
     cr_assert_eq(r->list.n, 1);
     r->opt.jobs = chunk > 0 ? 2 : 1;
@@ -165,9 +193,12 @@ static void check(const struct dialect_case *c, const char *dir, size_t block)
     const struct csvb_result *res = &r.results[0];
     cr_expect_eq(res->dialect.delimiter, c->delimiter, "%s %s block %zu: delimiter 0x%02x", c->file,
                  c->option ? c->option : "", block, res->dialect.delimiter);
-    if (c->output != NULL)
+    if (c->output != NULL) {
         cr_expect_eq(res->dialect.escape, c->escape, "%s %s: escape 0x%02x", c->file,
                      c->option ? c->option : "", res->dialect.escape);
+        cr_expect_eq(res->dialect.comment, c->comment, "%s %s: comment 0x%02x", c->file,
+                     c->option ? c->option : "", res->dialect.comment);
+    }
     char *name = output_name(c->file);
     char *got = read_text(dir, name);
     if (c->output != NULL) {
@@ -249,11 +280,12 @@ Test(dialects, corpus_chunked)
         char *got = read_text(t, name);
         cr_expect_eq(split.results[0].status, CSVB_STATUS_SUCCESS, "%s: %s", c->file,
                      split.results[0].diag.message);
-        if (c->escape != '\0') /* read whole: escaped quotes hide the records' ends */
+        if (c->escape != '\0' || c->comment != '\0') /* read whole (plan.c) */
             cr_expect_leq(split.results[0].parse_runs, 1, "%s was split", c->file);
         else
             cr_expect_gt(split.results[0].parse_runs, 1, "%s was not split", c->file);
         cr_expect_eq(split.results[0].dialect.escape, c->escape, "%s", c->file);
+        cr_expect_eq(split.results[0].dialect.comment, c->comment, "%s", c->file);
         cr_expect_eq(split.results[0].dialect.delimiter, c->delimiter, "%s", c->file);
         cr_expect_eq(whole.results[0].dialect.delimiter, c->delimiter, "%s", c->file);
         cr_expect_str_eq(got != NULL ? got : "", want != NULL ? want : "(none)", "%s", c->file);

@@ -40,8 +40,8 @@ static enum csvb_err on_row(void *ctx, const struct csvb_row *row, bool *stop, s
     return CSVB_OK;
 }
 
-static char *read_dialect(const char *in, size_t chunk, size_t block, bool fast, bool lenient,
-                          char escape)
+static char *read_commented(const char *in, size_t chunk, size_t block, bool fast, bool lenient,
+                            char escape, char comment)
 {
     struct capture c = {NULL, 0, 0};
     put(&c, "", 0);
@@ -51,6 +51,7 @@ static char *read_dialect(const char *in, size_t chunk, size_t block, bool fast,
     cfg.fast_path = fast;
     cfg.quotes_lenient = lenient;
     cfg.escape = escape;
+    cfg.comment = comment;
     struct csvb_mem_source mem = {in, strlen(in), 0, chunk};
     struct csvb_diag d;
     csvb_diag_init(&d);
@@ -62,6 +63,12 @@ static char *read_dialect(const char *in, size_t chunk, size_t block, bool fast,
         put(&c, err, (size_t)n);
     }
     return c.text;
+}
+
+static char *read_dialect(const char *in, size_t chunk, size_t block, bool fast, bool lenient,
+                          char escape)
+{
+    return read_commented(in, chunk, block, fast, lenient, escape, '\0');
 }
 
 static char *read_lenient(const char *in, size_t chunk, size_t block, bool fast)
@@ -190,6 +197,51 @@ Test(lenient, escape_errors_say_where_and_what)
     /* without an escape character the same bytes read as strict mode always did */
     got = read_dialect("\"x \\\"y\",1\n", 1 << 20, 1 << 20, true, false, '\0');
     cr_assert(strncmp(got, "E3@1:column 6: expected ','", 27) == 0, "%s", got);
+    free(got);
+}
+
+/* --comment '#': a line that starts with it where a record would start is skipped (counted: the
+ * lines of errors after it stay the file's); inside a quoted field, or after a blank, it is data.
+ */
+static const struct {
+    const char *in, *want;
+} comment_cases[] = {
+    {"a,b\n#c\n1,2\n", "[a][b]\n[1][2]\n"},
+    {"#x\n# y, z\na,b\n1,2\n", "[a][b]\n[1][2]\n"},
+    {"a,b\n\"x\n#y\",1\n", "[a][b]\n[x\n#y][1]\n"},
+    {"a,b\r\n# c\r\n1,2\r\n#\r", "[a][b]\n[1][2]\n"},
+    {"a,b\r# c\r1,2\r", "[a][b]\n[1][2]\n"},
+    {"a\n #c\n", "[a]\n[ #c]\n"},
+    {"a\n#c", "[a]\n"},
+    {"a#b,c\n#,#\n", "[a#b][c]\n"},
+    {"a\n#xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\nb\n",
+     "[a]\n[b]\n"},
+    {"a,b\n#c\n\"x\"y,1\n", "[a][b]\nE3@3:column 4: expected ',' or end of line after a "
+                            "closing quote, found 'y' (a quoted field ends at its closing quote: "
+                            "a quote inside it must be doubled)"},
+};
+
+Test(lenient, comment_lines_skipped_in_every_buffering)
+{
+    static const size_t blocks[] = {4, 7, 64, 1 << 20};
+    for (size_t i = 0; i < sizeof comment_cases / sizeof comment_cases[0]; i++) {
+        size_t len = strlen(comment_cases[i].in);
+        for (int mode = 0; mode < 3; mode++) /* strict, lenient, strict with an escape */
+            for (size_t chunk = 1; chunk <= len + 1; chunk += (chunk < 9 ? 1 : 7))
+                for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++) {
+                    const char *want = comment_cases[i].want;
+                    if (mode == 1 && strstr(want, "E3@") != NULL)
+                        continue; /* lenient reads the text after the quote */
+                    char *got = read_commented(comment_cases[i].in, chunk, blocks[b], true,
+                                               mode == 1, mode == 2 ? '\\' : '\0', '#');
+                    cr_assert_str_eq(got, want, "case %zu mode %d chunk %zu block %zu", i, mode,
+                                     chunk, blocks[b]);
+                    free(got);
+                }
+    }
+    /* without --comment such lines are records */
+    char *got = read_commented("a\n#c\n", 1 << 20, 1 << 20, true, false, '\0', '\0');
+    cr_assert_str_eq(got, "[a]\n[#c]\n");
     free(got);
 }
 

@@ -155,7 +155,8 @@ Test(options, describe_defaults_in_report_order)
                            "timeout=null\ndeadline=null\ncolor='auto'\njunit=null\n"
                            "annotations='auto'\ncompress='auto'\ncompress_level=0\n"
                            "incremental=false\nskip_lines='auto'\n"
-                           "escape='auto'\n");
+                           "escape='auto'\n"
+                           "comment='auto'\n");
     free(text);
 }
 
@@ -177,7 +178,8 @@ Test(options, describe_given_options)
                      "rejects=false\ncompat='powershell'\nmax_failures=0\ntimeout=1.5\n"
                      "deadline=null\ncolor='auto'\njunit=null\nannotations='auto'\n"
                      "compress='auto'\ncompress_level=0\nincremental=false\nskip_lines='auto'\n"
-                     "escape='auto'\n");
+                     "escape='auto'\n"
+                     "comment='auto'\n");
     free(text);
     char *given[] = {"csvbatch", "--color",       "never",  "--junit",
                      "r.xml",    "--annotations", "github", "x"};

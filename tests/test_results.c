@@ -55,6 +55,7 @@ static void expect_same(const struct csvb_result *a, const struct csvb_result *b
     cr_expect_str_eq(a->dialect.encoding, b->dialect.encoding);
     cr_expect_eq(a->dialect.skip_lines, b->dialect.skip_lines);
     cr_expect_eq(a->dialect.escape, b->dialect.escape);
+    cr_expect_eq(a->dialect.comment, b->dialect.comment);
 }
 
 /* A plain success: counts, seconds, dialect, compression only. */
@@ -96,6 +97,7 @@ static void rare(struct csvb_result *r)
     snprintf(r->dialect.encoding, sizeof r->dialect.encoding, "ISO-8859-15");
     r->dialect.skip_lines = 3;
     r->dialect.escape = '\\';
+    r->dialect.comment = '#';
 }
 
 Test(results, round_trip_without_a_diagnostic)

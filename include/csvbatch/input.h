@@ -32,6 +32,7 @@ struct csvb_input {
     struct csvb_sniff sniff;    /* what the sample agrees on (hints ask it even under -d CHAR) */
     char delimiter;             /* the one to read with: -d CHAR, or the sniffer's answer */
     char escape;                /* --escape CHAR, or under auto the sniffer's answer ('\0') */
+    char comment;               /* --comment CHAR, or under auto the sniffer's answer ('\0') */
     size_t skip_lines;          /* the lines before the header: --skip-lines N, or under auto the
                                    preamble the sniffer found (csvb_sniff_auto_skip) */
     bool trusted;               /* opened on the listing's word: csvb_input_confirm checks */

@@ -17,6 +17,9 @@ enum csvb_quotes { CSVB_QUOTES_STRICT, CSVB_QUOTES_LENIENT };
 
 /* --escape auto: each file's own (sniff.h csvb_sniff_escape); 0 is none. */
 #define CSVB_ESCAPE_AUTO (-1)
+
+/* --comment auto: each file's own (sniff.h csvb_sniff_comment); 0 is none. */
+#define CSVB_COMMENT_AUTO (-1)
 enum csvb_progress_mode { CSVB_PROGRESS_AUTO, CSVB_PROGRESS_ON, CSVB_PROGRESS_OFF };
 /* --on-bad-row; the choice is also kept as the bools skip_bad_rows and pad_bad_rows. */
 enum csvb_bad_row { CSVB_BAD_ROW_FAIL, CSVB_BAD_ROW_SKIP, CSVB_BAD_ROW_PAD };
@@ -87,7 +90,8 @@ struct csvb_options {
     const char *encoding; /* --encoding as given: "utf-8" (default), "auto" or a name iconv knows
                              (checked by cli; transcode.h says how each is read) */
     enum csvb_quotes quotes;
-    int escape; /* --escape: CSVB_ESCAPE_AUTO (default), 0 (none) or the character */
+    int escape;  /* --escape: CSVB_ESCAPE_AUTO (default), 0 (none) or the character */
+    int comment; /* --comment: CSVB_COMMENT_AUTO (default), 0 (none) or the character */
     enum csvb_compat compat;
     enum csvb_progress_mode progress;
     enum csvb_bad_row on_bad_row;      /* --on-bad-row, as given */
@@ -171,6 +175,8 @@ extern const struct csvb_names csvb_format_names;      /* table csv json */
 extern const struct csvb_names csvb_encoding_names;    /* suggestions for completion only: utf-8
                                                           latin1 windows-1252 (any iconv name works) */
 extern const struct csvb_names csvb_quotes_names;      /* strict lenient */
+extern const struct csvb_names csvb_comment_names;     /* suggestions for completion only: auto
+                                                          none # */
 extern const struct csvb_names csvb_escape_names;      /* suggestions for completion only: auto
                                                           none backslash (any character works) */
 extern const struct csvb_names csvb_compat_names;      /* none (internal) powershell */

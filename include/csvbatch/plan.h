@@ -31,7 +31,8 @@ struct csvb_plan {
     char stamp[CSVB_STAMP_MAX];       /* the run's ProcessedDate value */
     struct csvb_reader_config reader; /* delimiter '\0': -d auto (csvb_plan_dialect per file) */
     bool skip_auto; /* --skip-lines auto: reader.skip_lines is 0, each file's input sets its own */
-    bool escape_auto; /* --escape auto: reader.escape is '\0', each file's input sets its own */
+    bool escape_auto;  /* --escape auto: reader.escape is '\0', each file's input sets its own */
+    bool comment_auto; /* --comment auto: reader.comment is '\0', likewise */
     struct csvb_stage_config stage; /* delimiters '\0': as each file is read */
     struct csvb_plan_limits limits;
     const char *encoding;      /* of the inputs (borrowed from opt): "" = UTF-8 (no filter unless

@@ -39,6 +39,9 @@ struct csvb_reader_config {
                             quote-free lines still take the fast path: they read the same */
     char escape;         /* --escape: '\0' none; else Python's escapechar (csvfeed.h), every
                             line through csvfeed (the fast path knows no escapes) */
+    char comment;        /* --comment: '\0' none; else a line that starts with it where a
+                            record would start is skipped like a blank line (counted, unread);
+                            every line through csvfeed */
     bool strip_bom;      /* the input starts a file: a UTF-8 BOM is stripped (default true) */
     size_t skip_lines;   /* --skip-lines: the input's first lines (through their line feed,
                             after a BOM) are dropped unread: neither checked nor parsed, but

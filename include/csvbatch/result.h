@@ -41,6 +41,7 @@ struct csvb_result_dialect {
     uint32_t skip_lines; /* lines dropped before the header: --skip-lines N, or the preamble
                             --skip-lines auto found */
     char escape;         /* --escape CHAR, or the one --escape auto found; '\0': none */
+    char comment;        /* --comment CHAR, or the one --comment auto found; '\0': none */
 };
 
 struct csvb_result {

@@ -82,6 +82,17 @@ size_t csvb_sniff_auto_skip(const char *data, size_t len, bool complete, char fa
 #define CSVB_SNIFF_ESCAPE '\\'
 char csvb_sniff_escape(const char *data, size_t len, bool complete, char delimiter);
 
+/* --comment auto: the comment character of a sample (after the BOM and the lines skipped), read
+ * with `delimiter` and `escape`: CSVB_SNIFF_COMMENT when the sample's first record (its header)
+ * does not start with it, some line does where a record would start, the sample does not read
+ * strictly as it is (csvb_sniff_escape's test), and does with those lines skipped; and each of
+ * them is worded as a comment ('#' then a blank, '#' again or the line end: "# note", "##") or,
+ * read alone, is not as wide as the header (so that a data row such as #FF0000,red is never
+ * taken for a comment); else '\0'. Lines before the header may be comments too (at most
+ * CSVB_SNIFF_PREAMBLE_MAX of them not so worded). Pure. */
+#define CSVB_SNIFF_COMMENT '#'
+char csvb_sniff_comment(const char *data, size_t len, bool complete, char delimiter, char escape);
+
 /* The best agreeing candidate of s other than `used` (the delimiter the file was read with), by
  * the tie rule with fallback first, or '\0' when there is none: what a field-count hint names. */
 char csvb_sniff_other(const struct csvb_sniff *s, char used, char fallback);

@@ -27,6 +27,9 @@
  * error where strict Python raises); --escape auto (csvb_sniff_escape) answers the same for the
  * same bytes, and chooses the backslash only for an input that Python's strict reading without
  * it refuses or reads ragged, and reads, strictly and as wide as its header, with it.
+ * (12) --comment '#' gives the same rows whatever the buffering and exactly lenient_ref.h's with
+ * comment lines skipped; --comment auto chooses '#' only for an input that reads strictly and as
+ * wide as its header only with them skipped.
  * Built with clang -fsanitize=fuzzer (make fuzz); with gcc the replay main below runs the
  * corpus files given on the command line (make fuzz-replay), so crashes stay regression tests. */
 #include <stdint.h>
@@ -100,7 +103,8 @@ static struct capture run(const uint8_t *data, size_t size, size_t chunk, size_t
 }
 
 static unsigned long line_shift;
-static char escape_mode; /* (11): --escape for run_with */
+static char escape_mode;  /* (11): --escape for run_with */
+static char comment_mode; /* (12): --comment for run_with */
 
 static enum csvb_err on_row_shifted(void *ctx, const struct csvb_row *row, bool *stop,
                                     struct csvb_diag *d)
@@ -123,6 +127,7 @@ static struct capture run_with(const uint8_t *data, size_t size, size_t chunk, s
     cfg.quotes_lenient = python_mode && !mode->lenient;
     cfg.skip_lines = skip_mode;
     cfg.escape = escape_mode;
+    cfg.comment = comment_mode;
     cfg.strip_bom = mode->strip_bom;
     cfg.range_end = mode->range_end;
     cfg.max_field_size = 1 << 16;
@@ -471,6 +476,53 @@ static void check_escape(const uint8_t *data, size_t size, size_t chunk, size_t 
     }
 }
 
+/* (12) */
+static void check_comment(const uint8_t *data, size_t size, size_t chunk, size_t block)
+{
+    struct csvb_utf8 v;
+    csvb_utf8_init(&v);
+    enum csvb_utf8_fault fault;
+    bool fits_all = csvb_utf8_check(&v, data, size, &fault) == size && csvb_utf8_complete(&v) &&
+                    memchr(data, 0, size) == NULL && size < (1 << 16);
+    comment_mode = '#';
+    enum csvb_err e1, e2;
+    struct capture a = run(data, size, 0, 1 << 20, true, &e1);
+    struct capture b = run(data, size, chunk, block, true, &e2);
+    comment_mode = '\0';
+    if (e1 != e2 || a.len != b.len || memcmp(a.text, b.text, a.len)) {
+        fprintf(stderr, "--comment depends on buffering\n%s\n%s\n", a.text, b.text);
+        abort();
+    }
+    struct capture ref = {NULL, 0, 0, NULL};
+    put(&ref, "", 0);
+    bool raised;
+    size_t longest = python_reference_dialect(data, size, true, -1, '#', &raised, &ref);
+    if (fits_all && longest <= (1 << 16) &&
+        (raised ? e1 != CSVB_E_PARSE || a.len <= ref.len || memcmp(ref.text, a.text, ref.len) ||
+                      a.text[ref.len] != 'E'
+                : e1 != CSVB_OK || ref.len != a.len || memcmp(ref.text, a.text, a.len))) {
+        fprintf(stderr, "--comment differs from the reference (raised %d, error %d)\n%s\n",
+                (int)raised, (int)e1, a.text);
+        abort();
+    }
+    size_t from = csvb_sniff_skip((const char *)data, size, 0);
+    char got = csvb_sniff_comment((const char *)data + from, size - from, true, ',', '\0');
+    if (got != '\0' && fits_all) {
+        struct capture without = {NULL, 0, 0, NULL};
+        put(&without, "", 0);
+        bool raised_without;
+        python_reference(data, size, true, &raised_without, &without);
+        if (raised || !ref_even(&ref) || (!raised_without && ref_even(&without))) {
+            fprintf(stderr, "--comment auto chose '#' against the readings\n");
+            abort();
+        }
+        free(without.text);
+    }
+    free(ref.text);
+    free(a.text);
+    free(b.text);
+}
+
 /* (7): the sample the peek holds, and so the answer, depend on the bytes alone. */
 static void check_sniff_once(const uint8_t *data, size_t size, size_t want, size_t chunk,
                              bool compressed)
@@ -621,6 +673,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     free(l2.text);
     check_python_lenient(data, size, chunk, block);
     check_escape(data, size, chunk, block);
+    check_comment(data, size, chunk, block);
     check_sniff(data, size, chunk);
     check_skip(data, size, chunk, block);
     return 0;

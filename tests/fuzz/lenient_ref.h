@@ -14,9 +14,10 @@ enum ref_state {
     REF_IN_FIELD,
     REF_IN_QUOTED,
     REF_QUOTE_IN_QUOTED,
-    REF_ESCAPED,          /* ESCAPED_CHAR */
-    REF_AFTER_ESCAPED,    /* AFTER_ESCAPED_CRNL */
-    REF_ESCAPED_IN_QUOTED /* ESCAPE_IN_QUOTED_FIELD */
+    REF_ESCAPED,           /* ESCAPED_CHAR */
+    REF_AFTER_ESCAPED,     /* AFTER_ESCAPED_CRNL */
+    REF_ESCAPED_IN_QUOTED, /* ESCAPE_IN_QUOTED_FIELD */
+    REF_COMMENT            /* --comment: a line that starts with it at record start (not Python) */
 };
 
 struct ref {
@@ -51,8 +52,8 @@ static void ref_record(struct ref *r)
  * comparison when it is over the reader's limit). strict: Python's strict=True, which raises
  * (*raised, out holding the records before) at text after a closing quote and at a quoted field
  * open at the end; a quote inside an unquoted field is text in both. */
-static size_t python_reference_esc(const uint8_t *data, size_t size, bool strict, int escape,
-                                   bool *raised, struct capture *out)
+static size_t python_reference_dialect(const uint8_t *data, size_t size, bool strict, int escape,
+                                       int comment, bool *raised, struct capture *out)
 {
     *raised = false;
     struct ref r = {out, {NULL, 0, 0, NULL}, {NULL, 0, 0, NULL}, 0, 0, 1};
@@ -64,7 +65,11 @@ static size_t python_reference_esc(const uint8_t *data, size_t size, bool strict
     for (; i < size; i++) {
         char c = (char)data[i];
         bool eol = c == '\r' || c == '\n';
-        if (st == REF_START_RECORD) {
+        if (st == REF_COMMENT && eol)
+            st = REF_START_RECORD; /* its line end: a blank line after it is none */
+        else if (st == REF_START_RECORD && (unsigned char)c == comment)
+            st = REF_COMMENT;
+        else if (st == REF_START_RECORD) {
             if (!eol) {
                 st = REF_START_FIELD;
                 r.line = line;
@@ -72,6 +77,7 @@ static size_t python_reference_esc(const uint8_t *data, size_t size, bool strict
         }
         switch (st) {
         case REF_START_RECORD:
+        case REF_COMMENT:
             break;
         case REF_START_FIELD:
             if (eol) {
@@ -151,11 +157,17 @@ static size_t python_reference_esc(const uint8_t *data, size_t size, bool strict
     cut = cut || st == REF_AFTER_ESCAPED || st == REF_IN_QUOTED;
     if (strict && cut && !*raised)
         *raised = true;
-    else if (st != REF_START_RECORD && !*raised)
+    else if (st != REF_START_RECORD && st != REF_COMMENT && !*raised)
         ref_record(&r); /* a last line without its end, or a quote open to the end */
     free(r.fields.text);
     free(r.field.text);
     return r.longest;
+}
+
+static size_t python_reference_esc(const uint8_t *data, size_t size, bool strict, int escape,
+                                   bool *raised, struct capture *out)
+{
+    return python_reference_dialect(data, size, strict, escape, -1, raised, out);
 }
 
 static size_t python_reference(const uint8_t *data, size_t size, bool strict, bool *raised,
