@@ -543,7 +543,7 @@ void csvb_chunks_finish(const struct csvb_plan *plan, const struct csvb_job *job
                                                                       run's */
         csvb_hints_explain(plan, job, &why, deadline, &res->diag);
     else if (e == CSVB_E_PARSE && c->width_failed)
-        csvb_hints_explain_comment(plan, job, deadline, &res->diag);
+        csvb_hints_explain_width(plan, job, deadline, &res->diag);
     if (e == CSVB_OK && !plan->stage.dry_run)
         e = csvb_atomic_commit(&c->chunks[0].out, plan->fsync, &res->diag);
     for (size_t k = 0; k < c->n; k++) {

@@ -211,22 +211,42 @@ void csvb_hints_explain(const struct csvb_plan *plan, const struct csvb_job *job
                        what);
 }
 
-void csvb_hints_explain_comment(const struct csvb_plan *plan, const struct csvb_job *job,
-                                double deadline, struct csvb_diag *d)
+/* Replaces d's hint (and its words at the end of the message) with nothing: a better one follows.
+ */
+static void drop_hint(struct csvb_diag *d)
 {
-    if (d->code != CSVB_E_PARSE || !plan->comment_auto) /* --comment none: no such lines */
+    if (d->hint[0] == '\0')
+        return;
+    size_t n = strlen(d->message), h = strlen(d->hint) + 3; /* " (" hint ")" */
+    if (n >= h)
+        d->message[n - h] = '\0';
+    d->hint[0] = '\0';
+}
+
+void csvb_hints_explain_width(const struct csvb_plan *plan, const struct csvb_job *job,
+                              double deadline, struct csvb_diag *d)
+{
+    if (d->code != CSVB_E_PARSE || plan->reader.lenient)
         return;
     bool short_only;
-    char was_escape, was_comment = '\0';
-    if (!dry_read_commented(plan, job, deadline, false, -1, CSVB_SNIFF_COMMENT, false, &short_only,
-                            &was_escape, &was_comment) ||
-        was_comment != '\0')
+    char was_escape = '\0', was_comment = '\0';
+    /* '#' lines read as records (--comment auto found none in the sample) */
+    if (plan->comment_auto &&
+        dry_read_commented(plan, job, deadline, false, -1, CSVB_SNIFF_COMMENT, false, &short_only,
+                           &was_escape, &was_comment) &&
+        was_comment == '\0') {
+        drop_hint(d); /* the sniffer's, which would read such lines as records */
+        csvb_diag_hint(
+            d, "the lines that start with '#' look like comments: --comment '#' skips them");
         return;
-    if (d->hint[0] != '\0') { /* the sniffer's hint gives way: it would read such lines as rows */
-        size_t n = strlen(d->message), h = strlen(d->hint) + 3;
-        if (n >= h)
-            d->message[n - h] = '\0';
-        d->hint[0] = '\0';
     }
-    csvb_diag_hint(d, "the lines that start with '#' look like comments: --comment '#' skips them");
+    /* \, and escaped line breaks read as delimiters and record ends (MySQL's unquoted style) */
+    if (plan->escape_auto &&
+        dry_read_commented(plan, job, deadline, false, CSVB_SNIFF_ESCAPE, -1, false, &short_only,
+                           &was_escape, &was_comment) &&
+        was_escape == '\0') {
+        drop_hint(d);
+        csvb_diag_hint(d, "the file escapes delimiters or line breaks with a backslash: --escape "
+                          "backslash reads it");
+    }
 }

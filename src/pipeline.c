@@ -66,8 +66,7 @@ static enum csvb_err run(const struct csvb_plan *plan, const struct csvb_job *jo
     res->dialect.quotes_lenient = plan->reader.quotes_lenient;
     bool hintable = e == CSVB_E_PARSE && stats.failure != CSVB_READER_FAIL_NONE && !in.stream;
     width_hint(plan, job, &in, s, d);
-    bool comment_hintable =
-        e == CSVB_E_PARSE && s->width_failed && !in.stream && in.comment == '\0';
+    bool width_hintable = e == CSVB_E_PARSE && s->width_failed && !in.stream;
     struct csvb_diag changed;
     csvb_diag_init(&changed);
     enum csvb_err unchanged =
@@ -91,8 +90,8 @@ static enum csvb_err run(const struct csvb_plan *plan, const struct csvb_job *jo
     csvb_input_close(&in);
     if (hintable && e == CSVB_E_PARSE)
         csvb_hints_explain(plan, job, &stats, deadline, d);
-    else if (comment_hintable && e == CSVB_E_PARSE)
-        csvb_hints_explain_comment(plan, job, deadline, d);
+    else if (width_hintable && e == CSVB_E_PARSE)
+        csvb_hints_explain_width(plan, job, deadline, d);
     if (e != CSVB_OK)
         return e;
     /* No header, no records (an empty file, only blank lines): read as Import-Csv, Python's csv

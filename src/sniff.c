@@ -201,19 +201,20 @@ static bool reads_strictly(const char *data, size_t len, bool complete, char del
     return reads_strictly_commented(data, len, complete, delimiter, escape, '\0', &comments, &fits);
 }
 
-/* Whether data[0..len) holds the escape character right before a quote. */
-static bool escaped_quote(const char *data, size_t len)
+/* Whether data[0..len) holds the escape character right before a quote, the delimiter or a line
+ * break: what only an escape character would make text. */
+static bool escaped_byte(const char *data, size_t len, char delimiter)
 {
     for (const char *p = data, *end = data + len;
          (p = memchr(p, CSVB_SNIFF_ESCAPE, (size_t)(end - p))) != NULL && p + 1 < end; p++)
-        if (p[1] == '"')
+        if (p[1] == '"' || p[1] == delimiter || p[1] == '\n' || p[1] == '\r')
             return true;
     return false;
 }
 
 char csvb_sniff_escape(const char *data, size_t len, bool complete, char delimiter)
 {
-    if (delimiter == CSVB_SNIFF_ESCAPE || !escaped_quote(data, len))
+    if (delimiter == CSVB_SNIFF_ESCAPE || !escaped_byte(data, len, delimiter))
         return '\0';
     if (reads_strictly(data, len, complete, delimiter, '\0') ||
         !reads_strictly(data, len, complete, delimiter, CSVB_SNIFF_ESCAPE))

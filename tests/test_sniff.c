@@ -393,6 +393,11 @@ Test(sniff, escape)
     const char *open = "a,b\n\"x \\\"y\\\"\",1\n\"open\\\",2\n";
     cr_assert_eq(escape_of(open, true, ','), '\0');
     cr_assert_eq(escape_of(open, false, ','), '\\');
+    /* unquoted, MySQL-style: \, for a delimiter, \ before a line break in a field */
+    cr_assert_eq(escape_of("id,text\n1,a\\, b\n2,line\\\nbreak\n3,c\n", true, ','), '\\');
+    cr_assert_eq(escape_of("id\ttext\n1\ta\\\tb\n2\tc\n", true, '\t'), '\\');
+    /* a path at a line end, in a file that reads as it is: none */
+    cr_assert_eq(escape_of("id,dir\n1,C:\\\n2,D:\\\n", true, ','), '\0');
     /* the escape character cannot be the delimiter */
     cr_assert_eq(escape_of("a\\b\n\"x \\\"\\y\n", true, '\\'), '\0');
     /* pure: the same bytes, the same answer */

@@ -25,10 +25,11 @@ void csvb_hints_explain(const struct csvb_plan *plan, const struct csvb_job *job
                         const struct csvb_reader_stats *stats, double deadline,
                         struct csvb_diag *d);
 
-/* A field-count (or other stage) failure of a file that --comment auto read with no comment
- * character: when the file reads with --comment '#' (a dry run, as above), d's hint names it, in
- * place of a hint already there (the sniffer's, which would read such lines as records). */
-void csvb_hints_explain_comment(const struct csvb_plan *plan, const struct csvb_job *job,
-                                double deadline, struct csvb_diag *d);
+/* A field-count (or other stage) failure, under --comment auto and --escape auto: when the file
+ * reads with --comment '#' (a dry run, as above) while the run found no comment character, or
+ * else with --escape backslash while it found no escape character, d's hint names that option,
+ * in place of a hint already there (the sniffer's, which would read such lines as records). */
+void csvb_hints_explain_width(const struct csvb_plan *plan, const struct csvb_job *job,
+                              double deadline, struct csvb_diag *d);
 
 #endif

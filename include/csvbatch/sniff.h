@@ -73,12 +73,14 @@ size_t csvb_sniff_auto_skip(const char *data, size_t len, bool complete, char fa
 
 /* --escape auto: the escape character a sample (after the BOM and the lines skipped) is written
  * with, read with `delimiter`: CSVB_SNIFF_ESCAPE when the sample holds it right before a quote,
- * does not read strictly without an escape character (Python's csv.reader(strict=True): a byte
- * after a closing quote refused, a complete record not as wide as the header, or no record after
- * it), and does with it (nothing refused, every complete record after the header as wide as
- * it, at least one; an open field at the end counts only when the sample is the whole input);
- * else '\0'. MySQL's and many hand-written exports write \" for a quote inside a quoted field:
- * read without the escape character such a file fails on text after a closing quote. Pure. */
+ * the delimiter or a line break (what only an escape character makes text), does not read
+ * strictly without an escape character (Python's csv.reader(strict=True): a byte after a closing
+ * quote refused, a complete record not as wide as the header, or no record after it), and does
+ * with it (nothing refused, every complete record after the header as wide as it, at least one;
+ * an open field at the end counts only when the sample is the whole input); else '\0'. MySQL's
+ * and many hand-written exports write \" for a quote inside a quoted field (read without the
+ * escape character such a file fails on text after a closing quote), or, unquoted, \, for a
+ * delimiter and \ before a line break in a field (the field counts then differ). Pure. */
 #define CSVB_SNIFF_ESCAPE '\\'
 char csvb_sniff_escape(const char *data, size_t len, bool complete, char delimiter);
 
