@@ -223,6 +223,28 @@ static void drop_hint(struct csvb_diag *d)
     d->hint[0] = '\0';
 }
 
+/* Whether the delimiter a field-count hint names (the sniffer's other agreeing candidate,
+ * csvb_sniff_other) reads job: a dry run with it; true when there is none to ask about. */
+static bool other_delimiter_reads(const struct csvb_plan *plan, const struct csvb_job *job,
+                                  double deadline)
+{
+    struct csvb_diag d;
+    csvb_diag_init(&d);
+    struct csvb_input in;
+    if (csvb_input_open(&in, plan, job, CSVB_INPUT_CHECKED, deadline, &d) != CSVB_OK)
+        return true;
+    char other = csvb_sniff_other(&in.sniff, in.delimiter, csvb_sniff_ext_delimiter(job->path));
+    csvb_input_close(&in);
+    if (other == '\0')
+        return true;
+    struct csvb_plan with = *plan; /* read-only, for the dry run */
+    with.reader.delimiter = other;
+    bool short_only;
+    char was_escape, was_comment;
+    return dry_read_commented(&with, job, deadline, false, -1, -1, false, &short_only, &was_escape,
+                              &was_comment);
+}
+
 void csvb_hints_explain_width(const struct csvb_plan *plan, const struct csvb_job *job,
                               double deadline, struct csvb_diag *d)
 {
@@ -248,5 +270,16 @@ void csvb_hints_explain_width(const struct csvb_plan *plan, const struct csvb_jo
         drop_hint(d);
         csvb_diag_hint(d, "the file escapes delimiters or line breaks with a backslash: --escape "
                           "backslash reads it");
+        return;
+    }
+    /* The other delimiter the sniffer named agrees on the sample only: it stays named when it
+     * reads the whole file; else --on-bad-row pad, when that does (a short record failed). */
+    if (strncmp(d->hint, "the file looks ", 15) == 0 &&
+        !other_delimiter_reads(plan, job, deadline)) {
+        drop_hint(d);
+        if (!plan->stage.pad_short_rows && !plan->stage.skip_bad_rows &&
+            dry_read_commented(plan, job, deadline, false, -1, -1, true, &short_only, &was_escape,
+                               &was_comment))
+            csvb_diag_hint(d, "--on-bad-row pad fills short records with empty fields");
     }
 }

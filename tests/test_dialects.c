@@ -86,6 +86,11 @@ static const struct dialect_case cases[] = {
      "expected 1 fields, found 2 (the file looks semicolon-separated: -d ';', or -d auto)",
      "the file looks semicolon-separated: -d ';', or -d auto"},
     {"hint-tab.csv", "-dtab", '\t', "ID\tName\tStatus\n1\tDoe, Jane\tActive\n"},
+    /* comma and tab agree on the sample and both fail on a short record: the hint is not the
+     * other delimiter (a dry read with it fails) but pad, which reads the file */
+    {"hint-both-fail.csv", NULL, ',', NULL,
+     "expected 2 fields, found 1 (--on-bad-row pad fills short records with empty fields)",
+     "--on-bad-row pad fills short records with empty fields"},
     {"preamble-comments.tsv", NULL, '\t',
      "model\tmpg\tcyl\tStatus\nMazda RX4\t21\t6\tActive\nValiant\t18.1\t6\tInactive\n"},
     /* --skip-lines 0: the '#' lines are still comments (--comment auto) */

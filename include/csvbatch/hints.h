@@ -28,7 +28,9 @@ void csvb_hints_explain(const struct csvb_plan *plan, const struct csvb_job *job
 /* A field-count (or other stage) failure, under --comment auto and --escape auto: when the file
  * reads with --comment '#' (a dry run, as above) while the run found no comment character, or
  * else with --escape backslash while it found no escape character, d's hint names that option,
- * in place of a hint already there (the sniffer's, which would read such lines as records). */
+ * in place of a hint already there (the sniffer's, which would read such lines as records).
+ * And the sniffer's "the file looks X-separated" hint stays only when -d X reads the whole file
+ * (a dry run); else it gives way to --on-bad-row pad when that reads the file, or to none. */
 void csvb_hints_explain_width(const struct csvb_plan *plan, const struct csvb_job *job,
                               double deadline, struct csvb_diag *d);
 
