@@ -217,18 +217,15 @@ static bool sniff_file(const struct csvb_plan *plan, const struct csvb_job *job,
     else if (csvb_sniff_auto_skip(buf, len, complete, ext, plan->reader.delimiter, &c->sniff) > 0)
         return false;
     char delimiter = plan->reader.delimiter != '\0' ? plan->reader.delimiter : c->sniff.delimiter;
-    /* An escape character (--escape auto found one): escaped quotes hide where quoted fields
-     * end from the chunk planner, so the file is read whole, as with --escape CHAR (plan.c) */
-    if (plan->escape_auto) {
-        size_t from = csvb_sniff_skip(buf, len, 0);
-        if (csvb_sniff_escape(buf + from, len - from, complete, delimiter) != '\0')
-            return false;
-    }
-    if (plan->comment_auto) { /* comment lines: read whole too */
-        size_t from = csvb_sniff_skip(buf, len, 0);
-        if (csvb_sniff_comment(buf + from, len - from, complete, delimiter, '\0') != '\0')
-            return false;
-    }
+    /* An escape or comment character (--escape auto, --comment auto found one): escaped quotes
+     * and comment lines hide where records end from the chunk planner, so the file is read
+     * whole, as with --escape CHAR or --comment CHAR (plan.c) */
+    char escape = '\0', comment = '\0';
+    size_t from = csvb_sniff_skip(buf, len, 0);
+    csvb_sniff_extras(buf + from, len - from, complete, delimiter, plan->escape_auto,
+                      plan->comment_auto, &escape, &comment);
+    if (escape != '\0' || comment != '\0')
+        return false;
     csvb_plan_dialect(plan, delimiter, &c->reader, &c->stage);
     return true;
 }

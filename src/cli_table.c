@@ -38,46 +38,38 @@ static enum csvb_cli_result set_encoding(struct csvb_options *opt, const char *a
     return CSVB_CLI_OK;
 }
 
-/* --escape auto|none|backslash|CHAR: one byte that is not a quote or a line break. */
-static enum csvb_cli_result set_escape(struct csvb_options *opt, const char *arg,
-                                       struct csvb_diag *d)
+/* --escape, --comment: one of names (auto, none, ...; auto is -1 in both) or one character that
+ * is not a quote or a line break, into *out as options.h says. */
+_Static_assert(CSVB_ESCAPE_AUTO == -1 && CSVB_COMMENT_AUTO == -1, "auto is csvb_names_value's -1");
+static enum csvb_cli_result set_char(const char *option, const struct csvb_names *names,
+                                     const char *arg, int *out, struct csvb_diag *d)
 {
-    if (strcmp(arg, "auto") == 0)
-        opt->escape = CSVB_ESCAPE_AUTO;
-    else if (strcmp(arg, "none") == 0)
-        opt->escape = 0;
-    else if (strcmp(arg, "backslash") == 0)
-        opt->escape = '\\';
-    else if (strlen(arg) == 1 && arg[0] != '"' && arg[0] != '\r' && arg[0] != '\n')
-        opt->escape = (unsigned char)arg[0];
-    else {
+    int value = csvb_names_value(names, arg, false); /* -1: auto, or no name */
+    if (value != -1 || strcmp(arg, "auto") == 0) {
+        *out = value;
+    } else if (strlen(arg) == 1 && arg[0] != '"' && arg[0] != '\r' && arg[0] != '\n') {
+        *out = (unsigned char)arg[0];
+    } else {
+        char list[64];
         csvb_diag_set(d, CSVB_E_USAGE, 0,
-                      "--escape: expected auto, none, backslash or one character other than a "
-                      "quote or a line break, found '%s'",
-                      arg);
+                      "--%s: expected %s, or one character other than a quote or a line break, "
+                      "found '%s'",
+                      option, csvb_names_join(names, list, sizeof list), arg);
         return CSVB_CLI_USAGE;
     }
     return CSVB_CLI_OK;
 }
 
-/* --comment auto|none|CHAR: one byte that is not a quote or a line break. */
+static enum csvb_cli_result set_escape(struct csvb_options *opt, const char *arg,
+                                       struct csvb_diag *d)
+{
+    return set_char("escape", &csvb_escape_names, arg, &opt->escape, d);
+}
+
 static enum csvb_cli_result set_comment(struct csvb_options *opt, const char *arg,
                                         struct csvb_diag *d)
 {
-    if (strcmp(arg, "auto") == 0)
-        opt->comment = CSVB_COMMENT_AUTO;
-    else if (strcmp(arg, "none") == 0)
-        opt->comment = 0;
-    else if (strlen(arg) == 1 && arg[0] != '"' && arg[0] != '\r' && arg[0] != '\n')
-        opt->comment = (unsigned char)arg[0];
-    else {
-        csvb_diag_set(d, CSVB_E_USAGE, 0,
-                      "--comment: expected auto, none or one character other than a quote or a "
-                      "line break, found '%s'",
-                      arg);
-        return CSVB_CLI_USAGE;
-    }
-    return CSVB_CLI_OK;
+    return set_char("comment", &csvb_comment_names, arg, &opt->comment, d);
 }
 
 /* --include GLOB, --exclude GLOB: repeatable, each adds one. */

@@ -26,13 +26,20 @@ enum lenient_reading {
     LENIENT_READS_PADDED, /* only with --on-bad-row pad too: short records follow */
 };
 
-/* One dry read of job: with --quotes lenient when lenient, else as the run read it; with
- * escape as the escape character when it is not -1, else the run's; pad: --on-bad-row pad as
- * well. *short_only: the read failed on a record narrower than the header (pad would fill it).
- * *was_escape: the run's escape character. */
-static bool dry_read_commented(const struct csvb_plan *plan, const struct csvb_job *job,
-                               double deadline, bool lenient, int escape, int comment, bool pad,
-                               bool *short_only, char *was_escape, char *was_comment)
+/* How a dry read differs from the failed run: false and -1 read as the run did. */
+struct dry_how {
+    bool lenient; /* --quotes lenient */
+    bool pad;     /* --on-bad-row pad */
+    int escape;   /* --escape CHAR */
+    int comment;  /* --comment CHAR */
+};
+
+/* One dry read of job as the failed run read it (plan's rules, the dialect its input sniffs),
+ * changed as how says. False, reading nothing, when how's escape or comment character is the one
+ * the run read with (it failed so). *short_only: the read failed on a record narrower than the
+ * header (pad would fill it). */
+static bool dry_read(const struct csvb_plan *plan, const struct csvb_job *job, double deadline,
+                     struct dry_how how, bool *short_only)
 {
     struct csvb_diag d;
     csvb_diag_init(&d);
@@ -40,20 +47,23 @@ static bool dry_read_commented(const struct csvb_plan *plan, const struct csvb_j
     *short_only = false;
     if (csvb_input_open(&in, plan, job, CSVB_INPUT_CHECKED, deadline, &d) != CSVB_OK)
         return false;
+    if ((how.escape >= 0 && (char)how.escape == in.escape) ||
+        (how.comment >= 0 && (char)how.comment == in.comment)) {
+        csvb_input_close(&in);
+        return false;
+    }
     struct csvb_reader_config cfg;
     struct csvb_stage_config sc;
     csvb_plan_dialect(plan, in.delimiter, &cfg, &sc); /* as the failed run read it (-d auto) */
     cfg.skip_lines = in.skip_lines;
-    *was_escape = in.escape;
-    *was_comment = in.comment;
-    cfg.escape = escape >= 0 ? (char)escape : in.escape;
-    cfg.comment = comment >= 0 ? (char)comment : in.comment;
+    cfg.escape = how.escape >= 0 ? (char)how.escape : in.escape;
+    cfg.comment = how.comment >= 0 ? (char)how.comment : in.comment;
     sc.dry_run = true;
     sc.preview_rows = 0;
-    sc.pad_short_rows = sc.pad_short_rows || pad;
+    sc.pad_short_rows = sc.pad_short_rows || how.pad;
     struct csvb_stage s;
     csvb_stage_init(&s, &sc, job->output_path, NULL, true);
-    cfg.quotes_lenient = cfg.quotes_lenient || lenient;
+    cfg.quotes_lenient = cfg.quotes_lenient || how.lenient;
     cfg.deadline = deadline;
     cfg.bytes_counter = NULL; /* the progress line counted the file once */
     cfg.stop_after = 0;
@@ -65,38 +75,19 @@ static bool dry_read_commented(const struct csvb_plan *plan, const struct csvb_j
     return ok;
 }
 
-static bool dry_read(const struct csvb_plan *plan, const struct csvb_job *job, double deadline,
-                     bool lenient, int escape, bool pad, bool *short_only, char *was_escape)
-{
-    char was_comment;
-    return dry_read_commented(plan, job, deadline, lenient, escape, -1, pad, short_only, was_escape,
-                              &was_comment);
-}
-
 /* Whether --quotes lenient reads job, alone or with --on-bad-row pad (when that is not in force
  * already and the lenient read failed on a short record only). */
 static enum lenient_reading lenient_reads(const struct csvb_plan *plan, const struct csvb_job *job,
                                           double deadline)
 {
     bool short_only;
-    char was;
-    if (dry_read(plan, job, deadline, true, -1, false, &short_only, &was))
+    struct dry_how how = {true, false, -1, -1};
+    if (dry_read(plan, job, deadline, how, &short_only))
         return LENIENT_READS;
     if (!short_only || plan->stage.pad_short_rows || plan->stage.skip_bad_rows)
         return LENIENT_FAILS;
-    return dry_read(plan, job, deadline, true, -1, true, &short_only, &was) ? LENIENT_READS_PADDED
-                                                                            : LENIENT_FAILS;
-}
-
-/* Whether a backslash as the escape character reads job (under the quotes in force), when the
- * run read it with none: a file that writes \" for a quote beyond the sniffer's sample. */
-static bool backslash_reads(const struct csvb_plan *plan, const struct csvb_job *job,
-                            double deadline)
-{
-    bool short_only;
-    char was = '\0';
-    bool ok = dry_read(plan, job, deadline, false, CSVB_SNIFF_ESCAPE, false, &short_only, &was);
-    return ok && was == '\0';
+    how.pad = true;
+    return dry_read(plan, job, deadline, how, &short_only) ? LENIENT_READS_PADDED : LENIENT_FAILS;
 }
 
 /* Reads up to cap bytes of job's content (decompressed) from offset `from` into buf. Returns
@@ -187,7 +178,9 @@ void csvb_hints_explain(const struct csvb_plan *plan, const struct csvb_job *job
     }
     /* \" read as an escaped quote: the reading that fits such a file (before the lenient one,
      * which would keep the backslashes and split fields at the wrong quotes) */
-    if (backslash_reads(plan, job, deadline)) {
+    bool short_only;
+    if (dry_read(plan, job, deadline, (struct dry_how){false, false, CSVB_SNIFF_ESCAPE, -1},
+                 &short_only)) {
         drop_advice(d, CSVB_READER_QUOTE_ADVICE);
         csvb_diag_hint(d, "the file escapes quotes with a backslash: --escape backslash reads it");
         return;
@@ -240,9 +233,7 @@ static bool other_delimiter_reads(const struct csvb_plan *plan, const struct csv
     struct csvb_plan with = *plan; /* read-only, for the dry run */
     with.reader.delimiter = other;
     bool short_only;
-    char was_escape, was_comment;
-    return dry_read_commented(&with, job, deadline, false, -1, -1, false, &short_only, &was_escape,
-                              &was_comment);
+    return dry_read(&with, job, deadline, (struct dry_how){false, false, -1, -1}, &short_only);
 }
 
 void csvb_hints_explain_width(const struct csvb_plan *plan, const struct csvb_job *job,
@@ -251,12 +242,10 @@ void csvb_hints_explain_width(const struct csvb_plan *plan, const struct csvb_jo
     if (d->code != CSVB_E_PARSE || plan->reader.lenient)
         return;
     bool short_only;
-    char was_escape = '\0', was_comment = '\0';
     /* '#' lines read as records (--comment auto found none in the sample) */
     if (plan->comment_auto &&
-        dry_read_commented(plan, job, deadline, false, -1, CSVB_SNIFF_COMMENT, false, &short_only,
-                           &was_escape, &was_comment) &&
-        was_comment == '\0') {
+        dry_read(plan, job, deadline, (struct dry_how){false, false, -1, CSVB_SNIFF_COMMENT},
+                 &short_only)) {
         drop_hint(d); /* the sniffer's, which would read such lines as records */
         csvb_diag_hint(
             d, "the lines that start with '#' look like comments: --comment '#' skips them");
@@ -264,9 +253,8 @@ void csvb_hints_explain_width(const struct csvb_plan *plan, const struct csvb_jo
     }
     /* \, and escaped line breaks read as delimiters and record ends (MySQL's unquoted style) */
     if (plan->escape_auto &&
-        dry_read_commented(plan, job, deadline, false, CSVB_SNIFF_ESCAPE, -1, false, &short_only,
-                           &was_escape, &was_comment) &&
-        was_escape == '\0') {
+        dry_read(plan, job, deadline, (struct dry_how){false, false, CSVB_SNIFF_ESCAPE, -1},
+                 &short_only)) {
         drop_hint(d);
         csvb_diag_hint(d, "the file escapes delimiters or line breaks with a backslash: --escape "
                           "backslash reads it");
@@ -278,8 +266,7 @@ void csvb_hints_explain_width(const struct csvb_plan *plan, const struct csvb_jo
         !other_delimiter_reads(plan, job, deadline)) {
         drop_hint(d);
         if (!plan->stage.pad_short_rows && !plan->stage.skip_bad_rows &&
-            dry_read_commented(plan, job, deadline, false, -1, -1, true, &short_only, &was_escape,
-                               &was_comment))
+            dry_read(plan, job, deadline, (struct dry_how){false, true, -1, -1}, &short_only))
             csvb_diag_hint(d, "--on-bad-row pad fills short records with empty fields");
     }
 }

@@ -110,17 +110,10 @@ static enum csvb_err input_sniff(struct csvb_input *in, const struct csvb_plan *
     }
     in->delimiter = plan->reader.delimiter != '\0' ? plan->reader.delimiter : in->sniff.delimiter;
     in->escape = plan->reader.escape;
-    if (plan->escape_auto) {
-        size_t from = csvb_sniff_skip(in->peek.buf, in->peek.len, in->skip_lines);
-        in->escape =
-            csvb_sniff_escape(in->peek.buf + from, in->peek.len - from, complete, in->delimiter);
-    }
     in->comment = plan->reader.comment;
-    if (plan->comment_auto) {
-        size_t from = csvb_sniff_skip(in->peek.buf, in->peek.len, in->skip_lines);
-        in->comment = csvb_sniff_comment(in->peek.buf + from, in->peek.len - from, complete,
-                                         in->delimiter, in->escape);
-    }
+    size_t from = csvb_sniff_skip(in->peek.buf, in->peek.len, in->skip_lines);
+    csvb_sniff_extras(in->peek.buf + from, in->peek.len - from, complete, in->delimiter,
+                      plan->escape_auto, plan->comment_auto, &in->escape, &in->comment);
     return CSVB_OK;
 }
 

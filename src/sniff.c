@@ -235,6 +235,15 @@ char csvb_sniff_comment(const char *data, size_t len, bool complete, char delimi
     return ok && comments > 0 && fits == 0 ? CSVB_SNIFF_COMMENT : '\0';
 }
 
+void csvb_sniff_extras(const char *data, size_t len, bool complete, char delimiter,
+                       bool escape_auto, bool comment_auto, char *escape, char *comment)
+{
+    if (escape_auto)
+        *escape = csvb_sniff_escape(data, len, complete, delimiter);
+    if (comment_auto)
+        *comment = csvb_sniff_comment(data, len, complete, delimiter, *escape);
+}
+
 size_t csvb_sniff_skip(const char *data, size_t len, size_t lines)
 {
     size_t at = len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;

@@ -95,6 +95,11 @@ char csvb_sniff_escape(const char *data, size_t len, bool complete, char delimit
 #define CSVB_SNIFF_COMMENT '#'
 char csvb_sniff_comment(const char *data, size_t len, bool complete, char delimiter, char escape);
 
+/* --escape auto and --comment auto on one sample (as above, the comment read with the escape
+ * found): each of *escape and *comment is set only when its auto flag is. */
+void csvb_sniff_extras(const char *data, size_t len, bool complete, char delimiter,
+                       bool escape_auto, bool comment_auto, char *escape, char *comment);
+
 /* The best agreeing candidate of s other than `used` (the delimiter the file was read with), by
  * the tie rule with fallback first, or '\0' when there is none: what a field-count hint names. */
 char csvb_sniff_other(const struct csvb_sniff *s, char used, char fallback);

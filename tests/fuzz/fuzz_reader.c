@@ -416,42 +416,68 @@ static bool ref_even(const struct capture *ref)
     return n >= 2;
 }
 
-/* (11) */
-static void check_escape(const uint8_t *data, size_t size, size_t chunk, size_t block)
+/* Whether data is what the references read: valid UTF-8 without NUL, small enough. */
+static bool reference_text(const uint8_t *data, size_t size)
 {
     struct csvb_utf8 v;
     csvb_utf8_init(&v);
     enum csvb_utf8_fault fault;
-    bool text = csvb_utf8_check(&v, data, size, &fault) == size && csvb_utf8_complete(&v) &&
-                memchr(data, 0, size) == NULL;
-    bool fits_all = text && size < (1 << 16);
+    return csvb_utf8_check(&v, data, size, &fault) == size && csvb_utf8_complete(&v) &&
+           memchr(data, 0, size) == NULL && size < (1 << 16);
+}
+
+/* (11), (12): the reader under escape_mode, comment_mode and python_mode (as set) gives the same
+ * in every buffering and, on reference_text, lenient_ref.h's rows with the same escape and
+ * comment character (the error where the strict reference raises). */
+static void check_dialect(const uint8_t *data, size_t size, size_t chunk, size_t block,
+                          const char *what)
+{
+    enum csvb_err e1, e2;
+    struct capture a = run(data, size, 0, 1 << 20, true, &e1);
+    struct capture b = run(data, size, chunk, block, true, &e2);
+    if (e1 != e2 || a.len != b.len || memcmp(a.text, b.text, a.len)) {
+        fprintf(stderr, "%s depends on buffering\n%s\n%s\n", what, a.text, b.text);
+        abort();
+    }
+    struct capture ref = {NULL, 0, 0, NULL};
+    put(&ref, "", 0);
+    bool raised;
+    size_t longest = python_reference_dialect(
+        data, size, !python_mode, escape_mode ? (unsigned char)escape_mode : -1,
+        comment_mode ? (unsigned char)comment_mode : -1, &raised, &ref);
+    if (reference_text(data, size) && longest <= (1 << 16) &&
+        (raised ? e1 != CSVB_E_PARSE || a.len <= ref.len || memcmp(ref.text, a.text, ref.len) ||
+                      a.text[ref.len] != 'E'
+                : e1 != CSVB_OK || ref.len != a.len || memcmp(ref.text, a.text, a.len))) {
+        fprintf(stderr, "%s differs from the reference (lenient %d, raised %d, error %d)\n%s\n",
+                what, (int)python_mode, (int)raised, (int)e1, a.text);
+        abort();
+    }
+    free(ref.text);
+    free(a.text);
+    free(b.text);
+}
+
+/* Whether the strict reference of data, with escape and comment characters escape and comment
+ * (-1: none), raises nothing and reads every record as wide as the header (two at least). */
+static bool reference_reads(const uint8_t *data, size_t size, int escape, int comment)
+{
+    struct capture ref = {NULL, 0, 0, NULL};
+    put(&ref, "", 0);
+    bool raised;
+    python_reference_dialect(data, size, true, escape, comment, &raised, &ref);
+    bool even = !raised && ref_even(&ref);
+    free(ref.text);
+    return even;
+}
+
+/* (11) */
+static void check_escape(const uint8_t *data, size_t size, size_t chunk, size_t block)
+{
     escape_mode = '\\';
     for (int lenient = 0; lenient < 2; lenient++) {
         python_mode = lenient;
-        enum csvb_err e1, e2;
-        struct capture a = run(data, size, 0, 1 << 20, true, &e1);
-        struct capture b = run(data, size, chunk, block, true, &e2);
-        if (e1 != e2 || a.len != b.len || memcmp(a.text, b.text, a.len)) {
-            fprintf(stderr, "--escape depends on buffering\n%s\n%s\n", a.text, b.text);
-            abort();
-        }
-        struct capture ref = {NULL, 0, 0, NULL};
-        put(&ref, "", 0);
-        bool raised;
-        size_t longest = python_reference_esc(data, size, !lenient, '\\', &raised, &ref);
-        if (fits_all && longest <= (1 << 16) &&
-            (raised ? e1 != CSVB_E_PARSE || a.len <= ref.len || memcmp(ref.text, a.text, ref.len) ||
-                          a.text[ref.len] != 'E'
-                    : e1 != CSVB_OK || ref.len != a.len || memcmp(ref.text, a.text, a.len))) {
-            fprintf(stderr,
-                    "--escape differs from Python's escapechar (lenient %d, raised %d, "
-                    "error %d)\n%s\n",
-                    lenient, (int)raised, (int)e1, a.text);
-            abort();
-        }
-        free(ref.text);
-        free(a.text);
-        free(b.text);
+        check_dialect(data, size, chunk, block, "--escape");
     }
     python_mode = false;
     escape_mode = '\0';
@@ -460,67 +486,26 @@ static void check_escape(const uint8_t *data, size_t size, size_t chunk, size_t 
     char got = csvb_sniff_escape((const char *)data + from, size - from, true, ',');
     if (csvb_sniff_escape((const char *)data + from, size - from, true, ',') != got)
         abort();
-    if (got != '\0' && fits_all) {
-        struct capture with = {NULL, 0, 0, NULL}, without = {NULL, 0, 0, NULL};
-        put(&with, "", 0);
-        put(&without, "", 0);
-        bool raised_with, raised_without;
-        python_reference_esc(data, size, true, '\\', &raised_with, &with);
-        python_reference_esc(data, size, true, -1, &raised_without, &without);
-        if (raised_with || !ref_even(&with) || (!raised_without && ref_even(&without))) {
-            fprintf(stderr, "--escape auto chose a backslash against Python's readings\n");
-            abort();
-        }
-        free(with.text);
-        free(without.text);
+    if (got != '\0' && reference_text(data, size) &&
+        (!reference_reads(data, size, '\\', -1) || reference_reads(data, size, -1, -1))) {
+        fprintf(stderr, "--escape auto chose a backslash against Python's readings\n");
+        abort();
     }
 }
 
 /* (12) */
 static void check_comment(const uint8_t *data, size_t size, size_t chunk, size_t block)
 {
-    struct csvb_utf8 v;
-    csvb_utf8_init(&v);
-    enum csvb_utf8_fault fault;
-    bool fits_all = csvb_utf8_check(&v, data, size, &fault) == size && csvb_utf8_complete(&v) &&
-                    memchr(data, 0, size) == NULL && size < (1 << 16);
     comment_mode = '#';
-    enum csvb_err e1, e2;
-    struct capture a = run(data, size, 0, 1 << 20, true, &e1);
-    struct capture b = run(data, size, chunk, block, true, &e2);
+    check_dialect(data, size, chunk, block, "--comment");
     comment_mode = '\0';
-    if (e1 != e2 || a.len != b.len || memcmp(a.text, b.text, a.len)) {
-        fprintf(stderr, "--comment depends on buffering\n%s\n%s\n", a.text, b.text);
-        abort();
-    }
-    struct capture ref = {NULL, 0, 0, NULL};
-    put(&ref, "", 0);
-    bool raised;
-    size_t longest = python_reference_dialect(data, size, true, -1, '#', &raised, &ref);
-    if (fits_all && longest <= (1 << 16) &&
-        (raised ? e1 != CSVB_E_PARSE || a.len <= ref.len || memcmp(ref.text, a.text, ref.len) ||
-                      a.text[ref.len] != 'E'
-                : e1 != CSVB_OK || ref.len != a.len || memcmp(ref.text, a.text, a.len))) {
-        fprintf(stderr, "--comment differs from the reference (raised %d, error %d)\n%s\n",
-                (int)raised, (int)e1, a.text);
-        abort();
-    }
     size_t from = csvb_sniff_skip((const char *)data, size, 0);
     char got = csvb_sniff_comment((const char *)data + from, size - from, true, ',', '\0');
-    if (got != '\0' && fits_all) {
-        struct capture without = {NULL, 0, 0, NULL};
-        put(&without, "", 0);
-        bool raised_without;
-        python_reference(data, size, true, &raised_without, &without);
-        if (raised || !ref_even(&ref) || (!raised_without && ref_even(&without))) {
-            fprintf(stderr, "--comment auto chose '#' against the readings\n");
-            abort();
-        }
-        free(without.text);
+    if (got != '\0' && reference_text(data, size) &&
+        (!reference_reads(data, size, -1, '#') || reference_reads(data, size, -1, -1))) {
+        fprintf(stderr, "--comment auto chose '#' against the readings\n");
+        abort();
     }
-    free(ref.text);
-    free(a.text);
-    free(b.text);
 }
 
 /* (7): the sample the peek holds, and so the answer, depend on the bytes alone. */

@@ -164,16 +164,10 @@ static size_t python_reference_dialect(const uint8_t *data, size_t size, bool st
     return r.longest;
 }
 
-static size_t python_reference_esc(const uint8_t *data, size_t size, bool strict, int escape,
-                                   bool *raised, struct capture *out)
-{
-    return python_reference_dialect(data, size, strict, escape, -1, raised, out);
-}
-
 static size_t python_reference(const uint8_t *data, size_t size, bool strict, bool *raised,
                                struct capture *out)
 {
-    return python_reference_esc(data, size, strict, -1, raised, out);
+    return python_reference_dialect(data, size, strict, -1, -1, raised, out);
 }
 
 #endif
